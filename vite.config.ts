@@ -1,0 +1,53 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+
+/**
+ * Library entries, one per subpath export in package.json. Add an entry here when a new
+ * subpath (`.`, `./bff`, `./server`, …) is exported.
+ */
+const entries: Record<string, string> = {
+  contract: resolve(import.meta.dirname, 'src/contract/index.ts'),
+  aggregation: resolve(import.meta.dirname, 'src/aggregation/index.ts'),
+};
+
+const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+export default defineConfig({
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    target: 'es2022',
+    lib: { entry: entries, formats: ['es'] },
+    rollupOptions: {
+      // Dependencies stay external: the host app's bundler and package manager own them.
+      external: (id) => nodeBuiltins.has(id) || /^[a-z@][^:]*$/.test(id) && !id.startsWith('/'),
+    },
+  },
+  test: {
+    globals: true,
+    restoreMocks: true,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', 'test/widget/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'dom',
+          environment: 'jsdom',
+          include: ['test/widget/**/*.test.{ts,tsx}', 'test/**/*.dom.test.tsx'],
+          setupFiles: ['test/setup-dom.ts'],
+        },
+      },
+    ],
+  },
+});

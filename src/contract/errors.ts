@@ -1,10 +1,14 @@
 import { z } from 'zod';
 
-/** One field-level validation problem. `field` is a dot path into the request body. */
+/**
+ * One field-level validation problem, in Codat's `errorValidationItem` shape: `itemId` is the
+ * dot path of the field in the request body (e.g.
+ * `configuration.payments.accounts.card.selectedAccountId`), `validatorName` a stable rule code.
+ */
 export const FieldErrorSchema = z.object({
-  field: z.string(),
-  code: z.string(),
+  itemId: z.string(),
   message: z.string(),
+  validatorName: z.string(),
 });
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 
@@ -22,6 +26,8 @@ export const ErrorEnvelopeSchema = z.object({
   service: z.string().optional(),
   correlationId: z.string(),
   canBeRetried: z.enum(['Unknown', 'Yes', 'No']).optional(),
-  validation: z.array(FieldErrorSchema).optional(),
+  validation: z
+    .object({ errors: z.array(FieldErrorSchema), warnings: z.array(FieldErrorSchema).default([]) })
+    .optional(),
 });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;

@@ -10,6 +10,8 @@ import { resolve } from 'node:path';
 const entries: Record<string, string> = {
   contract: resolve(import.meta.dirname, 'src/contract/index.ts'),
   aggregation: resolve(import.meta.dirname, 'src/aggregation/index.ts'),
+  bff: resolve(import.meta.dirname, 'src/bff/index.ts'),
+  webhooks: resolve(import.meta.dirname, 'src/webhooks/index.ts'),
 };
 
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);

@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { createBff } from '../../src/bff/index.js';
+import { createSyncService, type SyncService } from '../../src/server/index.js';
+import { listen, type ListeningServer, type PortRequest } from './listen.js';
+import { createPartnerApp } from './partner-app.js';
+import { findMerchant } from './merchants.js';
+import { loadDemoSecrets } from './secrets.js';
+import { createSessionCodec } from './session.js';
+import { simulateSales } from './simulator.js';
+import { createSyncClient } from './sync-client.js';
+import { createDevUi, createStaticUi, type UiServer } from './ui.js';
+
+/** How to start the demo stack. */
+export interface DemoStackOptions {
+  /** Folder for the SQLite files and the generated secrets (created by the caller). */
+  dataDir: string;
+  /** Interface to listen on; loopback by default so nothing is exposed to the network. */
+  host?: string;
+  /** Dashboard port (default 5173, falling back to a free port). */
+  appPort?: PortRequest;
+  /** Sync service port (default 4010, falling back to a free port); the sandbox is mounted on it. */
+  syncPort?: PortRequest;
+  /** Vite in middleware mode (`dev`) or a prebuilt bundle (`static`). */
+  ui: { mode: 'dev' } | { mode: 'static'; dir: string };
+  /** Start the sync service's daily scheduler (the demo does; tests drive syncs explicitly). */
+  scheduler?: boolean;
+  log?: (line: string) => void;
+}
+
+/** The running demo: where it listens, and how to stop it. */
+export interface DemoStack {
+  /** The Harbour POS dashboard (partner server: app, partner routes, BFF). */
+  appUrl: string;
+  /** The sync service API. */
+  syncUrl: string;
+  /** The sandbox accounting platform, mounted in the sync service. */
+  sandboxUrl: string;
+  /** The sync-service API key the partner server uses (for tests that call the API directly). */
+  syncApiKey: string;
+  /** Closes both servers, the UI server, the scheduler and every database handle. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole demo in this process: the sync service (with the sandbox platform mounted at
+ * `/sandbox`) on one port, and the partner server (dashboard, `/api/partner/*`, and the BFF at
+ * `/api/commerce-sync`) on another. Used by `npm run demo` and by the e2e tests.
+ */
+export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  const secrets = loadDemoSecrets(options.dataDir);
+  const starting = () => new Response('Starting…', { status: 503, headers: { 'retry-after': '1' } });
+
+  // Stopped in this order: no new work (scheduler), no new requests (servers), then storage.
+  let scheduler: SyncService['scheduler'] | null = null;
+  let appServer: ListeningServer | null = null;
+  let ui: UiServer | null = null;
+  let syncServer: ListeningServer | null = null;
+  let service: SyncService | null = null;
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      const errors: unknown[] = [];
+      const step = async (what: (() => Promise<void> | void) | null) => {
+        try {
+          await what?.();
+        } catch (error) {
+          errors.push(error);
+        }
+      };
+      await step(scheduler ? () => scheduler?.stop() : null);
+      await step(appServer ? () => appServer!.close() : null);
+      await step(ui ? () => ui!.close() : null);
+      await step(syncServer ? () => syncServer!.close() : null);
+      await step(service ? () => service!.close() : null);
+      if (errors.length > 0) throw new AggregateError(errors, 'Some parts of the demo did not close cleanly.');
+    })();
+    return closing;
+  };
+
+  try {
+    // Listen first, bind the handler once the service exists: the sandbox needs its public URL.
+    let syncHandler: ((request: Request) => Promise<Response>) | null = null;
+    syncServer = await listen(
+      getRequestListener((request) => (syncHandler ? syncHandler(request) : starting())),
+      host,
+      options.syncPort ?? { port: 4010, strict: false },
+    );
+    const syncUrl = syncServer.url;
+    const created = createSyncService({
+      apiKeys: [secrets.syncApiKey],
+      store: { sqlite: join(options.dataDir, 'commerce-sync.sqlite') },
+      encryptionKey: secrets.tokenEncryptionKey,
+      publicUrl: syncUrl,
+      sandbox: { databasePath: join(options.dataDir, 'sandbox.sqlite') },
+    });
+    service = created;
+    await created.ready;
+    syncHandler = (request) => created.fetch(request);
+    if (options.scheduler) {
+      scheduler = created.scheduler;
+      scheduler.start();
+    }
+    log(`[demo] sync service on ${syncUrl} (sandbox at ${syncUrl}/sandbox)`);
+
+    let app: { fetch(request: Request): Response | Promise<Response> } | null = null;
+    const apiListener = getRequestListener((request) => (app ? app.fetch(request) : starting()));
+    appServer = await listen(
+      (req: IncomingMessage, res: ServerResponse) => {
+        if ((req.url ?? '/').startsWith('/api/') || !ui) {
+          void apiListener(req, res);
+          return;
+        }
+        ui.handle(req, res, () => void apiListener(req, res));
+      },
+      host,
+      options.appPort ?? { port: 5173, strict: false },
+    );
+    const appUrl = appServer.url;
+
+    const session = createSessionCodec(secrets.sessionSecret);
+    const bff = createBff({
+      syncService: { baseUrl: syncUrl, apiKey: secrets.syncApiKey },
+      secret: secrets.bffSecret,
+      publicUrl: `${appUrl}/api/commerce-sync`,
+      returnUrl: `${appUrl}/accounting`,
+      authenticate: (request: Request) => {
+        const merchant = findMerchant(session.read(request));
+        return merchant ? { merchantId: merchant.id, companyName: merchant.name } : null;
+      },
+      logger: {
+        error: (message, details) => console.error(`[bff] ${message}`, details),
+        warn: (message, details) => console.warn(`[bff] ${message}`, details),
+      },
+    });
+    ui = options.ui.mode === 'dev' ? await createDevUi() : createStaticUi(options.ui.dir);
+    app = createPartnerApp({
+      session,
+      bff: (request) => bff.fetch(request),
+      sync: createSyncClient({ baseUrl: syncUrl, apiKey: secrets.syncApiKey }),
+      simulate: simulateSales,
+    });
+    log(`[demo] dashboard on ${appUrl}`);
+
+    return { appUrl, syncUrl, sandboxUrl: `${syncUrl}/sandbox`, syncApiKey: secrets.syncApiKey, close };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}

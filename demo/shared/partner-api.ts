@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * Wire shapes of the demo partner server's own routes (`/api/partner/*`): sign-in, simulated
+ * sales, sync now and the ledger view. The commerce-sync routes under `/api/commerce-sync` use
+ * the BFF contract in `src/contract/bff.ts`.
+ */
+
+/** A merchant a visitor can sign in as. */
+export const DemoMerchantSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  city: z.string(),
+  country: z.string(),
+  currency: z.string(),
+  timeZone: z.string(),
+  locale: z.string(),
+  ledgerTemplate: z.enum(['uk', 'us', 'ca']),
+  taxNote: z.string(),
+});
+export type DemoMerchantView = z.infer<typeof DemoMerchantSchema>;
+
+export const MerchantListSchema = z.object({ merchants: z.array(DemoMerchantSchema) });
+
+export const SignInRequestSchema = z.object({ merchantId: z.string().min(1, 'Choose a merchant to sign in as.') });
+
+/** `GET /api/partner/session`: the signed-in merchant. */
+export const SessionSchema = z.object({ merchant: DemoMerchantSchema });
+export type Session = z.infer<typeof SessionSchema>;
+
+/** `POST /api/partner/simulate`: push generated sales for the last `days` merchant-local days. */
+export const SimulateRequestSchema = z.object({
+  days: z
+    .number({ message: 'Enter a number of days.' })
+    .int('Enter a whole number of days.')
+    .min(1, 'Simulate at least 1 day.')
+    .max(31, 'Simulate at most 31 days at a time.'),
+});
+export type SimulateRequest = z.infer<typeof SimulateRequestSchema>;
+
+export const SimulateResultSchema = z.object({
+  companyId: z.string(),
+  /** Merchant-local period the records fall in: start inclusive, end exclusive. */
+  period: z.object({ start: z.string(), end: z.string() }),
+  pushed: z.object({ orders: z.number().int(), payments: z.number().int(), transactions: z.number().int() }),
+  /** Seed of the generator run, so a run can be reproduced. */
+  seed: z.number().int(),
+});
+export type SimulateResult = z.infer<typeof SimulateResultSchema>;
+
+/** `POST /api/partner/sync-now`: the sync the service started. */
+export const SyncNowResultSchema = z.object({
+  companyId: z.string(),
+  syncId: z.string().nullish(),
+  status: z.string().nullish(),
+});
+export type SyncNowResult = z.infer<typeof SyncNowResultSchema>;
+
+/** One posting of a posted document: a debit or a credit on one account, in minor units. */
+const LedgerPostingSchema = z.object({
+  accountId: z.string(),
+  accountCode: z.string(),
+  accountName: z.string(),
+  description: z.string(),
+  debit: z.number().int(),
+  credit: z.number().int(),
+});
+export type LedgerPosting = z.infer<typeof LedgerPostingSchema>;
+
+/** A document the ledger holds, with the double-entry postings it made. */
+const LedgerDocumentSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  date: z.string(),
+  reference: z.string(),
+  memo: z.string(),
+  currency: z.string(),
+  /** Document total in minor units (sum of net and tax; the amount for payments and transfers). */
+  total: z.number().int(),
+  postings: z.array(LedgerPostingSchema),
+});
+export type LedgerDocument = z.infer<typeof LedgerDocumentSchema>;
+
+const TrialBalanceRowSchema = z.object({
+  accountId: z.string(),
+  accountCode: z.string(),
+  accountName: z.string(),
+  /** Minor units. */
+  debit: z.number().int(),
+  credit: z.number().int(),
+});
+export type TrialBalanceRow = z.infer<typeof TrialBalanceRowSchema>;
+
+/** `GET /api/partner/ledger`: what the merchant's sandbox ledger received. */
+export const LedgerViewSchema = z.discriminatedUnion('connected', [
+  /** No linked sandbox connection. */
+  z.object({ connected: z.literal(false) }),
+  z.object({
+    connected: z.literal(true),
+    /** The ledger the merchant's documents were posted to; null until the first document lands. */
+    ledger: z.object({ id: z.string(), name: z.string(), currency: z.string() }).nullable(),
+    /** This merchant's documents, newest day first. */
+    documents: z.array(LedgerDocumentSchema),
+    trialBalance: z.array(TrialBalanceRowSchema),
+  }),
+]);
+export type LedgerView = z.infer<typeof LedgerViewSchema>;
+
+/** Error body of the partner routes. */
+export const PartnerErrorSchema = z.object({ error: z.string(), code: z.string() });
+export type PartnerError = z.infer<typeof PartnerErrorSchema>;

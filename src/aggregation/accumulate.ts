@@ -1,0 +1,557 @@
+import type { Order, Payment, Product, TaxAllocation, TaxComponent, Transaction } from '../contract/commerce.js';
+import type { Configuration } from '../contract/configuration.js';
+import { PAYMENT_TYPE_KEYS, taxRateKey } from '../contract/configuration.js';
+import type { DocumentGroup } from '../contract/documents.js';
+import type { SyncErrorCode } from '../contract/error-catalog.js';
+import { allocate, currencyExponent, MoneyPrecisionError, toMinor } from '../contract/money.js';
+import { DayIndex } from './time.js';
+
+/**
+ * The streaming half of aggregation: records go in one at a time and only running totals per
+ * merchant-day × group (plus a compact per-order split, for refunds) are kept.
+ */
+
+/** What an amount slot of a day stands for. */
+export type SlotKind = 'sales' | 'tax' | 'gratuity' | 'prepaid' | 'rounding';
+
+/** One amount slot: a sales account × tax rate, a tax rate (or component), gratuity, gift cards, rounding. */
+export interface SlotKey {
+  kind: SlotKind;
+  /** Configuration account key (`sales`, `shipping`, `category:<id>`, `prepaid`, `gratuity`, `rounding`). */
+  accountKey: string;
+  /** `taxRateKey` of the line's percentage, or '' when not taxed (gratuity, rounding). */
+  rateKey: string;
+  /** Line role: `sales`, `shipping`, `serviceCharge` for sales slots; the kind otherwise. */
+  role: 'sales' | 'shipping' | 'serviceCharge' | 'tax' | 'gratuity' | 'prepaid' | 'rounding';
+  /** Tax component id for component tax slots. */
+  componentId: string | null;
+  /** Whether the line's tax was given as components (then its rate mapping is optional). */
+  hasComponents: boolean;
+}
+
+/** A problem found while reading records, before documents exist. */
+export interface RecordProblem {
+  code: SyncErrorCode;
+  params: Record<string, string | number>;
+  detail: string;
+  recordIds: string[];
+  configPath: string | null;
+}
+
+/** Running totals of one merchant-day × group. All amounts are integer minor units. */
+export interface DayTotals {
+  dayIndex: number;
+  group: DocumentGroup;
+  groupKey: string;
+  /** Sales side of the day's orders, by slot index. */
+  amounts: Map<number, number>;
+  /** Refunds posted on the day (positive = money back to customers), by slot index of the original sale. */
+  refunds: Map<number, number>;
+  /** Paid money in (positive payments) and out (refunds, as positive numbers), by payment type key. */
+  tenderIn: Map<string, number>;
+  tenderOut: Map<string, number>;
+  /** Processor fees and fee refunds (positive numbers), by the payment type key they relate to. */
+  fees: Map<string, number>;
+  feeRefunds: Map<string, number>;
+  /** Net payouts (clearing → bank; negative for failed payouts), by clearing payment type key. */
+  payouts: Map<string, number>;
+  /** Problems found in the day's records, deduplicated. */
+  problems: Map<string, RecordProblem>;
+  /** A few record ids per rate key / component / payment type, for problem messages. */
+  samples: Map<string, string[]>;
+}
+
+/** Options of {@link createAccumulator}. */
+export interface AccumulatorOptions {
+  configuration: Configuration;
+  period: { start: string; end: string };
+  products?: readonly Product[];
+  taxComponents?: readonly TaxComponent[];
+}
+
+const SAMPLE_LIMIT = 5;
+const PAYMENT_TYPE_BY_LOWER = new Map<string, string>(
+  Object.entries(PAYMENT_TYPE_KEYS).flatMap(([name, key]) => [
+    [name.toLowerCase(), key],
+    [key.toLowerCase(), key],
+  ]),
+);
+
+/** Exact decimal → minor units; the fast path is checked, anything doubtful goes through `toMinor`. */
+function minor(amount: number, currency: string): number {
+  const exp = currencyExponent(currency);
+  const scale = exp === 2 ? 100 : 10 ** exp;
+  const m = Math.round(amount * scale);
+  if (m / scale === amount && Math.abs(m) < 2 ** 50) return m;
+  return toMinor(amount, currency);
+}
+
+/** Payment type key named by a transaction's `subType` (`Card`, `card`, `onlineCard`, …). */
+export function paymentTypeKeyOf(subType: string | null | undefined, fallback = 'card'): string {
+  if (!subType) return fallback;
+  return PAYMENT_TYPE_BY_LOWER.get(subType.toLowerCase()) ?? fallback;
+}
+
+/** Growable arena of per-order splits: `[groupIndex, n, slot0, amount0, …]` as int32. */
+class SplitStore {
+  private arena = new Int32Array(1 << 16);
+  private used = 0;
+  private readonly offsets = new Map<string, number>();
+  private readonly wide = new Map<string, number[]>();
+
+  has(id: string): boolean {
+    return this.offsets.has(id) || this.wide.has(id);
+  }
+
+  set(id: string, groupIndex: number, split: readonly number[]): void {
+    const fits = split.every((v) => v <= 0x7fffffff && v >= -0x80000000);
+    if (!fits) {
+      this.wide.set(id, [groupIndex, split.length / 2, ...split]);
+      return;
+    }
+    const need = this.used + 2 + split.length;
+    if (need > this.arena.length) {
+      let size = this.arena.length * 2;
+      while (size < need) size *= 2;
+      const next = new Int32Array(size);
+      next.set(this.arena.subarray(0, this.used));
+      this.arena = next;
+    }
+    const at = this.used;
+    this.arena[at] = groupIndex;
+    this.arena[at + 1] = split.length / 2;
+    this.arena.set(split, at + 2);
+    this.used = need;
+    this.offsets.set(id, at);
+  }
+
+  get(id: string): { groupIndex: number; slots: number[]; amounts: number[] } | undefined {
+    const wide = this.wide.get(id);
+    if (wide) {
+      const slots: number[] = [];
+      const amounts: number[] = [];
+      for (let i = 2; i < wide.length; i += 2) {
+        slots.push(wide[i]!);
+        amounts.push(wide[i + 1]!);
+      }
+      return { groupIndex: wide[0]!, slots, amounts };
+    }
+    const at = this.offsets.get(id);
+    if (at === undefined) return undefined;
+    const n = this.arena[at + 1]!;
+    const slots: number[] = new Array<number>(n);
+    const amounts: number[] = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      slots[i] = this.arena[at + 2 + 2 * i]!;
+      amounts[i] = this.arena[at + 3 + 2 * i]!;
+    }
+    return { groupIndex: this.arena[at]!, slots, amounts };
+  }
+
+  get size(): number {
+    return this.offsets.size + this.wide.size;
+  }
+}
+
+/** The incremental accumulator behind `createAggregator`. */
+export class Accumulator {
+  readonly days: DayIndex;
+  readonly slots: SlotKey[] = [];
+  readonly groups: DocumentGroup[] = [];
+  readonly totals = new Map<number, DayTotals>();
+  /** Records that could not be placed yet (refunds before their order, payments before their order when grouping). */
+  private readonly pendingRefunds: Transaction[] = [];
+  private readonly pendingPayments: Payment[] = [];
+  private readonly slotIndex = new Map<string, number>();
+  private readonly groupIndex = new Map<string, number>();
+  private readonly splits = new SplitStore();
+  private readonly paymentGroups = new Map<string, number>();
+  private readonly rateKeys = new Map<number, string>();
+  private readonly giftCards = new Set<string>();
+  private readonly productCategory = new Map<string, string>();
+  private readonly componentNames = new Map<string, string>();
+  private readonly categoryAccounts = new Set<string>();
+  private readonly shippingMapped: boolean;
+  private readonly byLocation: boolean;
+  private readonly byCountry: boolean;
+  private readonly syncFees: boolean;
+
+  constructor(options: AccumulatorOptions) {
+    const cfg = options.configuration;
+    const timeZone = cfg.schedule?.timeZone ?? 'Etc/UTC';
+    this.days = new DayIndex(options.period, timeZone);
+    const sales = cfg.configuration?.sales;
+    const salesAccounts = sales?.accounts ?? {};
+    for (const [key, row] of Object.entries(salesAccounts)) {
+      if (key.startsWith('category:') && row.selectedAccountId) this.categoryAccounts.add(key.slice(9));
+    }
+    this.shippingMapped = Boolean(salesAccounts.shipping?.selectedAccountId);
+    const groupBy = sales?.grouping?.groupingLevels?.invoiceLevel?.selectedGroupByOptions ?? [];
+    this.byLocation = groupBy.includes('Location');
+    this.byCountry = groupBy.includes('Country');
+    this.syncFees = cfg.configuration?.fees?.syncFees ?? false;
+    for (const p of options.products ?? []) this.addProduct(p);
+    for (const c of options.taxComponents ?? []) this.componentNames.set(c.id, c.name);
+  }
+
+  /** Registers a product (gift card flag, category) used by later orders. */
+  addProduct(product: Product): void {
+    if (product.isGiftCard) this.giftCards.add(product.id);
+    else this.giftCards.delete(product.id);
+    const mapped = product.productCategoryRefs?.find((c) => this.categoryAccounts.has(c));
+    if (mapped) this.productCategory.set(product.id, mapped);
+    else this.productCategory.delete(product.id);
+  }
+
+  /** Registers a tax component's name (used in line descriptions and messages). */
+  addTaxComponent(component: TaxComponent): void {
+    this.componentNames.set(component.id, component.name);
+  }
+
+  /** Name of a tax component, or its id. */
+  componentName(id: string): string {
+    return this.componentNames.get(id) ?? id;
+  }
+
+  private slot(key: SlotKey): number {
+    const text = `${key.kind}|${key.accountKey}|${key.rateKey}|${key.role}|${key.componentId ?? ''}|${key.hasComponents ? 1 : 0}`;
+    let i = this.slotIndex.get(text);
+    if (i === undefined) {
+      i = this.slots.length;
+      this.slots.push(key);
+      this.slotIndex.set(text, i);
+    }
+    return i;
+  }
+
+  private rateKey(percentage: number): string {
+    let k = this.rateKeys.get(percentage);
+    if (k === undefined) {
+      k = taxRateKey(percentage);
+      this.rateKeys.set(percentage, k);
+    }
+    return k;
+  }
+
+  private group(currency: string, locationId: string | null, country: string | null): number {
+    const loc = this.byLocation ? locationId : null;
+    const ctry = this.byCountry ? country : null;
+    const text = `${currency}|${loc ?? ''}|${ctry ?? ''}`;
+    let i = this.groupIndex.get(text);
+    if (i === undefined) {
+      i = this.groups.length;
+      this.groups.push({ currency, locationId: loc, country: ctry });
+      this.groupIndex.set(text, i);
+    }
+    return i;
+  }
+
+  private dayTotals(dayIndex: number, groupIndex: number): DayTotals {
+    const key = dayIndex * 1_000_000 + groupIndex;
+    let t = this.totals.get(key);
+    if (!t) {
+      const group = this.groups[groupIndex]!;
+      t = {
+        dayIndex,
+        group,
+        groupKey: `${group.currency}|${group.locationId ?? ''}|${group.country ?? ''}`,
+        amounts: new Map(),
+        refunds: new Map(),
+        tenderIn: new Map(),
+        tenderOut: new Map(),
+        fees: new Map(),
+        feeRefunds: new Map(),
+        payouts: new Map(),
+        problems: new Map(),
+        samples: new Map(),
+      };
+      this.totals.set(key, t);
+    }
+    return t;
+  }
+
+  private sample(t: DayTotals, key: string, id: string): void {
+    let list = t.samples.get(key);
+    if (!list) t.samples.set(key, (list = []));
+    if (list.length < SAMPLE_LIMIT && !list.includes(id)) list.push(id);
+  }
+
+  private problem(t: DayTotals, p: RecordProblem): void {
+    const key = `${p.code}|${p.configPath ?? ''}|${p.detail}`;
+    const existing = t.problems.get(key);
+    if (existing) {
+      for (const id of p.recordIds) if (existing.recordIds.length < SAMPLE_LIMIT) existing.recordIds.push(id);
+    } else t.problems.set(key, { ...p, recordIds: p.recordIds.slice(0, SAMPLE_LIMIT) });
+  }
+
+  private precisionProblem(t: DayTotals, kind: string, id: string, error: MoneyPrecisionError): void {
+    this.problem(t, {
+      code: 'document_rejected',
+      params: { document: 'daily summary', detail: `${kind} ${id} has an amount of ${error.amount} ${error.currency}, which has more decimal places than ${error.currency} allows. Ask your commerce platform to correct it.` },
+      detail: `precision:${kind}`,
+      recordIds: [id],
+      configPath: null,
+    });
+  }
+
+  /** Adds an order: its sales count on its local day; its split is kept for later refunds. */
+  addOrder(order: Order): void {
+    if (this.splits.has(order.id)) {
+      throw new RangeError(`Order ${order.id} was added twice; add each record's latest version once.`);
+    }
+    const cur = order.currency;
+    const groupIndex = this.group(cur, order.locationRef?.id ?? null, order.country ?? null);
+    if (this.byLocation || this.byCountry) {
+      for (const p of order.payments ?? []) this.paymentGroups.set(p.id, groupIndex);
+    }
+    const dayIndex = this.days.indexOf(Date.parse(order.createdDate));
+    const sums = new Map<number, number>();
+    const add = (slot: number, amount: number) => {
+      if (amount !== 0) sums.set(slot, (sums.get(slot) ?? 0) + amount);
+    };
+    let gratuity = 0;
+    const rateSamples: string[] = [];
+    const componentSamples: string[] = [];
+    try {
+      let parts = 0;
+      let count = 0;
+      for (const line of order.orderLineItems ?? []) {
+        count++;
+        const total = minor(line.totalAmount, cur);
+        parts += total;
+        const productId = line.productRef?.id;
+        if (productId !== undefined && this.giftCards.has(productId)) {
+          // Gift cards sold are a liability, not income; any tax on them stays tax.
+          const tax = line.totalTaxAmount ? minor(line.totalTaxAmount, cur) : 0;
+          const rk = this.rateKey(line.taxPercentage ?? 0);
+          add(this.slot({ kind: 'prepaid', accountKey: 'prepaid', rateKey: '', role: 'prepaid', componentId: null, hasComponents: false }), total - tax);
+          if (tax !== 0) {
+            add(this.slot({ kind: 'tax', accountKey: 'prepaid', rateKey: rk, role: 'tax', componentId: null, hasComponents: false }), tax);
+            rateSamples.push(rk);
+          }
+          continue;
+        }
+        const category = productId === undefined ? undefined : this.productCategory.get(productId);
+        const accountKey = category === undefined ? 'sales' : `category:${category}`;
+        count += this.addTaxed(add, cur, accountKey, 'sales', line.taxPercentage ?? 0, total, line.totalTaxAmount, line.taxes, rateSamples, componentSamples);
+      }
+      for (const charge of order.serviceCharges ?? []) {
+        count++;
+        const total = minor(charge.totalAmount, cur);
+        parts += total;
+        const shipping = charge.type === 'Shipping';
+        const accountKey = shipping && this.shippingMapped ? 'shipping' : 'sales';
+        count += this.addTaxed(add, cur, accountKey, shipping ? 'shipping' : 'serviceCharge', charge.taxPercentage ?? 0, total, charge.taxAmount, charge.taxes, rateSamples, componentSamples);
+      }
+      gratuity = order.totalGratuity ? minor(order.totalGratuity, cur) : 0;
+      const gross = minor(order.totalAmount, cur) - (order.totalRefund ? minor(order.totalRefund, cur) : 0);
+      const residue = gross - parts;
+      if (residue !== 0) {
+        if (Math.abs(residue) > Math.max(1, count)) {
+          if (dayIndex >= 0) {
+            const t = this.dayTotals(dayIndex, groupIndex);
+            this.problem(t, {
+              code: 'document_rejected',
+              params: { document: 'daily summary', detail: `order ${order.orderNumber ?? order.id} totals ${gross} minor units of ${cur} but its lines and charges add up to ${parts}. Ask your commerce platform to correct the order.` },
+              detail: `totals:${order.id}`,
+              recordIds: [order.id],
+              configPath: null,
+            });
+          }
+          return;
+        }
+        add(this.slot({ kind: 'rounding', accountKey: 'rounding', rateKey: '', role: 'rounding', componentId: null, hasComponents: false }), residue);
+      }
+    } catch (error) {
+      if (!(error instanceof MoneyPrecisionError)) throw error;
+      if (dayIndex >= 0) this.precisionProblem(this.dayTotals(dayIndex, groupIndex), 'Order', order.id, error);
+      return;
+    }
+    const split: number[] = [];
+    for (const [slot, amount] of sums) split.push(slot, amount);
+    this.splits.set(order.id, groupIndex, split);
+    if (dayIndex < 0) return;
+    const t = this.dayTotals(dayIndex, groupIndex);
+    for (const [slot, amount] of sums) t.amounts.set(slot, (t.amounts.get(slot) ?? 0) + amount);
+    if (gratuity !== 0) {
+      const g = this.slot({ kind: 'gratuity', accountKey: 'gratuity', rateKey: '', role: 'gratuity', componentId: null, hasComponents: false });
+      t.amounts.set(g, (t.amounts.get(g) ?? 0) + gratuity);
+    }
+    for (const rk of rateSamples) this.sample(t, `rate:${rk}`, order.id);
+    for (const c of componentSamples) this.sample(t, `component:${c}`, order.id);
+  }
+
+  /** Adds a taxed amount (line or service charge); returns the number of components (for the residue tolerance). */
+  private addTaxed(
+    add: (slot: number, amount: number) => void,
+    cur: string,
+    accountKey: string,
+    role: 'sales' | 'shipping' | 'serviceCharge',
+    percentage: number,
+    total: number,
+    taxAmount: number | null | undefined,
+    taxes: readonly TaxAllocation[] | null | undefined,
+    rateSamples: string[],
+    componentSamples: string[],
+  ): number {
+    const rk = this.rateKey(percentage);
+    rateSamples.push(rk);
+    if (taxes && taxes.length > 0) {
+      let tax = 0;
+      for (const c of taxes) {
+        const amount = minor(c.taxAmount ?? c.rate ?? 0, cur);
+        tax += amount;
+        componentSamples.push(c.taxComponentRef.id);
+        add(this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: c.taxComponentRef.id, hasComponents: true }), amount);
+      }
+      add(this.slot({ kind: 'sales', accountKey, rateKey: rk, role, componentId: null, hasComponents: true }), total - tax);
+      return taxes.length;
+    }
+    const tax = taxAmount ? minor(taxAmount, cur) : 0;
+    add(this.slot({ kind: 'sales', accountKey, rateKey: rk, role, componentId: null, hasComponents: false }), total - tax);
+    add(this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: null, hasComponents: false }), tax);
+    return 0;
+  }
+
+  /** Adds a payment: `Paid` money counts on its local day, per payment type. */
+  addPayment(payment: Payment, deferred = false): void {
+    if (payment.status !== 'Paid') return;
+    const dayIndex = this.days.indexOf(Date.parse(payment.createdDate));
+    if (dayIndex < 0) return;
+    let groupIndex: number;
+    if (this.byLocation || this.byCountry) {
+      const g = this.paymentGroups.get(payment.id);
+      if (g === undefined && !deferred) {
+        this.pendingPayments.push(payment);
+        return;
+      }
+      const known = g === undefined ? undefined : this.groups[g];
+      groupIndex = known && known.currency === payment.currency
+        ? g!
+        : this.group(payment.currency, null, null);
+    } else groupIndex = this.group(payment.currency, null, null);
+    const t = this.dayTotals(dayIndex, groupIndex);
+    const key = PAYMENT_TYPE_KEYS[payment.type];
+    let amount: number;
+    try {
+      amount = minor(payment.amount, payment.currency);
+    } catch (error) {
+      if (!(error instanceof MoneyPrecisionError)) throw error;
+      this.precisionProblem(t, 'Payment', payment.id, error);
+      return;
+    }
+    if (amount >= 0) t.tenderIn.set(key, (t.tenderIn.get(key) ?? 0) + amount);
+    else t.tenderOut.set(key, (t.tenderOut.get(key) ?? 0) - amount);
+    this.sample(t, `payment:${key}`, payment.id);
+  }
+
+  /** Adds a processor transaction: refunds, fees, fee refunds, payouts. Others are not posted. */
+  addTransaction(tx: Transaction, deferred = false): void {
+    const dayIndex = this.days.indexOf(Date.parse(tx.createdDate));
+    if (dayIndex < 0) return;
+    switch (tx.type) {
+      case 'Refund':
+        this.addRefund(tx, dayIndex, deferred);
+        return;
+      case 'PaymentFee':
+      case 'PaymentFeeRefund':
+      case 'Payout':
+      case 'FailedPayout': {
+        if ((tx.type === 'PaymentFee' || tx.type === 'PaymentFeeRefund') && !this.syncFees) return;
+        let groupIndex = this.group(tx.currency, null, null);
+        const source = tx.transactionSourceRef;
+        if ((this.byLocation || this.byCountry) && source?.type === 'Payment') {
+          const g = this.paymentGroups.get(source.id);
+          if (g !== undefined && this.groups[g]!.currency === tx.currency) groupIndex = g;
+        }
+        const t = this.dayTotals(dayIndex, groupIndex);
+        let amount: number;
+        try {
+          amount = Math.abs(minor(tx.totalAmount, tx.currency));
+        } catch (error) {
+          if (!(error instanceof MoneyPrecisionError)) throw error;
+          this.precisionProblem(t, 'Transaction', tx.id, error);
+          return;
+        }
+        const key = paymentTypeKeyOf(tx.subType);
+        const map = tx.type === 'PaymentFee' ? t.fees : tx.type === 'PaymentFeeRefund' ? t.feeRefunds : t.payouts;
+        const signed = tx.type === 'FailedPayout' ? -amount : amount;
+        map.set(key, (map.get(key) ?? 0) + signed);
+        this.sample(t, `payment:${key}`, tx.id);
+        return;
+      }
+      default:
+        // Payment transactions duplicate Payment records; transfers move money inside the processor.
+        return;
+    }
+  }
+
+  private addRefund(tx: Transaction, dayIndex: number, deferred: boolean): void {
+    const orderId = tx.transactionSourceRef?.id;
+    const split = orderId === undefined ? undefined : this.splits.get(orderId);
+    if (!split) {
+      if (!deferred && orderId !== undefined) {
+        this.pendingRefunds.push(tx);
+        return;
+      }
+      const t = this.dayTotals(dayIndex, this.group(tx.currency, null, null));
+      this.problem(t, {
+        code: 'document_rejected',
+        params: {
+          document: 'refunds',
+          detail: orderId === undefined
+            ? `refund ${tx.id} does not say which order it refunds (transactionSourceRef), so its tax rates are unknown. Ask your commerce platform to send it with its order.`
+            : `refund ${tx.id} refers to order ${orderId}, which was never received, so its tax rates are unknown. Ask your commerce platform to send the order.`,
+        },
+        detail: `refund-order:${tx.id}`,
+        recordIds: [tx.id],
+        configPath: null,
+      });
+      return;
+    }
+    const orderGroup = this.groups[split.groupIndex]!;
+    const t = this.dayTotals(dayIndex, this.group(tx.currency, orderGroup.locationId ?? null, orderGroup.country ?? null));
+    if (orderGroup.currency !== tx.currency) {
+      this.problem(t, {
+        code: 'currency_mismatch',
+        params: { currency: tx.currency },
+        detail: `refund-currency:${tx.id}`,
+        recordIds: [tx.id, orderId!],
+        configPath: null,
+      });
+      return;
+    }
+    let amount: number;
+    try {
+      amount = -minor(tx.totalAmount, tx.currency);
+    } catch (error) {
+      if (!(error instanceof MoneyPrecisionError)) throw error;
+      this.precisionProblem(t, 'Refund', tx.id, error);
+      return;
+    }
+    // Reverse sales, tax and gift cards at the original order's proportions, exactly.
+    const parts = allocate(amount, split.amounts);
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      if (part === 0) continue;
+      const slot = split.slots[i]!;
+      t.refunds.set(slot, (t.refunds.get(slot) ?? 0) + part);
+      const key = this.slots[slot]!;
+      if (key.kind === 'sales' || key.kind === 'tax') this.sample(t, `rate:${key.rateKey}`, tx.id);
+      if (key.componentId) this.sample(t, `component:${key.componentId}`, tx.id);
+    }
+  }
+
+  /** Places records that arrived before what they depend on; call once, after the last record. */
+  settle(): void {
+    const refunds = this.pendingRefunds.splice(0);
+    for (const tx of refunds) this.addTransaction(tx, true);
+    const payments = this.pendingPayments.splice(0);
+    for (const p of payments) this.addPayment(p, true);
+  }
+
+  /** Number of orders whose split is kept for refunds. */
+  get orderCount(): number {
+    return this.splits.size;
+  }
+}

@@ -1,0 +1,276 @@
+import { z } from 'zod';
+
+/**
+ * Commerce records partners push (orders, payments, transactions and their reference data),
+ * compatible with Codat's push contract and commerce data model: decimal amounts are JSON
+ * numbers in the record's currency, dates are ISO 8601 date-times with an offset. Fields the
+ * contracts mark nullable are accepted as `null`; what would make a record unpostable (a
+ * missing id, a non-ISO date, a non-finite amount, an unknown enum value) is refused.
+ */
+
+/** An ISO 8601 date-time with a `Z` or `±hh:mm` offset (a bare local time is ambiguous). */
+const DateTime = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/,
+    'Use an ISO 8601 date-time with a time zone offset, e.g. 2026-03-29T10:15:00Z.',
+  )
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'This date-time does not exist.');
+
+/** A decimal amount as a finite JSON number (or its decimal text). */
+const Decimal = z.union([
+  z.number().refine(Number.isFinite, 'Amounts must be finite numbers.'),
+  z
+    .string()
+    .regex(/^[+-]?\d+(?:\.\d+)?$/, 'Use a decimal amount such as 12.34.')
+    .transform(Number),
+]);
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 4217 currency code such as GBP.');
+const Id = z.string().min(1, 'Every record needs an id.');
+const Ref = z.object({ id: Id, name: z.string().nullish() });
+
+/** Payment types of the commerce data model. */
+export const PaymentType = z.enum([
+  'Unknown',
+  'Cash',
+  'Card',
+  'Invoice',
+  'OnlineCard',
+  'Swish',
+  'Vipps',
+  'Mobile',
+  'StoreCredit',
+  'Paypal',
+  'Custom',
+  'Prepaid',
+]);
+export type PaymentType = z.infer<typeof PaymentType>;
+
+/** Payment statuses; only `Paid` money is posted (see aggregation). */
+export const PaymentStatus = z.enum(['Unknown', 'Pending', 'Authorized', 'Paid', 'Failed', 'Cancelled']);
+export type PaymentStatus = z.infer<typeof PaymentStatus>;
+
+/** Transaction types of the commerce data model. */
+export const TransactionType = z.enum([
+  'Unknown',
+  'Payment',
+  'Refund',
+  'Payout',
+  'FailedPayout',
+  'Transfer',
+  'PaymentFee',
+  'PaymentFeeRefund',
+]);
+export type TransactionType = z.infer<typeof TransactionType>;
+
+/** What a transaction relates to. */
+export const TransactionSourceType = z.enum(['Unknown', 'Fee', 'Order', 'Payment', 'ServiceCharge']);
+
+/** Service charge kinds; `Shipping` posts to the shipping account when one is mapped. */
+export const ServiceChargeType = z.enum(['Unknown', 'Generic', 'Shipping', 'Overpayment']);
+
+/**
+ * One tax component's share of a line (e.g. GST and PST of a Canadian sale). The partner
+ * contract sends `taxAmount`; the data model's `rate` is accepted too.
+ */
+export const TaxAllocationSchema = z.object({
+  taxComponentRef: Ref,
+  taxAmount: Decimal.nullish(),
+  rate: Decimal.nullish(),
+});
+export type TaxAllocation = z.infer<typeof TaxAllocationSchema>;
+
+/** A discount applied to a line, excluding tax (positive decreases the line). */
+export const DiscountAllocationSchema = z.object({ name: z.string().nullish(), totalAmount: Decimal });
+
+const Percentage = Decimal.refine((n) => n >= 0 && n <= 100, 'A tax percentage is between 0 and 100.');
+
+/** An order line: negative `quantity` is a returned item; amounts include tax and discounts. */
+export const OrderLineItemSchema = z.object({
+  id: z.string().nullish(),
+  quantity: Decimal,
+  taxPercentage: Percentage.nullish(),
+  /** Including tax and discounts. */
+  totalAmount: Decimal,
+  totalTaxAmount: Decimal.nullish(),
+  /** Excluding tax and discounts. */
+  unitPrice: Decimal.nullish(),
+  taxes: z.array(TaxAllocationSchema).nullish(),
+  productRef: Ref.nullish(),
+  productVariantRef: Ref.nullish(),
+  discountAllocations: z.array(DiscountAllocationSchema).nullish(),
+});
+export type OrderLineItem = z.infer<typeof OrderLineItemSchema>;
+
+/** A service charge on an order (shipping, service fee); `totalAmount` includes tax. */
+export const ServiceChargeSchema = z.object({
+  totalAmount: Decimal,
+  taxPercentage: Percentage.nullish(),
+  taxAmount: Decimal.nullish(),
+  taxes: z.array(TaxAllocationSchema).nullish(),
+  quantity: z.number().int().nullish(),
+  type: ServiceChargeType.nullish(),
+});
+export type ServiceCharge = z.infer<typeof ServiceChargeSchema>;
+
+/** A payment as embedded in an order (`payments[]`). */
+export const PaymentRefSchema = z.object({
+  id: Id,
+  amount: Decimal.nullish(),
+  currency: Currency.nullish(),
+  type: PaymentType.nullish(),
+  status: PaymentStatus.nullish(),
+  paymentProvider: z.string().nullish(),
+  dueDate: DateTime.nullish(),
+  createdDate: DateTime.nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+
+/**
+ * An order. `totalAmount` includes tax, discounts and refunds but not gratuity;
+ * `totalRefund` is ≤ 0. Sales post from the line items and service charges.
+ */
+export const OrderSchema = z.object({
+  id: Id,
+  orderNumber: z.string().nullish(),
+  country: z.string().nullish(),
+  currency: Currency,
+  createdDate: DateTime,
+  closedDate: DateTime.nullish(),
+  totalAmount: Decimal,
+  totalRefund: Decimal.refine((n) => n <= 0, 'totalRefund is zero or negative.').nullish(),
+  totalTaxAmount: Decimal.nullish(),
+  totalDiscount: Decimal.nullish(),
+  totalGratuity: Decimal.refine((n) => n >= 0, 'totalGratuity cannot be negative.').nullish(),
+  orderLineItems: z.array(OrderLineItemSchema).nullish(),
+  payments: z.array(PaymentRefSchema).nullish(),
+  serviceCharges: z.array(ServiceChargeSchema).nullish(),
+  locationRef: Ref.nullish(),
+  customerRef: Ref.nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+export type Order = z.infer<typeof OrderSchema>;
+
+/** A payment (money in) or a refund of money (negative `amount`); `amount` includes gratuity. */
+export const PaymentSchema = z.object({
+  id: Id,
+  amount: Decimal,
+  currency: Currency,
+  type: PaymentType,
+  status: PaymentStatus,
+  paymentProvider: z.string().nullish(),
+  paymentMethodRef: Ref.nullish(),
+  dueDate: DateTime.nullish(),
+  createdDate: DateTime,
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+export type Payment = z.infer<typeof PaymentSchema>;
+
+/**
+ * A processor transaction: `Refund` (negative, refers to its order), `PaymentFee` (negative),
+ * `PaymentFeeRefund`, `Payout`, `FailedPayout`, `Transfer`, `Payment`.
+ */
+export const TransactionSchema = z.object({
+  id: Id,
+  totalAmount: Decimal,
+  currency: Currency,
+  type: TransactionType,
+  subType: z.string().nullish(),
+  transactionSourceRef: z.object({ id: Id, type: TransactionSourceType.nullish() }).nullish(),
+  createdDate: DateTime,
+  sourceCreatedDate: DateTime.nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+export type Transaction = z.infer<typeof TransactionSchema>;
+
+/** A tax component (e.g. GST, PST); `rate` is a fraction (0.05 = 5%). */
+export const TaxComponentSchema = z.object({
+  id: Id,
+  name: z.string().min(1, 'A tax component needs a name.'),
+  rate: Decimal.refine((n) => n >= 0 && n <= 1, 'A tax component rate is a fraction between 0 and 1.'),
+  isCompound: z.boolean().nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+export type TaxComponent = z.infer<typeof TaxComponentSchema>;
+
+/** A merchant location (shop, warehouse, online store). */
+export const LocationSchema = z.object({
+  id: Id,
+  name: z.string().nullish(),
+  address: z
+    .object({
+      type: z.string().nullish(),
+      line1: z.string().nullish(),
+      line2: z.string().nullish(),
+      city: z.string().nullish(),
+      region: z.string().nullish(),
+      country: z.string().nullish(),
+      postalCode: z.string().nullish(),
+    })
+    .nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+export type Location = z.infer<typeof LocationSchema>;
+
+const ProductVariantSchema = z.object({
+  id: Id,
+  name: z.string().nullish(),
+  sku: z.string().nullish(),
+  barcode: z.string().nullish(),
+  unitOfMeasure: z.string().nullish(),
+  isTaxEnabled: z.boolean().nullish(),
+  vatPercentage: Percentage.nullish(),
+  prices: z.array(z.object({ currency: Currency.nullish(), unitPrice: Decimal })).nullish(),
+  shippingRequired: z.boolean().nullish(),
+  status: z.string().nullish(),
+  createdDate: DateTime.nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+
+/** A product; gift cards (`isGiftCard`) post to the gift-card liability, categories may pick a sales account. */
+export const ProductSchema = z.object({
+  id: Id,
+  name: z.string().nullish(),
+  description: z.string().nullish(),
+  categorization: z.string().nullish(),
+  productCategoryRefs: z.array(z.string()).nullish(),
+  isGiftCard: z.boolean().nullish(),
+  variants: z.array(ProductVariantSchema).nullish(),
+  status: z.string().nullish(),
+  createdDate: DateTime.nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+export type Product = z.infer<typeof ProductSchema>;
+
+/** A payment method configured on the commerce platform. */
+export const PaymentMethodSchema = z.object({
+  id: Id,
+  name: z.string().min(1, 'A payment method needs a name.'),
+  status: z.enum(['Unknown', 'Active', 'Archived']).nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
+
+/** A product category (may map to its own sales account as `category:<id>`). */
+export const ProductCategorySchema = z.object({
+  id: Id,
+  name: z.string().nullish(),
+  ancestorRefs: z.array(Ref).nullish(),
+  hasChildren: z.boolean().nullish(),
+  modifiedDate: DateTime.nullish(),
+  sourceModifiedDate: DateTime.nullish(),
+});
+export type ProductCategory = z.infer<typeof ProductCategorySchema>;
+
+/** A pushed delete: an object holding only the record's `id`. */
+export const DeletedRecordSchema = z.object({ id: Id }).strict();
+export type DeletedRecord = z.infer<typeof DeletedRecordSchema>;

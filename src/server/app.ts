@@ -1,0 +1,184 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { ListQuerySchema, PushDataTypeSchema, SyncFlowRedeemSchema, type PushDataType } from '../contract/sync-api.js';
+import type { SyncCore } from './core.js';
+import { HttpError, errorEnvelope, parseOrThrow } from './errors.js';
+
+/** What the HTTP app needs. */
+export interface AppOptions {
+  core: SyncCore;
+  /** API keys accepted as `Authorization: Basic base64(apiKey)`. */
+  apiKeys: readonly string[];
+  /** Handler for everything under `/sandbox/*`, when the sandbox is mounted. */
+  sandbox?: (request: Request) => Promise<Response>;
+}
+
+type Env = { Variables: { correlationId: string } };
+
+function keyMatches(candidate: string, keys: readonly string[]): boolean {
+  const given = Buffer.from(candidate);
+  let ok = false;
+  for (const key of keys) {
+    const expected = Buffer.from(key);
+    // Compare every key in constant time per key, without short-circuiting on the first match.
+    if (expected.length === given.length && timingSafeEqual(expected, given)) ok = true;
+  }
+  return ok;
+}
+
+/** Reads `Authorization: Basic base64(apiKey)` (Codat's scheme); also accepts `base64(apiKey:)`. */
+export function apiKeyFromHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!m?.[1]) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  return decoded.endsWith(':') ? decoded.slice(0, -1) : decoded;
+}
+
+async function jsonBody(c: Context<Env>, optional = false): Promise<unknown> {
+  const text = await c.req.text();
+  if (!text.trim()) {
+    if (optional) return undefined;
+    throw new HttpError(400, 'invalid_body', 'The request body is empty; send a JSON body.');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON. Check quotes, commas and brackets.');
+  }
+}
+
+function dataTypeOf(segment: string): PushDataType {
+  const name = segment.replace(/^commerce-/, '');
+  const parsed = PushDataTypeSchema.safeParse(name);
+  if (!parsed.success) {
+    throw new HttpError(404, 'not_found', `Unknown data type "${segment}". Use one of: ${PushDataTypeSchema.options.map((o) => `commerce-${o}`).join(', ')}.`);
+  }
+  return parsed.data;
+}
+
+/** Accepts `[...]` or `{ <dataType>: [...] }` (the 2023 body). */
+function recordsOf(body: unknown, dataType: PushDataType): unknown {
+  if (Array.isArray(body)) return body;
+  if (body && typeof body === 'object' && dataType in body) return (body as Record<string, unknown>)[dataType];
+  return body;
+}
+
+/**
+ * Builds the Hono app: thin routes that validate, call {@link SyncCore} and serialise. Errors
+ * become the contract's error envelope with a correlation id (also in `X-Correlation-Id`).
+ */
+export function createApp(options: AppOptions): Hono<Env> {
+  const { core } = options;
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-correlation-id');
+    const id = incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    c.set('correlationId', id);
+    await next();
+    c.header('X-Correlation-Id', id);
+  });
+
+  app.onError((error, c) => {
+    const envelope = errorEnvelope(error, c.get('correlationId') ?? randomUUID());
+    if (envelope.statusCode >= 500) console.error(`[${envelope.correlationId}]`, error);
+    return c.json(envelope, envelope.statusCode as 400);
+  });
+
+  app.notFound((c) => {
+    const envelope = errorEnvelope(new HttpError(404, 'not_found', `No endpoint ${c.req.method} ${new URL(c.req.url).pathname}. See docs/api.md for the routes.`), c.get('correlationId') ?? randomUUID());
+    return c.json(envelope, 404);
+  });
+
+  if (options.sandbox) {
+    const sandbox = options.sandbox;
+    app.all('/sandbox', (c) => sandbox(c.req.raw));
+    app.all('/sandbox/*', (c) => sandbox(c.req.raw));
+  }
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  app.post('/sync-flow/redeem', async (c) => {
+    const { code } = parseOrThrow(SyncFlowRedeemSchema, await jsonBody(c), 'sync-flow code');
+    return c.json(await core.redeemSyncFlow(code));
+  });
+
+  app.use('*', async (c, next) => {
+    const key = apiKeyFromHeader(c.req.header('authorization'));
+    if (!key || !keyMatches(key, options.apiKeys)) {
+      c.header('WWW-Authenticate', 'Basic realm="commerce-sync"');
+      throw new HttpError(401, 'unauthorized', 'Missing or wrong API key. Send the header Authorization: Basic <base64 of your API key>.');
+    }
+    await next();
+  });
+
+  const list = (c: Context<Env>) => parseOrThrow(ListQuerySchema, c.req.query(), 'query', '');
+
+  // Companies and connections
+  app.get('/companies', async (c) => c.json(await core.listCompanies(list(c))));
+  app.post('/companies', async (c) => c.json(await core.createCompany(await jsonBody(c))));
+  app.get('/companies/:companyId', async (c) => c.json(await core.getCompany(c.req.param('companyId'))));
+  app.delete('/companies/:companyId', async (c) => {
+    await core.deleteCompany(c.req.param('companyId'));
+    return c.body(null, 204);
+  });
+  app.get('/companies/:companyId/connections', async (c) => c.json(await core.listConnections(c.req.param('companyId'), list(c))));
+  app.post('/companies/:companyId/connections', async (c) => c.json(await core.createConnection(c.req.param('companyId'), await jsonBody(c))));
+  app.get('/companies/:companyId/connections/:connectionId', async (c) => c.json(await core.getConnection(c.req.param('companyId'), c.req.param('connectionId'))));
+  app.patch('/companies/:companyId/connections/:connectionId', async (c) =>
+    c.json(await core.updateConnection(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
+  app.delete('/companies/:companyId/connections/:connectionId', async (c) => {
+    await core.deleteConnection(c.req.param('companyId'), c.req.param('connectionId'));
+    return c.body(null, 204);
+  });
+  app.post('/companies/:companyId/connections/:connectionId/authorization/start', async (c) =>
+    c.json(await core.startAuthorization(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
+  app.put('/companies/:companyId/connections/:connectionId/authorization', async (c) =>
+    c.json(await core.completeAuthorization(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
+
+  // Configuration
+  app.get('/config/companies/:companyId/sync/commerce', async (c) => c.json(await core.getConfiguration(c.req.param('companyId'))));
+  app.post('/config/companies/:companyId/sync/commerce', async (c) => c.json(await core.setConfiguration(c.req.param('companyId'), await jsonBody(c))));
+  app.get('/config/integrations', (c) => c.json(core.listIntegrations(list(c))));
+  app.get('/config/integrations/:platformKey/branding', (c) => c.json(core.branding(c.req.param('platformKey'))));
+  app.get('/config/sync/commerce/:commerceKey/:accountingKey/start', async (c) =>
+    c.json(await core.syncFlowUrl(c.req.param('commerceKey'), c.req.param('accountingKey'), c.req.query('merchantIdentifier') ?? null)));
+  app.get('/sync/commerce/config/ui/text', async (c) => c.json(await core.uiText(c.req.query('locale'))));
+  app.patch('/sync/commerce/config/ui/text', async (c) => c.json(await core.setUiText(c.req.query('locale'), await jsonBody(c))));
+  app.get('/clients/:clientId/config/ui/accounts/platform/:platformKey', async (c) => c.json(await core.visibleAccounts(c.req.param('platformKey'))));
+  app.post('/sync/commerce/config/ui/accounts/platform/:platformKey', async (c) =>
+    c.json(await core.setVisibleAccounts(c.req.param('platformKey'), await jsonBody(c))));
+
+  // Push (2023 and partner contracts)
+  app.post('/data/companies/:companyId/sync/:dataset', async (c) => {
+    const dataType = dataTypeOf(c.req.param('dataset'));
+    const body = await jsonBody(c);
+    const { dataset, accepted } = await core.push(c.req.param('companyId'), dataType, recordsOf(body, dataType));
+    c.header('X-Dataset-Id', dataset.id);
+    return c.json({ data: { [dataType]: accepted }, datasetId: dataset.id });
+  });
+  const partnerPush = async (c: Context<Env>) => {
+    const dataType = dataTypeOf(c.req.param('dataset') ?? '');
+    const body = await jsonBody(c);
+    const { dataset, accepted } = await core.push(c.req.param('companyId') ?? '', dataType, recordsOf(body, dataType));
+    c.header('X-Dataset-Id', dataset.id);
+    return c.json(accepted);
+  };
+  app.post('/companies/:companyId/data/:dataset', partnerPush);
+  app.put('/companies/:companyId/data/:dataset', partnerPush);
+  app.get('/meta/companies/:companyId/pull/history/:datasetId', async (c) => c.json(await core.dataset(c.req.param('companyId'), c.req.param('datasetId'))));
+
+  // Syncs
+  app.post('/companies/:companyId/sync/commerce/latest', async (c) => c.json(await core.requestLatest(c.req.param('companyId'), await jsonBody(c, true))));
+  app.post('/meta/companies/:companyId/sync/commerce/historic', async (c) => c.json(await core.requestHistoric(c.req.param('companyId'), await jsonBody(c))));
+  app.get('/meta/companies/:companyId/sync/commerce/status', async (c) => c.json(await core.companyStatus(c.req.param('companyId'))));
+  app.get('/companies/:companyId/sync/commerce/syncs/lastSuccessful/status', async (c) => c.json(await core.lastSuccessfulStatus(c.req.param('companyId'))));
+  app.get('/companies/:companyId/sync/commerce/syncs/latest/status', async (c) => c.json(await core.latestStatus(c.req.param('companyId'))));
+  app.get('/companies/:companyId/sync/commerce/syncs/list/status', async (c) => c.json(await core.listStatuses(c.req.param('companyId'))));
+  app.get('/companies/:companyId/sync/commerce/syncs/:syncId/status', async (c) => c.json(await core.statusById(c.req.param('companyId'), c.req.param('syncId'))));
+  app.get('/companies/:companyId/sync/commerce/syncs/:syncId/items', async (c) => c.json(await core.pushItems(c.req.param('companyId'), c.req.param('syncId'))));
+  app.post('/companies/:companyId/sync/commerce/syncs/:syncId/retry', async (c) => c.json(await core.retry(c.req.param('companyId'), c.req.param('syncId'))));
+
+  return app;
+}

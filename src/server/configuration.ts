@@ -1,0 +1,203 @@
+import {
+  normalizeConfiguration,
+  PAYMENT_TYPE_KEYS,
+  PAYOUT_ACCOUNT_KEY,
+  type AccountConfiguration,
+  type AccountOption,
+  type Configuration,
+  type Option,
+} from '../contract/configuration.js';
+import type { LedgerAccount, LedgerAccountClass, LedgerContact, LedgerTaxRate } from '../platforms/connector.js';
+
+/** The live ledger facts options are filled from. */
+export interface LedgerSnapshot {
+  companyName: string;
+  accounts: LedgerAccount[];
+  taxRates: LedgerTaxRate[];
+  customers: LedgerContact[];
+  suppliers: LedgerContact[];
+}
+
+/** Facts from the pushed commerce data that decide which rows exist and which are required. */
+export interface CommerceFacts {
+  /** Tax percentages seen in orders, as keys ("20", "5.5"). */
+  taxRateKeys: string[];
+  /** Commerce tax components pushed (id, name). */
+  taxComponents: Option[];
+  /** Payment-type keys seen in payments (`card`, `cash`, …). */
+  paymentTypeKeys: string[];
+  /** Whether fees or payouts appear in transactions. */
+  hasFees: boolean;
+  hasPayouts: boolean;
+}
+
+interface RowSpec {
+  label: string;
+  description: string;
+  classes: LedgerAccountClass[];
+  required: (facts: CommerceFacts) => boolean;
+}
+
+const SALES_ROWS: Record<string, RowSpec> = {
+  sales: { label: 'Sales', description: 'Income account sales are posted to.', classes: ['Income'], required: () => true },
+  refund: { label: 'Refunds', description: 'Account refunds are posted to (often the sales account).', classes: ['Income'], required: () => true },
+  gratuity: { label: 'Gratuities', description: 'Tips: income, or a liability when passed on to staff.', classes: ['Income', 'Liability'], required: () => false },
+  prepaid: { label: 'Gift cards sold', description: 'Liability account for gift cards and prepaid balances sold.', classes: ['Liability'], required: () => false },
+};
+
+const PAYMENT_LABELS: Record<string, string> = {
+  card: 'Card payments', cash: 'Cash payments', invoice: 'Invoice payments', onlineCard: 'Online card payments',
+  swish: 'Swish payments', vipps: 'Vipps payments', mobile: 'Mobile payments', storeCredit: 'Store credit',
+  paypal: 'PayPal payments', custom: 'Other payments', prepaidPayment: 'Gift card redemptions', unknown: 'Unclassified payments',
+};
+
+const FEE_ROWS: Record<string, RowSpec> = {
+  paymentFee: { label: 'Payment fees', description: 'Expense account processing fees are posted to.', classes: ['Expense'], required: (f) => f.hasFees },
+  paymentFeeRefund: { label: 'Fee refunds', description: 'Account refunded fees are posted to.', classes: ['Expense', 'Income'], required: (f) => f.hasFees },
+};
+
+function accountOption(a: LedgerAccount): AccountOption {
+  return {
+    id: a.id,
+    name: a.name,
+    nominalCode: a.code ?? null,
+    classification: a.classification,
+    type: a.type,
+    enablePaymentsToAccount: a.enablePaymentsToAccount,
+  };
+}
+
+function contactOption(c: LedgerContact): Option {
+  return { id: c.id, name: c.name };
+}
+
+function row(spec: RowSpec, selected: AccountConfiguration | undefined, ledger: LedgerSnapshot | null, facts: CommerceFacts): AccountConfiguration {
+  const options = ledger
+    ? ledger.accounts.filter((a) => a.status === 'Active' && spec.classes.includes(a.classification)).map(accountOption)
+    : [];
+  return {
+    labelText: spec.label,
+    descriptionText: spec.description,
+    required: spec.required(facts),
+    selectedAccountId: selected?.selectedAccountId ?? null,
+    accountOptions: options,
+  };
+}
+
+/**
+ * Builds the full Configuration document: the merchant's selections (`selections`) laid over
+ * every row and option list filled from the live ledger. Options the client sent are ignored,
+ * so a selection is only valid when the ledger offers it.
+ */
+export function withOptions(selections: Configuration | null, ledger: LedgerSnapshot | null, facts: CommerceFacts, companyId: string): Configuration {
+  const saved = normalizeConfiguration(selections ?? {});
+  const commerce = saved.configuration ?? {};
+  const sales = commerce.sales ?? {};
+  const payments = commerce.payments ?? {};
+  const fees = commerce.fees ?? {};
+  const activeTaxRates = ledger ? ledger.taxRates.filter((t) => t.status === 'Active') : [];
+  const taxOptions: Option[] = activeTaxRates.map((t) => ({ id: t.id, name: `${t.name} (${t.effectiveRate}%)` }));
+
+  const salesAccounts: Record<string, AccountConfiguration> = {};
+  for (const [key, spec] of Object.entries(SALES_ROWS)) salesAccounts[key] = row(spec, sales.accounts?.[key], ledger, facts);
+  for (const [key, selected] of Object.entries(sales.accounts ?? {})) {
+    if (!salesAccounts[key]) {
+      salesAccounts[key] = row({ label: selected.labelText ?? key, description: selected.descriptionText ?? '', classes: ['Income'], required: () => false }, selected, ledger, facts);
+    }
+  }
+
+  const paymentAccounts: Record<string, AccountConfiguration> = {};
+  const seenTypes = new Set(facts.paymentTypeKeys);
+  for (const key of Object.values(PAYMENT_TYPE_KEYS)) {
+    const label = PAYMENT_LABELS[key] ?? key;
+    paymentAccounts[key] = row(
+      { label, description: `Clearing or bank account ${label.toLowerCase()} are paid into.`, classes: ['Asset', 'Liability'], required: () => seenTypes.has(key) },
+      payments.accounts?.[key], ledger, facts,
+    );
+  }
+  paymentAccounts[PAYOUT_ACCOUNT_KEY] = row(
+    { label: 'Payouts', description: 'Bank account payouts from the payment processor land in.', classes: ['Asset'], required: (f) => f.hasPayouts },
+    payments.accounts?.[PAYOUT_ACCOUNT_KEY], ledger, facts,
+  );
+
+  const feeAccounts: Record<string, AccountConfiguration> = {};
+  for (const [key, spec] of Object.entries(FEE_ROWS)) feeAccounts[key] = row(spec, fees.accounts?.[key], ledger, facts);
+
+  const rateKeys = new Set([...facts.taxRateKeys, ...Object.keys(sales.taxRates ?? {})]);
+  const taxRates = Object.fromEntries(
+    [...rateKeys].sort((a, b) => Number(a) - Number(b)).map((key) => [
+      key,
+      { selectedTaxRateId: sales.taxRates?.[key]?.selectedTaxRateId ?? null, taxRateOptions: taxOptions },
+    ]),
+  );
+
+  const schedule = saved.schedule ?? {};
+  return {
+    companyId,
+    accountingSoftwareCompanyName: ledger?.companyName ?? null,
+    enabled: saved.enabled ?? false,
+    configured: saved.configured ?? false,
+    schedule: {
+      selectedFrequency: schedule.selectedFrequency ?? null,
+      frequencyOptions: ['Daily'],
+      startDate: schedule.startDate ?? null,
+      syncHour: schedule.syncHour ?? 0,
+      timeZone: schedule.timeZone ?? 'Etc/UTC',
+    },
+    configuration: {
+      countryCode: commerce.countryCode ?? null,
+      mapSettings: { outputFormat: commerce.mapSettings?.outputFormat ?? null },
+      sales: {
+        syncSales: sales.syncSales ?? true,
+        accounts: salesAccounts,
+        invoiceStatus: {
+          selectedInvoiceStatus: sales.invoiceStatus?.selectedInvoiceStatus ?? null,
+          invoiceStatusOptions: ['Submitted', 'Draft'],
+        },
+        salesCustomer: {
+          selectedCustomerId: sales.salesCustomer?.selectedCustomerId ?? null,
+          customerOptions: ledger ? ledger.customers.filter((c) => c.status === 'Active').map(contactOption) : [],
+        },
+        taxRates,
+        newTaxRates: {
+          accountingTaxRateOptions: taxOptions,
+          commerceTaxRateOptions: facts.taxComponents,
+          taxRateMappings: sales.newTaxRates?.taxRateMappings ?? [],
+          selectedDefaultZeroTaxRateId: sales.newTaxRates?.selectedDefaultZeroTaxRateId ?? null,
+          defaultZeroTaxRateOptions: activeTaxRates.filter((t) => t.effectiveRate === 0).map((t) => ({ id: t.id, name: t.name })),
+        },
+        grouping: {
+          groupingPeriod: {
+            selectedGroupingPeriod: sales.grouping?.groupingPeriod?.selectedGroupingPeriod ?? 'Daily',
+            groupingPeriodOptions: ['Daily'],
+          },
+          groupingLevels: {
+            invoiceLevel: {
+              selectedGroupByOptions: sales.grouping?.groupingLevels?.invoiceLevel?.selectedGroupByOptions ?? [],
+              groupByOptions: ['Location', 'Country'],
+            },
+            invoiceLineLevel: sales.grouping?.groupingLevels?.invoiceLineLevel ?? null,
+          },
+        },
+      },
+      payments: { syncPayments: payments.syncPayments ?? true, accounts: paymentAccounts },
+      fees: {
+        syncFees: fees.syncFees ?? false,
+        feesSupplier: {
+          selectedSupplierId: fees.feesSupplier?.selectedSupplierId ?? null,
+          supplierOptions: ledger ? ledger.suppliers.filter((s) => s.status === 'Active').map(contactOption) : [],
+        },
+        accounts: feeAccounts,
+      },
+    },
+  };
+}
+
+/** Strips option lists, keeping only what the merchant chose (what is stored). */
+export function selectionsOnly(config: Configuration): Configuration {
+  return JSON.parse(
+    JSON.stringify(config, (key, value: unknown) =>
+      /Options$/.test(key) && key !== 'selectedGroupByOptions' ? undefined : value,
+    ),
+  ) as Configuration;
+}

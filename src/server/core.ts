@@ -1,0 +1,627 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { validateConfiguration } from '../contract/configuration-rules.js';
+import { ConfigurationSchema, normalizeConfiguration, type Configuration } from '../contract/configuration.js';
+import type { FieldError } from '../contract/errors.js';
+import {
+  AuthorizationCallbackSchema,
+  AuthorizationStartSchema,
+  CreateCompanySchema,
+  CreateConnectionSchema,
+  LocalizationInfoSchema,
+  SyncRangeSchema,
+  SyncToLatestArgsSchema,
+  UiLocaleSchema,
+  UpdateConnectionSchema,
+  VisibleAccountsSchema,
+  type Branding,
+  type Company,
+  type CompanySyncStatus,
+  type Connection,
+  type DatasetStatus,
+  type Integration,
+  type ListQuery,
+  type LocalizationInfo,
+  type PushDataType,
+  type PushItem,
+  type SyncFlowSession,
+  type SyncSummary,
+  type UiLocale,
+} from '../contract/sync-api.js';
+import type { AccountingConnector, ConnectionTokens } from '../platforms/connector.js';
+import { ConnectorError } from '../platforms/connector.js';
+import { withOptions, selectionsOnly, type LedgerSnapshot } from './configuration.js';
+import { accountingConnection, connectorContext } from './connections.js';
+import type { SecretBox } from './crypto.js';
+import { HttpError, notFound, parseOrThrow } from './errors.js';
+import { commerceFacts } from './facts.js';
+import { ingestPush } from './push.js';
+import { RunAbort, type RunEngine } from './runs/engine.js';
+import { describeFailure } from './runs/status.js';
+import type { CompanyRecord, ConnectionRecord, DatasetRecord, RunRecord, Store } from './store/index.js';
+import { localDateOf, localDayBounds } from './time.js';
+import { defaultUiText } from './ui-text.js';
+
+/** The commerce source companies are linked to (the partner pushing data). */
+export interface CommerceSource {
+  key: string;
+  name: string;
+  logoUrl?: string;
+}
+
+/** Dependencies of {@link SyncCore}. */
+export interface SyncCoreOptions {
+  store: Store;
+  connectors: ReadonlyMap<string, AccountingConnector>;
+  box: SecretBox;
+  engine: RunEngine;
+  now: () => Date;
+  /** Absolute base URL of this service (for link URLs). */
+  publicUrl: string;
+  commerce: CommerceSource;
+  /** Base URL the sync-flow code is appended to (the partner's widget page). Default `${publicUrl}/sync-flow`. */
+  syncFlowUrl?: string;
+}
+
+/** How long a sync-flow URL's code stays valid. */
+export const SYNC_FLOW_CODE_TTL_MS = 30_000;
+
+function stableUuid(text: string): string {
+  const h = createHash('sha1').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * The sync service's operations, framework-free: the HTTP layer (app.ts) only parses
+ * requests, calls these and serialises results. Every input is validated with the contract
+ * schemas; failures are {@link HttpError}s carrying the envelope fields.
+ */
+export class SyncCore {
+  private readonly pendingAuth = new Map<string, { redirectUri: string; state: string }>();
+
+  constructor(private readonly o: SyncCoreOptions) {}
+
+  private get store(): Store {
+    return this.o.store;
+  }
+
+  private connector(key: string): AccountingConnector {
+    const connector = this.o.connectors.get(key);
+    if (!connector) throw new HttpError(404, 'not_found', `No accounting platform "${key}" is available. List /config/integrations for the platforms you can connect.`);
+    return connector;
+  }
+
+  async requireCompany(companyId: string): Promise<CompanyRecord> {
+    const company = await this.store.getCompany(companyId);
+    if (!company) throw notFound('company', companyId);
+    return company;
+  }
+
+  private async requireConnection(companyId: string, connectionId: string): Promise<ConnectionRecord> {
+    await this.requireCompany(companyId);
+    const connection = await this.store.getConnection(companyId, connectionId);
+    if (!connection) throw notFound('connection', connectionId);
+    return connection;
+  }
+
+  // Presentation
+
+  private platformName(key: string): string {
+    if (key === this.o.commerce.key) return this.o.commerce.name;
+    return this.o.connectors.get(key)?.platform.name ?? key;
+  }
+
+  toConnection(c: ConnectionRecord): Connection {
+    return {
+      id: c.id,
+      integrationId: stableUuid(`integration:${c.platformKey}`),
+      integrationKey: c.platformKey,
+      sourceId: stableUuid(`source:${c.platformKey}`),
+      sourceType: c.sourceType,
+      platformName: this.platformName(c.platformKey),
+      linkUrl: `${this.o.publicUrl}/companies/${c.companyId}/connections/${c.id}/authorization/start`,
+      status: c.status,
+      lastSync: c.lastSync,
+      created: c.createdAt,
+      dataConnectionErrors: c.errors,
+      connectionInfo: null,
+    };
+  }
+
+  private async toCompany(c: CompanyRecord): Promise<Company> {
+    const connections = await this.store.listConnections(c.id);
+    return {
+      id: c.id,
+      name: c.name,
+      description: c.description,
+      redirect: `${this.o.publicUrl}/companies/${c.id}/connections`,
+      lastSync: c.lastSync,
+      created: c.createdAt,
+      createdByUserName: null,
+      products: ['commerce'],
+      tags: c.tags,
+      referenceParentCompany: null,
+      referenceSubsidiaryCompanies: [],
+      dataConnections: connections.map((x) => this.toConnection(x)),
+    };
+  }
+
+  private paging<T>(results: T[], total: number, page: number, pageSize: number, path: string) {
+    const link = (p: number) => ({ href: `${path}?page=${p}&pageSize=${pageSize}` });
+    return {
+      results,
+      pageNumber: page,
+      pageSize,
+      totalResults: total,
+      _links: {
+        self: { href: path },
+        current: link(page),
+        ...(page * pageSize < total ? { next: link(page + 1) } : {}),
+        ...(page > 1 ? { previous: link(page - 1) } : {}),
+      },
+    };
+  }
+
+  // Companies
+
+  async createCompany(body: unknown): Promise<Company> {
+    const input = parseOrThrow(CreateCompanySchema, body, 'company');
+    const now = this.o.now().toISOString();
+    const company: CompanyRecord = {
+      id: randomUUID(),
+      name: input.name,
+      description: input.description ?? null,
+      tags: input.tags ?? {},
+      createdAt: now,
+      lastSync: null,
+      syncedThrough: null,
+      config: null,
+      configured: false,
+      enabled: false,
+      failingSince: null,
+    };
+    await this.store.transaction(async (tx) => {
+      await tx.insertCompany(company);
+      // The partner's own data is the commerce source: pushing through this API is the link.
+      await tx.insertConnection({
+        id: randomUUID(), companyId: company.id, platformKey: this.o.commerce.key, sourceType: 'Commerce',
+        status: 'Linked', createdAt: now, lastSync: null, tokens: null, errors: [],
+      });
+    });
+    return this.toCompany(company);
+  }
+
+  async getCompany(companyId: string): Promise<Company> {
+    return this.toCompany(await this.requireCompany(companyId));
+  }
+
+  async listCompanies(query: ListQuery): Promise<ReturnType<SyncCore['paging']> & { results: Company[] }> {
+    let tag: { name: string; value: string } | undefined;
+    if (query.query) {
+      const m = /^tags\.([^=~]+)=(.*)$/.exec(query.query.trim());
+      if (!m) {
+        throw new HttpError(400, 'malformed_query', `Unsupported query "${query.query}". Filter companies by tag with query=tags.<name>=<value>.`, [
+          { itemId: 'query', message: 'Use tags.<name>=<value>.', validatorName: 'malformed_query' },
+        ]);
+      }
+      tag = { name: m[1] ?? '', value: m[2] ?? '' };
+    }
+    const { rows, total } = await this.store.listCompanies(query.page, query.pageSize, tag);
+    const results = await Promise.all(rows.map((c) => this.toCompany(c)));
+    return this.paging(results, total, query.page, query.pageSize, '/companies');
+  }
+
+  async deleteCompany(companyId: string): Promise<void> {
+    const company = await this.requireCompany(companyId);
+    // Revoke the accounting platform's tokens first, so deleting leaves no live access behind.
+    for (const connection of await this.store.listConnections(company.id)) await this.revokeTokens(connection);
+    await this.store.deleteCompany(company.id);
+  }
+
+  // Connections
+
+  async listConnections(companyId: string, query: ListQuery) {
+    await this.requireCompany(companyId);
+    const all = (await this.store.listConnections(companyId)).map((c) => this.toConnection(c));
+    const page = all.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+    return this.paging(page, all.length, query.page, query.pageSize, `/companies/${companyId}/connections`);
+  }
+
+  async getConnection(companyId: string, connectionId: string): Promise<Connection> {
+    return this.toConnection(await this.requireConnection(companyId, connectionId));
+  }
+
+  async createConnection(companyId: string, body: unknown): Promise<Connection> {
+    await this.requireCompany(companyId);
+    const { platformKey } = parseOrThrow(CreateConnectionSchema, body, 'connection');
+    if (platformKey === this.o.commerce.key) {
+      const existing = (await this.store.listConnections(companyId)).find((c) => c.sourceType === 'Commerce');
+      if (existing) return this.toConnection(existing);
+    } else {
+      this.connector(platformKey);
+    }
+    const connection: ConnectionRecord = {
+      id: randomUUID(),
+      companyId,
+      platformKey,
+      sourceType: platformKey === this.o.commerce.key ? 'Commerce' : 'Accounting',
+      status: platformKey === this.o.commerce.key ? 'Linked' : 'PendingAuth',
+      createdAt: this.o.now().toISOString(),
+      lastSync: null,
+      tokens: null,
+      errors: [],
+    };
+    await this.store.insertConnection(connection);
+    return this.toConnection(connection);
+  }
+
+  async startAuthorization(companyId: string, connectionId: string, body: unknown): Promise<{ url: string }> {
+    const connection = await this.requireConnection(companyId, connectionId);
+    const input = parseOrThrow(AuthorizationStartSchema, body, 'authorization request');
+    if (connection.sourceType !== 'Accounting') {
+      throw new HttpError(400, 'not_authorizable', 'This connection is the commerce source and needs no authorization.');
+    }
+    const connector = this.connector(connection.platformKey);
+    if (input.codeChallenge && !connector.platform.supportsPkce) {
+      throw new HttpError(400, 'validation_failed', `${connector.platform.name} does not support PKCE; start authorization without codeChallenge.`, [
+        { itemId: 'codeChallenge', message: 'PKCE is not supported by this platform.', validatorName: 'unsupported' },
+      ]);
+    }
+    this.pendingAuth.set(connection.id, { redirectUri: input.redirectUri, state: input.state });
+    return { url: connector.authorizationUrl({ state: input.state, redirectUri: input.redirectUri, ...(input.codeChallenge ? { codeChallenge: input.codeChallenge } : {}) }) };
+  }
+
+  async completeAuthorization(companyId: string, connectionId: string, body: unknown): Promise<Connection> {
+    const connection = await this.requireConnection(companyId, connectionId);
+    const input = parseOrThrow(AuthorizationCallbackSchema, body, 'authorization callback');
+    if (connection.sourceType !== 'Accounting') throw new HttpError(400, 'not_authorizable', 'This connection is the commerce source and needs no authorization.');
+    const connector = this.connector(connection.platformKey);
+    const { code = '', redirectUri = '', codeVerifier, ...callbackParams } = input;
+    let tokens: ConnectionTokens;
+    try {
+      tokens = await connector.exchangeCode({ code, redirectUri, ...(codeVerifier ? { codeVerifier } : {}), callbackParams });
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new HttpError(400, 'authorization_failed', `${connector.platform.name} did not accept the authorization code (it may have expired or been used already). Start the connection again.`, [
+        { itemId: 'code', message: detail.slice(0, 200), validatorName: 'exchange_failed' },
+      ]);
+    }
+    this.pendingAuth.delete(connection.id);
+    await this.store.updateConnection(connection.id, {
+      status: 'Linked',
+      tokens: this.o.box.seal(JSON.stringify(tokens)),
+      errors: connection.errors.map((e) => ({ ...e, status: 'Resolved' as const })),
+    });
+    return this.getConnection(companyId, connectionId);
+  }
+
+  private async revokeTokens(connection: ConnectionRecord): Promise<void> {
+    if (!connection.tokens) return;
+    const connector = this.o.connectors.get(connection.platformKey);
+    if (!connector) return;
+    try {
+      await connector.revoke(JSON.parse(this.o.box.open(connection.tokens)) as ConnectionTokens);
+    } catch (error) {
+      // Revocation is best effort (the platform may already have dropped the grant); the
+      // tokens are erased locally either way.
+      console.warn(`Token revocation for connection ${connection.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  async updateConnection(companyId: string, connectionId: string, body: unknown): Promise<Connection> {
+    const connection = await this.requireConnection(companyId, connectionId);
+    const input = parseOrThrow(UpdateConnectionSchema, body, 'connection update');
+    if (input.status === 'Unlinked' || input.status === 'Deauthorized') {
+      await this.revokeTokens(connection);
+      await this.store.updateConnection(connection.id, { status: 'Unlinked', tokens: null });
+    } else if (input.status && input.status !== connection.status) {
+      throw new HttpError(400, 'validation_failed', `A connection can only be set to Unlinked here; to link it, complete authorization.`, [
+        { itemId: 'status', message: 'Only "Unlinked" can be set.', validatorName: 'invalid_value' },
+      ]);
+    }
+    return this.getConnection(companyId, connectionId);
+  }
+
+  async deleteConnection(companyId: string, connectionId: string): Promise<void> {
+    const connection = await this.requireConnection(companyId, connectionId);
+    await this.revokeTokens(connection);
+    await this.store.deleteConnection(companyId, connectionId);
+  }
+
+  // Configuration
+
+  private async ledger(companyId: string): Promise<{ snapshot: LedgerSnapshot | null; platformName: string | null; linked: boolean }> {
+    const connection = accountingConnection(await this.store.listConnections(companyId));
+    if (!connection || connection.status !== 'Linked' || !connection.tokens) return { snapshot: null, platformName: connection ? this.platformName(connection.platformKey) : null, linked: false };
+    const connector = this.connector(connection.platformKey);
+    try {
+      const ctx = await connectorContext(this.store, this.o.box, connector, connection, this.o.now());
+      const info = await connector.getCompanyInfo(ctx);
+      const snapshot: LedgerSnapshot = {
+        companyName: info.name,
+        accounts: await connector.listAccounts(ctx),
+        taxRates: await connector.listTaxRates(ctx),
+        customers: await connector.listCustomers(ctx),
+        suppliers: await connector.listSuppliers(ctx),
+      };
+      return { snapshot, platformName: connector.platform.name, linked: true };
+    } catch (error) {
+      if (error instanceof ConnectorError) {
+        const d = describeFailure({ code: error.code, params: error.params, detail: error.detail }, connector.platform.name);
+        throw new HttpError(error.code === 'rate_limited' || error.code === 'platform_outage' ? 503 : 502, error.code, d.errorMessage, undefined, error.code === 'rate_limited' || error.code === 'platform_outage' ? 'Yes' : 'No');
+      }
+      throw error;
+    }
+  }
+
+  async getConfiguration(companyId: string): Promise<Configuration> {
+    const company = await this.requireCompany(companyId);
+    const { snapshot } = await this.ledger(companyId);
+    const facts = await commerceFacts(this.store, companyId);
+    const saved = company.config ? { ...company.config, enabled: company.enabled, configured: company.configured } : null;
+    return withOptions(saved, snapshot, facts, companyId);
+  }
+
+  async setConfiguration(companyId: string, body: unknown): Promise<Configuration> {
+    const company = await this.requireCompany(companyId);
+    const input = normalizeConfiguration(parseOrThrow(ConfigurationSchema, body, 'configuration'));
+    const { snapshot, platformName, linked } = await this.ledger(companyId);
+    const facts = await commerceFacts(this.store, companyId);
+    const filled = withOptions(input, snapshot, facts, companyId);
+    const errors: FieldError[] = validateConfiguration(filled, {
+      connections: { commerceLinked: true, accountingLinked: linked },
+      previous: company.config ? { ...company.config, configured: company.configured } : null,
+      platformName: platformName ?? undefined,
+    });
+    // withOptions fills a default zone for display; saving needs an explicit choice.
+    const rawZone = (body as { schedule?: { timeZone?: unknown } } | null)?.schedule?.timeZone;
+    if (!rawZone && !errors.some((e) => e.itemId === 'schedule.timeZone')) {
+      errors.push({ itemId: 'schedule.timeZone', message: 'Choose the time zone your business days follow.', validatorName: 'time_zone_missing' });
+    }
+    if (errors.length) {
+      throw new HttpError(400, 'validation_failed', `The configuration was not saved: ${errors.map((e) => e.message).join(' ')}`, errors);
+    }
+    const enabled = input.enabled ?? false;
+    const stored = selectionsOnly({ ...filled, enabled, configured: true });
+    await this.store.updateCompany(companyId, { config: stored, configured: true, enabled, ...(enabled && !company.enabled ? { failingSince: null } : {}) });
+    return withOptions({ ...stored, enabled, configured: true }, snapshot, facts, companyId);
+  }
+
+  // Integrations, branding, sync flow, UI
+
+  listIntegrations(query: ListQuery) {
+    const integrations: Integration[] = [...this.o.connectors.values()].map((c) => ({
+      key: c.platform.key,
+      logoUrl: c.platform.logoUrl ?? `${this.o.publicUrl}/config/integrations/${c.platform.key}/logo`,
+      name: c.platform.name,
+      enabled: true,
+      sourceId: stableUuid(`source:${c.platform.key}`),
+      sourceType: 'Accounting' as const,
+      integrationId: stableUuid(`integration:${c.platform.key}`),
+      isOfflineConnector: false,
+      isBeta: c.platform.key === 'sandbox',
+      dataProvidedBy: 'commerce-sync',
+      supportsPkce: c.platform.supportsPkce,
+    }));
+    const page = integrations.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
+    return this.paging(page, integrations.length, query.page, query.pageSize, '/config/integrations');
+  }
+
+  branding(platformKey: string): Branding {
+    const connector = this.connector(platformKey);
+    const logo = connector.platform.logoUrl ?? '';
+    const icon = connector.platform.iconUrl ?? logo;
+    const image = (src: string, alt: string) => ({ image: { src, alt } });
+    return {
+      logo: { full: image(logo, `${connector.platform.name} logo`), square: image(icon, `${connector.platform.name} icon`) },
+      button: { default: image(icon, `Connect ${connector.platform.name}`), hover: image(icon, `Connect ${connector.platform.name}`) },
+      sourceId: stableUuid(`source:${platformKey}`),
+    };
+  }
+
+  async syncFlowUrl(commerceKey: string, accountingKey: string, merchantIdentifier: string | null): Promise<{ url: string }> {
+    if (commerceKey !== this.o.commerce.key) {
+      throw new HttpError(404, 'not_found', `Unknown commerce platform "${commerceKey}". This service's commerce key is "${this.o.commerce.key}".`);
+    }
+    this.connector(accountingKey);
+    let company: CompanyRecord | null = null;
+    if (merchantIdentifier) {
+      const found = await this.store.listCompanies(1, 1, { name: 'merchantIdentifier', value: merchantIdentifier });
+      company = found.rows[0] ?? null;
+    }
+    if (!company) {
+      const created = await this.createCompany({ name: merchantIdentifier ? `Merchant ${merchantIdentifier}`.slice(0, 200) : 'Merchant', tags: merchantIdentifier ? { merchantIdentifier } : {} });
+      company = await this.requireCompany(created.id);
+    }
+    const code = randomBytes(24).toString('base64url');
+    await this.store.insertSyncFlowCode({
+      code,
+      companyId: company.id,
+      commerceKey,
+      accountingKey,
+      merchantIdentifier,
+      expiresAt: new Date(this.o.now().getTime() + SYNC_FLOW_CODE_TTL_MS).toISOString(),
+      usedAt: null,
+    });
+    const base = this.o.syncFlowUrl ?? `${this.o.publicUrl}/sync-flow`;
+    return { url: `${base}${base.includes('?') ? '&' : '?'}code=${encodeURIComponent(code)}` };
+  }
+
+  async redeemSyncFlow(code: string): Promise<SyncFlowSession> {
+    const row = await this.store.consumeSyncFlowCode(code, this.o.now().toISOString());
+    if (!row) throw new HttpError(410, 'code_invalid', 'This sync-flow link has expired or was already used. Open the sync flow again to get a new link.');
+    return { companyId: row.companyId, commerceKey: row.commerceKey, accountingKey: row.accountingKey, merchantIdentifier: row.merchantIdentifier };
+  }
+
+  async uiText(locale: unknown): Promise<LocalizationInfo> {
+    const l = parseOrThrow(UiLocaleSchema, locale, 'locale', 'locale') as UiLocale;
+    return { ...defaultUiText(l), ...(await this.store.uiTextOverrides(l)) };
+  }
+
+  async setUiText(locale: unknown, body: unknown): Promise<LocalizationInfo> {
+    const l = parseOrThrow(UiLocaleSchema, locale, 'locale', 'locale') as UiLocale;
+    const input = parseOrThrow(LocalizationInfoSchema, body, 'text overrides');
+    const known = defaultUiText(l);
+    const unknown = Object.keys(input).filter((k) => !(k in known));
+    if (unknown.length) {
+      throw new HttpError(400, 'validation_failed', `Unknown text key(s): ${unknown.join(', ')}. GET the texts first to see the keys.`,
+        unknown.map((k) => ({ itemId: k, message: 'Unknown text key.', validatorName: 'unknown_key' })));
+    }
+    const missing = Object.entries(input).filter(([k, v]) => known[k]?.required && !v.text).map(([k]) => k);
+    if (missing.length) {
+      throw new HttpError(400, 'validation_failed', `These texts are required and cannot be empty: ${missing.join(', ')}.`,
+        missing.map((k) => ({ itemId: `${k}.text`, message: 'This text is required.', validatorName: 'required' })));
+    }
+    await this.store.setUiText(l, input);
+    return this.uiText(l);
+  }
+
+  async visibleAccounts(platformKey: string): Promise<{ visibleAccounts: string[] | null }> {
+    this.connector(platformKey);
+    return { visibleAccounts: await this.store.visibleAccounts(platformKey) };
+  }
+
+  async setVisibleAccounts(platformKey: string, body: unknown): Promise<{ visibleAccounts: string[] | null }> {
+    this.connector(platformKey);
+    const input = parseOrThrow(VisibleAccountsSchema, body, 'visible accounts');
+    await this.store.setVisibleAccounts(platformKey, input.visibleAccounts ?? []);
+    return this.visibleAccounts(platformKey);
+  }
+
+  // Push
+
+  async push(companyId: string, dataType: PushDataType, items: unknown): Promise<{ dataset: DatasetStatus; accepted: unknown[] }> {
+    const { dataset, accepted } = await ingestPush(this.store, companyId, dataType, items, this.o.now());
+    return { dataset: this.toDataset(dataset), accepted };
+  }
+
+  toDataset(d: DatasetRecord): DatasetStatus {
+    return {
+      id: d.id, companyId: d.companyId, dataType: d.dataType, status: d.status, requested: d.requested, completed: d.completed,
+      progress: 100, isCompleted: true, isErrored: d.status !== 'Complete', recordCount: d.recordCount, accepted: d.accepted,
+      ignored: d.ignored, deleted: d.deleted, reopenedDays: d.reopened,
+    };
+  }
+
+  async dataset(companyId: string, datasetId: string): Promise<DatasetStatus> {
+    await this.requireCompany(companyId);
+    const d = await this.store.getDataset(companyId, datasetId);
+    if (!d) throw notFound('dataset', datasetId);
+    return this.toDataset(d);
+  }
+
+  // Sync requests and status
+
+  toStatus(r: RunRecord): CompanySyncStatus {
+    return {
+      companyId: r.companyId,
+      syncId: r.id,
+      syncStatusCode: r.statusCode,
+      syncStatus: r.statusText,
+      errorMessage: r.errorMessage,
+      syncExceptionMessage: r.exceptionMessage,
+      syncUtc: r.createdAt,
+      dataPushed: r.dataPushed,
+      period: r.periodStart && r.periodEnd ? { start: r.periodStart, finish: r.periodEnd } : null,
+      errorCode: r.errorCode,
+      wizardStep: r.wizardStep,
+      trigger: r.trigger,
+      completedUtc: r.completedAt,
+    };
+  }
+
+  private async summary(r: RunRecord, timeZone: string): Promise<SyncSummary> {
+    const connections = (await this.store.listConnections(r.companyId)).map((c) => this.toConnection(c));
+    const range = r.periodStart && r.periodEnd
+      ? { start: localDayBounds(r.periodStart, timeZone).start.toISOString(), finish: localDayBounds(r.periodEnd, timeZone).start.toISOString() }
+      : { start: r.createdAt, finish: r.createdAt };
+    return {
+      syncDateRangeUtc: range,
+      companyId: r.companyId,
+      commerceSyncId: r.id,
+      syncStatusCode: r.statusCode,
+      syncStatus: r.statusText,
+      errorMessage: r.errorMessage,
+      syncExceptionMessage: r.exceptionMessage,
+      syncUtc: r.createdAt,
+      dataConnections: connections,
+      dataPushed: r.dataPushed,
+    };
+  }
+
+  async requestLatest(companyId: string, body: unknown): Promise<SyncSummary> {
+    const company = await this.requireCompany(companyId);
+    const input = parseOrThrow(SyncToLatestArgsSchema, body ?? {}, 'sync request');
+    const run = await this.o.engine.run(companyId, { trigger: 'latest', syncTo: input.syncTo ?? null });
+    return this.summary(run, normalizeConfiguration(company.config ?? {}).schedule?.timeZone ?? 'Etc/UTC');
+  }
+
+  async requestHistoric(companyId: string, body: unknown): Promise<SyncSummary> {
+    const company = await this.requireCompany(companyId);
+    const input = parseOrThrow(SyncRangeSchema, body, 'date range');
+    const timeZone = normalizeConfiguration(company.config ?? {}).schedule?.timeZone ?? 'Etc/UTC';
+    const dateOnly = (s: string) => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? s : localDateOf(s, timeZone));
+    const start = dateOnly(input.dateRange.start);
+    const finish = dateOnly(input.dateRange.finish);
+    const today = localDateOf(this.o.now(), timeZone);
+    if (finish >= today) {
+      throw new HttpError(400, 'validation_failed', `A historic sync can only cover days that have ended; choose a finish before ${today}.`, [
+        { itemId: 'dateRange.finish', message: `Choose a day before ${today}.`, validatorName: 'too_late' },
+      ]);
+    }
+    const run = await this.o.engine.run(companyId, { trigger: 'historic', start, finish });
+    return this.summary(run, timeZone);
+  }
+
+  async latestStatus(companyId: string): Promise<CompanySyncStatus> {
+    await this.requireCompany(companyId);
+    const run = await this.store.latestRun(companyId);
+    if (!run) throw new HttpError(404, 'not_found', 'This company has not synced yet. Request a sync or wait for the scheduled one.');
+    return this.toStatus(run);
+  }
+
+  async companyStatus(companyId: string) {
+    const status = await this.latestStatus(companyId);
+    const connections = (await this.store.listConnections(companyId)).map((c) => this.toConnection(c));
+    return { ...status, commerceSyncId: status.syncId, dataConnections: connections };
+  }
+
+  async lastSuccessfulStatus(companyId: string): Promise<CompanySyncStatus> {
+    await this.requireCompany(companyId);
+    const run = await this.store.lastSuccessfulRun(companyId);
+    if (!run) throw new HttpError(404, 'not_found', 'This company has no successful sync yet.');
+    return this.toStatus(run);
+  }
+
+  async statusById(companyId: string, syncId: string): Promise<CompanySyncStatus> {
+    await this.requireCompany(companyId);
+    const run = await this.store.getRun(companyId, syncId);
+    if (!run) throw notFound('sync', syncId);
+    return this.toStatus(run);
+  }
+
+  async listStatuses(companyId: string): Promise<CompanySyncStatus[]> {
+    await this.requireCompany(companyId);
+    return (await this.store.listRuns(companyId)).map((r) => this.toStatus(r));
+  }
+
+  async pushItems(companyId: string, syncId: string): Promise<{ results: PushItem[] }> {
+    await this.statusById(companyId, syncId);
+    const items = await this.store.itemsForRun(companyId, syncId);
+    return {
+      results: items.map((i) => ({
+        syncId: i.runId, reference: i.reference, date: i.day, kind: i.kind, revision: i.revision, status: i.status,
+        platformId: i.platformId, errorCode: i.errorCode, errorMessage: i.errorMessage, attempts: i.attempts, updatedUtc: i.updatedAt,
+      })),
+    };
+  }
+
+  async retry(companyId: string, syncId: string): Promise<CompanySyncStatus> {
+    await this.statusById(companyId, syncId);
+    try {
+      return this.toStatus(await this.o.engine.retry(companyId, syncId));
+    } catch (error) {
+      if (error instanceof RunAbort) throw new HttpError(409, 'sync_in_progress', 'A sync of this company is running. Retry when it has finished.', undefined, 'Yes');
+      throw error;
+    }
+  }
+}

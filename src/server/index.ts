@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { createSandboxPlatform, type SandboxPlatform } from '../platforms/sandbox/index.js';
+import type { AccountingConnector } from '../platforms/connector.js';
+import { createApp } from './app.js';
+import { SyncCore, type CommerceSource } from './core.js';
+import { createSecretBox, DEV_ENCRYPTION_KEY } from './crypto.js';
+import { RunEngine, type RunHooks } from './runs/engine.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import { openStore, Store, type StoreOptions } from './store/index.js';
+
+export type { Scheduler } from './scheduler.js';
+export type { RunHooks, RunRequest } from './runs/engine.js';
+export type { StoreOptions, PostgresOptions } from './store/index.js';
+export { Store, openStore, dropPostgresSchema } from './store/index.js';
+export { ROUTES, type RouteSpec } from './routes.js';
+export { createSecretBox, parseEncryptionKey } from './crypto.js';
+export { AUTO_DISABLE_DAYS } from './runs/engine.js';
+export { SYNC_FLOW_CODE_TTL_MS } from './core.js';
+
+/** Options of {@link createSyncService}. */
+export interface SyncServiceOptions {
+  /** API keys partners authenticate with (`Authorization: Basic base64(apiKey)`). At least one. */
+  apiKeys: readonly string[];
+  /** Storage: an opened {@link Store}, or where to open one. Default: SQLite file `commerce-sync.db`. */
+  store?: Store | StoreOptions;
+  /**
+   * 32-byte key (hex or base64) for AES-256-GCM encryption of tokens at rest. Default: env
+   * `COMMERCE_SYNC_ENCRYPTION_KEY`; without either the service refuses to start unless `dev`.
+   */
+  encryptionKey?: string;
+  /** Development/test mode: allows the built-in dev encryption key. */
+  dev?: boolean;
+  /** Accounting connectors (Xero, QuickBooks, …) besides the sandbox. */
+  platforms?: readonly AccountingConnector[];
+  /** The embedded sandbox ledger (mounted at `/sandbox`). Default on, in memory unless a path is given; `false` disables it. */
+  sandbox?: false | { databasePath?: string; clientId?: string; clientSecret?: string };
+  /** Absolute URL this service is reachable at (link URLs, sandbox consent page). Default `http://127.0.0.1:4010`. */
+  publicUrl?: string;
+  /** Base URL of the partner's page that opens the sync flow; the code is appended as `?code=`. */
+  syncFlowUrl?: string;
+  /** The commerce source companies are linked to. Default `{ key: 'commerce', name: 'Partner commerce' }`. */
+  commerce?: CommerceSource;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** Fault injection / observation of document writes. */
+  hooks?: RunHooks;
+  /** Identifies this instance in run leases. */
+  instanceId?: string;
+  /** Scheduler tick interval when started. Default 60 s. */
+  schedulerIntervalMs?: number;
+}
+
+/** A running sync service. */
+export interface SyncService {
+  /** The HTTP API as a fetch handler: mount it in any server, or call it directly in tests. */
+  fetch(request: Request): Promise<Response>;
+  scheduler: Scheduler;
+  /** The embedded sandbox, when enabled. */
+  sandbox: SandboxPlatform | null;
+  /** Resolves once storage is open and migrated. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+function resolveKey(options: SyncServiceOptions): string {
+  const key = options.encryptionKey ?? process.env.COMMERCE_SYNC_ENCRYPTION_KEY;
+  if (key) return key;
+  if (options.dev) return DEV_ENCRYPTION_KEY;
+  throw new Error(
+    'No encryption key: set COMMERCE_SYNC_ENCRYPTION_KEY to 32 random bytes (hex or base64), or pass encryptionKey. ' +
+      'Connection tokens are encrypted at rest with it.',
+  );
+}
+
+/**
+ * Creates the sync service: Codat-compatible HTTP API, store, run engine and scheduler, with
+ * the sandbox ledger mounted at `/sandbox` by default.
+ *
+ * @example
+ * const service = createSyncService({ apiKeys: ['key'], store: { sqlite: ':memory:' }, dev: true });
+ * const res = await service.fetch(new Request('http://127.0.0.1:4010/companies', {
+ *   headers: { Authorization: `Basic ${btoa('key')}` },
+ * }));
+ */
+export function createSyncService(options: SyncServiceOptions): SyncService {
+  if (!options.apiKeys.length || options.apiKeys.some((k) => k.length < 8)) {
+    throw new Error('Configure at least one API key of 8 or more characters (apiKeys).');
+  }
+  const box = createSecretBox(resolveKey(options));
+  const now = options.now ?? (() => new Date());
+  const publicUrl = (options.publicUrl ?? 'http://127.0.0.1:4010').replace(/\/+$/, '');
+  const sandbox = options.sandbox === false
+    ? null
+    : createSandboxPlatform({
+        databasePath: options.sandbox?.databasePath ?? ':memory:',
+        publicUrl: `${publicUrl}/sandbox`,
+        now,
+        ...(options.sandbox?.clientId ? { clientId: options.sandbox.clientId } : {}),
+        ...(options.sandbox?.clientSecret ? { clientSecret: options.sandbox.clientSecret } : {}),
+      });
+  const connectors = new Map<string, AccountingConnector>();
+  if (sandbox) connectors.set(sandbox.connector.platform.key, sandbox.connector);
+  for (const platform of options.platforms ?? []) connectors.set(platform.platform.key, platform);
+
+  let store: Store | null = options.store instanceof Store ? options.store : null;
+  const ownsStore = !(options.store instanceof Store);
+  const ready = (async () => {
+    if (!store) store = await openStore(options.store && !(options.store instanceof Store) ? options.store : { sqlite: 'commerce-sync.db' });
+    else await store.migrate();
+  })();
+
+  let app: ReturnType<typeof createApp> | null = null;
+  let engine: RunEngine | null = null;
+  const instanceId = options.instanceId ?? randomUUID();
+  const init = ready.then(() => {
+    if (!store) throw new Error('Store failed to open');
+    engine = new RunEngine({
+      store, connectors, box, now, instanceId,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    });
+    const core = new SyncCore({
+      store, connectors, box, engine, now, publicUrl,
+      commerce: options.commerce ?? { key: 'commerce', name: 'Partner commerce' },
+      ...(options.syncFlowUrl ? { syncFlowUrl: options.syncFlowUrl } : {}),
+    });
+    app = createApp({ core, apiKeys: options.apiKeys, ...(sandbox ? { sandbox: (r: Request) => sandbox.handler(r) } : {}) });
+  });
+  // Keep an unhandled rejection from escaping before the first request awaits it.
+  init.catch(() => undefined);
+
+  const lazyEngine = {
+    run: async (...args: Parameters<RunEngine['run']>) => {
+      await init;
+      if (!engine) throw new Error('Engine not ready');
+      return engine.run(...args);
+    },
+  } as unknown as RunEngine;
+  const scheduler = createScheduler({
+    get store(): Store {
+      if (!store) throw new Error('Store not ready');
+      return store;
+    },
+    engine: lazyEngine,
+    now,
+    ready: init,
+    ...(options.schedulerIntervalMs ? { intervalMs: options.schedulerIntervalMs } : {}),
+  });
+
+  return {
+    async fetch(request) {
+      await init;
+      if (!app) throw new Error('Service not ready');
+      return app.fetch(request);
+    },
+    scheduler,
+    sandbox,
+    ready: init,
+    async close() {
+      scheduler.stop();
+      await init.catch(() => undefined);
+      if (ownsStore && store) await store.close();
+      sandbox?.close();
+    },
+  };
+}

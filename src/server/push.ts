@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  DeletedRecordSchema,
+  LocationSchema,
+  OrderSchema,
+  PaymentMethodSchema,
+  PaymentSchema,
+  ProductCategorySchema,
+  ProductSchema,
+  TaxComponentSchema,
+  TransactionSchema,
+} from '../contract/commerce.js';
+import { normalizeConfiguration } from '../contract/configuration.js';
+import type { FieldError } from '../contract/errors.js';
+import { MAX_PUSH_RECORDS, type PushDataType } from '../contract/sync-api.js';
+import { HttpError, notFound, zodFieldErrors } from './errors.js';
+import type { DatasetRecord, RecordRow, Store } from './store/index.js';
+import { localDateOf } from './time.js';
+
+/** The schema each pushed data type is validated with. */
+export const PUSH_SCHEMAS: Readonly<Record<PushDataType, z.ZodType>> = {
+  orders: OrderSchema,
+  payments: PaymentSchema,
+  transactions: TransactionSchema,
+  taxComponents: TaxComponentSchema,
+  locations: LocationSchema,
+  products: ProductSchema,
+  paymentMethods: PaymentMethodSchema,
+  productCategories: ProductCategorySchema,
+};
+
+const PUSH_LOCK_TTL_MS = 5 * 60_000;
+const MAX_REPORTED_ERRORS = 100;
+
+interface Parsed {
+  id: string;
+  deleted: boolean;
+  createdAt: string | null;
+  sourceModified: string | null;
+  body: string;
+  record: unknown;
+}
+
+function isDelete(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && !Array.isArray(item) && Object.keys(item).length === 1 && 'id' in item;
+}
+
+function instant(value: unknown): string | null {
+  return typeof value === 'string' ? new Date(value).toISOString() : null;
+}
+
+/** Validates a whole batch; throws 400 listing per-record field errors, nothing stored. */
+export function validateBatch(dataType: PushDataType, items: unknown): Parsed[] {
+  if (!Array.isArray(items)) {
+    throw new HttpError(400, 'validation_failed', `Send the ${dataType} as a JSON array (or as {"${dataType}": [...]}).`, [
+      { itemId: dataType, message: 'Expected an array of records.', validatorName: 'invalid_type' },
+    ]);
+  }
+  if (items.length > MAX_PUSH_RECORDS) {
+    throw new HttpError(
+      413,
+      'too_many_records',
+      `A push can hold at most ${MAX_PUSH_RECORDS} records; this one has ${items.length}. Split it into batches of ${MAX_PUSH_RECORDS} or fewer and send them one after another.`,
+      [{ itemId: dataType, message: `At most ${MAX_PUSH_RECORDS} records per request.`, validatorName: 'too_big' }],
+    );
+  }
+  const schema = PUSH_SCHEMAS[dataType];
+  const errors: FieldError[] = [];
+  const parsed: Parsed[] = [];
+  items.forEach((item, index) => {
+    const deleted = isDelete(item);
+    const result = (deleted ? DeletedRecordSchema : schema).safeParse(item);
+    if (!result.success) {
+      if (errors.length < MAX_REPORTED_ERRORS) errors.push(...zodFieldErrors(result.error, `${dataType}.${index}`));
+      return;
+    }
+    const record = result.data as { id: string; createdDate?: unknown; sourceModifiedDate?: unknown; modifiedDate?: unknown };
+    parsed.push({
+      id: record.id,
+      deleted,
+      createdAt: deleted ? null : instant(record.createdDate),
+      sourceModified: deleted ? null : instant(record.sourceModifiedDate ?? record.modifiedDate),
+      body: deleted ? '' : JSON.stringify(record),
+      record,
+    });
+  });
+  if (errors.length) {
+    const first = errors[0];
+    throw new HttpError(
+      400,
+      'validation_failed',
+      `Nothing was stored: ${errors.length}${errors.length >= MAX_REPORTED_ERRORS ? '+' : ''} problem(s) in the ${dataType}. First: ${first?.itemId}: ${first?.message}`,
+      errors,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * Stores one push (domain.md §3): whole-record replace, same `sourceModifiedDate` (or an
+ * older one) ignored, `{id}` deletes, and any accepted change to a day already synced marks
+ * that day for an adjustment on the next run. One push per data type per company at a time;
+ * all or nothing.
+ */
+export async function ingestPush(store: Store, companyId: string, dataType: PushDataType, items: unknown, now: Date): Promise<{ dataset: DatasetRecord; accepted: unknown[] }> {
+  const parsed = validateBatch(dataType, items);
+  const company = await store.getCompany(companyId);
+  if (!company) throw notFound('company', companyId);
+  const owner = randomUUID();
+  if (!(await store.tryPushLock(companyId, dataType, owner, now, PUSH_LOCK_TTL_MS))) {
+    throw new HttpError(409, 'push_in_progress', `Another push of ${dataType} for this company is still being processed. Wait for it to finish, then send this one again.`, undefined, 'Yes');
+  }
+  try {
+    // The last occurrence of an id in a batch wins, as if sent one after another.
+    const byId = new Map<string, Parsed>();
+    for (const p of parsed) byId.set(p.id, p);
+    const config = normalizeConfiguration(company.config ?? {});
+    const timeZone = config.schedule?.timeZone ?? 'Etc/UTC';
+    const startDate = config.schedule?.startDate?.slice(0, 10) ?? null;
+    const synced = (createdAt: string | null): string | null => {
+      if (!createdAt || !company.syncedThrough || !startDate) return null;
+      const day = localDateOf(createdAt, timeZone);
+      return day >= startDate && day < company.syncedThrough ? day : null;
+    };
+    const requested = now.toISOString();
+    return await store.transaction(async (tx) => {
+      const meta = await tx.recordMeta(companyId, dataType, [...byId.keys()]);
+      const upserts: RecordRow[] = [];
+      const deletes: string[] = [];
+      const reopened = new Set<string>();
+      const accepted: unknown[] = [];
+      let ignored = 0;
+      for (const p of byId.values()) {
+        const old = meta.get(p.id);
+        if (p.deleted) {
+          if (!old) {
+            ignored += 1;
+            continue;
+          }
+          deletes.push(p.id);
+          const day = synced(old.createdAt);
+          if (day) reopened.add(day);
+          accepted.push({ id: p.id });
+          continue;
+        }
+        if (old && old.sourceModified && p.sourceModified && p.sourceModified <= old.sourceModified) {
+          ignored += 1;
+          continue;
+        }
+        upserts.push({ id: p.id, createdAt: p.createdAt, sourceModified: p.sourceModified, body: p.body });
+        for (const day of [synced(p.createdAt), old ? synced(old.createdAt) : null]) if (day) reopened.add(day);
+        accepted.push(p.record);
+      }
+      await tx.upsertRecords(companyId, dataType, upserts);
+      await tx.deleteRecords(companyId, dataType, deletes);
+      if (reopened.size) await tx.markDirty(companyId, [...reopened], requested);
+      const dataset: DatasetRecord = {
+        id: randomUUID(),
+        companyId,
+        dataType,
+        status: 'Complete',
+        requested,
+        completed: requested,
+        recordCount: parsed.length,
+        accepted: upserts.length,
+        ignored: ignored + (parsed.length - byId.size),
+        deleted: deletes.length,
+        reopened: [...reopened].sort(),
+      };
+      await tx.insertDataset(dataset);
+      return { dataset, accepted };
+    });
+  } finally {
+    await store.releasePushLock(companyId, dataType, owner);
+  }
+}

@@ -1,0 +1,544 @@
+import { randomUUID } from 'node:crypto';
+import { aggregate as defaultAggregate, type AggregateInput, type AggregateResult } from '../../aggregation/index.js';
+import type { Location, Order, Payment, Product, TaxComponent, Transaction } from '../../contract/commerce.js';
+import { validateConfiguration } from '../../contract/configuration-rules.js';
+import { normalizeConfiguration, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
+import type { AccountingDocument } from '../../contract/documents.js';
+import type { SyncErrorCode } from '../../contract/error-catalog.js';
+import { ConnectorError, type AccountingConnector, type ConnectorContext } from '../../platforms/connector.js';
+import { withOptions, type CommerceFacts, type LedgerSnapshot } from '../configuration.js';
+import { accountingConnection, connectorContext } from '../connections.js';
+import type { SecretBox } from '../crypto.js';
+import { commerceFacts } from '../facts.js';
+import type { CompanyRecord, ConnectionRecord, RunRecord, Store } from '../store/index.js';
+import { addDays, daysBetween, datesIn, localDateOf, localDayBounds } from '../time.js';
+import { describeFailure, stepForPath, STATUS_TEXT, type RunFailure } from './status.js';
+
+/** What a run is asked to cover. */
+export type RunRequest =
+  | { trigger: 'scheduled'; end: string }
+  | { trigger: 'latest'; syncTo?: string | null }
+  | { trigger: 'historic'; start: string; finish: string };
+
+/** Fault-injection and observation hooks (tests, drills). */
+export interface RunHooks {
+  /** Called after each successful document write, before it is recorded as written. */
+  afterWrite?(info: { count: number; reference: string }): void | Promise<void>;
+}
+
+/** Dependencies of the run engine. */
+export interface RunEngineOptions {
+  store: Store;
+  connectors: ReadonlyMap<string, AccountingConnector>;
+  box: SecretBox;
+  now: () => Date;
+  /** Identifies this instance in leases. */
+  instanceId: string;
+  sleep?: (ms: number) => Promise<void>;
+  leaseTtlMs?: number;
+  hooks?: RunHooks;
+  aggregate?: (input: AggregateInput) => AggregateResult;
+}
+
+/** Consecutive failing days after which a company's sync is switched off. */
+export const AUTO_DISABLE_DAYS = 31;
+
+const RUN_FATAL: ReadonlySet<SyncErrorCode> = new Set([
+  'authorization_revoked',
+  'authorization_expired',
+  'connection_deleted',
+  'subscription_expired',
+  'platform_outage',
+  'rate_limited',
+]);
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+class RunAbort extends Error {
+  constructor(readonly failure: RunFailure) {
+    super(failure.detail);
+  }
+}
+
+function asFailure(error: unknown): RunFailure {
+  if (error instanceof RunAbort) return error.failure;
+  if (error instanceof ConnectorError) return { code: error.code, params: error.params, detail: error.detail };
+  return { code: 'internal_error', params: {}, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}
+
+/**
+ * Runs syncs: picks the period, checks the configuration against the live ledger, aggregates
+ * the merchant-local days, writes each document with its reference as idempotency key, and
+ * records per-document results. A crashed run leaves `Pending` items; the next run re-emits
+ * the same references and the connector's idempotency makes the re-write a no-op.
+ */
+export class RunEngine {
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly aggregate: (input: AggregateInput) => AggregateResult;
+  private readonly writeTimes = new Map<string, number[]>();
+
+  constructor(private readonly options: RunEngineOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.aggregate = options.aggregate ?? defaultAggregate;
+  }
+
+  /** Runs one sync for a company and returns its final status record. */
+  async run(companyId: string, request: RunRequest): Promise<RunRecord> {
+    const { store, now } = this.options;
+    const lease = await store.tryLease(`run:${companyId}`, `${this.options.instanceId}:${randomUUID()}`, this.options.leaseTtlMs ?? 30 * 60_000, now());
+    if (!lease) {
+      return this.recordImmediate(companyId, request.trigger, null, null, {
+        code: 'duplication_protection',
+        params: {},
+        detail: 'Another sync of this company holds the run lease.',
+      });
+    }
+    try {
+      // Holding the lease means no other run of this company is alive: anything still marked
+      // in progress was interrupted (crash, kill) and is closed so its days can be re-run.
+      for (const stale of await store.runsInProgress(companyId)) {
+        await store.finishRun(stale.id, {
+          statusCode: 5000,
+          statusText: STATUS_TEXT[5000] ?? 'ServerError',
+          errorMessage: 'The sync was interrupted. It will run again; documents already posted are not posted twice.',
+          exceptionMessage: 'Run interrupted before completion (instance stopped); superseded by a later run.',
+          errorCode: 'internal_error',
+          wizardStep: null,
+          dataPushed: stale.dataPushed,
+          completedAt: now().toISOString(),
+        });
+      }
+      return await this.runLeased(companyId, request);
+    } finally {
+      await lease.release().catch(() => undefined);
+    }
+  }
+
+  private async recordImmediate(companyId: string, trigger: RunRecord['trigger'], start: string | null, end: string | null, failure: RunFailure | null): Promise<RunRecord> {
+    const at = this.options.now().toISOString();
+    const d = failure ? describeFailure(failure, 'your accounting platform') : null;
+    return this.options.store.insertRun({
+      id: randomUUID(),
+      companyId,
+      trigger,
+      periodStart: start,
+      periodEnd: end,
+      statusCode: d?.statusCode ?? 2040,
+      statusText: d?.statusText ?? 'Complete',
+      errorMessage: d?.errorMessage ?? '',
+      exceptionMessage: d?.exceptionMessage ?? '',
+      errorCode: d?.errorCode ?? null,
+      wizardStep: d?.wizardStep ?? null,
+      dataPushed: false,
+      createdAt: at,
+      completedAt: at,
+    });
+  }
+
+  private async runLeased(companyId: string, request: RunRequest): Promise<RunRecord> {
+    const { store, now } = this.options;
+    const company = await store.getCompany(companyId);
+    if (!company) throw new Error(`Unknown company ${companyId}`);
+    const config = normalizeConfiguration(company.config ?? {});
+    const timeZone = config.schedule?.timeZone ?? 'Etc/UTC';
+    const startDate = config.schedule?.startDate?.slice(0, 10) ?? null;
+    const today = localDateOf(now(), timeZone);
+
+    if (!company.configured || !startDate) {
+      return this.recordImmediate(companyId, request.trigger, null, null, {
+        code: 'configuration_invalid',
+        params: { detail: 'finish setting up the sync (accounts, tax rates and schedule) first.' },
+        detail: 'Company has no saved configuration.',
+        step: 'review',
+      });
+    }
+
+    // The period: whole merchant-local days, start inclusive, end exclusive.
+    const firstUnsynced = company.syncedThrough ?? startDate;
+    let periodStart: string;
+    let periodEnd: string;
+    if (request.trigger === 'historic') {
+      periodStart = request.start;
+      periodEnd = addDays(request.finish, 1);
+      const overlapsSynced = company.syncedThrough !== null && periodStart < company.syncedThrough && periodEnd > startDate;
+      const written = overlapsSynced ? [] : await store.writtenDocumentsForDays(companyId, datesIn(periodStart, periodEnd));
+      if (overlapsSynced || written.length > 0) {
+        return this.recordImmediate(companyId, 'historic', periodStart, periodEnd, {
+          code: 'duplication_protection',
+          params: {},
+          detail: `Requested ${periodStart}..${periodEnd} overlaps days already synced (synced through ${company.syncedThrough ?? 'none'}).`,
+        });
+      }
+    } else {
+      periodStart = firstUnsynced;
+      const requestedEnd = request.trigger === 'scheduled' ? request.end : request.syncTo ? localDateOf(request.syncTo, timeZone) : today;
+      periodEnd = requestedEnd < today ? requestedEnd : today;
+      if (periodEnd < periodStart) periodEnd = periodStart;
+    }
+    const dirty = request.trigger === 'historic' ? [] : (await store.dirtyDays(companyId)).filter((d) => d.day < periodStart);
+    const reopened = dirty.map((d) => d.day);
+
+    const startedAt = now().toISOString();
+    const run = await store.insertRun({
+      id: randomUUID(),
+      companyId,
+      trigger: request.trigger,
+      periodStart,
+      periodEnd,
+      statusCode: 1000,
+      statusText: STATUS_TEXT[1000] ?? 'InProgress',
+      errorMessage: '',
+      exceptionMessage: '',
+      errorCode: null,
+      wizardStep: null,
+      dataPushed: false,
+      createdAt: startedAt,
+      completedAt: null,
+    });
+
+    let platformName = 'your accounting platform';
+    let connection: ConnectionRecord | null = null;
+    let written = 0;
+    try {
+      connection = accountingConnection(await store.listConnections(companyId));
+      if (!connection) throw new RunAbort({ code: 'connection_deleted', params: {}, detail: 'Company has no accounting connection.' });
+      const connector = this.options.connectors.get(connection.platformKey);
+      if (!connector) throw new RunAbort({ code: 'connection_deleted', params: {}, detail: `No connector registered for platform "${connection.platformKey}".` });
+      platformName = connector.platform.name;
+      if (connection.status !== 'Linked' || !connection.tokens) {
+        throw new RunAbort({ code: 'authorization_revoked', params: {}, detail: `Connection ${connection.id} is ${connection.status}.` });
+      }
+      const ctx = await connectorContext(store, this.options.box, connector, connection, now());
+      const ledger = await this.ledgerSnapshot(connector, ctx);
+      const facts = await commerceFacts(store, companyId);
+      const filled = withOptions(company.config, ledger, facts, companyId);
+      this.checkAgainstLedger(filled, ledger, platformName);
+
+      const documents: AccountingDocument[] = [];
+      const problems: AggregateResult['problems'] = [];
+      const windows: { start: string; end: string }[] = [];
+      if (periodStart < periodEnd) windows.push({ start: periodStart, end: periodEnd });
+      for (const day of reopened) windows.push({ start: day, end: addDays(day, 1) });
+      for (const window of windows) {
+        const result = await this.aggregateWindow(company, filled, timeZone, window);
+        documents.push(...result.documents);
+        problems.push(...result.problems);
+      }
+
+      written = await this.writeAll(run, connector, ctx, documents);
+      const firstProblem = problems[0];
+      if (firstProblem) {
+        throw new RunAbort({
+          code: firstProblem.code,
+          params: firstProblem.params,
+          message: firstProblem.message,
+          detail: `${problems.length} aggregation problem(s); first on ${firstProblem.date}: ${firstProblem.message} (records ${firstProblem.recordIds.slice(0, 5).join(', ')})`,
+          step: firstProblem.configPath ? stepForPath(firstProblem.configPath) : undefined,
+        });
+      }
+      const failed = (await store.itemsForRun(companyId, run.id)).filter((i) => i.status !== 'Written');
+      const firstFailed = failed[0];
+      if (firstFailed) {
+        throw new RunAbort({
+          code: (firstFailed.errorCode as SyncErrorCode | null) ?? 'document_rejected',
+          params: { document: firstFailed.kind, date: firstFailed.day, detail: firstFailed.errorMessage ?? '' },
+          detail: `${failed.length} document(s) not written; first ${firstFailed.reference}: ${firstFailed.detail ?? firstFailed.errorMessage ?? ''}`,
+        });
+      }
+
+      const completedAt = now().toISOString();
+      await store.transaction(async (tx) => {
+        await tx.finishRun(run.id, {
+          statusCode: written > 0 ? 2000 : 2040,
+          statusText: 'Complete',
+          errorMessage: '',
+          exceptionMessage: '',
+          errorCode: null,
+          wizardStep: null,
+          dataPushed: written > 0,
+          completedAt,
+        });
+        await this.markSucceeded(tx, company, request.trigger, periodStart, periodEnd, reopened, startedAt, completedAt);
+        if (connection) await tx.updateConnection(connection.id, { lastSync: completedAt });
+      });
+    } catch (error) {
+      const failure = asFailure(error);
+      const described = describeFailure(failure, platformName);
+      const completedAt = now().toISOString();
+      const failingSince = company.failingSince ?? periodStart;
+      const disable = request.trigger !== 'historic' && daysBetween(failingSince, periodEnd > periodStart ? periodEnd : today) >= AUTO_DISABLE_DAYS;
+      await store.transaction(async (tx) => {
+        await tx.finishRun(run.id, {
+          ...described,
+          errorMessage: disable
+            ? `${described.errorMessage} Syncing is paused after ${AUTO_DISABLE_DAYS} days of failures: fix this, then turn syncing back on.`
+            : described.errorMessage,
+          dataPushed: written > 0,
+          completedAt,
+        });
+        if (request.trigger !== 'historic') {
+          await tx.updateCompany(company.id, {
+            failingSince,
+            ...(disable ? { enabled: false, config: { ...(company.config ?? {}), enabled: false, enable: undefined } } : {}),
+          });
+        }
+        if (connection && (failure.code === 'authorization_revoked' || failure.code === 'authorization_expired')) {
+          await tx.updateConnection(connection.id, {
+            status: 'Deauthorized',
+            errors: [...connection.errors, {
+              statusCode: String(described.statusCode),
+              statusText: described.statusText,
+              errorMessage: described.errorMessage,
+              erroredOnUtc: completedAt,
+              status: 'Active',
+            }],
+          });
+        }
+      });
+    }
+    const final = await store.getRun(companyId, run.id);
+    if (!final) throw new Error(`Run ${run.id} vanished`);
+    return final;
+  }
+
+  private async markSucceeded(tx: Store, company: CompanyRecord, trigger: RunRecord['trigger'], start: string, end: string, reopened: string[], startedAt: string, completedAt: string): Promise<void> {
+    const current = company.syncedThrough;
+    let syncedThrough = current;
+    if (trigger !== 'historic') syncedThrough = !current || end > current ? end : current;
+    else if (current && start <= current && end > current) syncedThrough = end;
+    await tx.updateCompany(company.id, { syncedThrough, failingSince: null, lastSync: completedAt });
+    const cleared = trigger === 'historic' ? [] : [...reopened, ...datesIn(start, end)];
+    if (cleared.length) await tx.clearDirty(company.id, cleared, startedAt);
+  }
+
+  private async ledgerSnapshot(connector: AccountingConnector, ctx: ConnectorContext): Promise<LedgerSnapshot> {
+    const info = await connector.getCompanyInfo(ctx);
+    const [accounts, taxRates, customers, suppliers] = [
+      await connector.listAccounts(ctx),
+      await connector.listTaxRates(ctx),
+      await connector.listCustomers(ctx),
+      await connector.listSuppliers(ctx),
+    ];
+    return { companyName: info.name, accounts, taxRates, customers, suppliers };
+  }
+
+  /** Live checks with specific catalog codes first, then the shared configuration rules. */
+  private checkAgainstLedger(config: Configuration, ledger: LedgerSnapshot, platformName: string): void {
+    const commerce = config.configuration ?? {};
+    const invoiceMode = commerce.mapSettings?.outputFormat === 'Invoice';
+    const sections: [string, Record<string, AccountConfiguration> | null | undefined][] = [
+      ['configuration.sales.accounts', commerce.sales?.syncSales !== false ? commerce.sales?.accounts : null],
+      ['configuration.payments.accounts', commerce.payments?.syncPayments !== false ? commerce.payments?.accounts : null],
+      ['configuration.fees.accounts', commerce.fees?.syncFees ? commerce.fees?.accounts : null],
+    ];
+    for (const [path, rows] of sections) {
+      for (const [key, row] of Object.entries(rows ?? {})) {
+        const id = row.selectedAccountId;
+        if (!id) continue;
+        const account = ledger.accounts.find((a) => a.id === id);
+        const mapping = row.labelText ?? key;
+        if (!account || account.status === 'Deleted') {
+          throw new RunAbort({ code: 'account_missing', params: { accountName: account?.name ?? id, mapping }, detail: `${path}.${key}: account ${id} not in ledger`, step: stepForPath(path) });
+        }
+        if (account.status === 'Archived') {
+          throw new RunAbort({ code: 'account_archived', params: { accountName: account.name, mapping }, detail: `${path}.${key}: account ${id} archived`, step: stepForPath(path) });
+        }
+      }
+    }
+    if (commerce.sales?.syncSales !== false) {
+      for (const [rate, row] of Object.entries(commerce.sales?.taxRates ?? {})) {
+        const id = row.selectedTaxRateId;
+        if (!id) continue;
+        const taxRate = ledger.taxRates.find((t) => t.id === id);
+        if (!taxRate || taxRate.status !== 'Active') {
+          throw new RunAbort({ code: 'tax_rate_missing', params: { taxRate: rate }, detail: `tax rate ${id} for ${rate}% is ${taxRate?.status ?? 'missing'}` });
+        }
+      }
+      const customerId = commerce.sales?.salesCustomer?.selectedCustomerId;
+      if (invoiceMode && customerId) {
+        const customer = ledger.customers.find((c) => c.id === customerId);
+        if (!customer || customer.status !== 'Active') {
+          throw new RunAbort({ code: 'customer_archived', params: { contactName: customer?.name ?? customerId }, detail: `customer ${customerId} is ${customer?.status ?? 'missing'}` });
+        }
+      }
+    }
+    const supplierId = commerce.fees?.feesSupplier?.selectedSupplierId;
+    if (invoiceMode && commerce.fees?.syncFees && supplierId) {
+      const supplier = ledger.suppliers.find((s) => s.id === supplierId);
+      if (!supplier || supplier.status !== 'Active') {
+        throw new RunAbort({ code: 'supplier_archived', params: { contactName: supplier?.name ?? supplierId }, detail: `supplier ${supplierId} is ${supplier?.status ?? 'missing'}` });
+      }
+    }
+    const errors = validateConfiguration(config, { platformName });
+    const first = errors[0];
+    if (first) {
+      throw new RunAbort({
+        code: 'configuration_invalid',
+        params: { detail: first.message },
+        detail: errors.map((e) => `${e.itemId}: ${e.validatorName}`).join('; '),
+        step: stepForPath(first.itemId),
+      });
+    }
+  }
+
+  private async aggregateWindow(company: CompanyRecord, config: Configuration, timeZone: string, window: { start: string; end: string }): Promise<AggregateResult> {
+    const { store } = this.options;
+    const from = localDayBounds(window.start, timeZone).start.toISOString();
+    const to = localDayBounds(addDays(window.end, -1), timeZone).end.toISOString();
+    const orders = (await store.recordsCreatedBetween(company.id, 'orders', from, to)) as Order[];
+    const payments = (await store.recordsCreatedBetween(company.id, 'payments', from, to)) as Payment[];
+    const transactions = (await store.recordsCreatedBetween(company.id, 'transactions', from, to)) as Transaction[];
+    // Refunds and fees in the period may point at orders or payments of earlier days.
+    const have = new Set(orders.map((o) => o.id));
+    const orderRefs = transactions.filter((t) => t.transactionSourceRef?.type === 'Order' && !have.has(t.transactionSourceRef.id)).map((t) => t.transactionSourceRef?.id ?? '');
+    if (orderRefs.length) orders.push(...((await store.recordsByIds(company.id, 'orders', orderRefs)) as Order[]));
+    const havePayments = new Set(payments.map((p) => p.id));
+    const paymentRefs = transactions.filter((t) => t.transactionSourceRef?.type === 'Payment' && !havePayments.has(t.transactionSourceRef.id)).map((t) => t.transactionSourceRef?.id ?? '');
+    if (paymentRefs.length) payments.push(...((await store.recordsByIds(company.id, 'payments', paymentRefs)) as Payment[]));
+    const posted = (await store.writtenDocumentsForDays(company.id, datesIn(window.start, window.end))).map((i) => i.document);
+    return this.aggregate({
+      companyId: company.id,
+      configuration: config,
+      period: window,
+      records: {
+        orders,
+        payments,
+        transactions,
+        taxComponents: (await store.allRecords(company.id, 'taxComponents')) as TaxComponent[],
+        products: (await store.allRecords(company.id, 'products')) as Product[],
+        locations: (await store.allRecords(company.id, 'locations')) as Location[],
+      },
+      posted,
+    });
+  }
+
+  /** Records then writes documents in order; returns how many were newly written. */
+  private async writeAll(run: RunRecord, connector: AccountingConnector, ctx: ConnectorContext, documents: readonly AccountingDocument[]): Promise<number> {
+    const { store, now } = this.options;
+    if (documents.length === 0) return 0;
+    await store.recordPendingItems(run.companyId, run.id, documents, now().toISOString());
+    const existing = new Map((await store.itemsByReference(run.companyId, documents.map((d) => d.reference))).map((i) => [i.reference, i]));
+    let written = 0;
+    for (const document of documents) {
+      if (existing.get(document.reference)?.status === 'Written') continue;
+      const ok = await this.writeOne(run.companyId, connector, ctx, document, () => written + 1);
+      if (ok === 'written') written += 1;
+      if (ok === 'fatal') break;
+    }
+    return written;
+  }
+
+  /** Writes one document (idempotently) and records the result. */
+  private async writeOne(companyId: string, connector: AccountingConnector, ctx: ConnectorContext, document: AccountingDocument, count: () => number): Promise<'written' | 'failed' | 'fatal'> {
+    const { store, now } = this.options;
+    const dependencies = [document.appliesTo, document.adjusts].filter((r): r is string => !!r);
+    const related: Record<string, string> = {};
+    if (dependencies.length) {
+      for (const item of await store.itemsByReference(companyId, dependencies)) {
+        if (item.status === 'Written' && item.platformId) related[item.reference] = item.platformId;
+      }
+      const missing = document.appliesTo && !related[document.appliesTo] ? document.appliesTo : null;
+      if (missing) {
+        await store.markItem(companyId, document.reference, {
+          status: 'Failed',
+          errorCode: 'document_rejected',
+          errorMessage: `it settles ${missing}, which was not posted`,
+          detail: `Dependency ${missing} not written`,
+          updatedAt: now().toISOString(),
+        });
+        return 'failed';
+      }
+    }
+    for (let attempt = 1; ; attempt += 1) {
+      let result: Awaited<ReturnType<AccountingConnector['writeDocument']>>;
+      try {
+        await this.pace(connector);
+        result = await connector.writeDocument(ctx, document, { idempotencyKey: document.reference, related });
+      } catch (error) {
+        const failure = asFailure(error);
+        const retryable = failure.code === 'rate_limited' || failure.code === 'platform_outage';
+        if (retryable && attempt < MAX_WRITE_ATTEMPTS) {
+          const retryAfter = error instanceof ConnectorError ? error.retryAfterMs : undefined;
+          await this.sleep(retryAfter ?? Math.min(200 * 2 ** (attempt - 1), 5_000));
+          continue;
+        }
+        const described = describeFailure(failure, connector.platform.name);
+        await store.markItem(companyId, document.reference, {
+          status: 'Failed',
+          errorCode: failure.code,
+          errorMessage: described.errorMessage,
+          detail: failure.detail,
+          updatedAt: now().toISOString(),
+        });
+        return RUN_FATAL.has(failure.code) ? 'fatal' : 'failed';
+      }
+      // Outside the catch on purpose: a hook that throws stands for the process dying here.
+      await this.options.hooks?.afterWrite?.({ count: count(), reference: document.reference });
+      await store.markItem(companyId, document.reference, { status: 'Written', platformId: result.platformId, updatedAt: now().toISOString() });
+      return 'written';
+    }
+  }
+
+  /** Keeps writes under the platform's per-minute budget (sliding one-minute window). */
+  private async pace(connector: AccountingConnector): Promise<void> {
+    const key = connector.platform.key;
+    // Reads share the platform budget; leave a tenth of it for them.
+    const budget = Math.max(1, Math.floor(connector.rateLimits.requestsPerMinute * 0.9));
+    const times = this.writeTimes.get(key) ?? [];
+    const t = performance.now();
+    while (times.length && t - (times[0] ?? 0) > 60_000) times.shift();
+    if (times.length >= budget) {
+      await this.sleep(60_000 - (t - (times[0] ?? t)));
+      times.shift();
+    }
+    times.push(performance.now());
+    this.writeTimes.set(key, times);
+  }
+
+  /**
+   * Retries only the failed (or interrupted) items of a run, in their original order, each
+   * with its own idempotency key. When every item of the run is then written and the run had
+   * failed while writing, the run is marked successful and its days count as synced.
+   */
+  async retry(companyId: string, runId: string): Promise<RunRecord> {
+    const { store, now } = this.options;
+    const lease = await store.tryLease(`run:${companyId}`, `${this.options.instanceId}:${randomUUID()}`, this.options.leaseTtlMs ?? 30 * 60_000, now());
+    if (!lease) throw new RunAbort({ code: 'duplication_protection', params: {}, detail: 'A sync of this company is running.' });
+    try {
+      const run = await store.getRun(companyId, runId);
+      const company = await store.getCompany(companyId);
+      if (!run || !company) throw new Error(`Unknown run ${runId}`);
+      const items = await store.itemsForRun(companyId, runId);
+      const pending = items.filter((i) => i.status !== 'Written');
+      if (pending.length === 0) return run;
+      const connection = accountingConnection(await store.listConnections(companyId));
+      const connector = connection ? this.options.connectors.get(connection.platformKey) : undefined;
+      if (!connection || !connector || connection.status !== 'Linked') return run;
+      const ctx = await connectorContext(store, this.options.box, connector, connection, now());
+      let written = 0;
+      for (const item of pending) {
+        const outcome = await this.writeOne(companyId, connector, ctx, item.document, () => written + 1);
+        if (outcome === 'written') written += 1;
+        if (outcome === 'fatal') break;
+      }
+      const after = await store.itemsForRun(companyId, runId);
+      const writeFailure = run.errorCode !== null && !['configuration_invalid', 'payment_type_unmapped', 'tax_rate_unmapped', 'no_sales_account', 'duplication_protection'].includes(run.errorCode);
+      if (after.every((i) => i.status === 'Written') && writeFailure && run.periodStart && run.periodEnd) {
+        const completedAt = now().toISOString();
+        await store.transaction(async (tx) => {
+          await tx.finishRun(run.id, {
+            statusCode: 2000, statusText: 'Complete', errorMessage: '', exceptionMessage: `Completed by retry at ${completedAt}`,
+            errorCode: null, wizardStep: null, dataPushed: true, completedAt,
+          });
+          await this.markSucceeded(tx, company, run.trigger, run.periodStart ?? '', run.periodEnd ?? '', [], run.createdAt, completedAt);
+        });
+      }
+      const final = await store.getRun(companyId, runId);
+      return final ?? run;
+    } finally {
+      await lease.release().catch(() => undefined);
+    }
+  }
+}
+
+export { RunAbort };

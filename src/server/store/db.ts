@@ -1,0 +1,47 @@
+/**
+ * The query layer both store drivers implement. SQL is written once with `$1, $2…`
+ * placeholders in the subset SQLite and PostgreSQL share (`ON CONFLICT`, `RETURNING`, TEXT
+ * timestamps, INTEGER flags); each driver adapts placeholders and value types.
+ */
+
+/** A value bound to a placeholder. */
+export type SqlValue = string | number | null;
+
+/** A row as returned by a query: column name → value. */
+export type Row = Record<string, unknown>;
+
+/** A connection (or a transaction on one). */
+export interface Db {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs a statement that returns rows. */
+  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs a statement and returns the number of rows it changed. */
+  execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /** Runs `fn` in one transaction: everything or nothing is written. Nested calls join the outer one. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Takes an exclusive lease on `key` across every process sharing this database, or returns
+   * null when another holder has it. SQLite: a lease row with an expiry; PostgreSQL: a
+   * session advisory lock held on a dedicated connection (released when that connection dies).
+   */
+  tryLease(key: string, owner: string, ttlMs: number, now: Date): Promise<Lease | null>;
+  close(): Promise<void>;
+}
+
+/** An exclusive lease; release it when done. */
+export interface Lease {
+  readonly key: string;
+  release(): Promise<void>;
+}
+
+/** Rewrites `$n` placeholders to positional `?` and orders the values to match. */
+export function toPositional(sql: string, params: readonly SqlValue[]): { sql: string; params: SqlValue[] } {
+  const ordered: SqlValue[] = [];
+  const out = sql.replace(/\$(\d+)/g, (_m, n: string) => {
+    const index = Number(n) - 1;
+    if (index < 0 || index >= params.length) throw new Error(`Missing value for placeholder $${n}`);
+    ordered.push(params[index] as SqlValue);
+    return '?';
+  });
+  return { sql: out, params: ordered };
+}

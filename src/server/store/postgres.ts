@@ -1,0 +1,119 @@
+import pg from 'pg';
+import type { Db, Lease, Row, SqlValue } from './db.js';
+
+/** Where and how to reach PostgreSQL. */
+export interface PostgresOptions {
+  /** A `postgres://` URL, or discrete settings. */
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  /** Schema the tables live in (created when missing). Default `public`. */
+  schema?: string;
+  /** Pool size. Default 10. */
+  max?: number;
+}
+
+/**
+ * PostgreSQL driver (pg). Same SQL as SQLite; leases are session advisory locks on a
+ * dedicated connection, so a crashed instance releases its leases when its connection drops.
+ */
+export async function openPostgres(options: PostgresOptions): Promise<Db> {
+  const schema = options.schema ?? 'public';
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name "${schema}"`);
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    host: options.host,
+    port: options.port,
+    database: options.database,
+    user: options.user,
+    password: options.password,
+    max: options.max ?? 10,
+    options: `-c search_path=${schema}`,
+  });
+  pool.on('error', (error) => console.error('PostgreSQL pool error', error.message));
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+
+  type Queryable = pg.Pool | pg.PoolClient;
+  const on = (target: Queryable, inTx: boolean): Db => {
+    const self: Db = {
+      dialect: 'postgres',
+      query: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
+        (await target.query(sql, params as SqlValue[])).rows as T[],
+      execute: async (sql, params = []) => (await target.query(sql, params as SqlValue[])).rowCount ?? 0,
+      transaction: async (fn) => {
+        if (inTx) return fn(self);
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await fn(on(client, true));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+      tryLease: async (key) => {
+        const client = await pool.connect();
+        try {
+          const { rows } = await client.query<{ ok: boolean }>(
+            'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
+            [`${schema}:${key}`],
+          );
+          if (!rows[0]?.ok) {
+            client.release();
+            return null;
+          }
+        } catch (error) {
+          client.release();
+          throw error;
+        }
+        let released = false;
+        const lease: Lease = {
+          key,
+          release: async () => {
+            if (released) return;
+            released = true;
+            try {
+              await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`${schema}:${key}`]);
+              client.release();
+            } catch {
+              // The connection is gone, so is the lock; drop the client rather than pool it.
+              client.release(true);
+            }
+          },
+        };
+        return lease;
+      },
+      close: async () => {
+        await pool.end();
+      },
+    };
+    return self;
+  };
+  return on(pool, false);
+}
+
+/** Drops a schema and everything in it (tests clean up their per-run schema with this). */
+export async function dropPostgresSchema(options: PostgresOptions & { schema: string }): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`Invalid schema name "${options.schema}"`);
+  const client = new pg.Client({
+    connectionString: options.connectionString,
+    host: options.host,
+    port: options.port,
+    database: options.database,
+    user: options.user,
+    password: options.password,
+  });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${options.schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

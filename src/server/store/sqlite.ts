@@ -1,0 +1,102 @@
+import Database from 'better-sqlite3';
+import type { Db, Lease, Row, SqlValue } from './db.js';
+import { toPositional } from './db.js';
+
+/**
+ * SQLite driver (better-sqlite3): one file, or ':memory:' for tests. better-sqlite3 is
+ * synchronous, so async callers are serialised through one queue: a transaction holds the
+ * queue until it commits, and nothing else can interleave with it.
+ */
+export function openSqlite(path: string): Db {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const statements = new Map<string, Database.Statement>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function prepare(sql: string): Database.Statement {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  function bind(params: readonly SqlValue[]): SqlValue[] {
+    return params.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+  }
+
+  function runQuery<T extends Row>(sql: string, params: readonly SqlValue[]): T[] {
+    const p = toPositional(sql, params);
+    return prepare(p.sql).all(...bind(p.params)) as T[];
+  }
+
+  function runExecute(sql: string, params: readonly SqlValue[]): number {
+    const p = toPositional(sql, params);
+    const statement = prepare(p.sql);
+    if (statement.reader) return statement.all(...bind(p.params)).length;
+    return statement.run(...bind(p.params)).changes;
+  }
+
+  function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  function inner(): Db {
+    const tx: Db = {
+      dialect: 'sqlite',
+      query: async (sql, params = []) => runQuery(sql, params),
+      execute: async (sql, params = []) => runExecute(sql, params),
+      transaction: (fn) => fn(tx),
+      tryLease: () => Promise.reject(new Error('Take leases outside transactions')),
+      close: () => Promise.reject(new Error('Cannot close inside a transaction')),
+    };
+    return tx;
+  }
+
+  const api: Db = {
+    dialect: 'sqlite',
+    query: (sql, params = []) => exclusive(() => runQuery(sql, params)),
+    execute: (sql, params = []) => exclusive(() => runExecute(sql, params)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        db.prepare('BEGIN IMMEDIATE').run();
+        try {
+          const result = await fn(inner());
+          db.prepare('COMMIT').run();
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.prepare('ROLLBACK').run();
+          throw error;
+        }
+      }),
+    tryLease: (key, owner, ttlMs, now) =>
+      exclusive((): Lease | null => {
+        const expires = new Date(now.getTime() + ttlMs).toISOString();
+        const taken = runExecute(
+          `INSERT INTO run_leases (lease_key, owner, expires_at) VALUES ($1, $2, $3)
+           ON CONFLICT (lease_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+           WHERE run_leases.expires_at < $4 OR run_leases.owner = $2`,
+          [key, owner, expires, now.toISOString()],
+        );
+        if (taken === 0) return null;
+        return {
+          key,
+          release: () =>
+            exclusive(() => {
+              if (db.open) runExecute('DELETE FROM run_leases WHERE lease_key = $1 AND owner = $2', [key, owner]);
+            }),
+        };
+      }),
+    close: () =>
+      exclusive(() => {
+        if (db.open) db.close();
+      }),
+  };
+  return api;
+}

@@ -1,0 +1,85 @@
+/**
+ * Merchant-local calendar arithmetic for the scheduler and runs (IANA zones, DST-correct).
+ * Dates are `YYYY-MM-DD` strings; instants are `Date`s.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Wall-clock parts of an instant in a zone. */
+export function zonedParts(instant: Date, timeZone: string): { date: string; hour: number; minute: number; second: number } {
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
+}
+
+/** The merchant-local date of an instant. */
+export function localDateOf(instant: Date | string, timeZone: string): string {
+  return zonedParts(typeof instant === 'string' ? new Date(instant) : instant, timeZone).date;
+}
+
+/** Adds whole calendar days to a `YYYY-MM-DD` date. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Every date in `[start, end)`. */
+export function datesIn(start: string, end: string): string[] {
+  const out: string[] = [];
+  for (let d = start; d < end; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/**
+ * The instant a local wall-clock time occurs in a zone. In a spring-forward gap the time
+ * is moved forward past the gap; in a fall-back overlap the earlier instant is returned.
+ */
+export function zonedInstant(date: string, hour: number, timeZone: string): Date {
+  const target = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+  let guess = target;
+  for (let i = 0; i < 3; i += 1) {
+    const p = zonedParts(new Date(guess), timeZone);
+    const seen = Date.parse(`${p.date}T${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}:${String(p.second).padStart(2, '0')}Z`);
+    const diff = target - seen;
+    if (diff === 0) break;
+    guess += diff;
+  }
+  // Prefer the earlier of two candidates in an overlap.
+  const earlier = guess - 3_600_000;
+  const pe = zonedParts(new Date(earlier), timeZone);
+  if (pe.date === date && pe.hour === hour) return new Date(earlier);
+  return new Date(guess);
+}
+
+/** The UTC instants a merchant-local day spans: `[start, end)` (23 or 25 hours on DST days). */
+export function localDayBounds(date: string, timeZone: string): { start: Date; end: Date } {
+  return { start: zonedInstant(date, 0, timeZone), end: zonedInstant(addDays(date, 1), 0, timeZone) };
+}

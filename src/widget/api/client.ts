@@ -1,0 +1,159 @@
+import type { z } from 'zod';
+import {
+  BFF_ROUTES,
+  BFF_SCHEMAS,
+  BffErrorSchema,
+  DEFAULT_BFF_BASE_PATH,
+} from '../../contract/bff.js';
+import type {
+  BffRouteName,
+  ConfigurationView,
+  ConnectionView,
+  DeleteCompanyResponse,
+  PlatformList,
+  RunSyncRequest,
+  RunSyncResponse,
+  SaveConfigurationRequest,
+  StartAuthorizationRequest,
+  StartAuthorizationResponse,
+  SyncHistory,
+  SyncStatusView,
+  SyncToggleResponse,
+} from '../../contract/bff.js';
+import { CommerceSyncError } from './errors.js';
+
+/** Options of {@link createApiClient}. */
+export interface ApiClientOptions {
+  /** URL of the BFF mount, absolute or relative to the page. Default `/api/commerce-sync`. */
+  baseUrl?: string;
+  /** The current session token (from the partner's `POST /session`). */
+  sessionToken?: string;
+  /** Asked for a fresh token when the BFF answers 401 `session_expired`; the call is retried once. */
+  getSessionToken?: () => Promise<string> | string;
+  /** Fetch implementation; defaults to the global one at call time. */
+  fetch?: typeof fetch;
+}
+
+/** A typed client for every BFF route the widget uses; responses are validated with the contract. */
+export interface ApiClient {
+  readonly baseUrl: string;
+  listPlatforms(signal?: AbortSignal): Promise<PlatformList>;
+  startAuthorization(body: StartAuthorizationRequest): Promise<StartAuthorizationResponse>;
+  getConnection(signal?: AbortSignal): Promise<ConnectionView>;
+  deauthorize(): Promise<ConnectionView>;
+  getConfiguration(signal?: AbortSignal): Promise<ConfigurationView>;
+  saveConfiguration(body: SaveConfigurationRequest): Promise<ConfigurationView>;
+  pauseSync(): Promise<SyncToggleResponse>;
+  resumeSync(): Promise<SyncToggleResponse>;
+  runSync(body: RunSyncRequest): Promise<RunSyncResponse>;
+  getSyncStatus(signal?: AbortSignal): Promise<SyncStatusView>;
+  getSyncHistory(limit?: number, signal?: AbortSignal): Promise<SyncHistory>;
+  deleteCompany(): Promise<DeleteCompanyResponse>;
+  /** Replaces the token used by later calls (the provider calls it when its prop changes). */
+  setSessionToken(token: string | undefined): void;
+}
+
+// Browsers resolve relative URLs in fetch; other runtimes (jsdom on Node, some webviews) do not.
+function resolveUrl(url: string): string {
+  const base = typeof location === 'undefined' ? undefined : location.href;
+  return base ? new URL(url, base).toString() : url;
+}
+
+/**
+ * Creates the BFF client. It sends `Authorization: Bearer <token>`, parses every body with the
+ * contract's zod schema, turns error bodies into {@link CommerceSyncError}, and on 401
+ * `session_expired` asks `getSessionToken()` once for a fresh token and retries.
+ *
+ * @example
+ * const client = createApiClient({ baseUrl: '/api/commerce-sync', getSessionToken: fetchToken });
+ * const { platforms } = await client.listPlatforms();
+ */
+export function createApiClient(options: ApiClientOptions = {}): ApiClient {
+  const baseUrl = (options.baseUrl ?? DEFAULT_BFF_BASE_PATH).replace(/\/+$/, '');
+  let token = options.sessionToken;
+  let refreshing: Promise<string> | null = null;
+
+  async function freshToken(): Promise<string | undefined> {
+    if (!options.getSessionToken) return undefined;
+    // Concurrent 401s share one refresh so the host is asked once.
+    refreshing ??= Promise.resolve(options.getSessionToken()).finally(() => {
+      refreshing = null;
+    });
+    token = await refreshing;
+    return token;
+  }
+
+  async function send(route: BffRouteName, init: { body?: unknown; query?: string; signal?: AbortSignal }, retried = false): Promise<unknown> {
+    const { method, path } = BFF_ROUTES[route];
+    if (token === undefined && options.getSessionToken && !retried) await freshToken();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const doFetch = options.fetch ?? globalThis.fetch;
+    let response: Response;
+    try {
+      response = await doFetch(resolveUrl(`${baseUrl}${path}${init.query ?? ''}`), {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal,
+        credentials: 'same-origin',
+      });
+    } catch (cause) {
+      if (init.signal?.aborted) throw cause;
+      throw new CommerceSyncError({ code: 'network_error', message: `Could not reach ${baseUrl}${path}.`, cause });
+    }
+    const text = await response.text();
+    let json: unknown = undefined;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch (cause) {
+        throw new CommerceSyncError({ code: 'invalid_response', status: response.status, message: `${method} ${path} answered ${response.status} with a body that is not JSON.`, cause });
+      }
+    }
+    if (!response.ok) {
+      const parsed = BffErrorSchema.safeParse(json);
+      const error = parsed.success
+        ? CommerceSyncError.fromBody(response.status, parsed.data)
+        : new CommerceSyncError({ code: response.status >= 500 ? 'internal_error' : 'invalid_response', status: response.status, message: `${method} ${path} failed with HTTP ${response.status}.` });
+      if (error.code === 'session_expired' && !retried && options.getSessionToken) {
+        await freshToken();
+        return send(route, init, true);
+      }
+      throw error;
+    }
+    return json;
+  }
+
+  async function call<S extends z.ZodType>(route: BffRouteName, schema: S, init: { body?: unknown; query?: string; signal?: AbortSignal } = {}): Promise<z.infer<S>> {
+    const json = await send(route, init);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new CommerceSyncError({
+        code: 'invalid_response',
+        message: `${BFF_ROUTES[route].method} ${BFF_ROUTES[route].path} answered a body that does not match the contract: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      });
+    }
+    return parsed.data;
+  }
+
+  return {
+    baseUrl,
+    listPlatforms: (signal) => call('listPlatforms', BFF_SCHEMAS.listPlatforms.response, { signal }),
+    startAuthorization: (body) => call('startAuthorization', BFF_SCHEMAS.startAuthorization.response, { body }),
+    getConnection: (signal) => call('getConnection', BFF_SCHEMAS.getConnection.response, { signal }),
+    deauthorize: () => call('deauthorize', BFF_SCHEMAS.deauthorize.response),
+    getConfiguration: (signal) => call('getConfiguration', BFF_SCHEMAS.getConfiguration.response, { signal }),
+    saveConfiguration: (body) => call('saveConfiguration', BFF_SCHEMAS.saveConfiguration.response, { body }),
+    pauseSync: () => call('pauseSync', BFF_SCHEMAS.pauseSync.response),
+    resumeSync: () => call('resumeSync', BFF_SCHEMAS.resumeSync.response),
+    runSync: (body) => call('runSync', BFF_SCHEMAS.runSync.response, { body }),
+    getSyncStatus: (signal) => call('getSyncStatus', BFF_SCHEMAS.getSyncStatus.response, { signal }),
+    getSyncHistory: (limit = 20, signal) => call('getSyncHistory', BFF_SCHEMAS.getSyncHistory.response, { query: `?limit=${limit}`, signal }),
+    deleteCompany: () => call('deleteCompany', BFF_SCHEMAS.deleteCompany.response),
+    setSessionToken(next) {
+      token = next;
+    },
+  };
+}

@@ -1,0 +1,200 @@
+'use client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { AUTHORIZATION_RETURN_PARAM, AuthorizationMessageSchema, AuthorizationReturnQuerySchema } from '../../contract/bff.js';
+import type { AuthorizationFailureReason, AuthorizationResult } from '../../contract/bff.js';
+import { CommerceSyncError } from '../api/errors.js';
+import { commerceSyncKeys } from '../api/query-keys.js';
+import { useCommerceSyncContext } from '../provider/provider.js';
+
+/** Where an authorization attempt stands. */
+export type AuthorizationStatus = 'idle' | 'starting' | 'waiting' | 'redirecting' | 'connected' | 'denied' | 'closed' | 'failed';
+
+/** Options of {@link useAuthorization}. */
+export interface UseAuthorizationOptions {
+  platformKey: string;
+  /** Page to come back to after a full-page redirect. Default: the current page. */
+  returnTo?: string;
+  /** Full-page navigation (hosts with a router may override). Default `window.location.assign`. */
+  navigate?: (url: string) => void;
+  /** A result the page was loaded with (redirect mode), e.g. from {@link readAuthorizationReturn}. */
+  initialResult?: AuthorizationResult | null;
+}
+
+/** What {@link useAuthorization} returns. */
+export interface UseAuthorizationResult {
+  status: AuthorizationStatus;
+  /** Why it did not connect (denied, failed), else null. */
+  reason: AuthorizationFailureReason | null;
+  error: CommerceSyncError | null;
+  /** Whether the popup was blocked and the journey continued with a full-page redirect. */
+  popupBlocked: boolean;
+  /** Call synchronously in a click handler: opens the popup before any await so browsers allow it. */
+  start: () => void;
+  /** Back to `idle` (e.g. "Try again"). */
+  reset: () => void;
+}
+
+const POPUP_NAME = 'commerce-sync-authorization';
+const DEFAULT_POPUP = { width: 600, height: 720 };
+const CLOSED_POLL_MS = 300;
+
+/**
+ * Reads and removes `?commerceSync=connected|denied|error` (redirect mode) from a URL. Returns
+ * null when absent or malformed.
+ *
+ * @example
+ * const result = readAuthorizationReturn(window.location.href);
+ */
+export function readAuthorizationReturn(url: string): AuthorizationResult | null {
+  const params = new URL(url, 'http://localhost').searchParams;
+  if (!params.has(AUTHORIZATION_RETURN_PARAM)) return null;
+  const parsed = AuthorizationReturnQuerySchema.safeParse(Object.fromEntries(params));
+  if (!parsed.success) return null;
+  return {
+    outcome: parsed.data.commerceSync,
+    reason: parsed.data.reason ?? (parsed.data.commerceSync === 'denied' ? 'access_denied' : parsed.data.commerceSync === 'error' ? 'platform_error' : null),
+    authorizationId: parsed.data.authorizationId ?? null,
+    platformKey: null,
+  };
+}
+
+/** The URL without the authorization return parameters. */
+export function stripAuthorizationReturn(url: string): string {
+  const parsed = new URL(url);
+  for (const key of [AUTHORIZATION_RETURN_PARAM, 'reason', 'authorizationId']) parsed.searchParams.delete(key);
+  return parsed.toString();
+}
+
+/**
+ * Headless OAuth flow: opens the consent page in a popup synchronously on the click (`about:blank`
+ * first, then the URL from the BFF), falls back to a full-page redirect when the popup is blocked,
+ * listens for the callback page's `postMessage` (origin checked), and detects a popup closed
+ * without a result.
+ *
+ * @example
+ * const auth = useAuthorization({ platformKey: 'sandbox' });
+ * <button onClick={auth.start}>Connect</button>
+ */
+export function useAuthorization(options: UseAuthorizationOptions): UseAuthorizationResult {
+  const { client, emit, notify, reportError } = useCommerceSyncContext('useAuthorization');
+  const queryClient = useQueryClient();
+  const { platformKey } = options;
+  const [state, setState] = useState<{ status: AuthorizationStatus; reason: AuthorizationFailureReason | null; error: CommerceSyncError | null; popupBlocked: boolean }>(
+    { status: 'idle', reason: null, error: null, popupBlocked: false },
+  );
+  const attempt = useRef<{ popup: Window | null; origin: string | null; id: string | null; done: boolean }>({ popup: null, origin: null, id: null, done: true });
+  const optionsRef = useRef(options);
+  useEffect(() => {
+    optionsRef.current = options;
+  });
+
+  const finish = useCallback(
+    (result: AuthorizationResult) => {
+      attempt.current.done = true;
+      if (result.outcome === 'connected') {
+        setState({ status: 'connected', reason: null, error: null, popupBlocked: false });
+        void queryClient.invalidateQueries({ queryKey: commerceSyncKeys.all(client) });
+        emit('authorization_connected', { platformKey: result.platformKey ?? platformKey });
+        notify('onConnected', { platformKey: result.platformKey ?? platformKey });
+      } else if (result.outcome === 'denied') {
+        setState({ status: 'denied', reason: result.reason ?? 'access_denied', error: null, popupBlocked: false });
+        emit('authorization_denied', { platformKey });
+      } else {
+        const error = new CommerceSyncError({ code: 'authorization_failed', message: `Authorization failed: ${result.reason ?? 'platform_error'}.` });
+        setState({ status: 'failed', reason: result.reason ?? 'platform_error', error, popupBlocked: false });
+        emit('authorization_failed', { platformKey, reason: result.reason ?? 'platform_error' });
+        reportError(error);
+      }
+    },
+    [client, emit, notify, platformKey, queryClient, reportError],
+  );
+
+  // A result the page was loaded with (redirect mode) is applied once, even under StrictMode.
+  const initialApplied = useRef(false);
+  useEffect(() => {
+    if (initialApplied.current || !options.initialResult) return;
+    initialApplied.current = true;
+    finish(options.initialResult);
+  }, [options.initialResult, finish]);
+
+  useEffect(() => {
+    if (state.status !== 'waiting') return;
+    const onMessage = (event: MessageEvent) => {
+      const current = attempt.current;
+      if (current.done || event.origin !== current.origin) return;
+      const parsed = AuthorizationMessageSchema.safeParse(event.data);
+      if (!parsed.success) return;
+      if (parsed.data.result.authorizationId && current.id && parsed.data.result.authorizationId !== current.id) return;
+      finish(parsed.data.result);
+      try {
+        current.popup?.close();
+      } catch {
+        // A cross-origin popup may refuse; it closes itself anyway.
+      }
+    };
+    const timer = setInterval(() => {
+      const current = attempt.current;
+      if (!current.done && current.popup?.closed) {
+        current.done = true;
+        setState({ status: 'closed', reason: null, error: null, popupBlocked: false });
+        emit('authorization_closed', { platformKey });
+      }
+    }, CLOSED_POLL_MS);
+    window.addEventListener('message', onMessage);
+    return () => {
+      window.removeEventListener('message', onMessage);
+      clearInterval(timer);
+    };
+  }, [state.status, finish, emit, platformKey]);
+
+  const start = useCallback(() => {
+    const { returnTo = window.location.href, navigate = (url: string) => window.location.assign(url) } = optionsRef.current;
+    const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - DEFAULT_POPUP.width) / 2));
+    const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - DEFAULT_POPUP.height) / 2));
+    // Opened before any await: browsers only allow popups synchronously inside the click.
+    const popup = window.open('about:blank', POPUP_NAME, `popup=yes,width=${DEFAULT_POPUP.width},height=${DEFAULT_POPUP.height},left=${left},top=${top}`);
+    const mode = popup ? 'popup' : 'redirect';
+    attempt.current = { popup, origin: null, id: null, done: false };
+    setState({ status: mode === 'popup' ? 'starting' : 'redirecting', reason: null, error: null, popupBlocked: !popup });
+    emit('authorization_started', { platformKey, mode });
+    if (!popup) emit('authorization_popup_blocked', { platformKey });
+
+    client
+      .startAuthorization({ platformKey, mode, returnTo: stripAuthorizationReturn(returnTo) })
+      .then((started) => {
+        if (!popup) {
+          navigate(started.url);
+          return;
+        }
+        if (popup.closed) {
+          attempt.current.done = true;
+          setState({ status: 'closed', reason: null, error: null, popupBlocked: false });
+          emit('authorization_closed', { platformKey });
+          return;
+        }
+        attempt.current.origin = started.messageOrigin;
+        attempt.current.id = started.authorizationId;
+        try {
+          popup.resizeTo(started.popup.width, started.popup.height);
+        } catch {
+          // Some browsers refuse resizing; the default size works.
+        }
+        popup.location.href = started.url;
+        setState({ status: 'waiting', reason: null, error: null, popupBlocked: false });
+      })
+      .catch((cause: unknown) => {
+        attempt.current.done = true;
+        popup?.close();
+        const error = reportError(cause);
+        setState({ status: 'failed', reason: null, error, popupBlocked: !popup });
+      });
+  }, [client, emit, platformKey, reportError]);
+
+  const reset = useCallback(() => {
+    attempt.current.done = true;
+    setState({ status: 'idle', reason: null, error: null, popupBlocked: false });
+  }, []);
+
+  return { ...state, start, reset };
+}

@@ -1,0 +1,12 @@
+export { Button } from './button.js';
+export type { ButtonProps } from './button.js';
+export { Field } from './field.js';
+export type { FieldProps, FieldControlProps } from './field.js';
+export { Combobox } from './combobox.js';
+export type { ComboboxOption, ComboboxProps } from './combobox.js';
+export { ConfirmDialog } from './confirm-dialog.js';
+export type { ConfirmDialogProps } from './confirm-dialog.js';
+export { Loading, ErrorState } from './status-views.js';
+export { normalizeSearchText, buildSearchIndex, searchIndex } from './normalize.js';
+export type { SearchIndex } from './normalize.js';
+export { trapTabKey } from './focus-trap.js';

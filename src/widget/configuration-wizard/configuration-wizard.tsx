@@ -1,0 +1,488 @@
+'use client';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { Control, FieldPath } from 'react-hook-form';
+import { Controller, useForm, useWatch } from 'react-hook-form';
+import { z } from 'zod';
+import type { ConfigurationView } from '../../contract/bff.js';
+import { isValidTimeZone } from '../../contract/configuration.js';
+import { useConfiguration, useSaveConfiguration } from '../api/hooks.js';
+import { Button } from '../components/button.js';
+import { Combobox } from '../components/combobox.js';
+import type { ComboboxOption } from '../components/combobox.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { Field } from '../components/field.js';
+import { ErrorState, Loading } from '../components/status-views.js';
+import type { CommerceSyncContextValue } from '../provider/provider.js';
+import { useCommerceSyncContext } from '../provider/provider.js';
+import type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
+import { WIZARD_STEPS, buildRows, errorTarget, toConfiguration, toFormValues } from './model.js';
+
+/** Props of {@link ConfigurationWizard}. */
+export interface ConfigurationWizardProps {
+  /** The current step (controlled). */
+  step?: ConfigurationStep;
+  /** The first step shown (uncontrolled). Default `output`. */
+  defaultStep?: ConfigurationStep;
+  onStepChange?: (step: ConfigurationStep) => void;
+  /** Fires after the configuration was saved and accepted. */
+  onSaved?: (configuration: ConfigurationView) => void;
+  /** Shows a Cancel button; with unsaved changes the merchant confirms discarding them first. */
+  onCancel?: () => void;
+  /** Platform name used in help texts. */
+  platformName?: string;
+}
+
+/**
+ * The mapping wizard: output mode (locked after the first save), sales accounts, tax rates and
+ * components, payment accounts, fees, schedule and a review of what will be posted. Server
+ * validation errors land on their fields; leaving with unsaved changes asks first.
+ *
+ * @example
+ * <ConfigurationWizard platformName="Xero" onSaved={() => setView('settings')} onCancel={close} />
+ */
+export function ConfigurationWizard(props: ConfigurationWizardProps) {
+  const configuration = useConfiguration();
+  if (configuration.isPending) return <Loading />;
+  if (configuration.error) return <ErrorState error={configuration.error} onRetry={() => void configuration.refetch()} />;
+  return <WizardForm {...props} configuration={configuration.data} />;
+}
+
+function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'Etc/UTC';
+  } catch {
+    return 'Etc/UTC';
+  }
+}
+
+function rowLabel(row: SelectRow, t: CommerceSyncContextValue['t']): string {
+  return row.labelKey ? t(row.labelKey, row.labelParams) : row.labelText;
+}
+
+function buildSchema(rows: readonly SelectRow[], t: CommerceSyncContextValue['t']) {
+  const required = (label: string) => t('error.required', { label });
+  return z
+    .object({
+      outputFormat: z.enum(['', 'JournalEntry', 'Invoice']).refine((v) => v !== '', { message: required(t('wizard.step.output')) }),
+      selections: z.record(z.string(), z.string()),
+      syncFees: z.boolean(),
+      startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: required(t('wizard.schedule.startDate')) }),
+      timeZone: z.string().refine(isValidTimeZone, { message: required(t('wizard.schedule.timeZone')) }),
+      syncHour: z.string().regex(/^(?:[01]?\d|2[0-3])$/, { message: required(t('wizard.schedule.syncHour')) }),
+    })
+    .superRefine((values, ctx) => {
+      for (const row of rows) {
+        if (!row.required || (row.feesOnly && !values.syncFees)) continue;
+        if (!values.selections[row.name]) ctx.addIssue({ code: 'custom', path: ['selections', row.name], message: required(rowLabel(row, t)) });
+      }
+    });
+}
+
+function stepFields(step: ConfigurationStep, rows: readonly SelectRow[]): FieldPath<WizardValues>[] {
+  switch (step) {
+    case 'output':
+      return ['outputFormat'];
+    case 'schedule':
+      return ['startDate', 'timeZone', 'syncHour'];
+    case 'review':
+      return [];
+    case 'fees':
+      return ['syncFees', ...rows.filter((r) => r.step === step).map((r) => `selections.${r.name}` as const)];
+    default:
+      return rows.filter((r) => r.step === step).map((r) => `selections.${r.name}` as const);
+  }
+}
+
+function WizardForm({ configuration, step: controlledStep, defaultStep = 'output', onStepChange, onSaved, onCancel, platformName }: ConfigurationWizardProps & { configuration: ConfigurationView }) {
+  const { t, format, emit } = useCommerceSyncContext('ConfigurationWizard');
+  const save = useSaveConfiguration();
+  const platform = platformName ?? configuration.accountingSoftwareCompanyName ?? 'your accounting software';
+  const rows = useMemo(() => buildRows(configuration), [configuration]);
+  const schema = useMemo(() => buildSchema(rows, t), [rows, t]);
+  const defaults = useMemo(() => toFormValues(configuration, rows, browserTimeZone()), [configuration, rows]);
+  const locked = Boolean(configuration.configured && configuration.configuration?.mapSettings?.outputFormat);
+  const form = useForm<WizardValues, unknown, WizardValues>({ resolver: zodResolver(schema), defaultValues: defaults, mode: 'onTouched' });
+  const { control, handleSubmit, formState, trigger, setError, reset, register } = form;
+  const [innerStep, setInnerStep] = useState<ConfigurationStep>(defaultStep);
+  const step = controlledStep ?? innerStep;
+  const [unmapped, setUnmapped] = useState<string[]>([]);
+  const [saved, setSaved] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const movedByUser = useRef(false);
+  const baseId = `cs-wizard${useId().replace(/:/g, '')}`;
+  const index = WIZARD_STEPS.indexOf(step);
+
+  useEffect(() => {
+    emit('wizard_step_viewed', { step });
+    // Focus follows the step only after the merchant navigated, never on first render.
+    if (movedByUser.current) headingRef.current?.focus();
+  }, [step, emit]);
+
+  // Unsaved-changes guard for leaving the page.
+  const dirty = formState.isDirty && !saved;
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
+
+  function goTo(next: ConfigurationStep) {
+    movedByUser.current = true;
+    if (controlledStep === undefined) setInnerStep(next);
+    onStepChange?.(next);
+  }
+
+  async function next() {
+    const valid = await trigger(stepFields(step, rows), { shouldFocus: true });
+    const following = WIZARD_STEPS[index + 1];
+    if (valid && following) goTo(following);
+  }
+
+  const onSubmit = handleSubmit(
+    (values) => {
+      setUnmapped([]);
+      const { body, mappingComponents } = toConfiguration(values, rows, configuration);
+      save.mutate(body, {
+        onSuccess: (result) => {
+          setSaved(true);
+          reset(toFormValues(result, buildRows(result), values.timeZone));
+          onSaved?.(result);
+        },
+        onError: (error) => {
+          if (error.code !== 'validation_failed') return;
+          const orphan: string[] = [];
+          let firstStep: ConfigurationStep | null = null;
+          for (const item of error.validation) {
+            const target = errorTarget(item.itemId, rows, mappingComponents);
+            if (!target) {
+              orphan.push(item.message);
+              continue;
+            }
+            setError(target.field as FieldPath<WizardValues>, { type: 'server', message: item.message });
+            if (firstStep === null || WIZARD_STEPS.indexOf(target.step) < WIZARD_STEPS.indexOf(firstStep)) firstStep = target.step;
+          }
+          setUnmapped(orphan);
+          if (firstStep) goTo(firstStep);
+        },
+      });
+    },
+    (errors) => {
+      // Client validation failed on an earlier step: show that step.
+      const firstInvalid = WIZARD_STEPS.find((s) => stepFields(s, rows).some((f) => getError(errors, f)));
+      if (firstInvalid) goTo(firstInvalid);
+    },
+  );
+
+  const stepRows = rows.filter((row) => row.step === step);
+  const hasServerErrors = save.error?.code === 'validation_failed';
+  const headingId = `${baseId}-heading`;
+
+  return (
+    <form data-part="wizard" data-state={save.isPending ? 'saving' : saved ? 'saved' : 'editing'} aria-labelledby={headingId} noValidate onSubmit={(event) => void onSubmit(event)}>
+      <h2 data-part="heading" id={`${baseId}-title`}>
+        {t('wizard.title')}
+      </h2>
+      <nav aria-label={t('wizard.stepsLabel')} data-part="steps">
+        <ol data-part="step-list">
+          {WIZARD_STEPS.map((s, i) => (
+            <li key={s} data-part="step-item" data-state={s === step ? 'current' : i < index ? 'complete' : 'upcoming'}>
+              <button type="button" data-part="step-link" aria-current={s === step ? 'step' : undefined} onClick={() => goTo(s)} disabled={!configuration.configured && i > index}>
+                {t(`wizard.step.${s}`)}
+              </button>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <p data-part="step-count">{t('wizard.stepOf', { current: index + 1, total: WIZARD_STEPS.length })}</p>
+
+      {hasServerErrors ? (
+        <div data-part="notice" data-state="error" role="alert">
+          <p>{t('wizard.serverErrors')}</p>
+          {unmapped.length > 0 ? (
+            <ul>
+              {unmapped.map((message) => (
+                <li key={message}>{message}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : save.error ? (
+        <ErrorState error={save.error} onRetry={() => void onSubmit()} />
+      ) : null}
+      {saved && !dirty ? (
+        <p data-part="notice" data-state="success" role="status">
+          {t('wizard.saved')}
+        </p>
+      ) : null}
+
+      <section data-part="step" data-step={step}>
+        <h3 data-part="step-heading" id={headingId} ref={headingRef} tabIndex={-1}>
+          {t(`wizard.step.${step}`)}
+        </h3>
+
+        {step === 'output' ? (
+          <OutputStep control={control} locked={locked} error={formState.errors.outputFormat?.message} />
+        ) : null}
+
+        {step === 'sales' || step === 'taxRates' || step === 'payments' ? (
+          <>
+            <p data-part="description">
+              {step === 'sales' ? t('wizard.sales.help', { platform }) : step === 'taxRates' ? t('wizard.taxRates.help', { platform }) : t('wizard.payments.help')}
+            </p>
+            {stepRows.length === 0 ? (
+              <p data-part="empty">{step === 'taxRates' ? t('wizard.taxRates.none') : t('wizard.payments.none')}</p>
+            ) : (
+              stepRows.map((row) => <SelectField key={row.name} row={row} control={control} />)
+            )}
+          </>
+        ) : null}
+
+        {step === 'fees' ? <FeesStep control={control} rows={stepRows} register={register} /> : null}
+
+        {step === 'schedule' ? <ScheduleStep control={control} /> : null}
+
+        {step === 'review' ? <ReviewStep control={control} rows={rows} platform={platform} format={format} /> : null}
+      </section>
+
+      <div data-part="actions">
+        {onCancel ? (
+          <ConfirmDialog
+            trigger={<Button variant="link">{t('wizard.cancel')}</Button>}
+            title={t('wizard.unsaved.title')}
+            description={t('wizard.unsaved.description')}
+            confirmLabel={t('wizard.unsaved.discard')}
+            cancelLabel={t('wizard.unsaved.keep')}
+            onConfirm={onCancel}
+            destructive
+            skipWhen={() => !dirty}
+          />
+        ) : null}
+        {index > 0 ? (
+          <Button variant="secondary" onClick={() => goTo(WIZARD_STEPS[index - 1]!)}>
+            {t('common.back')}
+          </Button>
+        ) : null}
+        {step === 'review' ? (
+          <Button type="submit" variant="primary" pending={save.isPending}>
+            {save.isPending ? t('common.saving') : t('common.save')}
+          </Button>
+        ) : (
+          <Button variant="primary" onClick={() => void next()}>
+            {t('common.next')}
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function getError(errors: object, path: string): unknown {
+  let node: unknown = errors;
+  for (const segment of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+  return node;
+}
+
+function SelectField({ row, control }: { row: SelectRow; control: Control<WizardValues> }) {
+  const { t } = useCommerceSyncContext('ConfigurationWizard');
+  const label = rowLabel(row, t);
+  return (
+    <Controller
+      control={control}
+      name={`selections.${row.name}`}
+      render={({ field, fieldState }) => (
+        <Field label={label} description={row.descriptionText ?? undefined} error={fieldState.error?.message} required={row.required}>
+          {(wiring) => (
+            <Combobox
+              {...wiring}
+              name={field.name}
+              inputRef={field.ref}
+              options={row.options}
+              value={field.value}
+              onValueChange={field.onChange}
+              onBlur={field.onBlur}
+              listLabel={label}
+            />
+          )}
+        </Field>
+      )}
+    />
+  );
+}
+
+function OutputStep({ control, locked, error }: { control: Control<WizardValues>; locked: boolean; error: string | undefined }) {
+  const { t } = useCommerceSyncContext('ConfigurationWizard');
+  const id = `cs-output${useId().replace(/:/g, '')}`;
+  const value = useWatch({ control, name: 'outputFormat' });
+  if (locked) {
+    return (
+      <div data-part="field" data-state="locked">
+        <p data-part="label">{t('wizard.output.legend')}</p>
+        <p data-part="value">{value === 'Invoice' ? t('wizard.output.invoice') : t('wizard.output.journal')}</p>
+        <p data-part="description">{t('wizard.output.lockedHelp')}</p>
+      </div>
+    );
+  }
+  return (
+    <Controller
+      control={control}
+      name="outputFormat"
+      render={({ field }) => (
+        <fieldset data-part="fieldset" data-state={error ? 'invalid' : 'valid'} aria-describedby={`${id}-help${error ? ` ${id}-error` : ''}`}>
+          <legend data-part="legend">
+            {t('wizard.output.legend')}
+            <span data-part="required-marker" aria-hidden="true">
+              {' *'}
+            </span>
+          </legend>
+          <p data-part="description" id={`${id}-help`}>
+            {t('wizard.output.onceHelp')}
+          </p>
+          {(['JournalEntry', 'Invoice'] as const).map((option, i) => (
+            <div key={option} data-part="radio" data-state={field.value === option ? 'checked' : 'unchecked'}>
+              <input
+                type="radio"
+                id={`${id}-${option}`}
+                name={field.name}
+                value={option}
+                ref={i === 0 ? field.ref : undefined}
+                checked={field.value === option}
+                onChange={() => field.onChange(option)}
+                onBlur={field.onBlur}
+                aria-describedby={`${id}-${option}-help`}
+                aria-invalid={error ? true : undefined}
+                required
+              />
+              <label htmlFor={`${id}-${option}`} data-part="label">
+                {option === 'JournalEntry' ? t('wizard.output.journal') : t('wizard.output.invoice')}
+              </label>
+              <p data-part="description" id={`${id}-${option}-help`}>
+                {option === 'JournalEntry' ? t('wizard.output.journalHelp') : t('wizard.output.invoiceHelp')}
+              </p>
+            </div>
+          ))}
+          {error ? (
+            <p data-part="error" id={`${id}-error`}>
+              {error}
+            </p>
+          ) : null}
+        </fieldset>
+      )}
+    />
+  );
+}
+
+function FeesStep({ control, rows, register }: { control: Control<WizardValues>; rows: SelectRow[]; register: ReturnType<typeof useForm<WizardValues>>['register'] }) {
+  const { t } = useCommerceSyncContext('ConfigurationWizard');
+  const syncFees = useWatch({ control, name: 'syncFees' });
+  const id = `cs-fees${useId().replace(/:/g, '')}`;
+  return (
+    <>
+      <div data-part="checkbox" data-state={syncFees ? 'checked' : 'unchecked'}>
+        <input type="checkbox" id={id} aria-describedby={`${id}-help`} {...register('syncFees')} />
+        <label htmlFor={id} data-part="label">
+          {t('wizard.fees.sync')}
+        </label>
+        <p data-part="description" id={`${id}-help`}>
+          {t('wizard.fees.help')}
+        </p>
+      </div>
+      {syncFees ? rows.map((row) => <SelectField key={row.name} row={row} control={control} />) : null}
+    </>
+  );
+}
+
+let timeZoneOptionsCache: { locale: string; options: ComboboxOption[] } | null = null;
+
+function timeZoneOptions(locale: string, describe: (tz: string) => string): ComboboxOption[] {
+  if (timeZoneOptionsCache?.locale === locale) return timeZoneOptionsCache.options;
+  const zones = new Set(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []);
+  zones.add('Etc/UTC');
+  const options = [...zones].map((zone) => ({ value: zone, label: zone.replace(/_/g, ' '), detail: describe(zone) }));
+  timeZoneOptionsCache = { locale, options };
+  return options;
+}
+
+function ScheduleStep({ control }: { control: Control<WizardValues> }) {
+  const { t, format, locale } = useCommerceSyncContext('ConfigurationWizard');
+  const zones = useMemo(() => timeZoneOptions(locale, (tz) => format.timeZone(tz).replace(/^[^(]*\(|\)$/g, '')), [locale, format]);
+  return (
+    <>
+      <Controller
+        control={control}
+        name="startDate"
+        render={({ field, fieldState }) => (
+          <Field label={t('wizard.schedule.startDate')} description={t('wizard.schedule.startDateHelp')} error={fieldState.error?.message} required>
+            {(wiring) => <input type="date" data-part="input" {...wiring} name={field.name} ref={field.ref} value={field.value} onChange={field.onChange} onBlur={field.onBlur} />}
+          </Field>
+        )}
+      />
+      <Controller
+        control={control}
+        name="timeZone"
+        render={({ field, fieldState }) => (
+          <Field label={t('wizard.schedule.timeZone')} description={t('wizard.schedule.timeZoneHelp')} error={fieldState.error?.message} required>
+            {(wiring) => (
+              <Combobox {...wiring} name={field.name} inputRef={field.ref} options={zones} value={field.value} onValueChange={field.onChange} onBlur={field.onBlur} listLabel={t('wizard.schedule.timeZone')} />
+            )}
+          </Field>
+        )}
+      />
+      <Controller
+        control={control}
+        name="syncHour"
+        render={({ field, fieldState }) => (
+          <Field label={t('wizard.schedule.syncHour')} description={t('wizard.schedule.syncHourHelp')} error={fieldState.error?.message} required>
+            {(wiring) => (
+              <select data-part="select" {...wiring} name={field.name} ref={field.ref} value={field.value} onChange={field.onChange} onBlur={field.onBlur}>
+                {Array.from({ length: 24 }, (_, hour) => (
+                  <option key={hour} value={String(hour)}>
+                    {format.hour(hour)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+      />
+    </>
+  );
+}
+
+function ReviewStep({ control, rows, platform, format }: { control: Control<WizardValues>; rows: SelectRow[]; platform: string; format: CommerceSyncContextValue['format'] }) {
+  const { t } = useCommerceSyncContext('ConfigurationWizard');
+  const values = useWatch({ control }) as WizardValues;
+  const labelOf = (row: SelectRow) => {
+    const id = values.selections?.[row.name];
+    return id ? (row.options.find((o) => o.value === id)?.label ?? id) : t('common.notSet');
+  };
+  const shown = rows.filter((row) => !row.feesOnly || values.syncFees);
+  const supplier = rows.find((row) => row.itemId === 'configuration.fees.feesSupplier.selectedSupplierId');
+  const params = { hour: format.hour(Number(values.syncHour ?? 0)), timeZone: values.timeZone ?? '', startDate: values.startDate ? format.date(values.startDate) : t('common.notSet'), platform };
+  return (
+    <div data-part="review">
+      <h4 data-part="review-title">{t('wizard.review.title')}</h4>
+      <p data-part="review-summary">{values.outputFormat === 'Invoice' ? t('wizard.review.invoice', params) : t('wizard.review.journal', params)}</p>
+      <p data-part="review-fees">{values.syncFees ? t('wizard.review.fees', { supplier: supplier ? labelOf(supplier) : t('common.notSet') }) : t('wizard.review.noFees')}</p>
+      <table data-part="review-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('wizard.review.mapping')}</th>
+            <th scope="col">{t('wizard.review.account')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((row) => (
+            <tr key={row.name} data-state={values.selections?.[row.name] ? 'set' : 'unset'}>
+              <th scope="row">{rowLabel(row, t)}</th>
+              <td>{labelOf(row)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,249 @@
+import type { ConfigurationView } from '../../contract/bff.js';
+import type { AccountConfiguration, AccountOption, Option } from '../../contract/configuration.js';
+import type { WizardStep } from '../../contract/error-catalog.js';
+import type { ComboboxOption } from '../components/combobox.js';
+import type { MessageKey } from '../i18n/index.js';
+
+/** The wizard's steps, in order (`connection` is not a wizard step: it is the authorization part). */
+export const WIZARD_STEPS = ['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review'] as const;
+/** A step of the configuration wizard. */
+export type ConfigurationStep = (typeof WIZARD_STEPS)[number];
+
+/** Narrows a catalog wizard step to a configuration step (`connection` is handled elsewhere). */
+export function isConfigurationStep(step: WizardStep | string | null | undefined): step is ConfigurationStep {
+  return (WIZARD_STEPS as readonly string[]).includes(step ?? '');
+}
+
+/** One select in the wizard, derived from the configuration document. */
+export interface SelectRow {
+  /** Form field key under `selections` (the itemId with dots replaced). */
+  name: string;
+  /** Path of the `selected*` value in the configuration document (= server validation itemId). */
+  itemId: string;
+  step: ConfigurationStep;
+  /** Catalog key for the label, when the row is a known one. */
+  labelKey: MessageKey | null;
+  labelParams?: Record<string, string>;
+  /** Server label (fallback when no catalog key). */
+  labelText: string;
+  descriptionText: string | null;
+  required: boolean;
+  options: ComboboxOption[];
+  /** Only required/shown when fees are synced. */
+  feesOnly?: boolean;
+  /** For tax components: the commerce tax component id. */
+  componentId?: string;
+}
+
+/** Encodes an itemId into a react-hook-form key (dots would be read as nesting, digits as arrays). */
+export function fieldKey(itemId: string): string {
+  return itemId.replace(/\./g, '/');
+}
+
+const SALES_LABELS: Record<string, MessageKey> = {
+  sales: 'wizard.sales.sales',
+  refund: 'wizard.sales.refund',
+  gratuity: 'wizard.sales.gratuity',
+  prepaid: 'wizard.sales.prepaid',
+  tax: 'wizard.sales.tax',
+};
+const FEE_LABELS: Record<string, MessageKey> = {
+  paymentFee: 'wizard.fees.paymentFee',
+  paymentFeeRefund: 'wizard.fees.paymentFeeRefund',
+};
+
+function accountOptions(options: readonly AccountOption[] | null | undefined): ComboboxOption[] {
+  return (options ?? []).map((o) => ({
+    value: o.id,
+    label: o.name ?? o.id,
+    detail: [o.nominalCode, o.type ?? o.classification].filter(Boolean).join(' · ') || null,
+  }));
+}
+
+function simpleOptions(options: readonly Option[] | null | undefined): ComboboxOption[] {
+  return (options ?? []).map((o) => ({ value: o.id, label: o.name ?? o.id }));
+}
+
+function humanize(key: string): string {
+  const spaced = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[-_:]/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+function accountRows(
+  accounts: Record<string, AccountConfiguration> | null | undefined,
+  prefix: string,
+  step: ConfigurationStep,
+  labels: Record<string, MessageKey>,
+  feesOnly = false,
+): SelectRow[] {
+  return Object.entries(accounts ?? {}).map(([key, account]) => {
+    const itemId = `${prefix}.${key}.selectedAccountId`;
+    return {
+      name: fieldKey(itemId),
+      itemId,
+      step,
+      labelKey: labels[key] ?? null,
+      labelText: account.labelText ?? humanize(key),
+      descriptionText: account.descriptionText ?? null,
+      required: account.required ?? false,
+      options: accountOptions(account.accountOptions),
+      feesOnly,
+    };
+  });
+}
+
+/** The selects of every step, derived once per configuration document. */
+export function buildRows(config: ConfigurationView): SelectRow[] {
+  const c = config.configuration;
+  const rows: SelectRow[] = [];
+  rows.push(...accountRows(c?.sales?.accounts, 'configuration.sales.accounts', 'sales', SALES_LABELS));
+  const customer = c?.sales?.salesCustomer;
+  if (customer?.customerOptions?.length) {
+    const itemId = 'configuration.sales.salesCustomer.selectedCustomerId';
+    rows.push({ name: fieldKey(itemId), itemId, step: 'sales', labelKey: 'wizard.sales.customer', labelText: 'Sales customer', descriptionText: null, required: c?.mapSettings?.outputFormat === 'Invoice', options: simpleOptions(customer.customerOptions) });
+  }
+  for (const [rate, mapping] of Object.entries(c?.sales?.taxRates ?? {})) {
+    const itemId = `configuration.sales.taxRates.${rate}.selectedTaxRateId`;
+    rows.push({ name: fieldKey(itemId), itemId, step: 'taxRates', labelKey: 'wizard.taxRates.rate', labelParams: { rate: `${rate}%` }, labelText: `${rate}%`, descriptionText: null, required: true, options: simpleOptions(mapping.taxRateOptions) });
+  }
+  const newTaxRates = c?.sales?.newTaxRates;
+  const ledgerRates = simpleOptions(newTaxRates?.accountingTaxRateOptions);
+  for (const component of newTaxRates?.commerceTaxRateOptions ?? []) {
+    const itemId = `configuration.sales.newTaxRates.component.${component.id}`;
+    rows.push({ name: fieldKey(itemId), itemId, step: 'taxRates', labelKey: 'wizard.taxRates.component', labelParams: { name: component.name ?? component.id }, labelText: component.name ?? component.id, descriptionText: null, required: true, options: ledgerRates, componentId: component.id });
+  }
+  rows.push(...accountRows(c?.payments?.accounts, 'configuration.payments.accounts', 'payments', {}));
+  const supplier = c?.fees?.feesSupplier;
+  if (supplier) {
+    const itemId = 'configuration.fees.feesSupplier.selectedSupplierId';
+    rows.push({ name: fieldKey(itemId), itemId, step: 'fees', labelKey: 'wizard.fees.supplier', labelText: 'Fee supplier', descriptionText: null, required: true, options: simpleOptions(supplier.supplierOptions), feesOnly: true });
+  }
+  rows.push(...accountRows(c?.fees?.accounts, 'configuration.fees.accounts', 'fees', FEE_LABELS, true));
+  return rows;
+}
+
+/** The wizard's form values. */
+export interface WizardValues {
+  outputFormat: '' | 'JournalEntry' | 'Invoice';
+  selections: Record<string, string>;
+  syncFees: boolean;
+  startDate: string;
+  timeZone: string;
+  syncHour: string;
+}
+
+function selectedFor(config: ConfigurationView, row: SelectRow): string {
+  if (row.componentId) {
+    const mappings = config.configuration?.sales?.newTaxRates?.taxRateMappings ?? [];
+    const mapping = mappings.find((m) => m.selectedCommerceTaxRateIds?.includes(row.componentId!));
+    return mapping?.selectedAccountingTaxRateId ?? '';
+  }
+  let node: unknown = config;
+  for (const segment of row.itemId.split('.')) {
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+  }
+  return typeof node === 'string' ? node : '';
+}
+
+/** Today's date in a time zone, `YYYY-MM-DD`. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Form values from a configuration document; the time zone defaults to the browser's. */
+export function toFormValues(config: ConfigurationView, rows: readonly SelectRow[], defaultTimeZone: string): WizardValues {
+  const schedule = config.schedule;
+  const timeZone = schedule?.timeZone ?? defaultTimeZone;
+  return {
+    outputFormat: config.configuration?.mapSettings?.outputFormat ?? '',
+    selections: Object.fromEntries(rows.map((row) => [row.name, selectedFor(config, row)])),
+    syncFees: config.configuration?.fees?.syncFees ?? false,
+    startDate: (schedule?.startDate ?? todayIn(timeZone)).slice(0, 10),
+    timeZone,
+    syncHour: String(schedule?.syncHour ?? schedule?.syncHourUtc ?? 0),
+  };
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const segment of path.slice(0, -1)) {
+    const next = node[segment];
+    if (!next || typeof next !== 'object') node[segment] = {};
+    node = node[segment] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/**
+ * The save body: only the `selected*` values and flags (options are refilled by the server, and
+ * sending 5,000 accounts back would exceed the BFF's body limit). Tax components chosen for the
+ * same ledger rate become one mapping.
+ */
+export function toConfiguration(values: WizardValues, rows: readonly SelectRow[], original: ConfigurationView): { body: ConfigurationView; mappingComponents: string[][] } {
+  const c = original.configuration;
+  const body: Record<string, unknown> = {
+    enabled: original.configured ? (original.enabled ?? original.enable ?? true) : true,
+    schedule: {
+      selectedFrequency: original.schedule?.selectedFrequency ?? 'Daily',
+      startDate: values.startDate,
+      syncHour: Number(values.syncHour),
+      timeZone: values.timeZone,
+    },
+    configuration: {
+      ...(c?.countryCode ? { countryCode: c.countryCode } : {}),
+      mapSettings: { outputFormat: values.outputFormat || null },
+      sales: {
+        syncSales: c?.sales?.syncSales ?? true,
+        ...(c?.sales?.invoiceStatus ? { invoiceStatus: { selectedInvoiceStatus: c.sales.invoiceStatus.selectedInvoiceStatus ?? null } } : {}),
+      },
+      payments: { syncPayments: c?.payments?.syncPayments ?? true },
+      fees: { syncFees: values.syncFees },
+    },
+  };
+  const byRate = new Map<string, string[]>();
+  for (const row of rows) {
+    const value = values.selections[row.name] || null;
+    if (row.componentId) {
+      if (value) byRate.set(value, [...(byRate.get(value) ?? []), row.componentId]);
+      continue;
+    }
+    setPath(body, row.itemId.split('.'), value);
+  }
+  const mappingComponents = [...byRate.values()];
+  if (c?.sales?.newTaxRates) {
+    setPath(body, ['configuration', 'sales', 'newTaxRates'], {
+      taxRateMappings: [...byRate.entries()].map(([rateId, components]) => ({ selectedCommerceTaxRateIds: components, selectedAccountingTaxRateId: rateId })),
+      selectedDefaultZeroTaxRateId: c.sales.newTaxRates.selectedDefaultZeroTaxRateId ?? null,
+    });
+  }
+  return { body: body as ConfigurationView, mappingComponents };
+}
+
+/** Where a server validation error belongs in the form. */
+export type ErrorTarget = { field: string; step: ConfigurationStep } | null;
+
+const SCALAR_TARGETS: Record<string, { field: string; step: ConfigurationStep }> = {
+  'configuration.mapSettings.outputFormat': { field: 'outputFormat', step: 'output' },
+  'configuration.fees.syncFees': { field: 'syncFees', step: 'fees' },
+  'schedule.startDate': { field: 'startDate', step: 'schedule' },
+  'schedule.timeZone': { field: 'timeZone', step: 'schedule' },
+  'schedule.syncHour': { field: 'syncHour', step: 'schedule' },
+};
+
+/**
+ * Maps a server itemId (field path in the save body) onto a form field. A path inside a row
+ * (e.g. `….accounts.card`) lands on that row; a tax mapping lands on its first component.
+ */
+export function errorTarget(itemId: string, rows: readonly SelectRow[], mappingComponents: readonly string[][]): ErrorTarget {
+  const scalar = SCALAR_TARGETS[itemId];
+  if (scalar) return scalar;
+  const row = rows.find((r) => r.itemId === itemId) ?? rows.find((r) => !r.componentId && r.itemId.startsWith(`${itemId}.`));
+  if (row) return { field: `selections.${row.name}`, step: row.step };
+  const mapping = /^configuration\.sales\.newTaxRates\.taxRateMappings\.(\d+)/.exec(itemId);
+  if (mapping) {
+    const component = mappingComponents[Number(mapping[1])]?.[0];
+    const componentRow = rows.find((r) => r.componentId === component);
+    if (componentRow) return { field: `selections.${componentRow.name}`, step: 'taxRates' };
+  }
+  return null;
+}

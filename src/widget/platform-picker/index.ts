@@ -1,0 +1,2 @@
+export { PlatformPicker, platformLogo } from './platform-picker.js';
+export type { PlatformPickerProps } from './platform-picker.js';

@@ -1,0 +1,236 @@
+'use client';
+import { useId, useMemo, useState } from 'react';
+import type { SyncRun } from '../../contract/bff.js';
+import { useConfiguration, useConnection, useDeauthorize, useDeleteCompany, usePauseSync, useResumeSync, useRunSync, useSyncHistory, useSyncStatus } from '../api/hooks.js';
+import { Button } from '../components/button.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { ErrorState, Loading } from '../components/status-views.js';
+import type { ConfigurationStep } from '../configuration-wizard/model.js';
+import { isConfigurationStep } from '../configuration-wizard/model.js';
+import type { CommerceSyncContextValue } from '../provider/provider.js';
+import { useCommerceSyncContext } from '../provider/provider.js';
+import { nextSyncAt } from './next-sync.js';
+
+/** Props of {@link SyncSettings}. */
+export interface SyncSettingsProps {
+  /** "Edit mapping" and the "Fix in …" links of failed runs; `step` is the wizard step that fixes it. */
+  onEditMapping?: (step?: ConfigurationStep) => void;
+  /** "Reconnect" on failures fixed by connecting again (revoked or expired authorisation). */
+  onReconnect?: () => void;
+  /** Fires after the connection was removed. */
+  onDeauthorized?: () => void;
+  /** Fires after the sync was deleted. */
+  onDeleted?: () => void;
+  /** Clock for "next sync" (tests, stories). */
+  now?: () => Date;
+}
+
+function runState(run: SyncRun): 'success' | 'empty' | 'failed' | 'running' {
+  if (run.state === 'running') return 'running';
+  if (run.state === 'failed') return 'failed';
+  return run.dataPushed ? 'success' : 'empty';
+}
+
+function runPeriod(run: SyncRun, format: CommerceSyncContextValue['format']): string {
+  if (run.dateRange) {
+    const start = format.date(run.dateRange.start);
+    const finish = format.date(run.dateRange.finish);
+    return start === finish ? start : `${start} – ${finish}`;
+  }
+  return run.syncedAt ? format.dateTime(run.syncedAt) : '';
+}
+
+/**
+ * The merchant's sync at a glance: pause/resume switch, last and next sync, history with the
+ * message of each failed run and a link to the wizard step that fixes it, edit mapping, sync now,
+ * disconnect and delete (both confirmed in an alert dialog).
+ *
+ * @example
+ * <SyncSettings onEditMapping={(step) => openWizard(step)} onDeleted={() => setView('picker')} />
+ */
+export function SyncSettings({ onEditMapping, onReconnect, onDeauthorized, onDeleted, now = () => new Date() }: SyncSettingsProps) {
+  const { t, format } = useCommerceSyncContext('SyncSettings');
+  const status = useSyncStatus();
+  const history = useSyncHistory();
+  const connection = useConnection();
+  const configuration = useConfiguration();
+  const pause = usePauseSync();
+  const resume = useResumeSync();
+  const run = useRunSync();
+  const deauthorize = useDeauthorize();
+  const remove = useDeleteCompany();
+  const [deleteOpen, setDeleteOpen] = useState(false);
+  const [deauthorizeOpen, setDeauthorizeOpen] = useState(false);
+  const baseId = `cs-settings${useId().replace(/:/g, '')}`;
+
+  const schedule = configuration.data?.schedule;
+  const enabled = status.data?.enabled ?? false;
+  const next = useMemo(() => {
+    if (!enabled || !schedule) return null;
+    const timeZone = schedule.timeZone ?? 'Etc/UTC';
+    return { at: nextSyncAt(now(), schedule.syncHour ?? schedule.syncHourUtc ?? 0, timeZone), timeZone };
+  }, [enabled, schedule, now]);
+
+  if (status.isPending || connection.isPending) return <Loading />;
+  if (status.error || connection.error) {
+    return (
+      <ErrorState
+        error={status.error ?? connection.error}
+        onRetry={() => {
+          void status.refetch();
+          void connection.refetch();
+        }}
+      />
+    );
+  }
+
+  const platform = connection.data.platform?.name ?? configuration.data?.accountingSoftwareCompanyName ?? '';
+  const toggling = pause.isPending || resume.isPending;
+  const latest = status.data.latest;
+
+  return (
+    <section data-part="sync-settings" data-state={status.data.health} aria-labelledby={`${baseId}-title`}>
+      <h2 data-part="heading" id={`${baseId}-title`}>
+        {t('settings.title')}
+      </h2>
+      <p data-part="connection" data-state={connection.data.status}>
+        {t('settings.connectedTo', { platform })}
+        {connection.data.accountingCompanyName ? ` · ${connection.data.accountingCompanyName}` : ''}
+      </p>
+
+      <div data-part="switch-row">
+        <span data-part="label" id={`${baseId}-switch-label`}>
+          {t('settings.enabled')}
+        </span>
+        <button
+          type="button"
+          role="switch"
+          aria-checked={enabled}
+          aria-labelledby={`${baseId}-switch-label`}
+          aria-describedby={`${baseId}-switch-help`}
+          aria-busy={toggling || undefined}
+          data-part="switch"
+          data-state={enabled ? 'checked' : 'unchecked'}
+          data-pending={toggling ? '' : undefined}
+          onClick={() => {
+            if (toggling) return;
+            if (enabled) pause.mutate();
+            else resume.mutate();
+          }}
+        >
+          <span data-part="switch-thumb" aria-hidden="true" />
+          <span data-part="switch-text">{enabled ? t('settings.active') : t('settings.paused')}</span>
+        </button>
+        <p data-part="description" id={`${baseId}-switch-help`}>
+          {t('settings.enabledHelp')}
+        </p>
+      </div>
+      {pause.error || resume.error ? <ErrorState error={pause.error ?? resume.error} onRetry={() => (enabled ? pause.mutate() : resume.mutate())} /> : null}
+
+      <dl data-part="facts">
+        <div data-part="fact">
+          <dt>{t('settings.lastSync')}</dt>
+          <dd data-state={latest ? runState(latest) : 'never'}>
+            {latest?.syncedAt ? `${format.dateTime(latest.syncedAt, schedule?.timeZone ?? undefined)} · ${t(`settings.status.${runState(latest)}`)}` : t('settings.never')}
+          </dd>
+        </div>
+        <div data-part="fact">
+          <dt>{t('settings.nextSync')}</dt>
+          <dd>{next ? format.dateTime(next.at.toISOString(), next.timeZone) : enabled ? t('settings.none') : t('settings.paused')}</dd>
+        </div>
+      </dl>
+
+      <div data-part="actions">
+        <Button variant="secondary" onClick={() => onEditMapping?.()}>
+          {t('settings.editMapping')}
+        </Button>
+        <Button variant="secondary" pending={run.isPending} onClick={() => run.mutate({ kind: 'latest' })}>
+          {t('settings.runNow')}
+        </Button>
+      </div>
+      {run.error ? <ErrorState error={run.error} /> : null}
+
+      <h3 data-part="subheading">{t('settings.history')}</h3>
+      {history.isPending ? (
+        <Loading />
+      ) : history.error ? (
+        <ErrorState error={history.error} onRetry={() => void history.refetch()} />
+      ) : history.data.items.length === 0 ? (
+        <p data-part="empty">{t('settings.historyEmpty')}</p>
+      ) : (
+        <ul data-part="history">
+          {history.data.items.map((item) => {
+            const state = runState(item);
+            const step = item.problem?.step;
+            return (
+              <li key={item.id} data-part="history-item" data-state={state}>
+                <span data-part="history-period">{runPeriod(item, format)}</span>
+                <span data-part="badge" data-state={state}>
+                  {t(`settings.status.${state}`)}
+                </span>
+                {item.problem ? (
+                  <div data-part="history-problem">
+                    <p data-part="history-message">{item.problem.message}</p>
+                    {step === 'connection' && onReconnect ? (
+                      <Button variant="link" onClick={onReconnect}>
+                        {t('settings.fixConnection')}
+                      </Button>
+                    ) : isConfigurationStep(step) && onEditMapping ? (
+                      <Button variant="link" onClick={() => onEditMapping(step)}>
+                        {t('settings.fix', { step: t(`wizard.step.${step}`) })}
+                      </Button>
+                    ) : null}
+                  </div>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      <div data-part="danger-zone">
+        {connection.data.status === 'Linked' ? (
+          <ConfirmDialog
+            open={deauthorizeOpen}
+            onOpenChange={setDeauthorizeOpen}
+            trigger={<Button variant="secondary">{t('settings.deauthorize', { platform })}</Button>}
+            title={t('settings.deauthorizeTitle', { platform })}
+            description={t('settings.deauthorizeDescription')}
+            confirmLabel={t('settings.deauthorize', { platform })}
+            pending={deauthorize.isPending}
+            onConfirm={() =>
+              deauthorize.mutate(undefined, {
+                onSuccess: () => {
+                  setDeauthorizeOpen(false);
+                  onDeauthorized?.();
+                },
+              })
+            }
+            destructive
+          />
+        ) : null}
+        <ConfirmDialog
+          open={deleteOpen}
+          onOpenChange={setDeleteOpen}
+          trigger={<Button variant="danger">{t('settings.delete')}</Button>}
+          title={t('settings.deleteTitle')}
+          description={t('settings.deleteDescription', { platform })}
+          confirmLabel={t('settings.deleteConfirm')}
+          pendingLabel={t('settings.deleting')}
+          pending={remove.isPending}
+          onConfirm={() =>
+            remove.mutate(undefined, {
+              onSuccess: () => {
+                setDeleteOpen(false);
+                onDeleted?.();
+              },
+            })
+          }
+          destructive
+        />
+        {remove.error ? <ErrorState error={remove.error} /> : null}
+        {deauthorize.error ? <ErrorState error={deauthorize.error} /> : null}
+      </div>
+    </section>
+  );
+}

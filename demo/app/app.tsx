@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { SessionSchema } from '../shared/partner-api.js';
-import { PartnerApiError, partnerFetch } from './api.js';
+import { partnerFetch } from './api.js';
 import { DashboardLayout } from './components/layout.js';
 import { Notice } from './components/notice.js';
 import { AccountingPage } from './pages/accounting-page.js';
@@ -24,14 +24,7 @@ export function App() {
   const location = useLocation();
   const session = useQuery({
     queryKey: ['session'],
-    queryFn: async () => {
-      try {
-        return await partnerFetch('/api/partner/session', SessionSchema);
-      } catch (error) {
-        if (error instanceof PartnerApiError && error.status === 401) return null;
-        throw error;
-      }
-    },
+    queryFn: () => partnerFetch('/api/partner/session', SessionSchema),
   });
   const path = location.pathname;
   const page = TITLES[path];
@@ -41,13 +34,15 @@ export function App() {
     document.title = `${title} · Harbour POS`;
   }, [path, page]);
 
+  const signedIn = session.data ? session.data.merchant !== null : null;
+  const search = location.search;
   useEffect(() => {
-    if (session.data === null && path !== '/sign-in') {
-      navigate(`/sign-in?returnTo=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
-    } else if (session.data && path === '/sign-in') {
+    if (signedIn === false && path !== '/sign-in') {
+      navigate(`/sign-in?returnTo=${encodeURIComponent(path + search)}`, { replace: true });
+    } else if (signedIn && path === '/sign-in') {
       navigate('/', { replace: true });
     }
-  }, [session.data, path, location]);
+  }, [signedIn, path, search]);
 
   if (session.isError) {
     return (
@@ -62,7 +57,7 @@ export function App() {
     const returnTo = location.searchParams.get('returnTo');
     return <SignInPage returnTo={returnTo?.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/'} />;
   }
-  if (!session.data) {
+  if (!session.data?.merchant) {
     return (
       <p className="hb-loading" role="status">
         Loading…

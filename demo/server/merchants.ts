@@ -1,6 +1,7 @@
 /**
- * The demo's merchants: three independent shops on the fictional "Harbour POS" platform, one per
- * sandbox ledger template, so the demo shows UK VAT, US sales tax and Canadian GST+PST days.
+ * The demo's merchants: independent shops on the fictional "Harbour POS" platform, one per
+ * profile of the seeded generator (test/fixtures), so the demo shows UK VAT days (20/5/0 %, GBP
+ * with some EUR) and Canadian GST+PST days (CAD with some USD).
  */
 
 /** One merchant a visitor can sign in as. */
@@ -15,8 +16,10 @@ export interface DemoMerchant {
   timeZone: string;
   /** BCP 47 locale for the dashboard's money and dates. */
   locale: string;
-  /** Sandbox ledger template that matches the merchant's tax regime. */
+  /** Sandbox ledger template that matches the merchant's tax regime (pick it on the consent page). */
   ledgerTemplate: 'uk' | 'us' | 'ca';
+  /** Profile of the seeded sales generator. */
+  generatorProfile: 'uk' | 'ca';
   /** One line about the tax regime, shown on the sign-in card. */
   taxNote: string;
 }
@@ -24,36 +27,27 @@ export interface DemoMerchant {
 /** The merchants of the demo, in sign-in order. */
 export const DEMO_MERCHANTS: readonly DemoMerchant[] = [
   {
-    id: 'harbour-cafe-london',
-    name: 'Harbour Coffee · Shoreditch',
+    id: 'brick-lane-coffee-london',
+    name: 'Brick Lane Coffee',
     city: 'London',
     country: 'GB',
     currency: 'GBP',
     timeZone: 'Europe/London',
     locale: 'en-GB',
     ledgerTemplate: 'uk',
+    generatorProfile: 'uk',
     taxNote: 'VAT 20% · 5% · 0%',
   },
   {
-    id: 'hudson-provisions-nyc',
-    name: 'Hudson Provisions',
-    city: 'New York',
-    country: 'US',
-    currency: 'USD',
-    timeZone: 'America/New_York',
-    locale: 'en-US',
-    ledgerTemplate: 'us',
-    taxNote: 'NY sales tax 8.875%',
-  },
-  {
-    id: 'granville-goods-vancouver',
-    name: 'Granville Goods',
+    id: 'granville-roasters-vancouver',
+    name: 'Granville Roasters',
     city: 'Vancouver',
     country: 'CA',
     currency: 'CAD',
     timeZone: 'America/Vancouver',
     locale: 'en-CA',
     ledgerTemplate: 'ca',
+    generatorProfile: 'ca',
     taxNote: 'GST 5% + PST 7%',
   },
 ];

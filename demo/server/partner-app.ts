@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { Order, Payment, Transaction } from '../../src/contract/commerce.js';
+import type { Location, Order, Payment, Product, TaxComponent, Transaction } from '../../src/contract/commerce.js';
 import { MAX_PUSH_RECORDS } from '../../src/contract/sync-api.js';
 import type { Connection } from '../../src/contract/sync-api.js';
 import type { SandboxLedgerSummary, SandboxPostedDocument } from '../../src/platforms/sandbox/schemas.js';
@@ -10,6 +10,7 @@ import {
   type LedgerView,
   type PartnerError,
   type Session,
+  type SignedIn,
   type SimulateResult,
   type SyncNowResult,
 } from '../shared/partner-api.js';
@@ -17,8 +18,11 @@ import { DEMO_MERCHANTS, findMerchant, type DemoMerchant } from './merchants.js'
 import type { SessionCodec } from './session.js';
 import { SyncServiceError, type SyncClient } from './sync-client.js';
 
-/** Generated commerce records of one simulated period. */
+/** Generated commerce records of one simulated period, with the reference data they use. */
 export interface SimulatedSales {
+  locations: Location[];
+  products: Product[];
+  taxComponents: TaxComponent[];
   orders: Order[];
   payments: Payment[];
   transactions: Transaction[];
@@ -96,14 +100,14 @@ export function createPartnerApp(options: PartnerAppOptions): Hono {
 
   app.get('/api/partner/merchants', (c) => c.json({ merchants: DEMO_MERCHANTS }));
 
-  app.get('/api/partner/session', (c) => c.json<Session>({ merchant: requireMerchant(c) }));
+  app.get('/api/partner/session', (c) => c.json<Session>({ merchant: findMerchant(options.session.read(c.req.raw)) ?? null }));
 
   app.post('/api/partner/session', async (c) => {
     const parsed = SignInRequestSchema.safeParse(await c.req.json().catch(() => null));
     const merchant = parsed.success ? findMerchant(parsed.data.merchantId) : undefined;
     if (!merchant) throw new PartnerHttpError(400, 'validation_failed', 'Choose one of the demo shops to sign in as.');
     c.header('set-cookie', options.session.signIn(merchant.id));
-    return c.json<Session>({ merchant });
+    return c.json<SignedIn>({ merchant });
   });
 
   app.delete('/api/partner/session', (c) => {
@@ -121,8 +125,9 @@ export function createPartnerApp(options: PartnerAppOptions): Hono {
     const period = lastDays(now(), merchant.timeZone, parsed.data.days);
     const seed = nextSeed();
     const sales = options.simulate({ merchant, period, seed });
-    // Orders first: payments and transactions refer to them. One data type at a time.
-    for (const type of ['orders', 'payments', 'transactions'] as const) {
+    // Reference data first, then orders before the payments and transactions that refer to them;
+    // one data type at a time, as the push contract requires.
+    for (const type of ['locations', 'products', 'taxComponents', 'orders', 'payments', 'transactions'] as const) {
       const records = sales[type];
       for (let i = 0; i < records.length; i += MAX_PUSH_RECORDS) {
         await options.sync.push(company.id, type, records.slice(i, i + MAX_PUSH_RECORDS));

@@ -136,7 +136,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         warn: (message, details) => console.warn(`[bff] ${message}`, details),
       },
     });
-    ui = options.ui.mode === 'dev' ? await createDevUi() : createStaticUi(options.ui.dir);
+    ui = options.ui.mode === 'dev' ? await createDevUi(appServer.server) : createStaticUi(options.ui.dir);
     app = createPartnerApp({
       session,
       bff: (request) => bff.fetch(request),

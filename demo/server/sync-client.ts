@@ -8,6 +8,7 @@ import {
   type Company,
   type CompanySyncStatus,
   type Connection,
+  type PushDataType,
   type SyncSummary,
 } from '../../src/contract/sync-api.js';
 import { ErrorEnvelopeSchema } from '../../src/contract/errors.js';
@@ -35,13 +36,6 @@ export class SyncServiceError extends Error {
   }
 }
 
-/** Push data types the demo sends, with the 2023 push endpoint's path segment and body key. */
-const PUSH_PATHS = {
-  orders: 'commerce-orders',
-  payments: 'commerce-payments',
-  transactions: 'commerce-transactions',
-} as const;
-
 /**
  * The partner server's client of the sync service's HTTP API. It holds the API key, which never
  * leaves the partner's server.
@@ -50,8 +44,12 @@ export interface SyncClient {
   /** The company tagged with the partner's merchant id, or null before the merchant's first visit. */
   findCompany(merchantId: string): Promise<Company | null>;
   connections(companyId: string): Promise<Connection[]>;
-  /** Pushes one data type for a company (at most 5,000 records a request, so callers batch). */
-  push(companyId: string, type: keyof typeof PUSH_PATHS, records: readonly unknown[]): Promise<string>;
+  /**
+   * Pushes records of one data type through the 2023 push endpoint
+   * (`POST /data/companies/{companyId}/sync/commerce-{type}`, body `{ <type>: [...] }`); at most
+   * 5,000 records a request, so callers batch. Returns the dataset id.
+   */
+  push(companyId: string, type: PushDataType, records: readonly unknown[]): Promise<string>;
   /** Starts a sync from the last successful period to now. */
   syncLatest(companyId: string): Promise<SyncSummary>;
   syncStatus(companyId: string, syncId: string): Promise<CompanySyncStatus>;
@@ -113,7 +111,7 @@ export function createSyncClient(options: {
       return page.results;
     },
     async push(companyId, type, records) {
-      const result = await call(PushResponseSchema, `/data/companies/${encodeURIComponent(companyId)}/sync/${PUSH_PATHS[type]}`, {
+      const result = await call(PushResponseSchema, `/data/companies/${encodeURIComponent(companyId)}/sync/commerce-${type}`, {
         method: 'POST',
         body: { [type]: records },
       });

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -24,13 +24,16 @@ function viteConfig(): InlineConfig {
   };
 }
 
-/** Vite in middleware mode: on-demand compilation and hot reload, for `npm run demo`. */
-export async function createDevUi(): Promise<UiServer> {
+/**
+ * Vite in middleware mode: on-demand compilation, and hot reload over `httpServer` (the
+ * dashboard's own server, so no extra port is needed), for `npm run demo`.
+ */
+export async function createDevUi(httpServer: Server): Promise<UiServer> {
   const { createServer } = await import('vite');
   const vite = await createServer({
     ...viteConfig(),
     appType: 'spa',
-    server: { ...viteConfig().server, middlewareMode: true, hmr: { port: 0 } },
+    server: { ...viteConfig().server, middlewareMode: true, hmr: { server: httpServer } },
   });
   return {
     handle: (req, res, next) => vite.middlewares(req, res, next),

@@ -24,9 +24,13 @@ export const MerchantListSchema = z.object({ merchants: z.array(DemoMerchantSche
 
 export const SignInRequestSchema = z.object({ merchantId: z.string().min(1, 'Choose a merchant to sign in as.') });
 
-/** `GET /api/partner/session`: the signed-in merchant. */
-export const SessionSchema = z.object({ merchant: DemoMerchantSchema });
+/** `GET /api/partner/session`: the signed-in merchant, or null when signed out. */
+export const SessionSchema = z.object({ merchant: DemoMerchantSchema.nullable() });
+
+/** `POST /api/partner/session`: the merchant just signed in. */
+export const SignedInSchema = z.object({ merchant: DemoMerchantSchema });
 export type Session = z.infer<typeof SessionSchema>;
+export type SignedIn = z.infer<typeof SignedInSchema>;
 
 /** `POST /api/partner/simulate`: push generated sales for the last `days` merchant-local days. */
 export const SimulateRequestSchema = z.object({

@@ -162,6 +162,7 @@ export class Accumulator {
   /** Records that could not be placed yet (refunds before their order, payments before their order when grouping). */
   private readonly pendingRefunds: Transaction[] = [];
   private readonly pendingPayments: Payment[] = [];
+  private readonly pendingTransactions: Transaction[] = [];
   private readonly slotIndex = new Map<string, number>();
   private readonly groupIndex = new Map<string, number>();
   private readonly splits = new SplitStore();
@@ -462,6 +463,10 @@ export class Accumulator {
         const source = tx.transactionSourceRef;
         if ((this.byLocation || this.byCountry) && source?.type === 'Payment') {
           const g = this.paymentGroups.get(source.id);
+          if (g === undefined && !deferred) {
+            this.pendingTransactions.push(tx);
+            return;
+          }
           if (g !== undefined && this.groups[g]!.currency === tx.currency) groupIndex = g;
         }
         const t = this.dayTotals(dayIndex, groupIndex);
@@ -510,7 +515,10 @@ export class Accumulator {
       return;
     }
     const orderGroup = this.groups[split.groupIndex]!;
-    const t = this.dayTotals(dayIndex, this.group(tx.currency, orderGroup.locationId ?? null, orderGroup.country ?? null));
+    const groupIndex = this.group(tx.currency, orderGroup.locationId ?? null, orderGroup.country ?? null);
+    // The money refunded is a payment with the refund's id: it belongs to the same group.
+    if (this.byLocation || this.byCountry) this.paymentGroups.set(tx.id, groupIndex);
+    const t = this.dayTotals(dayIndex, groupIndex);
     if (orderGroup.currency !== tx.currency) {
       this.problem(t, {
         code: 'currency_mismatch',
@@ -548,6 +556,8 @@ export class Accumulator {
     for (const tx of refunds) this.addTransaction(tx, true);
     const payments = this.pendingPayments.splice(0);
     for (const p of payments) this.addPayment(p, true);
+    const transactions = this.pendingTransactions.splice(0);
+    for (const tx of transactions) this.addTransaction(tx, true);
   }
 
   /** Number of orders whose split is kept for refunds. */

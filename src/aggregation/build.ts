@@ -75,6 +75,20 @@ export function taxOn(net: number, rateKey: string): number {
   return Number(negative ? -q : q);
 }
 
+const KIND_ORDER: Record<SlotKey['kind'], number> = { sales: 0, prepaid: 1, gratuity: 2, tax: 3, rounding: 4 };
+
+/** A stable order of slots, independent of the order records arrived in. */
+function compareSlots(a: SlotKey, b: SlotKey): number {
+  return (
+    KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+    (a.accountKey < b.accountKey ? -1 : a.accountKey > b.accountKey ? 1 : 0) ||
+    Number(a.rateKey || 0) - Number(b.rateKey || 0) ||
+    (a.role < b.role ? -1 : a.role > b.role ? 1 : 0) ||
+    (a.componentId ?? '').localeCompare(b.componentId ?? '') ||
+    Number(a.hasComponents) - Number(b.hasComponents)
+  );
+}
+
 function add<K>(map: Map<K, number>, key: K, amount: number): void {
   if (amount !== 0) map.set(key, (map.get(key) ?? 0) + amount);
 }
@@ -208,7 +222,8 @@ export function buildDay(
   };
   const parts = (amounts: Map<number, number>, refund: boolean): Part[] => {
     const out: Part[] = [];
-    for (const [index, amount] of [...amounts].sort((a, b) => a[0] - b[0])) {
+    const ordered = [...amounts].sort((a, b) => compareSlots(ctx.slots[a[0]]!, ctx.slots[b[0]]!));
+    for (const [index, amount] of ordered) {
       if (amount === 0) continue;
       const s = ctx.slots[index]!;
       let accountId: string;

@@ -10,6 +10,7 @@ import {
   SyncErrorCodeSchema,
   SyncHistoryQuerySchema,
   WizardStepSchema,
+  configurationSelections,
 } from '../contract/bff.js';
 import type {
   AuthorizationFailureReason,
@@ -273,22 +274,28 @@ export function createBff(options: BffOptions): Bff {
     return claims.data;
   };
 
-  const creating = new Map<string, Promise<Company>>();
+  // Serialises the find-or-create steps of one merchant within this instance, so two tabs
+  // starting at once share one company and one connection.
+  const merchantLocks = new Map<string, Promise<unknown>>();
+  const withMerchantLock = <T>(merchantId: string, task: () => Promise<T>): Promise<T> => {
+    const previous = merchantLocks.get(merchantId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(task);
+    const settled = next.catch(() => undefined);
+    merchantLocks.set(merchantId, settled);
+    void settled.then(() => {
+      if (merchantLocks.get(merchantId) === settled) merchantLocks.delete(merchantId);
+    });
+    return next;
+  };
+
   const findCompany = (session: SessionClaims) => client.findCompanyByMerchant(session.sub);
+  // Call under the merchant lock. A re-read after creating settles a race with another instance
+  // on the oldest company, which every later lookup also picks.
   const findOrCreateCompany = async (session: SessionClaims): Promise<Company> => {
     const existing = await findCompany(session);
     if (existing) return existing;
-    // One creation per merchant at a time in this process; a re-read afterwards settles a race
-    // with another instance on the oldest company, which every later lookup also picks.
-    let pending = creating.get(session.sub);
-    if (!pending) {
-      pending = (async () => {
-        const created = await client.createCompany(session.name, session.sub);
-        return (await findCompany(session)) ?? created;
-      })().finally(() => creating.delete(session.sub));
-      creating.set(session.sub, pending);
-    }
-    return pending;
+    const created = await client.createCompany(session.name, session.sub);
+    return (await findCompany(session)) ?? created;
   };
 
   const accountingConnection = (company: Company | null): Connection | null => {
@@ -406,7 +413,7 @@ export function createBff(options: BffOptions): Bff {
       throw new BffHttpError(409, 'conflict', 'Finish setting up the sync before pausing or resuming it.', { retryable: false });
     }
     const { enable: _legacy, ...rest } = current;
-    const saved = await client.setConfiguration(company.id, { ...rest, companyId: company.id, enabled });
+    const saved = await client.setConfiguration(company.id, { ...configurationSelections(rest), companyId: company.id, enabled });
     const body: SyncToggleResponse = { enabled: saved.enabled ?? saved.enable ?? enabled };
     return json(ctx.requestId, 200, body);
   };
@@ -570,17 +577,19 @@ export function createBff(options: BffOptions): Bff {
           retryable: false,
         });
       }
-      const company = await findOrCreateCompany(session);
-      const current = accountingConnection(company);
-      if (current?.status === 'Linked') {
-        throw new BffHttpError(409, 'conflict', `Your books are already connected to ${current.platformName}. Disconnect it before connecting another platform.`, {
-          retryable: false,
-        });
-      }
-      const reusable = company.dataConnections.find(
-        (c) => c.sourceType === 'Accounting' && c.integrationKey === input.platformKey && c.status !== 'Linked',
-      );
-      const connection = reusable ?? (await client.createConnection(company.id, input.platformKey));
+      const { company, connection } = await withMerchantLock(session.sub, async () => {
+        const found = await findOrCreateCompany(session);
+        const current = accountingConnection(found);
+        if (current?.status === 'Linked') {
+          throw new BffHttpError(409, 'conflict', `Your books are already connected to ${current.platformName}. Disconnect it before connecting another platform.`, {
+            retryable: false,
+          });
+        }
+        const reusable = found.dataConnections
+          .filter((c) => c.sourceType === 'Accounting' && c.integrationKey === input.platformKey)
+          .sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id))[0];
+        return { company: found, connection: reusable ?? (await client.createConnection(found.id, input.platformKey)) };
+      });
 
       const nonce = randomId(24);
       const authorizationId = randomId(12);

@@ -320,10 +320,36 @@ export const ConfigurationViewSchema = ConfigurationSchema;
 /** The configuration document as the widget reads and saves it. */
 export type ConfigurationView = z.infer<typeof ConfigurationViewSchema>;
 
-/** `PUT /configuration` request body (same document). */
+/**
+ * `PUT /configuration` request body: the same document, sent with selections only (use
+ * {@link configurationSelections}); the option lists are refilled from the ledger on the server
+ * and would push a real chart of accounts past the 64 KB body limit.
+ */
 export const SaveConfigurationRequestSchema = ConfigurationSchema;
 /** `PUT /configuration` request body. */
 export type SaveConfigurationRequest = z.infer<typeof SaveConfigurationRequestSchema>;
+
+/**
+ * Strips every server-filled option list (`accountOptions`, `taxRateOptions`,
+ * `customerOptions`, `frequencyOptions`, …) from a configuration, keeping the `selected*`
+ * values, flags, labels and schedule: the body to send to `PUT /configuration`. Pure.
+ *
+ * @example
+ * await api.put('/configuration', configurationSelections({ ...current, enabled: true }));
+ */
+export function configurationSelections(configuration: ConfigurationView): SaveConfigurationRequest {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      if (/Options$/.test(key) && !key.startsWith('selected')) continue;
+      out[key] = strip(child);
+    }
+    return out;
+  };
+  return strip(configuration) as SaveConfigurationRequest;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Sync: pause/resume, run now, status and history

@@ -15,7 +15,18 @@ const DateTime = z
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/,
     'Use an ISO 8601 date-time with a time zone offset, e.g. 2026-03-29T10:15:00Z.',
   )
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'This date-time does not exist.');
+  .refine(isRealDateTime, 'This date-time does not exist.');
+
+function isRealDateTime(text: string): boolean {
+  if (Number.isNaN(Date.parse(text))) return false;
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  const hour = Number(text.slice(11, 13));
+  const minute = Number(text.slice(14, 16));
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day && hour < 24 && minute < 60;
+}
 
 /** A decimal amount as a finite JSON number (or its decimal text). */
 const Decimal = z.union([

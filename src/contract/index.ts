@@ -112,6 +112,7 @@ export {
   ConnectionViewSchema,
   ConfigurationViewSchema,
   SaveConfigurationRequestSchema,
+  configurationSelections,
   SyncErrorCodeSchema,
   WizardStepSchema,
   SyncToggleResponseSchema,

@@ -23,7 +23,9 @@ export const WebhookEventType = z.enum([
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
 // The catalog code and wizard step enums are kept module-private: src/contract/bff.ts exports the public ones.
-const SyncErrorCodeSchema = z.enum(Object.keys(ERROR_CATALOG) as [SyncErrorCode, ...SyncErrorCode[]]);
+const SyncErrorCodeSchema = z.enum(
+  Object.keys(ERROR_CATALOG) as [SyncErrorCode, ...SyncErrorCode[]],
+);
 
 const WizardStepSchema = z.enum([
   'output',
@@ -101,7 +103,14 @@ export const ConnectionDeletedDataSchema = z.object({
 });
 
 /** Sections of the configuration a `configuration.changed` event can name. */
-export const ConfigurationSection = z.enum(['enabled', 'schedule', 'mapSettings', 'sales', 'payments', 'fees']);
+export const ConfigurationSection = z.enum([
+  'enabled',
+  'schedule',
+  'mapSettings',
+  'sales',
+  'payments',
+  'fees',
+]);
 export type ConfigurationSection = z.infer<typeof ConfigurationSection>;
 
 /** `configuration.changed`: the merchant saved, paused or resumed their sync settings. */
@@ -124,14 +133,29 @@ export const WebhookEventSchema = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('sync.succeeded'), data: SyncSucceededDataSchema }),
   z.object({ ...envelope, type: z.literal('sync.failed'), data: SyncFailedDataSchema }),
   z.object({ ...envelope, type: z.literal('sync.disabled'), data: SyncDisabledDataSchema }),
-  z.object({ ...envelope, type: z.literal('connection.deauthorized'), data: ConnectionDeauthorizedDataSchema }),
-  z.object({ ...envelope, type: z.literal('connection.deleted'), data: ConnectionDeletedDataSchema }),
-  z.object({ ...envelope, type: z.literal('configuration.changed'), data: ConfigurationChangedDataSchema }),
+  z.object({
+    ...envelope,
+    type: z.literal('connection.deauthorized'),
+    data: ConnectionDeauthorizedDataSchema,
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('connection.deleted'),
+    data: ConnectionDeletedDataSchema,
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('configuration.changed'),
+    data: ConfigurationChangedDataSchema,
+  }),
 ]);
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
 /** The `data` of one event type. */
-export type WebhookEventData<T extends WebhookEventType> = Extract<WebhookEvent, { type: T }>['data'];
+export type WebhookEventData<T extends WebhookEventType> = Extract<
+  WebhookEvent,
+  { type: T }
+>['data'];
 
 /**
  * What a producer passes to `enqueue`: an event whose `id` and `createdAt` may be left out
@@ -158,8 +182,10 @@ const SecretSchema = z
 /** A partner endpoint: where events go, the secret they are signed with, and which events it wants. */
 export const WebhookEndpointSchema = z.object({
   id: z.string().min(1),
-  url: z
-    .url({ protocol: /^https?$/, error: 'Give the endpoint an absolute http(s) URL, e.g. https://partner.example/webhooks.' }),
+  url: z.url({
+    protocol: /^https?$/,
+    error: 'Give the endpoint an absolute http(s) URL, e.g. https://partner.example/webhooks.',
+  }),
   secret: SecretSchema,
   /**
    * Secrets also signed with while rotating: each request then carries one `v1` per secret, so
@@ -167,7 +193,9 @@ export const WebhookEndpointSchema = z.object({
    */
   additionalSecrets: z.array(SecretSchema).default([]),
   /** Event types to send; `['*']` for all. */
-  events: z.array(z.union([WebhookEventType, z.literal('*')])).min(1, 'Choose at least one event type, or "*" for all.'),
+  events: z
+    .array(z.union([WebhookEventType, z.literal('*')]))
+    .min(1, 'Choose at least one event type, or "*" for all.'),
   /** Only these companies' events; omitted or null for every company. */
   companyIds: z.array(z.string().min(1)).nullish(),
   enabled: z.boolean().default(true),
@@ -212,7 +240,12 @@ export const WebhookDeliveryQuerySchema = z.object({
   status: WebhookDeliveryStatus.optional(),
   endpointId: z.string().min(1).optional(),
   eventId: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1, 'limit must be between 1 and 200.').max(200, 'limit must be between 1 and 200.').default(50),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'limit must be between 1 and 200.')
+    .max(200, 'limit must be between 1 and 200.')
+    .default(50),
   /** Opaque `nextCursor` from the previous page. */
   cursor: z.string().min(1).optional(),
 });

@@ -4,9 +4,14 @@ import {
   PAYOUT_ACCOUNT_KEY,
   type AccountConfiguration,
   type AccountOption,
+  type CommerceConfiguration,
   type Configuration,
   type Option,
 } from '../contract/configuration.js';
+
+type SalesSelections = Partial<NonNullable<CommerceConfiguration['sales']>>;
+type PaymentSelections = Partial<NonNullable<CommerceConfiguration['payments']>>;
+type FeeSelections = Partial<NonNullable<CommerceConfiguration['fees']>>;
 import type { LedgerAccount, LedgerAccountClass, LedgerContact, LedgerTaxRate } from '../platforms/connector.js';
 
 /** The live ledger facts options are filled from. */
@@ -40,7 +45,10 @@ interface RowSpec {
 
 const SALES_ROWS: Record<string, RowSpec> = {
   sales: { label: 'Sales', description: 'Income account sales are posted to.', classes: ['Income'], required: () => true },
-  refund: { label: 'Refunds', description: 'Account refunds are posted to (often the sales account).', classes: ['Income'], required: () => true },
+  refund: { label: 'Refunds', description: 'Account refunds are posted to; empty = the sales account.', classes: ['Income'], required: () => false },
+  shipping: { label: 'Shipping', description: 'Account shipping charges are posted to; empty = the sales account.', classes: ['Income'], required: () => false },
+  tax: { label: 'Tax', description: 'Liability account tax collected is posted to (journal mode).', classes: ['Liability'], required: () => false },
+  rounding: { label: 'Rounding', description: 'Account cent differences from tax rounding are posted to.', classes: ['Expense', 'Income'], required: () => false },
   gratuity: { label: 'Gratuities', description: 'Tips: income, or a liability when passed on to staff.', classes: ['Income', 'Liability'], required: () => false },
   prepaid: { label: 'Gift cards sold', description: 'Liability account for gift cards and prepaid balances sold.', classes: ['Liability'], required: () => false },
 };
@@ -72,9 +80,13 @@ function contactOption(c: LedgerContact): Option {
 }
 
 function row(spec: RowSpec, selected: AccountConfiguration | undefined, ledger: LedgerSnapshot | null, facts: CommerceFacts): AccountConfiguration {
-  const options = ledger
-    ? ledger.accounts.filter((a) => a.status === 'Active' && spec.classes.includes(a.classification)).map(accountOption)
-    : [];
+  // Every active account is offered (ledgers classify accounts differently); the usual
+  // classes for the row come first.
+  const active = ledger ? ledger.accounts.filter((a) => a.status === 'Active') : [];
+  const options = [
+    ...active.filter((a) => spec.classes.includes(a.classification)),
+    ...active.filter((a) => !spec.classes.includes(a.classification)),
+  ].map(accountOption);
   return {
     labelText: spec.label,
     descriptionText: spec.description,
@@ -91,10 +103,10 @@ function row(spec: RowSpec, selected: AccountConfiguration | undefined, ledger: 
  */
 export function withOptions(selections: Configuration | null, ledger: LedgerSnapshot | null, facts: CommerceFacts, companyId: string): Configuration {
   const saved = normalizeConfiguration(selections ?? {});
-  const commerce = saved.configuration ?? {};
-  const sales = commerce.sales ?? {};
-  const payments = commerce.payments ?? {};
-  const fees = commerce.fees ?? {};
+  const commerce: CommerceConfiguration = saved.configuration ?? {};
+  const sales: SalesSelections = commerce.sales ?? {};
+  const payments: PaymentSelections = commerce.payments ?? {};
+  const fees: FeeSelections = commerce.fees ?? {};
   const activeTaxRates = ledger ? ledger.taxRates.filter((t) => t.status === 'Active') : [];
   const taxOptions: Option[] = activeTaxRates.map((t) => ({ id: t.id, name: `${t.name} (${t.effectiveRate}%)` }));
 
@@ -102,7 +114,7 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
   for (const [key, spec] of Object.entries(SALES_ROWS)) salesAccounts[key] = row(spec, sales.accounts?.[key], ledger, facts);
   for (const [key, selected] of Object.entries(sales.accounts ?? {})) {
     if (!salesAccounts[key]) {
-      salesAccounts[key] = row({ label: selected.labelText ?? key, description: selected.descriptionText ?? '', classes: ['Income'], required: () => false }, selected, ledger, facts);
+      salesAccounts[key] = row({ label: selected.labelText ?? key, description: selected.descriptionText ?? '', classes: key.startsWith('category:') ? ['Income'] : [], required: () => false }, selected, ledger, facts);
     }
   }
 

@@ -19,7 +19,9 @@ import { signWebhook } from './signature.js';
 import type { DeliveryRow, WebhookDeliveryStore } from './store.js';
 
 /** Delays before each retry, in seconds: 30 s, 2 min, 10 min, 1 h, 6 h, 12 h, 24 h; then the delivery is `failed`. */
-export const DEFAULT_RETRY_DELAYS_SECONDS: readonly number[] = [30, 120, 600, 3_600, 21_600, 43_200, 86_400];
+export const DEFAULT_RETRY_DELAYS_SECONDS: readonly number[] = [
+  30, 120, 600, 3_600, 21_600, 43_200, 86_400,
+];
 
 /** Options of {@link createWebhookDispatcher}. */
 export interface WebhookDispatcherOptions<Tx> {
@@ -36,7 +38,11 @@ export interface WebhookDispatcherOptions<Tx> {
   jitter?: number;
   /** Per-request timeout (default 10 000 ms). */
   timeoutMs?: number;
-  /** How long a worker owns a claimed delivery (default 60 s; must exceed `timeoutMs`). */
+  /**
+   * How long a worker owns a claimed batch. It must outlast the slowest batch
+   * (`ceil(batchSize / concurrency) × timeoutMs`), or another worker could send a delivery again;
+   * the default is that plus 30 s.
+   */
   leaseSeconds?: number;
   /** Deliveries claimed per round of {@link WebhookDispatcher.deliverDue} (default 50). */
   batchSize?: number;
@@ -62,7 +68,8 @@ export interface DeliverDueResult {
 export class WebhookDispatchError extends Error {
   override readonly name = 'WebhookDispatchError';
   constructor(
-    readonly code: 'not_found' | 'invalid_query' | 'invalid_event' | 'invalid_endpoint' | 'endpoint_missing',
+    readonly code:
+      'not_found' | 'invalid_query' | 'invalid_event' | 'invalid_endpoint' | 'endpoint_missing',
     message: string,
   ) {
     super(message);
@@ -105,14 +112,21 @@ function parseEndpoints(input: readonly WebhookEndpointInput[]): WebhookEndpoint
   });
   const ids = new Set<string>();
   for (const e of endpoints) {
-    if (ids.has(e.id)) throw new WebhookDispatchError('invalid_endpoint', `Two webhook endpoints share the id "${e.id}"; give each a unique id.`);
+    if (ids.has(e.id))
+      throw new WebhookDispatchError(
+        'invalid_endpoint',
+        `Two webhook endpoints share the id "${e.id}"; give each a unique id.`,
+      );
     ids.add(e.id);
   }
   return endpoints;
 }
 
 /** Whether an endpoint wants an event. */
-export function endpointMatches(endpoint: WebhookEndpoint, event: Pick<WebhookEvent, 'type' | 'companyId'>): boolean {
+export function endpointMatches(
+  endpoint: WebhookEndpoint,
+  event: Pick<WebhookEvent, 'type' | 'companyId'>,
+): boolean {
   if (!endpoint.enabled) return false;
   if (endpoint.companyIds && !endpoint.companyIds.includes(event.companyId)) return false;
   return endpoint.events.includes('*') || endpoint.events.includes(event.type);
@@ -154,7 +168,10 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   } catch {
     // falls through to the error below
   }
-  throw new WebhookDispatchError('invalid_query', 'The cursor is not one returned by a previous page; start again without it.');
+  throw new WebhookDispatchError(
+    'invalid_query',
+    'The cursor is not one returned by a previous page; start again without it.',
+  );
 }
 
 /**
@@ -165,13 +182,21 @@ export function retryDelayMs(
   attempt: number,
   options: { delaysSeconds?: readonly number[]; jitter?: number; random?: () => number } = {},
 ): number | null {
-  const { delaysSeconds = DEFAULT_RETRY_DELAYS_SECONDS, jitter = 0.2, random = Math.random } = options;
+  const {
+    delaysSeconds = DEFAULT_RETRY_DELAYS_SECONDS,
+    jitter = 0.2,
+    random = Math.random,
+  } = options;
   const base = delaysSeconds[attempt - 1];
   if (base === undefined) return null;
   return Math.round(base * 1000 * (1 + jitter * (2 * random() - 1)));
 }
 
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -184,7 +209,8 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => 
 
 function describeError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return `No response within ${timeoutMs} ms.`;
+    if (error.name === 'TimeoutError' || error.name === 'AbortError')
+      return `No response within ${timeoutMs} ms.`;
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return cause?.code ? `${error.message} (${cause.code})` : error.message;
   }
@@ -200,7 +226,9 @@ function describeError(error: unknown, timeoutMs: number): string {
  * await webhooks.enqueue({ type: 'connection.deleted', companyId, data: { connectionId, platformKey: 'xero' } });
  * await webhooks.deliverDue(new Date());
  */
-export function createWebhookDispatcher<Tx = never>(options: WebhookDispatcherOptions<Tx>): WebhookDispatcher<Tx> {
+export function createWebhookDispatcher<Tx = never>(
+  options: WebhookDispatcherOptions<Tx>,
+): WebhookDispatcher<Tx> {
   const {
     store,
     fetch: fetchImpl = globalThis.fetch.bind(globalThis),
@@ -210,19 +238,28 @@ export function createWebhookDispatcher<Tx = never>(options: WebhookDispatcherOp
     retryDelaysSeconds = DEFAULT_RETRY_DELAYS_SECONDS,
     jitter = 0.2,
     timeoutMs = 10_000,
-    leaseSeconds = 60,
     batchSize = 50,
     concurrency = 8,
     onAttempt,
   } = options;
-  if (leaseSeconds * 1000 <= timeoutMs) {
-    throw new Error('leaseSeconds must be longer than timeoutMs, or a slow request could be sent twice.');
+  const slowestBatchMs = Math.ceil(batchSize / concurrency) * timeoutMs;
+  const leaseMs = (options.leaseSeconds ?? slowestBatchMs / 1000 + 30) * 1000;
+  if (leaseMs <= slowestBatchMs) {
+    throw new Error(
+      `leaseSeconds must be longer than ${slowestBatchMs / 1000} s (ceil(batchSize / concurrency) × timeoutMs), or a slow batch could be sent twice.`,
+    );
   }
-  const staticEndpoints = typeof options.endpoints === 'function' ? null : parseEndpoints(options.endpoints);
+  const staticEndpoints =
+    typeof options.endpoints === 'function' ? null : parseEndpoints(options.endpoints);
   const readEndpoints = (): WebhookEndpoint[] =>
-    staticEndpoints ?? parseEndpoints((options.endpoints as () => readonly WebhookEndpointInput[])());
+    staticEndpoints ??
+    parseEndpoints((options.endpoints as () => readonly WebhookEndpointInput[])());
 
-  async function attempt(row: DeliveryRow, leaseToken: string, at: number): Promise<keyof Omit<DeliverDueResult, 'attempted'>> {
+  async function attempt(
+    row: DeliveryRow,
+    leaseToken: string,
+    at: number,
+  ): Promise<keyof Omit<DeliverDueResult, 'attempted'>> {
     const endpoint = readEndpoints().find((e) => e.id === row.endpointId);
     let responseCode: number | null = null;
     let error: string | null = null;
@@ -237,7 +274,11 @@ export function createWebhookDispatcher<Tx = never>(options: WebhookDispatcherOp
     } else {
       url = endpoint.url;
       try {
-        const signature = await signWebhook(row.payload, [endpoint.secret, ...endpoint.additionalSecrets], new Date(at));
+        const signature = await signWebhook(
+          row.payload,
+          [endpoint.secret, ...endpoint.additionalSecrets],
+          new Date(at),
+        );
         const response = await fetchImpl(url, {
           method: 'POST',
           headers: {
@@ -263,7 +304,10 @@ export function createWebhookDispatcher<Tx = never>(options: WebhookDispatcherOp
       }
     }
     const succeeded = error === null;
-    const delay = succeeded || give ? null : retryDelayMs(row.attempts + 1, { delaysSeconds: retryDelaysSeconds, jitter, random });
+    const delay =
+      succeeded || give
+        ? null
+        : retryDelayMs(row.attempts + 1, { delaysSeconds: retryDelaysSeconds, jitter, random });
     const status = succeeded ? 'succeeded' : delay === null ? 'failed' : 'pending';
     const nextAttemptAt = status === 'pending' && delay !== null ? at + delay : null;
     const recorded = await store.recordAttempt({
@@ -301,7 +345,11 @@ export function createWebhookDispatcher<Tx = never>(options: WebhookDispatcherOp
     enqueue(input, enqueueOptions) {
       // Deliberately not async: on SQLite the rows are written before returning (see the interface).
       const at = now();
-      const parsed = WebhookEventSchema.safeParse({ ...input, id: input.id ?? newId(), createdAt: input.createdAt ?? at.toISOString() });
+      const parsed = WebhookEventSchema.safeParse({
+        ...input,
+        id: input.id ?? newId(),
+        createdAt: input.createdAt ?? at.toISOString(),
+      });
       if (!parsed.success) {
         throw new WebhookDispatchError(
           'invalid_event',
@@ -336,15 +384,27 @@ export function createWebhookDispatcher<Tx = never>(options: WebhookDispatcherOp
       return store.insert(rows, enqueueOptions?.tx).then((inserted) => inserted.map(toDelivery));
     },
 
-    async deliverDue(at = now()) {
-      const result: DeliverDueResult = { attempted: 0, succeeded: 0, retrying: 0, failed: 0, leaseLost: 0 };
-      const time = at.getTime();
+    async deliverDue(at) {
+      const result: DeliverDueResult = {
+        attempted: 0,
+        succeeded: 0,
+        retrying: 0,
+        failed: 0,
+        leaseLost: 0,
+      };
       for (;;) {
+        // Each round reads the clock again, so a long run does not lease with a stale time.
+        const time = (at ?? now()).getTime();
         const leaseToken = newId();
-        const claimed = await store.claimDue({ now: time, leaseUntil: time + leaseSeconds * 1000, leaseToken, limit: batchSize });
+        const claimed = await store.claimDue({
+          now: time,
+          leaseUntil: time + leaseMs,
+          leaseToken,
+          limit: batchSize,
+        });
         await mapLimit(claimed, concurrency, async (row) => {
           result.attempted++;
-          result[await attempt(row, leaseToken, time)]++;
+          result[await attempt(row, leaseToken, (at ?? now()).getTime())]++;
         });
         if (claimed.length < batchSize) return result;
       }
@@ -370,18 +430,26 @@ export function createWebhookDispatcher<Tx = never>(options: WebhookDispatcherOp
       });
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
-      return { items: page.map(toDelivery), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+      return {
+        items: page.map(toDelivery),
+        nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null,
+      };
     },
 
     async getDelivery(id) {
       const row = await store.get(id);
-      if (!row) throw new WebhookDispatchError('not_found', `No webhook delivery has the id "${id}".`);
+      if (!row)
+        throw new WebhookDispatchError('not_found', `No webhook delivery has the id "${id}".`);
       return toDelivery(row);
     },
 
     async redeliver(deliveryId) {
       const original = await store.get(deliveryId);
-      if (!original) throw new WebhookDispatchError('not_found', `No webhook delivery has the id "${deliveryId}".`);
+      if (!original)
+        throw new WebhookDispatchError(
+          'not_found',
+          `No webhook delivery has the id "${deliveryId}".`,
+        );
       const at = now().getTime();
       if (original.status === 'pending') {
         const updated = await store.retryNow(deliveryId, at);

@@ -10,7 +10,11 @@ export {
   WebhookVerificationError,
   DEFAULT_TOLERANCE_SECONDS,
 } from './signature.js';
-export type { VerifyWebhookOptions, WebhookVerification, WebhookVerificationFailure } from './signature.js';
+export type {
+  VerifyWebhookOptions,
+  WebhookVerification,
+  WebhookVerificationFailure,
+} from './signature.js';
 export {
   createWebhookDispatcher,
   endpointMatches,
@@ -18,12 +22,22 @@ export {
   WebhookDispatchError,
   DEFAULT_RETRY_DELAYS_SECONDS,
 } from './dispatcher.js';
-export type { WebhookDispatcher, WebhookDispatcherOptions, DeliverDueResult } from './dispatcher.js';
+export type {
+  WebhookDispatcher,
+  WebhookDispatcherOptions,
+  DeliverDueResult,
+} from './dispatcher.js';
 export { createSqliteWebhookStore } from './sqlite-store.js';
 export type { SqliteWebhookStoreOptions } from './sqlite-store.js';
 export { createPostgresWebhookStore } from './postgres-store.js';
 export type { PostgresWebhookStoreOptions } from './postgres-store.js';
-export type { WebhookDeliveryStore, DeliveryRow, ClaimArgs, AttemptRecord, ListArgs } from './store.js';
+export type {
+  WebhookDeliveryStore,
+  DeliveryRow,
+  ClaimArgs,
+  AttemptRecord,
+  ListArgs,
+} from './store.js';
 export { createWebhookDeliveryHandler } from './routes.js';
 export type { WebhookDeliveryHandlerOptions } from './routes.js';
 export {

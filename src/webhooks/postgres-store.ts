@@ -1,6 +1,12 @@
 import type { ClientBase, Pool } from 'pg';
 import { DELIVERY_COLUMNS, listWhere, rowFromSql } from './store.js';
-import type { AttemptRecord, ClaimArgs, DeliveryRow, ListArgs, WebhookDeliveryStore } from './store.js';
+import type {
+  AttemptRecord,
+  ClaimArgs,
+  DeliveryRow,
+  ListArgs,
+  WebhookDeliveryStore,
+} from './store.js';
 
 /** Options of {@link createPostgresWebhookStore}. */
 export interface PostgresWebhookStoreOptions {
@@ -13,7 +19,9 @@ export interface PostgresWebhookStoreOptions {
 
 function quoteIdent(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
-    throw new Error(`"${name}" is not a valid PostgreSQL schema name: use letters, digits and underscores.`);
+    throw new Error(
+      `"${name}" is not a valid PostgreSQL schema name: use letters, digits and underscores.`,
+    );
   }
   return `"${name}"`;
 }
@@ -27,7 +35,9 @@ function quoteIdent(name: string): string {
  * const store = createPostgresWebhookStore({ pool: new pg.Pool({ connectionString }) });
  * await store.migrate();
  */
-export function createPostgresWebhookStore(options: PostgresWebhookStoreOptions): WebhookDeliveryStore<ClientBase> {
+export function createPostgresWebhookStore(
+  options: PostgresWebhookStoreOptions,
+): WebhookDeliveryStore<ClientBase> {
   const { pool } = options;
   const schema = quoteIdent(options.schema ?? 'public');
   const table = `${schema}.webhook_deliveries`;
@@ -103,7 +113,16 @@ export function createPostgresWebhookStore(options: PostgresWebhookStoreOptions)
            delivered_at = CASE WHEN $1 = 'succeeded' THEN $4 ELSE delivered_at END,
            lease_until = NULL, lease_token = NULL
          WHERE id = $7 AND lease_token = $8`,
-        [r.status, r.nextAttemptAt, r.url, r.attemptAt, r.responseCode, r.error, r.id, r.leaseToken],
+        [
+          r.status,
+          r.nextAttemptAt,
+          r.url,
+          r.attemptAt,
+          r.responseCode,
+          r.error,
+          r.id,
+          r.leaseToken,
+        ],
       );
       return result.rowCount === 1;
     },

@@ -18,7 +18,10 @@ const STATUS: Record<WebhookDispatchError['code'], number> = {
 };
 
 function json(body: unknown, status: number): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 /**
@@ -55,20 +58,27 @@ export function createWebhookDeliveryHandler(
 
   return async (request) => {
     const url = new URL(request.url);
-    if (!url.pathname.startsWith(`${base}/`)) return error(404, 'not_found', `No route for ${url.pathname}.`);
-    const parts = url.pathname.slice(base.length + 1).split('/').map(decodeURIComponent);
+    if (!url.pathname.startsWith(`${base}/`))
+      return error(404, 'not_found', `No route for ${url.pathname}.`);
+    const parts = url.pathname
+      .slice(base.length + 1)
+      .split('/')
+      .map(decodeURIComponent);
     try {
       if (parts[0] === 'deliveries' && parts.length === 1) {
-        if (request.method !== 'GET') return error(405, 'method_not_allowed', 'Use GET to list deliveries.');
+        if (request.method !== 'GET')
+          return error(405, 'method_not_allowed', 'Use GET to list deliveries.');
         const query = Object.fromEntries(url.searchParams);
         return json(await dispatcher.listDeliveries(query), 200);
       }
       if (parts[0] === 'deliveries' && parts.length === 2 && parts[1]) {
-        if (request.method !== 'GET') return error(405, 'method_not_allowed', 'Use GET to read a delivery.');
+        if (request.method !== 'GET')
+          return error(405, 'method_not_allowed', 'Use GET to read a delivery.');
         return json(await dispatcher.getDelivery(parts[1]), 200);
       }
       if (parts[0] === 'deliveries' && parts.length === 3 && parts[1] && parts[2] === 'redeliver') {
-        if (request.method !== 'POST') return error(405, 'method_not_allowed', 'Use POST to redeliver.');
+        if (request.method !== 'POST')
+          return error(405, 'method_not_allowed', 'Use POST to redeliver.');
         return json(await dispatcher.redeliver(parts[1]), 202);
       }
       return error(404, 'not_found', `No route for ${url.pathname}.`);

@@ -11,10 +11,7 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /** Why a webhook failed verification. */
 export type WebhookVerificationFailure =
-  | 'malformed_header'
-  | 'no_signature'
-  | 'timestamp_outside_tolerance'
-  | 'signature_mismatch';
+  'malformed_header' | 'no_signature' | 'timestamp_outside_tolerance' | 'signature_mismatch';
 
 /** The result of {@link verifyWebhook}. */
 export type WebhookVerification =
@@ -37,7 +34,9 @@ const encoder = new TextEncoder();
 function subtle(): SubtleCrypto {
   const c = globalThis.crypto as Crypto | undefined;
   if (!c?.subtle) {
-    throw new Error('Web Crypto (globalThis.crypto.subtle) is not available; use Node 20+ or an edge runtime.');
+    throw new Error(
+      'Web Crypto (globalThis.crypto.subtle) is not available; use Node 20+ or an edge runtime.',
+    );
   }
   return c.subtle;
 }
@@ -47,9 +46,13 @@ function toBytes(payload: string | Uint8Array): Uint8Array {
 }
 
 async function hmac(secret: string, timestamp: number, payload: Uint8Array): Promise<Uint8Array> {
-  const key = await subtle().importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  const key = await subtle().importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const prefix = encoder.encode(`${timestamp}.`);
   const message = new Uint8Array(prefix.length + payload.length);
   message.set(prefix, 0);
@@ -100,7 +103,9 @@ export async function signWebhook(
   }
   const t = toUnixSeconds(timestamp);
   const bytes = toBytes(payload);
-  const signatures = await Promise.all(secrets.map(async (s) => `v1=${toHex(await hmac(s, t, bytes))}`));
+  const signatures = await Promise.all(
+    secrets.map(async (s) => `v1=${toHex(await hmac(s, t, bytes))}`),
+  );
   return [`t=${t}`, ...signatures].join(',');
 }
 
@@ -153,19 +158,30 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
     throw new Error('verifyWebhook needs at least one non-empty secret.');
   }
   if (!header) {
-    return { ok: false, reason: 'malformed_header', message: 'The Commerce-Sync-Signature header is missing.' };
+    return {
+      ok: false,
+      reason: 'malformed_header',
+      message: 'The Commerce-Sync-Signature header is missing.',
+    };
   }
   const parsed = parseHeader(header);
   if (!parsed) {
     return {
       ok: false,
       reason: 'malformed_header',
-      message: 'The Commerce-Sync-Signature header is not of the form t=<unix seconds>,v1=<hex signature>.',
+      message:
+        'The Commerce-Sync-Signature header is not of the form t=<unix seconds>,v1=<hex signature>.',
     };
   }
-  const candidates = parsed.signatures.map(fromHex).filter((s): s is Uint8Array => s !== null && s.length === 32);
+  const candidates = parsed.signatures
+    .map(fromHex)
+    .filter((s): s is Uint8Array => s !== null && s.length === 32);
   if (candidates.length === 0) {
-    return { ok: false, reason: 'no_signature', message: 'The Commerce-Sync-Signature header has no v1 signature.' };
+    return {
+      ok: false,
+      reason: 'no_signature',
+      message: 'The Commerce-Sync-Signature header has no v1 signature.',
+    };
   }
   const nowSeconds = toUnixSeconds(options.now ?? Date.now());
   if (Math.abs(nowSeconds - parsed.timestamp) > toleranceSeconds) {
@@ -187,7 +203,8 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
     : {
         ok: false,
         reason: 'signature_mismatch',
-        message: 'No signature matches the body with the configured secret: the body was altered or the secret is wrong.',
+        message:
+          'No signature matches the body with the configured secret: the body was altered or the secret is wrong.',
       };
 }
 
@@ -202,7 +219,10 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
 export async function constructWebhookEvent(options: VerifyWebhookOptions): Promise<WebhookEvent> {
   const result = await verifyWebhook(options);
   if (!result.ok) throw new WebhookVerificationError(result.reason, result.message);
-  const text = typeof options.payload === 'string' ? options.payload : new TextDecoder().decode(options.payload);
+  const text =
+    typeof options.payload === 'string'
+      ? options.payload
+      : new TextDecoder().decode(options.payload);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,6 +1,12 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { DELIVERY_COLUMNS, listWhere, rowFromSql } from './store.js';
-import type { AttemptRecord, ClaimArgs, DeliveryRow, ListArgs, WebhookDeliveryStore } from './store.js';
+import type {
+  AttemptRecord,
+  ClaimArgs,
+  DeliveryRow,
+  ListArgs,
+  WebhookDeliveryStore,
+} from './store.js';
 
 const TABLE = 'webhook_deliveries';
 
@@ -48,7 +54,9 @@ export interface SqliteWebhookStoreOptions {
  * @example
  * const store = createSqliteWebhookStore({ database: db });
  */
-export function createSqliteWebhookStore(options: SqliteWebhookStoreOptions): WebhookDeliveryStore<never> {
+export function createSqliteWebhookStore(
+  options: SqliteWebhookStoreOptions,
+): WebhookDeliveryStore<never> {
   const db = options.database;
   db.exec(SCHEMA);
 
@@ -77,15 +85,19 @@ export function createSqliteWebhookStore(options: SqliteWebhookStoreOptions): We
   const insertAll = db.transaction((rows: readonly DeliveryRow[]) => {
     const inserted: DeliveryRow[] = [];
     for (const row of rows) {
-      const result = insertStmt.get(...DELIVERY_COLUMNS.map(([p]) => row[p])) as Record<string, unknown> | undefined;
+      const result = insertStmt.get(...DELIVERY_COLUMNS.map(([p]) => row[p])) as
+        Record<string, unknown> | undefined;
       if (result) inserted.push(rowFromSql(result));
     }
     return inserted;
   });
   const claim = db.transaction((args: ClaimArgs) =>
-    (claimStmt.all(args.leaseUntil, args.leaseToken, args.now, args.now, args.limit) as Record<string, unknown>[]).map(
-      rowFromSql,
-    ),
+    (
+      claimStmt.all(args.leaseUntil, args.leaseToken, args.now, args.now, args.limit) as Record<
+        string,
+        unknown
+      >[]
+    ).map(rowFromSql),
   );
 
   return {

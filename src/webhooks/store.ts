@@ -118,13 +118,17 @@ export function rowFromSql(sql: Record<string, unknown>): DeliveryRow {
   const out: Record<string, unknown> = {};
   for (const [prop, column] of DELIVERY_COLUMNS) {
     const value = sql[column];
-    out[prop] = value === null || value === undefined ? null : NUMERIC.has(prop) ? Number(value) : value;
+    out[prop] =
+      value === null || value === undefined ? null : NUMERIC.has(prop) ? Number(value) : value;
   }
   return out as unknown as DeliveryRow;
 }
 
 /** Builds the WHERE clause of a listing with the dialect's placeholder style. */
-export function listWhere(args: ListArgs, placeholder: (index: number) => string): { where: string; params: unknown[] } {
+export function listWhere(
+  args: ListArgs,
+  placeholder: (index: number) => string,
+): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const add = (sql: (p: string) => string, value: unknown) => {
@@ -139,7 +143,11 @@ export function listWhere(args: ListArgs, placeholder: (index: number) => string
   if (args.after) {
     const { createdAt, id } = args.after;
     params.push(createdAt, createdAt, id);
-    const [a, b, c] = [placeholder(params.length - 2), placeholder(params.length - 1), placeholder(params.length)];
+    const [a, b, c] = [
+      placeholder(params.length - 2),
+      placeholder(params.length - 1),
+      placeholder(params.length),
+    ];
     clauses.push(`(created_at < ${a} OR (created_at = ${b} AND id < ${c}))`);
   }
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };

@@ -50,7 +50,9 @@ export function sqliteHarness(): StoreHarness & { database(): SqliteDatabase } {
     },
     // The SQLite store takes no transaction client; the cast lets both backends share one suite.
     async open() {
-      return createSqliteWebhookStore({ database: connect() }) as unknown as WebhookDeliveryStore<pg.ClientBase>;
+      return createSqliteWebhookStore({
+        database: connect(),
+      }) as unknown as WebhookDeliveryStore<pg.ClientBase>;
     },
     database: connect,
   };
@@ -60,7 +62,13 @@ export function postgresHarness(): StoreHarness & { pool(): pg.Pool; schema: str
   const schema = `webhooks_test_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
   const pools: pg.Pool[] = [];
   const newPool = () => {
-    const pool = new pg.Pool({ host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', max: 4 });
+    const pool = new pg.Pool({
+      host: '127.0.0.1',
+      port: 5432,
+      database: 'test',
+      user: 'postgres',
+      max: 4,
+    });
     pools.push(pool);
     return pool;
   };
@@ -118,7 +126,9 @@ export interface ReceivedRequest {
  * A real HTTP receiver on 127.0.0.1. `respond` decides the status per request; `down()` closes the
  * port (connections are refused) and `up()` listens again on the same port.
  */
-export function createReceiver(options: { respond?: (req: ReceivedRequest) => number | Promise<number> } = {}) {
+export function createReceiver(
+  options: { respond?: (req: ReceivedRequest) => number | Promise<number> } = {},
+) {
   const received: ReceivedRequest[] = [];
   let respond = options.respond ?? (() => 200);
   let server: Server | null = null;
@@ -129,7 +139,12 @@ export function createReceiver(options: { respond?: (req: ReceivedRequest) => nu
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
-          const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+          const entry = {
+            method: req.method ?? '',
+            url: req.url ?? '',
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          };
           received.push(entry);
           void Promise.resolve(respond(entry)).then((status) => {
             res.writeHead(status, { 'content-type': 'text/plain' });
@@ -175,7 +190,8 @@ export function syncFailed(companyId = 'company-1', syncId = 'sync-1'): WebhookE
       period: { start: '2026-03-01', finish: '2026-03-02' },
       syncStatusCode: 4000,
       errorCode: 'payment_type_unmapped',
-      merchantMessage: 'A new payment type, Swish, appeared in your sales. Choose the account it should be paid into under Payments, then sync again.',
+      merchantMessage:
+        'A new payment type, Swish, appeared in your sales. Choose the account it should be paid into under Payments, then sync again.',
       retryable: false,
       wizardStep: 'payments',
     },

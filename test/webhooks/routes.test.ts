@@ -7,18 +7,26 @@ import { createSqliteWebhookStore } from '../../src/webhooks/sqlite-store.js';
 import { createReceiver, sequentialIds, syncFailed, syncSucceeded, testClock } from './harness.js';
 
 describe('Sync Health delivery routes', () => {
-  const receiver = createReceiver({ respond: (req) => (JSON.parse(req.body).type === 'sync.failed' ? 503 : 200) });
+  const receiver = createReceiver({
+    respond: (req) => (JSON.parse(req.body).type === 'sync.failed' ? 503 : 200),
+  });
   const db = new Database(':memory:');
   const clock = testClock();
   const webhooks = createWebhookDispatcher({
     store: createSqliteWebhookStore({ database: db }),
-    endpoints: () => [{ id: 'partner', url: receiver.url(), secret: 'whsec_routes_0123456789', events: ['*'] }],
+    endpoints: () => [
+      { id: 'partner', url: receiver.url(), secret: 'whsec_routes_0123456789', events: ['*'] },
+    ],
     now: clock.now,
     random: () => 0.5,
     newId: sequentialIds('d'),
   });
-  const handler = createWebhookDeliveryHandler(webhooks, { basePath: '/api/webhooks', newCorrelationId: () => 'corr-1' });
-  const call = (path: string, init?: RequestInit) => handler(new Request(`http://localhost/api/webhooks${path}`, init));
+  const handler = createWebhookDeliveryHandler(webhooks, {
+    basePath: '/api/webhooks',
+    newCorrelationId: () => 'corr-1',
+  });
+  const call = (path: string, init?: RequestInit) =>
+    handler(new Request(`http://localhost/api/webhooks${path}`, init));
 
   beforeAll(async () => {
     await receiver.up();
@@ -42,7 +50,9 @@ describe('Sync Health delivery routes', () => {
       ['sync.succeeded', 'succeeded', 1, 200],
       ['sync.failed', 'pending', 1, 503],
     ]);
-    expect(page.items[1]!.nextAttemptAt).toBe(new Date(clock.now().getTime() + 30_000).toISOString());
+    expect(page.items[1]!.nextAttemptAt).toBe(
+      new Date(clock.now().getTime() + 30_000).toISOString(),
+    );
     const failedOnly = WebhookDeliveryPageSchema.parse(
       await (await call('/deliveries?companyId=company-1&type=sync.failed&status=pending')).json(),
     );
@@ -52,7 +62,10 @@ describe('Sync Health delivery routes', () => {
   it('reads one delivery and redelivers it', async () => {
     const [succeeded] = (await webhooks.listDeliveries({ companyId: 'company-2' })).items;
     const read = await call(`/deliveries/${succeeded!.id}`);
-    expect(WebhookDeliverySchema.parse(await read.json())).toMatchObject({ id: succeeded!.id, status: 'succeeded' });
+    expect(WebhookDeliverySchema.parse(await read.json())).toMatchObject({
+      id: succeeded!.id,
+      status: 'succeeded',
+    });
 
     const response = await call(`/deliveries/${succeeded!.id}/redeliver`, { method: 'POST' });
     expect(response.status).toBe(202);
@@ -60,7 +73,9 @@ describe('Sync Health delivery routes', () => {
     expect(created).toMatchObject({ status: 'pending', redeliveryOf: succeeded!.id });
     const before = receiver.received.length;
     await webhooks.deliverDue();
-    expect(receiver.received.slice(before).map((r) => r.headers['commerce-sync-delivery'])).toEqual([created.id]);
+    expect(receiver.received.slice(before).map((r) => r.headers['commerce-sync-delivery'])).toEqual(
+      [created.id],
+    );
   });
 
   it('answers bad requests with the error envelope', async () => {
@@ -74,7 +89,11 @@ describe('Sync Health delivery routes', () => {
     ] as const;
     for (const [response, status, code] of cases) {
       expect(response.status).toBe(status);
-      expect(ErrorEnvelopeSchema.parse(await response.json())).toMatchObject({ statusCode: status, code, correlationId: 'corr-1' });
+      expect(ErrorEnvelopeSchema.parse(await response.json())).toMatchObject({
+        statusCode: status,
+        code,
+        correlationId: 'corr-1',
+      });
     }
   });
 });

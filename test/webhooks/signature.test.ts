@@ -43,31 +43,47 @@ describe('signWebhook', () => {
 describe('verifyWebhook', () => {
   it('accepts a genuine signature (string or bytes body)', async () => {
     const header = await signWebhook(body, secret, at);
-    await expect(verifyWebhook({ payload: body, header, secret, now: at })).resolves.toEqual({ ok: true, timestamp: t });
+    await expect(verifyWebhook({ payload: body, header, secret, now: at })).resolves.toEqual({
+      ok: true,
+      timestamp: t,
+    });
     await expect(
-      verifyWebhook({ payload: new TextEncoder().encode(body), header, secret, now: new Date(at.getTime() + 299_000) }),
+      verifyWebhook({
+        payload: new TextEncoder().encode(body),
+        header,
+        secret,
+        now: new Date(at.getTime() + 299_000),
+      }),
     ).resolves.toMatchObject({ ok: true });
   });
 
   it('rejects a tampered body', async () => {
     const header = await signWebhook(body, secret, at);
     const tampered = body.replace('"xero"', '"qbo"');
-    await expect(verifyWebhook({ payload: tampered, header, secret, now: at })).resolves.toMatchObject({
+    await expect(
+      verifyWebhook({ payload: tampered, header, secret, now: at }),
+    ).resolves.toMatchObject({
       ok: false,
       reason: 'signature_mismatch',
     });
-    await expect(verifyWebhook({ payload: `${body} `, header, secret, now: at })).resolves.toMatchObject({ ok: false });
+    await expect(
+      verifyWebhook({ payload: `${body} `, header, secret, now: at }),
+    ).resolves.toMatchObject({ ok: false });
   });
 
   it('rejects any single-character change to the body', async () => {
     const header = await signWebhook(body, secret, at);
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: body.length - 1 }), fc.integer({ min: 1, max: 94 }), async (index, shift) => {
-        const code = ((body.charCodeAt(index) - 32 + shift) % 95) + 32;
-        const changed = body.slice(0, index) + String.fromCharCode(code) + body.slice(index + 1);
-        const result = await verifyWebhook({ payload: changed, header, secret, now: at });
-        expect(result.ok).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: body.length - 1 }),
+        fc.integer({ min: 1, max: 94 }),
+        async (index, shift) => {
+          const code = ((body.charCodeAt(index) - 32 + shift) % 95) + 32;
+          const changed = body.slice(0, index) + String.fromCharCode(code) + body.slice(index + 1);
+          const result = await verifyWebhook({ payload: changed, header, secret, now: at });
+          expect(result.ok).toBe(false);
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -84,14 +100,18 @@ describe('verifyWebhook', () => {
     const header = await signWebhook(body, secret, at);
     const v1 = header.split('v1=')[1] ?? '';
     const flipped = `t=${t},v1=${(v1[0] === 'a' ? 'b' : 'a') + v1.slice(1)}`;
-    await expect(verifyWebhook({ payload: body, header: flipped, secret, now: at })).resolves.toMatchObject({
+    await expect(
+      verifyWebhook({ payload: body, header: flipped, secret, now: at }),
+    ).resolves.toMatchObject({
       ok: false,
       reason: 'signature_mismatch',
     });
     // A replayer rewrites t to look fresh; the HMAC covers t, so it no longer matches.
     const later = new Date(at.getTime() + 3_600_000);
     const rewritten = header.replace(`t=${t}`, `t=${t + 3600}`);
-    await expect(verifyWebhook({ payload: body, header: rewritten, secret, now: later })).resolves.toMatchObject({
+    await expect(
+      verifyWebhook({ payload: body, header: rewritten, secret, now: later }),
+    ).resolves.toMatchObject({
       ok: false,
       reason: 'signature_mismatch',
     });
@@ -106,7 +126,13 @@ describe('verifyWebhook', () => {
       verifyWebhook({ payload: body, header, secret, now: new Date(at.getTime() - 301_000) }),
     ).resolves.toMatchObject({ ok: false, reason: 'timestamp_outside_tolerance' });
     await expect(
-      verifyWebhook({ payload: body, header, secret, now: new Date(at.getTime() + 20_000), toleranceSeconds: 10 }),
+      verifyWebhook({
+        payload: body,
+        header,
+        secret,
+        now: new Date(at.getTime() + 20_000),
+        toleranceSeconds: 10,
+      }),
     ).resolves.toMatchObject({ ok: false, reason: 'timestamp_outside_tolerance' });
   });
 
@@ -121,13 +147,20 @@ describe('verifyWebhook', () => {
     [`t=abc,v1=${'0'.repeat(64)}`, 'malformed_header'],
     [`t=${t},t=${t},v1=${'0'.repeat(64)}`, 'malformed_header'],
   ])('rejects the malformed header %j as %s', async (header, reason) => {
-    await expect(verifyWebhook({ payload: body, header, secret, now: at })).resolves.toMatchObject({ ok: false, reason });
+    await expect(verifyWebhook({ payload: body, header, secret, now: at })).resolves.toMatchObject({
+      ok: false,
+      reason,
+    });
   });
 
   it('supports secret rotation on both sides', async () => {
     const both = await signWebhook(body, [otherSecret, secret], at);
-    await expect(verifyWebhook({ payload: body, header: both, secret, now: at })).resolves.toMatchObject({ ok: true });
-    await expect(verifyWebhook({ payload: body, header: both, secret: otherSecret, now: at })).resolves.toMatchObject({
+    await expect(
+      verifyWebhook({ payload: body, header: both, secret, now: at }),
+    ).resolves.toMatchObject({ ok: true });
+    await expect(
+      verifyWebhook({ payload: body, header: both, secret: otherSecret, now: at }),
+    ).resolves.toMatchObject({
       ok: true,
     });
     const newOnly = await signWebhook(body, otherSecret, at);
@@ -148,7 +181,10 @@ describe('verifyWebhook', () => {
   });
 
   it('uses only Web Crypto, so it runs in edge runtimes', () => {
-    const source = readFileSync(new URL('../../src/webhooks/signature.ts', import.meta.url), 'utf8');
+    const source = readFileSync(
+      new URL('../../src/webhooks/signature.ts', import.meta.url),
+      'utf8',
+    );
     expect(source).not.toMatch(/from ['"](node:)?(crypto|buffer)['"]/);
     expect(source).toContain('crypto.subtle');
   });
@@ -164,7 +200,9 @@ describe('constructWebhookEvent', () => {
 
   it('throws WebhookVerificationError with the reason', async () => {
     const header = await signWebhook(body, otherSecret, at);
-    const error = await constructWebhookEvent({ payload: body, header, secret, now: at }).catch((e: unknown) => e);
+    const error = await constructWebhookEvent({ payload: body, header, secret, now: at }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WebhookVerificationError);
     expect(error).toMatchObject({ reason: 'signature_mismatch' });
   });
@@ -172,8 +210,10 @@ describe('constructWebhookEvent', () => {
   it('throws invalid_payload for a signed body that is not a known event', async () => {
     const payload = JSON.stringify({ ...event, type: 'sync.exploded' });
     const header = await signWebhook(payload, secret, at);
-    await expect(constructWebhookEvent({ payload, header, secret, now: at })).rejects.toMatchObject({
-      reason: 'invalid_payload',
-    });
+    await expect(constructWebhookEvent({ payload, header, secret, now: at })).rejects.toMatchObject(
+      {
+        reason: 'invalid_payload',
+      },
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { MerchantListSchema, SessionSchema } from '../../shared/partner-api.js';
+import { MerchantListSchema, SignedInSchema } from '../../shared/partner-api.js';
 import { partnerFetch } from '../api.js';
 import { Brand } from '../components/brand.js';
 import { Notice } from '../components/notice.js';
@@ -16,7 +16,7 @@ export function SignInPage({ returnTo }: { returnTo: string }) {
   const [selected, setSelected] = useState<string | null>(null);
   const signIn = useMutation({
     mutationFn: (merchantId: string) =>
-      partnerFetch('/api/partner/session', SessionSchema, { method: 'POST', body: { merchantId } }),
+      partnerFetch('/api/partner/session', SignedInSchema, { method: 'POST', body: { merchantId } }),
     onSuccess: (session) => {
       queryClient.setQueryData(['session'], session);
       navigate(returnTo, { replace: true });

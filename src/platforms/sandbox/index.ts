@@ -45,6 +45,8 @@ export {
   SandboxTrialBalanceRowSchema,
   SandboxTrialBalanceSchema,
   SandboxLedgerSummarySchema,
+  SandboxLedgerListSchema,
+  SandboxDocumentListSchema,
 } from './schemas.js';
 export type {
   SandboxDocumentInput,
@@ -165,7 +167,13 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
     } else if (method === 'GET' || method === 'HEAD') {
       if (path === '/logo.svg') {
         return new Response(LOGO_SVG, {
-          headers: { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400', 'X-Content-Type-Options': 'nosniff' },
+          headers: {
+            'Content-Type': 'image/svg+xml',
+            'Cache-Control': 'public, max-age=86400',
+            'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+            'X-Frame-Options': 'DENY',
+            'X-Content-Type-Options': 'nosniff',
+          },
         });
       }
       if (path === '/ledgers' || path === '/ledgers/' || path === '/') return ledgerList(store, publicUrl, request);

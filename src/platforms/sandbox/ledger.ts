@@ -194,7 +194,7 @@ export function prepareDocument(
         tax: 0,
         total: debits,
         amountDue: null,
-        postings,
+        postings: postings.filter((p) => p.debit !== 0 || p.credit !== 0),
         settles: null,
       };
     }
@@ -230,6 +230,8 @@ export function prepareDocument(
         reject(`The ${documentName} total ${money(doc.total)} is not the sum of its lines (${money(net + tax)}).`);
       }
       postings.push(debit(control, -sign * doc.total, `${documentName} total`));
+      // Like real ledgers, a draft is stored but touches no account and cannot be paid.
+      const draft = doc.status === 'Draft';
       return {
         ...base,
         contactId: doc.contactId,
@@ -238,8 +240,8 @@ export function prepareDocument(
         net,
         tax,
         total: doc.total,
-        amountDue: doc.total,
-        postings: postings.filter((p) => p.debit !== 0 || p.credit !== 0),
+        amountDue: draft ? null : doc.total,
+        postings: draft ? [] : postings.filter((p) => p.debit !== 0 || p.credit !== 0),
         settles: null,
       };
     }
@@ -258,6 +260,7 @@ export function prepareDocument(
       const t = target!;
       if (t.kind !== expectedKind) reject(`A ${doc.direction} payment cannot apply to a ${t.kind}.`);
       if (t.currency !== doc.currency) reject(`The payment is in ${doc.currency} but ${t.reference} is in ${t.currency}.`);
+      if (t.amountDue === null) reject(`${t.reference} is a draft; approve it before applying payments.`);
       const due = t.amountDue ?? 0;
       if (doc.amount > due) {
         reject(`The payment of ${money(doc.amount)} exceeds the amount due of ${money(due)} on ${t.reference}.`, {

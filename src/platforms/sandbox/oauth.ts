@@ -11,9 +11,11 @@ import type { SandboxApiError, SandboxTokenResponse } from './schemas.js';
  * of codes and tokens are stored.
  */
 
-/** Lifetimes, in milliseconds. */
+/** Lifetime of an authorization code, in milliseconds (60 s). */
 export const CODE_TTL_MS = 60_000;
+/** Lifetime of an access token, in milliseconds (30 min). */
 export const ACCESS_TOKEN_TTL_MS = 30 * 60_000;
+/** Lifetime of a refresh token, in milliseconds (60 days). */
 export const REFRESH_TOKEN_TTL_MS = 60 * 24 * 60 * 60_000;
 const CONSENT_TTL_MS = 10 * 60_000;
 const SCOPE = 'ledger';

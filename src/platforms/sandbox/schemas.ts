@@ -160,7 +160,7 @@ export const SandboxPostedDocumentSchema = z.object({
     /** Decimal text of `total` in the document currency. */
     totalDecimal: z.string(),
   }),
-  /** Still open on invoices, credit notes, bills and bill credit notes; null for other kinds. */
+  /** Still open on invoices, credit notes, bills and bill credit notes; null for drafts and other kinds. */
   amountDue: Int.nullable(),
   postedAt: z.string(),
 });
@@ -207,3 +207,9 @@ export const SandboxLedgerSummarySchema = z.object({
   createdAt: z.string(),
 });
 export type SandboxLedgerSummary = z.infer<typeof SandboxLedgerSummarySchema>;
+
+/** `GET /ledgers` (JSON). */
+export const SandboxLedgerListSchema = z.object({ items: z.array(SandboxLedgerSummarySchema) });
+
+/** `GET /ledgers/{id}/documents`. */
+export const SandboxDocumentListSchema = z.object({ ledgerId: z.string(), items: z.array(SandboxPostedDocumentSchema) });

@@ -279,7 +279,7 @@ export class SandboxStore {
     const rows = this.db
       .prepare(
         `SELECT l.*, (SELECT COUNT(*) FROM documents d WHERE d.ledger_id = l.id) AS document_count
-         FROM ledgers l ORDER BY l.created_at, l.id`,
+         FROM ledgers l ORDER BY l.created_at, l.rowid`,
       )
       .all() as (LedgerRow & { document_count: number })[];
     return rows.map((r) => ({

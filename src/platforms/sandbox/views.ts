@@ -28,11 +28,12 @@ function moneyFormatter(locale: string, currency: string): (minor: number) => st
 }
 
 function wantsJson(request: Request): boolean {
+  if (new URL(request.url).searchParams.get('format') === 'json') return true;
   const accept = request.headers.get('accept') ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-/** `GET /ledgers`: JSON for API clients, an HTML list for browsers. */
+/** `GET /ledgers`: JSON for API clients (`Accept: application/json` or `?format=json`), an HTML list for browsers. */
 export function ledgerList(store: SandboxStore, publicUrl: string, request: Request): Response {
   const ledgers = store.listLedgers();
   if (wantsJson(request)) return jsonResponse({ items: ledgers });

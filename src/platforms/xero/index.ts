@@ -320,8 +320,10 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
     refresh,
 
     async revoke(tokens) {
-      const token = tokens.refreshToken ?? tokens.accessToken;
-      const response = await postOAuthForm(tokenEndpoint, { token });
+      const form = tokens.refreshToken
+        ? { token: tokens.refreshToken, token_type_hint: 'refresh_token' }
+        : { token: tokens.accessToken, token_type_hint: 'access_token' };
+      const response = await postOAuthForm({ ...tokenEndpoint, url: XERO_ENDPOINTS.revoke }, form);
       await drain(response);
       // 400 means the token is already invalid, which is the outcome de-authorise wants.
       if (!response.ok && response.status !== 400) {

@@ -14,6 +14,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Pool size. Default 10. */
   max?: number;
+  /** `application_name` of the connections (visible in pg_stat_activity). Default `commerce-sync`. */
+  applicationName?: string;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     user: options.user,
     password: options.password,
     max: options.max ?? 10,
+    application_name: options.applicationName ?? 'commerce-sync',
     options: `-c search_path=${schema}`,
   });
   pool.on('error', (error) => console.error('PostgreSQL pool error', error.message));
@@ -60,17 +63,23 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
       },
       tryLease: async (key) => {
         const client = await pool.connect();
+        // A checked-out client has no pool error handler: a dropped connection (failover,
+        // admin kill) would otherwise crash the process. The lock dies with the connection.
+        const onError = (error: Error) => console.warn(`Run lease connection for ${key} lost: ${error.message}`);
+        client.on('error', onError);
         try {
           const { rows } = await client.query<{ ok: boolean }>(
             'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
             [`${schema}:${key}`],
           );
           if (!rows[0]?.ok) {
+            client.off('error', onError);
             client.release();
             return null;
           }
         } catch (error) {
-          client.release();
+          client.off('error', onError);
+          client.release(true);
           throw error;
         }
         let released = false;
@@ -79,6 +88,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
           release: async () => {
             if (released) return;
             released = true;
+            client.off('error', onError);
             try {
               await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`${schema}:${key}`]);
               client.release();

@@ -117,8 +117,8 @@ function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
   }, [returnUrl]);
 
   if (connection.isPending || !returnChecked || (linked && status.isPending && override === null)) return <Loading />;
-  if (connection.error) return <ErrorState error={connection.error} onRetry={() => void connection.refetch()} />;
-  if (linked && status.error && override === null) return <ErrorState error={status.error} onRetry={() => void status.refetch()} />;
+  if (connection.error) return <ErrorState report error={connection.error} onRetry={() => void connection.refetch()} />;
+  if (linked && status.error && override === null) return <ErrorState report error={status.error} onRetry={() => void status.refetch()} />;
 
   const dataView: JourneyView = !linked ? 'picker' : status.data?.configured ? 'settings' : 'wizard';
   const view = override?.view ?? dataView;

@@ -1,4 +1,5 @@
 'use client';
+import { useEffect, useRef } from 'react';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import { Button } from './button.js';
 
@@ -22,10 +23,17 @@ export function Loading({ label }: { label?: string }) {
  * An error message with a retry button; the message is localized from the error code when known.
  *
  * @example
- * if (query.error) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+ * if (query.error) return <ErrorState report error={query.error} onRetry={() => query.refetch()} />;
  */
-export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useCommerceSyncContext('ErrorState');
+export function ErrorState({ error, onRetry, report = false }: { error: unknown; onRetry?: () => void; report?: boolean }) {
+  const { t, reportError } = useCommerceSyncContext('ErrorState');
+  // Query failures reach onError here (mutations report from their hooks); once per error object.
+  const reported = useRef<unknown>(null);
+  useEffect(() => {
+    if (!report || reported.current === error) return;
+    reported.current = error;
+    reportError(error);
+  }, [report, error, reportError]);
   const code = typeof error === 'object' && error && 'code' in error ? String((error as { code: unknown }).code) : '';
   const message =
     code === 'network_error' ? t('error.network') : code === 'session_expired' || code === 'session_invalid' || code === 'unauthenticated' ? t('error.sessionExpired') : t('error.unknown');

@@ -44,7 +44,7 @@ export interface ConfigurationWizardProps {
 export function ConfigurationWizard(props: ConfigurationWizardProps) {
   const configuration = useConfiguration();
   if (configuration.isPending) return <Loading />;
-  if (configuration.error) return <ErrorState error={configuration.error} onRetry={() => void configuration.refetch()} />;
+  if (configuration.error) return <ErrorState report error={configuration.error} onRetry={() => void configuration.refetch()} />;
   return <WizardForm {...props} configuration={configuration.data} />;
 }
 

@@ -237,7 +237,8 @@ const SCALAR_TARGETS: Record<string, { field: string; step: ConfigurationStep }>
 export function errorTarget(itemId: string, rows: readonly SelectRow[], mappingComponents: readonly string[][]): ErrorTarget {
   const scalar = SCALAR_TARGETS[itemId];
   if (scalar) return scalar;
-  const row = rows.find((r) => r.itemId === itemId) ?? rows.find((r) => !r.componentId && r.itemId.startsWith(`${itemId}.`));
+  // `….accounts.card` names the row whose value is `….accounts.card.selectedAccountId`.
+  const row = rows.find((r) => r.itemId === itemId) ?? rows.find((r) => !r.componentId && r.itemId.startsWith(`${itemId}.`) && !r.itemId.slice(itemId.length + 1).includes('.'));
   if (row) return { field: `selections.${row.name}`, step: row.step };
   const mapping = /^configuration\.sales\.newTaxRates\.taxRateMappings\.(\d+)/.exec(itemId);
   if (mapping) {

@@ -61,7 +61,7 @@ export function createFormatters(locale: string): Formatters {
       return dateFormat.format(new Date(`${day}T00:00:00Z`));
     },
     dateTime(iso, timeZone) {
-      return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: timeZone ? 'short' : undefined }).format(new Date(iso));
+      return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: timeZone ? 'short' : undefined }).format(new Date(iso));
     },
     hour(hour) {
       return hourFormat.format(new Date(Date.UTC(2000, 0, 1, hour)));

@@ -45,7 +45,7 @@ export function PlatformPicker({ value, defaultValue = null, onValueChange }: Pl
   const current = Math.min(focusIndex, Math.max(matches.length - 1, 0));
 
   if (platforms.isPending) return <Loading />;
-  if (platforms.error) return <ErrorState error={platforms.error} onRetry={() => void platforms.refetch()} />;
+  if (platforms.error) return <ErrorState report error={platforms.error} onRetry={() => void platforms.refetch()} />;
 
   function focusOption(i: number) {
     setFocusIndex(i);

@@ -71,6 +71,11 @@ export function toCommerceSyncError(error: unknown): CommerceSyncError {
   return new CommerceSyncError({ code: 'internal_error', message: error instanceof Error ? error.message : String(error), cause: error });
 }
 
+function shouldRetry(failureCount: number, error: unknown): boolean {
+  const e = toCommerceSyncError(error);
+  return failureCount < 1 && (e.code === 'network_error' || e.code === 'rate_limited' || e.status >= 500);
+}
+
 /**
  * Provides the API client, a private QueryClient (unless `queryClient` is given), theme,
  * messages and callbacks to every commerce-sync component, and renders the themed widget root
@@ -103,7 +108,14 @@ export function CommerceSyncProvider(props: CommerceSyncProviderProps) {
   }, [client, sessionToken]);
 
   const [privateQueryClient] = useState(
-    () => givenQueryClient ?? new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } }),
+    () =>
+      givenQueryClient ??
+      new QueryClient({
+        defaultOptions: {
+          // Retry once, and only what can succeed unchanged (network, 5xx, rate limits), never 4xx.
+          queries: { retry: shouldRetry, refetchOnWindowFocus: false },
+        },
+      }),
   );
   const queryClient = givenQueryClient ?? privateQueryClient;
 

@@ -75,6 +75,7 @@ export function SyncSettings({ onEditMapping, onReconnect, onDeauthorized, onDel
   if (status.error || connection.error) {
     return (
       <ErrorState
+        report
         error={status.error ?? connection.error}
         onRetry={() => {
           void status.refetch();
@@ -154,7 +155,7 @@ export function SyncSettings({ onEditMapping, onReconnect, onDeauthorized, onDel
       {history.isPending ? (
         <Loading />
       ) : history.error ? (
-        <ErrorState error={history.error} onRetry={() => void history.refetch()} />
+        <ErrorState report error={history.error} onRetry={() => void history.refetch()} />
       ) : history.data.items.length === 0 ? (
         <p data-part="empty">{t('settings.historyEmpty')}</p>
       ) : (

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SANDBOX_TEMPLATES, SandboxPostedDocumentSchema, SandboxTrialBalanceSchema, SandboxLedgerSummarySchema } from '../../../src/platforms/sandbox/index.js';
+import { SANDBOX_TEMPLATES, SandboxDocumentListSchema, SandboxLedgerListSchema, SandboxTrialBalanceSchema } from '../../../src/platforms/sandbox/index.js';
 import type { SandboxPlatform } from '../../../src/platforms/sandbox/index.js';
 import { connect, contextFor, get, newSandbox, ukInvoice, ukJournal, ukPayment, write } from './helpers.js';
 
@@ -23,8 +23,10 @@ describe('sandbox ledger views', () => {
     const ledgerId = await postedLedger();
     const response = await get(sandbox, '/ledgers', { Accept: 'application/json' });
     expect(response.headers.get('content-type')).toContain('application/json');
-    const { items } = (await response.json()) as { items: unknown[] };
-    expect(items.map((i) => SandboxLedgerSummarySchema.parse(i))).toEqual([
+    const { items } = SandboxLedgerListSchema.parse(await response.json());
+    expect((await get(sandbox, '/ledgers?format=json')).headers.get('content-type')).toContain('application/json');
+    expect((await get(sandbox, '/ledgers')).headers.get('content-type')).toContain('text/html');
+    expect(items).toEqual([
       expect.objectContaining({ id: ledgerId, template: 'uk', baseCurrency: 'GBP', documentCount: 3 }),
     ]);
   });
@@ -32,8 +34,8 @@ describe('sandbox ledger views', () => {
   it('serves the documents as JSON with references, lines and totals', async () => {
     const ledgerId = await postedLedger();
     const response = await get(sandbox, `/ledgers/${ledgerId}/documents`);
-    const body = (await response.json()) as { ledgerId: string; items: unknown[] };
-    const items = body.items.map((i) => SandboxPostedDocumentSchema.parse(i));
+    const { ledgerId: listed, items } = SandboxDocumentListSchema.parse(await response.json());
+    expect(listed).toBe(ledgerId);
     expect(items.map((d) => [d.kind, d.date, d.idempotencyKey])).toEqual([
       ['journal', '2026-03-02', 'cmp-1:2026-03-02:GBP||:journal:r0'],
       ['invoice', '2026-03-03', 'cmp-1:2026-03-03:GBP||:invoice:r0'],

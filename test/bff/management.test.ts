@@ -1,0 +1,270 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BffErrorSchema,
+  ConfigurationViewSchema,
+  ConnectionViewSchema,
+  DeleteCompanyResponseSchema,
+  RunSyncResponseSchema,
+  SyncHistorySchema,
+  SyncStatusViewSchema,
+  SyncToggleResponseSchema,
+} from '../../src/contract/bff.js';
+import type { Configuration } from '../../src/contract/configuration.js';
+import { API_KEY, browser, companiesOf, connect, createHarness, serviceJson, syncState, validConfiguration } from './harness.js';
+import type { Browser, Harness } from './harness.js';
+
+let h: Harness;
+let alice: Browser;
+beforeEach(async () => {
+  h = await createHarness();
+  alice = browser(h, 'alice');
+});
+afterEach(async () => {
+  // Whatever happened in a test, the browser never saw the sync service API key.
+  const basic = Buffer.from(API_KEY).toString('base64');
+  for (const response of h.responses) {
+    const all = response.body + JSON.stringify(response.headers);
+    expect(all).not.toContain(API_KEY);
+    expect(all).not.toContain(basic);
+  }
+  await h.close();
+});
+
+async function json<T>(response: Response, schema: { parse(v: unknown): T }, status = 200): Promise<T> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  return schema.parse(JSON.parse(text));
+}
+
+async function configured(b: Browser): Promise<Configuration> {
+  await connect(h, b);
+  const current = await json(await b.call('GET', '/configuration'), ConfigurationViewSchema);
+  return json(await b.call('PUT', '/configuration', validConfiguration(current)), ConfigurationViewSchema);
+}
+
+async function ledgerId(): Promise<string> {
+  const ledgers = h.service.sandbox!.admin.listLedgers();
+  expect(ledgers).toHaveLength(1);
+  return ledgers[0]!.id;
+}
+
+describe('connection', () => {
+  it('is NotConnected before anything and creates no company by looking', async () => {
+    const view = await json(await alice.call('GET', '/connection'), ConnectionViewSchema);
+    expect(view).toEqual({ status: 'NotConnected', platform: null, accountingCompanyName: null, createdAt: null, lastSyncAt: null });
+    expect(await companiesOf(h, 'm-alice')).toHaveLength(0);
+  });
+
+  it('de-authorises: the sync service unlinks (tokens revoked); a second call is a no-op', async () => {
+    await connect(h, alice);
+    const view = await json(await alice.call('DELETE', '/connection'), ConnectionViewSchema);
+    expect(view).toMatchObject({ status: 'Unlinked', platform: { key: 'sandbox' } });
+    const [company] = await companiesOf(h, 'm-alice');
+    expect(company!.dataConnections.find((c) => c.sourceType === 'Accounting')!.status).toBe('Unlinked');
+    const before = await syncState(h, 'm-alice');
+    expect((await json(await alice.call('DELETE', '/connection'), ConnectionViewSchema)).status).toBe('Unlinked');
+    expect(await syncState(h, 'm-alice')).toEqual(before);
+  });
+
+  it('reconnects the same connection after a de-authorisation, keeping the configuration', async () => {
+    await configured(alice);
+    await alice.call('DELETE', '/connection');
+    const { response } = await connect(h, alice, 'redirect');
+    expect(new URL(response.headers.get('location')!).searchParams.get('commerceSync')).toBe('connected');
+    const [company] = await companiesOf(h, 'm-alice');
+    expect(company!.dataConnections.filter((c) => c.sourceType === 'Accounting')).toHaveLength(1);
+    const config = await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema);
+    expect(config.configuration?.sales?.accounts?.sales?.selectedAccountId).toBe('acc-200');
+  });
+});
+
+describe('configuration', () => {
+  it('needs a linked connection first', async () => {
+    const response = await alice.call('GET', '/configuration');
+    expect(response.status).toBe(409);
+    expect(BffErrorSchema.parse(await response.json()).code).toBe('not_connected');
+  });
+
+  it('reads options from the live ledger and saves selections', async () => {
+    await connect(h, alice);
+    const current = await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema);
+    expect(current.configured).toBe(false);
+    expect(current.accountingSoftwareCompanyName).toBeTruthy();
+    expect(current.configuration?.sales?.accounts?.sales?.accountOptions?.map((o) => o.id)).toContain('acc-200');
+    const saved = await json(await alice.call('PUT', '/configuration', validConfiguration(current)), ConfigurationViewSchema);
+    expect(saved).toMatchObject({ configured: true, enabled: true, schedule: { timeZone: 'Europe/London', startDate: '2026-03-01' } });
+  });
+
+  it('passes the sync service field errors through with their paths unchanged, and saves nothing', async () => {
+    await connect(h, alice);
+    const current = await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema);
+    const before = await syncState(h, 'm-alice');
+    const doc = validConfiguration(current);
+    doc.configuration!.sales!.accounts!.sales!.selectedAccountId = 'acc-does-not-exist';
+    doc.configuration!.mapSettings = { outputFormat: null };
+    const response = await alice.call('PUT', '/configuration', doc);
+    expect(response.status).toBe(400);
+    const error = BffErrorSchema.parse(await response.json());
+    expect(error.code).toBe('validation_failed');
+
+    // The same body sent straight to the sync service yields the same field errors.
+    const [company] = await companiesOf(h, 'm-alice');
+    const direct = await serviceJson<{ validation: { errors: unknown[] } }>(h, 'POST', `/config/companies/${company!.id}/sync/commerce`, {
+      ...doc,
+      companyId: company!.id,
+    });
+    expect(error.validation?.errors).toEqual(direct.body.validation.errors);
+    expect(error.validation?.errors.map((e) => e.itemId)).toEqual(
+      expect.arrayContaining(['configuration.mapSettings.outputFormat', 'configuration.sales.accounts.sales.selectedAccountId']),
+    );
+    expect(await syncState(h, 'm-alice')).toEqual(before);
+  });
+
+  it("another merchant's company id: 404, and neither merchant's configuration changes", async () => {
+    const bob = browser(h, 'bob');
+    await configured(bob);
+    await connect(h, alice);
+    const [bobCompany] = await companiesOf(h, 'm-bob');
+    const bobBefore = await syncState(h, 'm-bob');
+    const aliceBefore = await syncState(h, 'm-alice');
+
+    const current = await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema);
+    const attack = { ...validConfiguration(current), companyId: bobCompany!.id };
+    const response = await alice.call('PUT', '/configuration', attack);
+    expect(response.status).toBe(404);
+    expect(BffErrorSchema.parse(await response.json()).code).toBe('not_found');
+
+    // A company id in the query string is ignored: the merchant only ever gets its own.
+    const own = await json(await alice.call('GET', `/configuration?companyId=${bobCompany!.id}`), ConfigurationViewSchema);
+    const [aliceCompany] = await companiesOf(h, 'm-alice');
+    expect(own.companyId).toBe(aliceCompany!.id);
+
+    expect(await syncState(h, 'm-bob')).toEqual(bobBefore);
+    expect(await syncState(h, 'm-alice')).toEqual(aliceBefore);
+  });
+});
+
+describe('pause, resume, run, status and history', () => {
+  it('pauses and resumes', async () => {
+    await configured(alice);
+    expect(await json(await alice.call('POST', '/sync/pause'), SyncToggleResponseSchema)).toEqual({ enabled: false });
+    const paused = await json(await alice.call('GET', '/sync/status'), SyncStatusViewSchema);
+    expect(paused).toMatchObject({ health: 'paused', enabled: false, configured: true });
+    expect(await json(await alice.call('POST', '/sync/resume'), SyncToggleResponseSchema)).toEqual({ enabled: true });
+    expect((await json(await alice.call('GET', '/sync/status'), SyncStatusViewSchema)).health).toBe('never_run');
+  });
+
+  it('refuses to pause before the sync is configured', async () => {
+    await connect(h, alice);
+    const before = await syncState(h, 'm-alice');
+    const response = await alice.call('POST', '/sync/pause');
+    expect(response.status).toBe(409);
+    expect(BffErrorSchema.parse(await response.json()).code).toBe('conflict');
+    expect(await syncState(h, 'm-alice')).toEqual(before);
+  });
+
+  it('reports health through the setup', async () => {
+    expect((await json(await alice.call('GET', '/sync/status'), SyncStatusViewSchema)).health).toBe('not_connected');
+    await connect(h, alice);
+    expect((await json(await alice.call('GET', '/sync/status'), SyncStatusViewSchema)).health).toBe('not_configured');
+    expect(await json(await alice.call('GET', '/sync/history'), SyncHistorySchema)).toEqual({ items: [] });
+  });
+
+  it('runs now, then shows the run in status and history with inclusive local days', async () => {
+    await configured(alice);
+    const { run } = await json(await alice.call('POST', '/sync/run', { kind: 'latest' }), RunSyncResponseSchema, 202);
+    expect(run).toMatchObject({ state: 'succeeded', statusCode: 2040, problem: null, dateRange: { start: '2026-03-01', finish: '2026-03-09' } });
+
+    const status = await json(await alice.call('GET', '/sync/status'), SyncStatusViewSchema);
+    expect(status).toMatchObject({ health: 'healthy', enabled: true, configured: true });
+    expect(status.latest?.id).toBe(run.id);
+    expect(status.lastSuccessful?.id).toBe(run.id);
+    const history = await json(await alice.call('GET', '/sync/history?limit=5'), SyncHistorySchema);
+    expect(history.items.map((i) => i.id)).toEqual([run.id]);
+  });
+
+  it('a historic run over synced days fails with duplication protection, explained for the merchant', async () => {
+    await configured(alice);
+    await alice.call('POST', '/sync/run', { kind: 'latest' });
+    const { run } = await json(
+      await alice.call('POST', '/sync/run', { kind: 'historic', dateRange: { start: '2026-03-02', finish: '2026-03-03' } }),
+      RunSyncResponseSchema,
+      202,
+    );
+    expect(run).toMatchObject({
+      state: 'failed',
+      statusCode: 5080,
+      dateRange: { start: '2026-03-02', finish: '2026-03-03' },
+      problem: { code: 'duplication_protection', statusCode: 5080, step: null, retryable: false },
+    });
+    expect(run.problem?.message).toMatch(/already synced/);
+    expect((await json(await alice.call('GET', '/sync/status'), SyncStatusViewSchema)).health).toBe('failing');
+  });
+
+  it('a run failing on the ledger carries the catalog code and the wizard step, never the support detail', async () => {
+    await configured(alice);
+    h.service.sandbox!.admin.archiveAccount(await ledgerId(), 'acc-200');
+    const response = await alice.call('POST', '/sync/run', { kind: 'latest' });
+    const text = await response.clone().text();
+    const { run } = await json(response, RunSyncResponseSchema, 202);
+    expect(run.state).toBe('failed');
+    expect(run.problem).toMatchObject({ code: 'account_archived', step: 'sales', statusCode: 4000 });
+    expect(run.problem?.message).toContain('Sales');
+
+    const [company] = await companiesOf(h, 'm-alice');
+    const statuses = await serviceJson<{ syncExceptionMessage: string }[]>(h, 'GET', `/companies/${company!.id}/sync/commerce/syncs/list/status`);
+    const supportDetail = statuses.body[0]!.syncExceptionMessage;
+    expect(supportDetail.length).toBeGreaterThan(0);
+    expect(text).not.toContain(supportDetail);
+    expect(text).not.toContain('syncExceptionMessage');
+
+    const history = await alice.call('GET', '/sync/history');
+    const historyText = await history.text();
+    expect(SyncHistorySchema.parse(JSON.parse(historyText)).items[0]?.problem?.step).toBe('sales');
+    expect(historyText).not.toContain(supportDetail);
+  });
+
+  it('validates the run request and runs nothing when it is wrong', async () => {
+    await configured(alice);
+    const before = await syncState(h, 'm-alice');
+    const response = await alice.call('POST', '/sync/run', { kind: 'historic', dateRange: { start: '2026-03-05', finish: '2026-03-01' } });
+    expect(response.status).toBe(400);
+    expect(BffErrorSchema.parse(await response.json()).validation?.errors[0]?.itemId).toBe('dateRange.finish');
+    const unknownKind = await alice.call('POST', '/sync/run', { kind: 'everything' });
+    expect(unknownKind.status).toBe(400);
+    expect(await syncState(h, 'm-alice')).toEqual(before);
+  });
+
+  it('limits history and validates the limit', async () => {
+    await configured(alice);
+    await alice.call('POST', '/sync/run', { kind: 'latest' });
+    await alice.call('POST', '/sync/run', { kind: 'historic', dateRange: { start: '2026-03-02', finish: '2026-03-03' } });
+    const history = await json(await alice.call('GET', '/sync/history?limit=1'), SyncHistorySchema);
+    expect(history.items).toHaveLength(1);
+    expect(history.items[0]?.statusCode).toBe(5080);
+    const bad = await alice.call('GET', '/sync/history?limit=1000');
+    expect(bad.status).toBe(400);
+    expect(BffErrorSchema.parse(await bad.json()).validation?.errors[0]?.itemId).toBe('limit');
+  });
+
+  it('runs need a linked connection', async () => {
+    const response = await alice.call('POST', '/sync/run', { kind: 'latest' });
+    expect(response.status).toBe(409);
+    expect(BffErrorSchema.parse(await response.json()).code).toBe('not_connected');
+  });
+});
+
+describe('DELETE /company', () => {
+  it("deletes the merchant's company (only that one) and is idempotent", async () => {
+    const bob = browser(h, 'bob');
+    await configured(bob);
+    await configured(alice);
+    const bobBefore = await syncState(h, 'm-bob');
+    expect(await json(await alice.call('DELETE', '/company'), DeleteCompanyResponseSchema)).toEqual({ deleted: true });
+    expect(await companiesOf(h, 'm-alice')).toHaveLength(0);
+    expect(await syncState(h, 'm-bob')).toEqual(bobBefore);
+    expect((await json(await alice.call('GET', '/connection'), ConnectionViewSchema)).status).toBe('NotConnected');
+    expect(await json(await alice.call('DELETE', '/company'), DeleteCompanyResponseSchema)).toEqual({ deleted: true });
+  });
+});

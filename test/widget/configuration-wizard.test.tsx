@@ -1,0 +1,225 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { http } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+import { ConfigurationWizard } from '../../src/widget/index.js';
+import { bffError, bffUrl } from '../mocks/bff/index.js';
+import { expectNoAxeViolations, mockBff, renderWidget, server, useMswServer } from './helpers.js';
+import { choose, fillWizard, next } from './wizard-helpers.js';
+
+useMswServer();
+
+describe('ConfigurationWizard', { timeout: 60_000 }, () => {
+  it('walks every step, validates required rows, and saves what the review shows', async () => {
+    const state = mockBff({ scenario: 'connected' });
+    const onConfigured = vi.fn();
+    const onSaved = vi.fn();
+    const { user, container } = renderWidget(<ConfigurationWizard onSaved={onSaved} platformName="Sandbox ledger" />, { onConfigured });
+    expect(screen.getByRole('status')).toHaveTextContent('Loading');
+    expect(await screen.findByRole('heading', { name: 'Output', level: 3 })).toBeInTheDocument();
+    expect(screen.getByText('You choose this once: it cannot be changed after the first save.')).toBeInTheDocument();
+    await expectNoAxeViolations(container);
+
+    // Next without a choice shows the error on the field.
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(await screen.findByText('Choose a value for Output.')).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'One journal a day' })).toHaveAttribute('aria-invalid', 'true');
+    await user.click(screen.getByRole('radio', { name: 'One journal a day' }));
+    await next(user, 'Sales accounts');
+
+    // Required rows carry a marker, and block Next until chosen.
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    const sales = screen.getByRole('combobox', { name: 'Sales' });
+    await waitFor(() => expect(sales).toHaveAttribute('aria-invalid', 'true'));
+    expect(sales).toHaveFocus();
+    expect(sales).toHaveAccessibleDescription('Choose a value for Sales.');
+    expect(sales).toHaveAttribute('aria-required', 'true');
+    expect(screen.getByRole('combobox', { name: /Gratuity/ })).not.toHaveAttribute('aria-required');
+    await expectNoAxeViolations(container);
+    await user.click(screen.getByRole('button', { name: 'Back' }));
+    expect(await screen.findByRole('heading', { name: 'Output', level: 3 })).toHaveFocus();
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByRole('heading', { name: 'Sales accounts', level: 3 });
+
+    await choose(user, 'Sales', 'Sales');
+    await choose(user, 'Refunds', 'Refunds');
+    expect(screen.getByRole('combobox', { name: 'Sales' })).toHaveValue('Sales');
+    await next(user, 'Tax rates');
+    await choose(user, 'Sales at 20%', 'Standard 20%');
+    await choose(user, 'Sales at 5%', 'Reduced 5%');
+    await expectNoAxeViolations(container);
+    await next(user, 'Payments');
+    await choose(user, 'Card', 'Card clearing');
+    await choose(user, 'Cash', 'Cash clearing');
+    await choose(user, 'Payouts (bank)', 'Business bank');
+    await next(user, 'Fees');
+    expect(screen.queryByRole('combobox', { name: /Fee supplier/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('checkbox', { name: 'Post payment fees' }));
+    await choose(user, 'Fee supplier', 'Card processor');
+    await choose(user, 'Payment fees', 'Payment processing fees');
+    await choose(user, 'Payment fee refunds', 'Payment fee refunds');
+    await expectNoAxeViolations(container);
+    await next(user, 'Schedule');
+
+    // Sync hour defaults to local midnight; the time zone is searchable.
+    expect(screen.getByRole('combobox', { name: /Sync time/ })).toHaveValue('0');
+    await user.clear(screen.getByLabelText(/First day to sync/));
+    await user.type(screen.getByLabelText(/First day to sync/), '2026-12-01');
+    await choose(user, 'Time zone', 'Europe/Paris');
+    await user.selectOptions(screen.getByRole('combobox', { name: /Sync time/ }), '3');
+    await expectNoAxeViolations(container);
+    await next(user, 'Review');
+
+    const summary = screen.getByText(/Every day at/);
+    expect(summary).toHaveTextContent('Every day at 3:00 AM (Europe/Paris), starting with Dec 1, 2026, one journal per currency is posted to Sandbox ledger.');
+    expect(screen.getByText('Payment fees are posted as a bill to Card processor Ltd.')).toBeInTheDocument();
+    const table = screen.getByRole('table');
+    expect(within(table).getByRole('row', { name: /Payouts \(bank\)/ })).toHaveTextContent('Business bank account');
+    expect(within(table).getByRole('row', { name: /Gratuity/ })).toHaveTextContent('Not set');
+    await expectNoAxeViolations(container);
+
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Your sync settings are saved.')).toBeInTheDocument();
+    expect(onConfigured).toHaveBeenCalledWith({ outputFormat: 'JournalEntry' });
+    expect(onSaved).toHaveBeenCalledTimes(1);
+    const saved = state.requests.find((r) => r.route === 'saveConfiguration')?.body;
+    expect(saved).toMatchObject({
+      enabled: true,
+      schedule: { startDate: '2026-12-01', syncHour: 3, timeZone: 'Europe/Paris', selectedFrequency: 'Daily' },
+      configuration: {
+        mapSettings: { outputFormat: 'JournalEntry' },
+        sales: { accounts: { sales: { selectedAccountId: 'acc-4000' }, gratuity: { selectedAccountId: null } }, taxRates: { '20': { selectedTaxRateId: 'tax-20' } } },
+        payments: { accounts: { payout: { selectedAccountId: 'acc-1200' } } },
+        fees: { syncFees: true, feesSupplier: { selectedSupplierId: 'sup-1' } },
+      },
+    });
+    // Options are not sent back: the server refills them.
+    expect(JSON.stringify(saved)).not.toContain('accountOptions');
+    expect(state.configuration.configured).toBe(true);
+  });
+
+  it('puts server validation errors on the fields they concern and opens that step', async () => {
+    mockBff({ scenario: 'connected' });
+    const { user, container } = renderWidget(<ConfigurationWizard />);
+    await screen.findByRole('heading', { name: 'Output', level: 3 });
+    await fillWizard(user);
+    await next(user, 'Review');
+    server.use(
+      http.put(bffUrl('saveConfiguration'), () =>
+        bffError(422, 'validation_failed', 'Some settings need attention.', [
+          { itemId: 'configuration.payments.accounts.payout.selectedAccountId', message: 'The payout account must differ from the card account.', validatorName: 'distinctAccounts' },
+          { itemId: 'configuration.fees', message: 'Fees need payments configured.', validatorName: 'feesNeedPayments' },
+        ]),
+      ),
+    );
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByRole('heading', { name: 'Payments', level: 3 })).toBeInTheDocument();
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent('Some settings need attention before they can be saved.');
+    expect(alert).toHaveTextContent('Fees need payments configured.');
+    const payout = screen.getByRole('combobox', { name: 'Payouts (bank)' });
+    expect(payout).toHaveAttribute('aria-invalid', 'true');
+    expect(payout).toHaveAccessibleDescription('The payout account must differ from the card account.');
+    await expectNoAxeViolations(container);
+  });
+
+  it('uses the mock BFF validation for an account that left the ledger', async () => {
+    const state = mockBff({ scenario: 'connected' });
+    const { user } = renderWidget(<ConfigurationWizard />);
+    await screen.findByRole('heading', { name: 'Output', level: 3 });
+    await fillWizard(user);
+    await next(user, 'Review');
+    // The merchant deleted the refunds account in the ledger meanwhile.
+    const refund = state.configuration.configuration!.sales!.accounts!.refund!;
+    refund.accountOptions = refund.accountOptions!.filter((o) => o.id !== 'acc-4010');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByRole('heading', { name: 'Sales accounts', level: 3 })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Refunds' })).toHaveAccessibleDescription('This account is no longer in your ledger. Choose another.');
+  });
+
+  it('locks the output mode after the first save, with the reason', async () => {
+    mockBff({ scenario: 'configured' });
+    const { container } = renderWidget(<ConfigurationWizard />);
+    expect(await screen.findByText(/cannot be changed, so days already posted stay consistent/)).toBeInTheDocument();
+    expect(screen.queryByRole('radio')).not.toBeInTheDocument();
+    expect(screen.getByText('One journal a day')).toBeInTheDocument();
+    await expectNoAxeViolations(container);
+  });
+
+  it('opens on a given step with the saved choices', async () => {
+    mockBff({ scenario: 'configured' });
+    renderWidget(<ConfigurationWizard defaultStep="payments" />);
+    expect(await screen.findByRole('heading', { name: 'Payments', level: 3 })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Card' })).toHaveValue('Card clearing');
+    expect(screen.getByRole('button', { name: 'Payments' })).toHaveAttribute('aria-current', 'step');
+  });
+
+  it('maps tax components, grouping those sent to one ledger rate', async () => {
+    const state = mockBff({ scenario: 'connected', taxComponents: true });
+    const { user } = renderWidget(<ConfigurationWizard />);
+    await screen.findByRole('heading', { name: 'Output', level: 3 });
+    await user.click(screen.getByRole('radio', { name: 'An invoice and payments a day' }));
+    await next(user, 'Sales accounts');
+    await choose(user, 'Sales', 'Sales');
+    await choose(user, 'Refunds', 'Refunds');
+    await choose(user, 'Sales customer', 'Daily sales');
+    await next(user, 'Tax rates');
+    await choose(user, 'Sales at 20%', 'Standard 20%');
+    await choose(user, 'Sales at 5%', 'Reduced 5%');
+    await choose(user, 'Component GST 5%', 'Reduced 5%');
+    await choose(user, 'Component PST 7%', 'Reduced 5%');
+    await next(user, 'Payments');
+    await choose(user, 'Card', 'Card clearing');
+    await choose(user, 'Cash', 'Cash clearing');
+    await choose(user, 'Payouts (bank)', 'Business bank');
+    await next(user, 'Fees');
+    await next(user, 'Schedule');
+    await next(user, 'Review');
+    expect(screen.getByText(/one sales invoice, a credit note for refunds/)).toBeInTheDocument();
+    expect(screen.getByText('Payment fees are not posted.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Your sync settings are saved.');
+    const saved = state.requests.find((r) => r.route === 'saveConfiguration')?.body as { configuration: { sales: { newTaxRates: unknown; salesCustomer: unknown } } };
+    expect(saved.configuration.sales.newTaxRates).toEqual({ taxRateMappings: [{ selectedCommerceTaxRateIds: ['gst', 'pst'], selectedAccountingTaxRateId: 'tax-5' }], selectedDefaultZeroTaxRateId: null });
+    expect(saved.configuration.sales.salesCustomer).toEqual({ selectedCustomerId: 'cust-1' });
+  });
+
+  it('asks before discarding unsaved changes', async () => {
+    mockBff({ scenario: 'configured' });
+    const onCancel = vi.fn();
+    const { user, container } = renderWidget(<ConfigurationWizard defaultStep="sales" onCancel={onCancel} />);
+    await screen.findByRole('heading', { name: 'Sales accounts', level: 3 });
+    await choose(user, 'Sales', 'Gratuities');
+    const cancel = screen.getByRole('button', { name: 'Cancel' });
+    await user.click(cancel);
+    const dialog = await screen.findByRole('alertdialog', { name: 'Discard your changes?' });
+    expect(within(dialog).getByRole('button', { name: 'Keep editing' })).toHaveFocus();
+    await expectNoAxeViolations(container);
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+    expect(cancel).toHaveFocus();
+    expect(onCancel).not.toHaveBeenCalled();
+    await user.click(cancel);
+    await user.click(await screen.findByRole('button', { name: 'Discard changes' }));
+    expect(onCancel).toHaveBeenCalledTimes(1);
+  });
+
+  it('cancels at once when nothing changed', async () => {
+    mockBff({ scenario: 'configured' });
+    const onCancel = vi.fn();
+    const { user } = renderWidget(<ConfigurationWizard onCancel={onCancel} />);
+    await user.click(await screen.findByRole('button', { name: 'Cancel' }));
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+  });
+
+  it('shows a loading error with a retry', async () => {
+    mockBff({ scenario: 'connected' });
+    let failing = true;
+    server.use(http.get(bffUrl('getConfiguration'), () => (failing ? bffError(500, 'internal_error', 'Something failed.') : undefined)));
+    const { user } = renderWidget(<ConfigurationWizard />);
+    const alert = await screen.findByRole('alert', {}, { timeout: 4000 });
+    failing = false;
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { name: 'Output', level: 3 })).toBeInTheDocument();
+  });
+});

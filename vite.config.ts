@@ -10,8 +10,11 @@ import { resolve } from 'node:path';
 const entries: Record<string, string> = {
   contract: resolve(import.meta.dirname, 'src/contract/index.ts'),
   aggregation: resolve(import.meta.dirname, 'src/aggregation/index.ts'),
+  server: resolve(import.meta.dirname, 'src/server/index.ts'),
+  'server-cli': resolve(import.meta.dirname, 'src/server/cli.ts'),
   bff: resolve(import.meta.dirname, 'src/bff/index.ts'),
   webhooks: resolve(import.meta.dirname, 'src/webhooks/index.ts'),
+  widget: resolve(import.meta.dirname, 'src/widget/index.ts'),
 };
 
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);

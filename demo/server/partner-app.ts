@@ -186,12 +186,15 @@ export function createPartnerApp(options: PartnerAppOptions): Hono {
           })),
         }))
         .sort((a, b) => b.date.localeCompare(a.date) || a.reference.localeCompare(b.reference)),
-      trialBalance: trialBalance.accounts.map((r) => ({
-        accountId: r.accountId,
-        accountCode: r.code,
-        accountName: r.name,
-        debit: r.debit,
-        credit: r.credit,
+      trialBalance: [trialBalance, ...trialBalance.otherCurrencies].map((section) => ({
+        currency: section.currency,
+        rows: section.accounts.map((r) => ({
+          accountId: r.accountId,
+          accountCode: r.code,
+          accountName: r.name,
+          debit: r.debit,
+          credit: r.credit,
+        })),
       })),
     });
   });

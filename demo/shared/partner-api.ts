@@ -95,6 +95,10 @@ const TrialBalanceRowSchema = z.object({
 });
 export type TrialBalanceRow = z.infer<typeof TrialBalanceRowSchema>;
 
+/** One currency's trial balance (the sandbox does no FX conversion, so each currency balances on its own). */
+const TrialBalanceSectionSchema = z.object({ currency: z.string(), rows: z.array(TrialBalanceRowSchema) });
+export type TrialBalanceSection = z.infer<typeof TrialBalanceSectionSchema>;
+
 /** `GET /api/partner/ledger`: what the merchant's sandbox ledger received. */
 export const LedgerViewSchema = z.discriminatedUnion('connected', [
   /** No linked sandbox connection. */
@@ -105,7 +109,8 @@ export const LedgerViewSchema = z.discriminatedUnion('connected', [
     ledger: z.object({ id: z.string(), name: z.string(), currency: z.string() }).nullable(),
     /** This merchant's documents, newest day first. */
     documents: z.array(LedgerDocumentSchema),
-    trialBalance: z.array(TrialBalanceRowSchema),
+    /** Base currency first, then each other currency documents were posted in. */
+    trialBalance: z.array(TrialBalanceSectionSchema),
   }),
 ]);
 export type LedgerView = z.infer<typeof LedgerViewSchema>;

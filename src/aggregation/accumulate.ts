@@ -70,6 +70,8 @@ export interface AccumulatorOptions {
 }
 
 const SAMPLE_LIMIT = 5;
+/** Who "rejects" partner data that cannot be posted, in `document_rejected` messages. */
+export const DATA_CHECK = 'The sales data check';
 const PAYMENT_TYPE_BY_LOWER = new Map<string, string>(
   Object.entries(PAYMENT_TYPE_KEYS).flatMap(([name, key]) => [
     [name.toLowerCase(), key],
@@ -92,10 +94,15 @@ export function paymentTypeKeyOf(subType: string | null | undefined, fallback = 
   return PAYMENT_TYPE_BY_LOWER.get(subType.toLowerCase()) ?? fallback;
 }
 
-/** Growable arena of per-order splits: `[groupIndex, n, slot0, amount0, …]` as int32. */
+/**
+ * Arena of per-order splits, `[groupIndex, n, slot0, amount0, …]` as int32 in fixed 4 MB
+ * chunks (no copying or doubling slack as it grows); amounts beyond int32 go to a side map.
+ */
+const CHUNK = 1 << 20;
+
 class SplitStore {
-  private arena = new Int32Array(1 << 16);
-  private used = 0;
+  private readonly chunks: Int32Array[] = [];
+  private used = CHUNK;
   private readonly offsets = new Map<string, number>();
   private readonly wide = new Map<string, number[]>();
 
@@ -104,25 +111,22 @@ class SplitStore {
   }
 
   set(id: string, groupIndex: number, split: readonly number[]): void {
-    const fits = split.every((v) => v <= 0x7fffffff && v >= -0x80000000);
+    const fits = split.length + 2 <= CHUNK && split.every((v) => v <= 0x7fffffff && v >= -0x80000000);
     if (!fits) {
       this.wide.set(id, [groupIndex, split.length / 2, ...split]);
       return;
     }
-    const need = this.used + 2 + split.length;
-    if (need > this.arena.length) {
-      let size = this.arena.length * 2;
-      while (size < need) size *= 2;
-      const next = new Int32Array(size);
-      next.set(this.arena.subarray(0, this.used));
-      this.arena = next;
+    if (this.used + 2 + split.length > CHUNK) {
+      this.chunks.push(new Int32Array(CHUNK));
+      this.used = 0;
     }
+    const chunk = this.chunks[this.chunks.length - 1]!;
     const at = this.used;
-    this.arena[at] = groupIndex;
-    this.arena[at + 1] = split.length / 2;
-    this.arena.set(split, at + 2);
-    this.used = need;
-    this.offsets.set(id, at);
+    chunk[at] = groupIndex;
+    chunk[at + 1] = split.length / 2;
+    chunk.set(split, at + 2);
+    this.used = at + 2 + split.length;
+    this.offsets.set(id, (this.chunks.length - 1) * CHUNK + at);
   }
 
   get(id: string): { groupIndex: number; slots: number[]; amounts: number[] } | undefined {
@@ -136,16 +140,18 @@ class SplitStore {
       }
       return { groupIndex: wide[0]!, slots, amounts };
     }
-    const at = this.offsets.get(id);
-    if (at === undefined) return undefined;
-    const n = this.arena[at + 1]!;
+    const offset = this.offsets.get(id);
+    if (offset === undefined) return undefined;
+    const chunk = this.chunks[Math.floor(offset / CHUNK)]!;
+    const at = offset % CHUNK;
+    const n = chunk[at + 1]!;
     const slots: number[] = new Array<number>(n);
     const amounts: number[] = new Array<number>(n);
     for (let i = 0; i < n; i++) {
-      slots[i] = this.arena[at + 2 + 2 * i]!;
-      amounts[i] = this.arena[at + 3 + 2 * i]!;
+      slots[i] = chunk[at + 2 + 2 * i]!;
+      amounts[i] = chunk[at + 3 + 2 * i]!;
     }
-    return { groupIndex: this.arena[at]!, slots, amounts };
+    return { groupIndex: chunk[at]!, slots, amounts };
   }
 
   get size(): number {
@@ -288,7 +294,7 @@ export class Accumulator {
   private precisionProblem(t: DayTotals, kind: string, id: string, error: MoneyPrecisionError): void {
     this.problem(t, {
       code: 'document_rejected',
-      params: { document: 'daily summary', detail: `${kind} ${id} has an amount of ${error.amount} ${error.currency}, which has more decimal places than ${error.currency} allows. Ask your commerce platform to correct it.` },
+      params: { platform: DATA_CHECK, document: 'daily summary', detail: `${kind} ${id} has an amount of ${error.amount} ${error.currency}, which has more decimal places than ${error.currency} allows. Ask your commerce platform to correct it.` },
       detail: `precision:${kind}`,
       recordIds: [id],
       configPath: null,
@@ -353,7 +359,7 @@ export class Accumulator {
             const t = this.dayTotals(dayIndex, groupIndex);
             this.problem(t, {
               code: 'document_rejected',
-              params: { document: 'daily summary', detail: `order ${order.orderNumber ?? order.id} totals ${gross} minor units of ${cur} but its lines and charges add up to ${parts}. Ask your commerce platform to correct the order.` },
+              params: { platform: DATA_CHECK, document: 'daily summary', detail: `order ${order.orderNumber ?? order.id} totals ${gross} minor units of ${cur} but its lines and charges add up to ${parts}. Ask your commerce platform to correct the order.` },
               detail: `totals:${order.id}`,
               recordIds: [order.id],
               configPath: null,
@@ -503,6 +509,7 @@ export class Accumulator {
       this.problem(t, {
         code: 'document_rejected',
         params: {
+          platform: DATA_CHECK,
           document: 'refunds',
           detail: orderId === undefined
             ? `refund ${tx.id} does not say which order it refunds (transactionSourceRef), so its tax rates are unknown. Ask your commerce platform to send it with its order.`

@@ -11,6 +11,7 @@ import { documentReference } from '../contract/documents.js';
 import type { SyncErrorCode } from '../contract/error-catalog.js';
 import { ERROR_CATALOG, formatCatalogMessage } from '../contract/error-catalog.js';
 import type { DayTotals, SlotKey } from './accumulate.js';
+import { DATA_CHECK } from './accumulate.js';
 
 /**
  * Turns one merchant-day × group of running totals into accounting documents (journal mode or
@@ -87,10 +88,6 @@ function compareSlots(a: SlotKey, b: SlotKey): number {
     (a.componentId ?? '').localeCompare(b.componentId ?? '') ||
     Number(a.hasComponents) - Number(b.hasComponents)
   );
-}
-
-function add<K>(map: Map<K, number>, key: K, amount: number): void {
-  if (amount !== 0) map.set(key, (map.get(key) ?? 0) + amount);
 }
 
 /** Builds the documents of one day-group. Returns problems instead when anything is unmapped. */
@@ -407,6 +404,7 @@ export function buildDay(
           }
           if (left > 0) {
             report('document_rejected', {
+              platform: DATA_CHECK,
               document: direction === 'received' ? 'payments' : 'refund payments',
               detail: `${PAYMENT_TYPE_NAMES[k] ?? k} ${direction === 'received' ? 'payments' : 'refunds'} exceed the day's ${direction === 'received' ? 'sales' : 'refunds'} by ${left} minor units of ${cur}. Check that the day's orders and refunds were all sent.`,
             }, null, samples(`payment:${k}`));

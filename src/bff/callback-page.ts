@@ -1,4 +1,4 @@
-import { AUTHORIZATION_MESSAGE_TYPE } from '../contract/bff.js';
+import { AUTHORIZATION_MESSAGE_TYPE, REQUEST_ID_HEADER } from '../contract/bff.js';
 import type { AuthorizationMessage, AuthorizationResult } from '../contract/bff.js';
 import { randomId } from './signing.js';
 
@@ -65,7 +65,7 @@ export function callbackPage(options: {
   const headers = new Headers({
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'x-request-id': options.requestId,
+    [REQUEST_ID_HEADER]: options.requestId,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'x-frame-options': 'DENY',

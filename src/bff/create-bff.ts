@@ -150,7 +150,6 @@ type StateClaims = z.infer<typeof StateClaimsSchema>;
 
 const AttemptRecordSchema = z.object({
   merchantId: z.string(),
-  sessionId: z.string(),
   companyId: z.string(),
   connectionId: z.string(),
   platformKey: z.string(),
@@ -402,8 +401,8 @@ export function createBff(options: BffOptions): Bff {
     problem: problemFor(s),
   });
 
-  const newestFirst = (list: CompanySyncStatus[]) =>
-    [...list].sort((a, b) => b.syncUtc.localeCompare(a.syncUtc) || b.syncId.localeCompare(a.syncId));
+  // The service lists newest first; the stable sort only guards that, keeping its order on ties.
+  const newestFirst = (list: CompanySyncStatus[]) => [...list].sort((a, b) => b.syncUtc.localeCompare(a.syncUtc));
 
   const setEnabled = async (ctx: RouteContext, enabled: boolean): Promise<Response> => {
     const session = requireSession(ctx.request);
@@ -597,7 +596,6 @@ export function createBff(options: BffOptions): Bff {
       const exp = nowSeconds() + attemptTtl;
       const record: AttemptRecord = {
         merchantId: session.sub,
-        sessionId: session.sid,
         companyId: company.id,
         connectionId: connection.id,
         platformKey: input.platformKey,
@@ -679,7 +677,8 @@ export function createBff(options: BffOptions): Bff {
       const connection = accountingConnection(company);
       const statuses = company ? newestFirst(await client.listSyncStatuses(company.id)) : [];
       const linked = connection?.status === 'Linked';
-      const configuration = company && linked ? await client.getConfiguration(company.id) : null;
+      // Without a linked ledger the service answers from the saved flags alone.
+      const configuration = company ? await client.getConfiguration(company.id) : null;
       const enabled = Boolean(configuration?.enabled ?? configuration?.enable ?? false);
       const configured = Boolean(configuration?.configured);
       const latest = statuses[0] ? runFromStatus(statuses[0]) : null;

@@ -38,6 +38,8 @@ export type {
   AttemptRecord,
   ListArgs,
 } from './store.js';
+export { createSqlWebhookStore } from './sql-store.js';
+export type { WebhookSqlExecutor } from './sql-store.js';
 export { createWebhookDeliveryHandler } from './routes.js';
 export type { WebhookDeliveryHandlerOptions } from './routes.js';
 export {

@@ -20,8 +20,6 @@ export interface WebhookSqlExecutor {
   ): Promise<Record<string, unknown>[]>;
   /** Runs a statement that returns no rows (DDL); resolves to the number of rows changed. */
   execute(sql: string, params?: readonly (string | number | null)[]): Promise<number>;
-  /** Runs `fn` in one transaction (SQLite: `BEGIN IMMEDIATE`, so claims take the write lock). */
-  transaction<T>(fn: (tx: WebhookSqlExecutor) => Promise<T>): Promise<T>;
 }
 
 const TABLE = 'webhook_deliveries';
@@ -68,7 +66,6 @@ export function createSqlWebhookStore(
   db: WebhookSqlExecutor,
 ): WebhookDeliveryStore<WebhookSqlExecutor> {
   const columns = DELIVERY_COLUMNS.map(([, c]) => c).join(', ');
-  const placeholders = DELIVERY_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
   const claimSql =
     db.dialect === 'postgres'
       ? `WITH due AS (
@@ -90,24 +87,30 @@ export function createSqlWebhookStore(
     async migrate() {
       for (const statement of MIGRATION(db.dialect)) await db.execute(statement);
     },
+    // One statement each, so inserts and claims are atomic without a transaction of our own.
     async insert(rows: readonly DeliveryRow[], tx?: WebhookSqlExecutor) {
-      const write = async (on: WebhookSqlExecutor) => {
-        const inserted: DeliveryRow[] = [];
-        for (const row of rows) {
-          const result = await on.query(
-            `INSERT INTO ${TABLE} (${columns}) VALUES (${placeholders}) ON CONFLICT DO NOTHING RETURNING *`,
-            DELIVERY_COLUMNS.map(([p]) => row[p]),
-          );
-          inserted.push(...result.map(rowFromSql));
-        }
-        return inserted;
-      };
-      return tx ? write(tx) : db.transaction(write);
+      if (rows.length === 0) return [];
+      const params: (string | number | null)[] = [];
+      const values = rows.map(
+        (row) =>
+          `(${DELIVERY_COLUMNS.map(([p]) => {
+            params.push(row[p]);
+            return `$${params.length}`;
+          }).join(', ')})`,
+      );
+      const result = await (tx ?? db).query(
+        `INSERT INTO ${TABLE} (${columns}) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING *`,
+        params,
+      );
+      return result.map(rowFromSql);
     },
     async claimDue(args: ClaimArgs) {
-      const result = await db.transaction((tx) =>
-        tx.query(claimSql, [args.now, args.limit, args.leaseUntil, args.leaseToken]),
-      );
+      const result = await db.query(claimSql, [
+        args.now,
+        args.limit,
+        args.leaseUntil,
+        args.leaseToken,
+      ]);
       return result.map(rowFromSql);
     },
     async recordAttempt(r: AttemptRecord) {

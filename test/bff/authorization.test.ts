@@ -18,6 +18,7 @@ import {
   connect,
   consent,
   createHarness,
+  expectResponseHygiene,
   popupMessage,
   startAuthorization,
   syncState,
@@ -29,6 +30,7 @@ beforeEach(async () => {
   h = await createHarness();
 });
 afterEach(async () => {
+  expectResponseHygiene(h);
   await h.close();
 });
 

@@ -249,3 +249,19 @@ export function validConfiguration(current: Configuration): Configuration {
   doc.enabled = true;
   return configurationSelections(doc);
 }
+
+/**
+ * Checks every response the BFF gave in a test: a request id on each, `no-store` on each, and
+ * the sync service API key (plain or as the Basic credential) in none.
+ */
+export function expectResponseHygiene(h: Harness): void {
+  const basic = Buffer.from(API_KEY).toString('base64');
+  for (const response of h.responses) {
+    const headers = new Map(response.headers);
+    expect(headers.get('x-request-id'), JSON.stringify(response)).toMatch(/.{8,}/);
+    expect(headers.get('cache-control')).toBe('no-store');
+    const all = response.body + JSON.stringify(response.headers);
+    expect(all).not.toContain(API_KEY);
+    expect(all).not.toContain(basic);
+  }
+}

@@ -10,7 +10,7 @@ import {
   SyncToggleResponseSchema,
 } from '../../src/contract/bff.js';
 import type { Configuration } from '../../src/contract/configuration.js';
-import { API_KEY, browser, companiesOf, connect, createHarness, serviceJson, syncState, validConfiguration } from './harness.js';
+import { browser, expectResponseHygiene, companiesOf, connect, createHarness, serviceJson, syncState, validConfiguration } from './harness.js';
 import type { Browser, Harness } from './harness.js';
 
 let h: Harness;
@@ -21,12 +21,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   // Whatever happened in a test, the browser never saw the sync service API key.
-  const basic = Buffer.from(API_KEY).toString('base64');
-  for (const response of h.responses) {
-    const all = response.body + JSON.stringify(response.headers);
-    expect(all).not.toContain(API_KEY);
-    expect(all).not.toContain(basic);
-  }
+  expectResponseHygiene(h);
   await h.close();
 });
 
@@ -223,6 +218,22 @@ describe('pause, resume, run, status and history', () => {
     const historyText = await history.text();
     expect(SyncHistorySchema.parse(JSON.parse(historyText)).items[0]?.problem?.step).toBe('sales');
     expect(historyText).not.toContain(supportDetail);
+  });
+
+  it('a platform that revoked access: the run says reconnect, the connection shows Deauthorized', async () => {
+    await configured(alice);
+    h.service.sandbox!.admin.revokeAuthorizations(await ledgerId());
+    h.clock.now = new Date('2026-03-12T12:00:00Z');
+    await alice.newSession();
+    const { run } = await json(await alice.call('POST', '/sync/run', { kind: 'latest' }), RunSyncResponseSchema, 202);
+    expect(run).toMatchObject({
+      state: 'failed',
+      dateRange: { start: '2026-03-01', finish: '2026-03-11' },
+      problem: { code: 'authorization_revoked', step: 'connection', retryable: false },
+    });
+    expect((await json(await alice.call('GET', '/connection'), ConnectionViewSchema)).status).toBe('Deauthorized');
+    const status = await json(await alice.call('GET', '/sync/status'), SyncStatusViewSchema);
+    expect(status).toMatchObject({ health: 'not_connected', configured: true, latest: { id: run.id } });
   });
 
   it('validates the run request and runs nothing when it is wrong', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BffErrorSchema, REQUEST_ID_HEADER, SessionTokenSchema } from '../../src/contract/bff.js';
 import { createBff } from '../../src/bff/index.js';
-import { API_KEY, PUBLIC_URL, RETURN_URL, SECRET, SYNC_URL, browser, connect, createHarness, syncState } from './harness.js';
+import { API_KEY, PUBLIC_URL, RETURN_URL, SECRET, SYNC_URL, browser, connect, createHarness, expectResponseHygiene, syncState } from './harness.js';
 import type { Harness } from './harness.js';
 
 let h: Harness;
@@ -9,6 +9,7 @@ beforeEach(async () => {
   h = await createHarness();
 });
 afterEach(async () => {
+  expectResponseHygiene(h);
   await h.close();
 });
 

@@ -23,15 +23,19 @@ export function makeService(overrides: Partial<SyncServiceOptions> = {}): SyncSe
   });
 }
 
+/** Response bodies are arbitrary JSON that tests read and then check with contract schemas. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyJson = any;
+
 /** JSON response: status, parsed body, headers. */
-export interface Reply<T = any> {
+export interface Reply<T = AnyJson> {
   status: number;
   body: T;
   headers: Headers;
 }
 
 /** Calls the service's fetch handler with the API key (unless `auth: false`). */
-export async function call<T = any>(service: SyncService, method: string, path: string, body?: unknown, options: { auth?: string | false; raw?: string } = {}): Promise<Reply<T>> {
+export async function call<T = AnyJson>(service: SyncService, method: string, path: string, body?: unknown, options: { auth?: string | false; raw?: string } = {}): Promise<Reply<T>> {
   const headers: Record<string, string> = {};
   if (options.auth !== false) headers.Authorization = options.auth ?? AUTH;
   let payload: string | undefined;

@@ -130,7 +130,10 @@ export function dispatcherSuite(harness: StoreHarness): void {
 
   it('retries a 503 on the backoff schedule, then gives up as failed', async () => {
     receiver.setRespond(() => 503);
-    const webhooks = await dispatcher();
+    const observed: string[] = [];
+    const webhooks = await dispatcher({
+      onAttempt: (d) => observed.push(`${d.attempts}:${d.status}:${d.lastResponseCode}`),
+    });
     const [delivery] = await webhooks.enqueue(syncFailed());
     const gaps: number[] = [];
     let current = await webhooks.getDelivery(delivery!.id);
@@ -151,6 +154,10 @@ export function dispatcherSuite(harness: StoreHarness): void {
       deliveredAt: null,
     });
     expect(receiver.received).toHaveLength(DEFAULT_RETRY_DELAYS_SECONDS.length + 1);
+    expect(observed).toEqual([
+      ...DEFAULT_RETRY_DELAYS_SECONDS.map((_, i) => `${i + 1}:pending:503`),
+      `${DEFAULT_RETRY_DELAYS_SECONDS.length + 1}:failed:503`,
+    ]);
     // Every attempt sends the same delivery id and body, freshly signed.
     expect(new Set(receiver.received.map((r) => r.headers['commerce-sync-delivery']))).toEqual(
       new Set([delivery!.id]),

@@ -14,7 +14,7 @@ import type { WebhookEventInput } from '../../src/contract/webhooks.js';
 
 /** One storage backend under test: `open()` returns a store on a new connection to the same database. */
 export interface StoreHarness {
-  name: 'sqlite' | 'postgres';
+  name: string;
   setup(): Promise<void>;
   /** Empties the table between tests. */
   reset(): Promise<void>;

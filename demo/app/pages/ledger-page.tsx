@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { LedgerViewSchema, type DemoMerchantView, type LedgerDocument, type TrialBalanceRow } from '../../shared/partner-api.js';
+import { LedgerViewSchema, type DemoMerchantView, type LedgerDocument, type TrialBalanceSection } from '../../shared/partner-api.js';
 import { partnerFetch } from '../api.js';
 import { Notice } from '../components/notice.js';
 import { formatLocalDate, formatMoney } from '../format.js';
@@ -55,7 +55,7 @@ export function LedgerPage({ merchant }: { merchant: DemoMerchantView }) {
     );
   }
   const ledgerInfo = view.ledger;
-  const money = (minor: number) => formatMoney(minor, ledgerInfo?.currency ?? merchant.currency, merchant.locale);
+  const moneyIn = (currency: string) => (minor: number) => formatMoney(minor, currency, merchant.locale);
 
   return (
     <div className="hb-stack">
@@ -78,17 +78,19 @@ export function LedgerPage({ merchant }: { merchant: DemoMerchantView }) {
         ) : (
           <ol className="hb-doc-list">
             {view.documents.map((doc) => (
-              <DocumentCard key={doc.id} doc={doc} money={money} locale={merchant.locale} />
+              <DocumentCard key={doc.id} doc={doc} money={moneyIn(doc.currency)} locale={merchant.locale} />
             ))}
           </ol>
         )}
       </section>
-      {ledgerInfo ? (
-        <section className="hb-card" aria-labelledby="ledger-tb-title">
-          <h2 id="ledger-tb-title">Trial balance</h2>
-          <TrialBalance rows={view.trialBalance} money={money} />
-        </section>
-      ) : null}
+      {ledgerInfo
+        ? view.trialBalance.map((section) => (
+            <section key={section.currency} className="hb-card" aria-labelledby={`ledger-tb-${section.currency}`}>
+              <h2 id={`ledger-tb-${section.currency}`}>Trial balance · {section.currency}</h2>
+              <TrialBalance section={section} money={moneyIn(section.currency)} />
+            </section>
+          ))
+        : null}
     </div>
   );
 }
@@ -151,17 +153,22 @@ function DocumentCard({ doc, money, locale }: { doc: LedgerDocument; money: (n: 
   );
 }
 
-function TrialBalance({ rows, money }: { rows: TrialBalanceRow[]; money: (n: number) => string }) {
+function TrialBalance({ section, money }: { section: TrialBalanceSection; money: (n: number) => string }) {
+  const { rows, currency } = section;
   if (rows.length === 0) return <p className="hb-empty-inline hb-muted">No balances yet.</p>;
   const debit = rows.reduce((s, r) => s + r.debit, 0);
   const credit = rows.reduce((s, r) => s + r.credit, 0);
   return (
-    <table className="hb-table" aria-labelledby="ledger-tb-title">
+    <table className="hb-table" aria-labelledby={`ledger-tb-${currency}`}>
       <thead>
         <tr>
           <th scope="col">Account</th>
-          <th scope="col" className="hb-num">Debit</th>
-          <th scope="col" className="hb-num">Credit</th>
+          <th scope="col" className="hb-num">
+            Debit
+          </th>
+          <th scope="col" className="hb-num">
+            Credit
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -178,8 +185,12 @@ function TrialBalance({ rows, money }: { rows: TrialBalanceRow[]; money: (n: num
       <tfoot>
         <tr>
           <th scope="row">Total</th>
-          <td className="hb-num" data-testid="tb-debit-total">{money(debit)}</td>
-          <td className="hb-num" data-testid="tb-credit-total">{money(credit)}</td>
+          <td className="hb-num" data-testid={`tb-${currency}-debit-total`}>
+            {money(debit)}
+          </td>
+          <td className="hb-num" data-testid={`tb-${currency}-credit-total`}>
+            {money(credit)}
+          </td>
         </tr>
       </tfoot>
     </table>

@@ -83,7 +83,9 @@ export function SignInPage({ returnTo }: { returnTo: string }) {
           </button>
         </form>
       </main>
-      <p className="hb-signin-foot hb-muted hb-small">Harbour POS is a fictional point-of-sale platform used to demo commerce-sync.</p>
+      <footer className="hb-signin-foot hb-muted hb-small">
+        Harbour POS is a fictional point-of-sale platform used to demo commerce-sync.
+      </footer>
     </div>
   );
 }

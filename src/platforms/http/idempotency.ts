@@ -16,5 +16,7 @@ export function hashedKey(reference: string): string {
  * readable keys in vendor logs where allowed, never a rejected one.
  */
 export function boundedKey(reference: string, maxLength: number): string {
-  return reference.length <= maxLength && /^[\x21-\x7e]+$/.test(reference) ? reference : hashedKey(reference);
+  return reference.length <= maxLength && /^[\x21-\x7e]+$/.test(reference)
+    ? reference
+    : hashedKey(reference);
 }

@@ -40,7 +40,10 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
  * errors and 5xx twice (token grants are safe to repeat: vendors keep the previous refresh
  * token valid for a grace period). Maps `invalid_grant` to `authorization_expired`.
  */
-export async function postOAuthForm(options: TokenEndpointOptions, form: Record<string, string>): Promise<Response> {
+export async function postOAuthForm(
+  options: TokenEndpointOptions,
+  form: Record<string, string>,
+): Promise<Response> {
   const sleep = options.sleep ?? abortableSleep;
   let problem = '';
   for (let attempt = 1; attempt <= 3; attempt += 1) {
@@ -63,13 +66,20 @@ export async function postOAuthForm(options: TokenEndpointOptions, form: Record<
     }
     if (attempt < 3) await sleep(250 * attempt);
   }
-  throw new ConnectorError('platform_outage', `${options.platformName} OAuth endpoint unavailable (${problem})`, {
-    platform: options.platformName,
-  });
+  throw new ConnectorError(
+    'platform_outage',
+    `${options.platformName} OAuth endpoint unavailable (${problem})`,
+    {
+      platform: options.platformName,
+    },
+  );
 }
 
 /** Calls the token endpoint for a grant and parses the answer; never includes tokens in errors. */
-export async function requestTokens(options: TokenEndpointOptions, form: Record<string, string>): Promise<TokenResponse> {
+export async function requestTokens(
+  options: TokenEndpointOptions,
+  form: Record<string, string>,
+): Promise<TokenResponse> {
   const response = await postOAuthForm(options, form);
   const text = await response.text();
   let json: unknown = null;
@@ -95,18 +105,26 @@ export async function requestTokens(options: TokenEndpointOptions, form: Record<
         { platform: options.platformName },
       );
     }
-    throw new ConnectorError('document_rejected', `${options.platformName} token endpoint answered ${code}`, {
-      platform: options.platformName,
-      document: 'authorisation',
-      date: '',
-      detail: code,
-    });
+    throw new ConnectorError(
+      'document_rejected',
+      `${options.platformName} token endpoint answered ${code}`,
+      {
+        platform: options.platformName,
+        document: 'authorisation',
+        date: '',
+        detail: code,
+      },
+    );
   }
   const parsed = TokenResponseSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ConnectorError('platform_outage', `${options.platformName} token endpoint sent an unexpected body`, {
-      platform: options.platformName,
-    });
+    throw new ConnectorError(
+      'platform_outage',
+      `${options.platformName} token endpoint sent an unexpected body`,
+      {
+        platform: options.platformName,
+      },
+    );
   }
   return parsed.data;
 }
@@ -140,7 +158,10 @@ export class TokenKeeper {
   }
 
   /** After a 401 with `used`: refresh (once), or adopt tokens another call already rotated. */
-  async afterUnauthorized(ctx: ConnectorContext, used: ConnectionTokens): Promise<ConnectionTokens> {
+  async afterUnauthorized(
+    ctx: ConnectorContext,
+    used: ConnectionTokens,
+  ): Promise<ConnectionTokens> {
     const latest = this.#latest(used);
     const tokens = latest !== used ? latest : await this.#refreshOnce(ctx, used);
     ctx.tokens = tokens;
@@ -161,9 +182,13 @@ export class TokenKeeper {
     const key = tokens.refreshToken;
     if (!key) {
       return Promise.reject(
-        new ConnectorError('authorization_expired', `${this.platformName} access token expired and no refresh token is stored`, {
-          platform: this.platformName,
-        }),
+        new ConnectorError(
+          'authorization_expired',
+          `${this.platformName} access token expired and no refresh token is stored`,
+          {
+            platform: this.platformName,
+          },
+        ),
       );
     }
     let pending = this.#inflight.get(key);

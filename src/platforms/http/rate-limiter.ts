@@ -67,7 +67,19 @@ export class TenantRateLimiter {
           );
         }
         if (state.active >= this.policy.maxConcurrent) {
-          await new Promise<void>((resolve) => state.waiters.push(resolve));
+          await new Promise<void>((resolve, reject) => {
+            const wake = () => {
+              signal?.removeEventListener('abort', onAbort);
+              resolve();
+            };
+            const onAbort = () => {
+              const at = state.waiters.indexOf(wake);
+              if (at >= 0) state.waiters.splice(at, 1);
+              reject(signal!.reason as Error);
+            };
+            state.waiters.push(wake);
+            signal?.addEventListener('abort', onAbort, { once: true });
+          });
           continue;
         }
         if (state.minute.length >= this.policy.perMinute) {
@@ -111,10 +123,13 @@ export const systemClock: LimiterClock = {
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal!.reason as Error);

@@ -46,7 +46,10 @@ const DEFAULTS = {
  * throws `rate_limited` or `platform_outage` when attempts run out. Only safe for calls that
  * are idempotent (reads, or writes carrying the vendor's idempotency key).
  */
-export async function retryingFetch(options: RetryingFetchOptions, call: VendorCall): Promise<Response> {
+export async function retryingFetch(
+  options: RetryingFetchOptions,
+  call: VendorCall,
+): Promise<Response> {
   const o = {
     ...options,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
@@ -73,7 +76,8 @@ export async function retryingFetch(options: RetryingFetchOptions, call: VendorC
     }
 
     if (response && response.status === 429) {
-      const waitMs = retryAfterMs(response.headers.get('retry-after'), o.now()) ?? backoff(o, attempt);
+      const waitMs =
+        retryAfterMs(response.headers.get('retry-after'), o.now()) ?? backoff(o, attempt);
       const problem = response.headers.get('x-rate-limit-problem');
       await drain(response);
       if (waitMs > o.maxRetryAfterMs || attempt >= o.maxAttempts) {
@@ -104,7 +108,10 @@ export async function retryingFetch(options: RetryingFetchOptions, call: VendorC
 }
 
 /** Full-jitter exponential backoff: uniform in [0, min(max, base·2^(attempt-1))]. */
-function backoff(o: { baseDelayMs: number; maxDelayMs: number; random: () => number }, attempt: number): number {
+function backoff(
+  o: { baseDelayMs: number; maxDelayMs: number; random: () => number },
+  attempt: number,
+): number {
   const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(o.random() * cap);
 }

@@ -33,11 +33,6 @@ export function vendorRuntime(options: VendorRuntimeOptions): VendorRuntime {
   };
 }
 
-/** Formats an epoch-ms instant as the UTC calendar date `YYYY-MM-DD`. */
-export function utcDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
-}
-
 /** A small per-key cache with a time-to-live, used for charts of accounts and company settings. */
 export class TtlCache<T> {
   readonly #entries = new Map<string, { at: number; value: Promise<T> }>();

@@ -20,7 +20,7 @@ import { TtlCache, vendorRuntime } from '../http/runtime.js';
 import type { VendorRuntimeOptions } from '../http/runtime.js';
 import { quickBooksError } from './errors.js';
 import { refundJournal, refundLink, toQuickBooksWrite } from './mapping.js';
-import type { QuickBooksEntity, QuickBooksWrite, QuickBooksWriteContext } from './mapping.js';
+import type { QuickBooksWrite, QuickBooksWriteContext } from './mapping.js';
 
 export { toQuickBooksWrite, refundJournal, refundLink } from './mapping.js';
 export type { QuickBooksEntity, QuickBooksWrite, QuickBooksWriteContext } from './mapping.js';
@@ -79,11 +79,22 @@ const TaxCodeSchema = z
     Id: z.string(),
     Name: z.string(),
     Active: z.boolean().optional(),
-    SalesTaxRateList: z.object({ TaxRateDetail: z.array(z.object({ TaxRateRef: RefSchema }).loose()).optional() }).loose().optional(),
+    SalesTaxRateList: z
+      .object({ TaxRateDetail: z.array(z.object({ TaxRateRef: RefSchema }).loose()).optional() })
+      .loose()
+      .optional(),
   })
   .loose();
-const TaxRateSchema = z.object({ Id: z.string(), RateValue: z.coerce.number().optional(), Active: z.boolean().optional() }).loose();
-const PartySchema = z.object({ Id: z.string(), DisplayName: z.string(), Active: z.boolean().optional() }).loose();
+const TaxRateSchema = z
+  .object({
+    Id: z.string(),
+    RateValue: z.coerce.number().optional(),
+    Active: z.boolean().optional(),
+  })
+  .loose();
+const PartySchema = z
+  .object({ Id: z.string(), DisplayName: z.string(), Active: z.boolean().optional() })
+  .loose();
 const ItemSchema = z.object({ Id: z.string(), Name: z.string() }).loose();
 
 const CLASS: Record<string, LedgerAccountClass> = {
@@ -108,16 +119,29 @@ const CreatedSchema = z.object({ Id: z.string() }).loose();
  * const qbo = createQuickBooksConnector({ clientId, clientSecret, environment: 'production' });
  * const tokens = await qbo.exchangeCode({ code, redirectUri, callbackParams: { realmId } });
  */
-export function createQuickBooksConnector(options: QuickBooksConnectorOptions): AccountingConnector {
+export function createQuickBooksConnector(
+  options: QuickBooksConnectorOptions,
+): AccountingConnector {
   if (!options.clientId || !options.clientSecret) {
-    throw new TypeError('createQuickBooksConnector needs clientId and clientSecret (from the Intuit developer portal app).');
+    throw new TypeError(
+      'createQuickBooksConnector needs clientId and clientSecret (from the Intuit developer portal app).',
+    );
   }
   if (options.environment !== 'sandbox' && options.environment !== 'production') {
-    throw new TypeError(`createQuickBooksConnector: environment must be 'sandbox' or 'production', not ${JSON.stringify(options.environment)}.`);
+    throw new TypeError(
+      `createQuickBooksConnector: environment must be 'sandbox' or 'production', not ${JSON.stringify(options.environment)}.`,
+    );
   }
   const runtime = vendorRuntime(options);
   const apiBase = QUICKBOOKS_ENDPOINTS.api[options.environment];
-  const limiter = new TenantRateLimiter({ perMinute: QUICKBOOKS_RATE_LIMITS.requestsPerMinute, maxConcurrent: QUICKBOOKS_RATE_LIMITS.maxConcurrent }, runtime, PLATFORM);
+  const limiter = new TenantRateLimiter(
+    {
+      perMinute: QUICKBOOKS_RATE_LIMITS.requestsPerMinute,
+      maxConcurrent: QUICKBOOKS_RATE_LIMITS.maxConcurrent,
+    },
+    runtime,
+    PLATFORM,
+  );
   const tokenEndpoint = {
     platformName: PLATFORM,
     url: QUICKBOOKS_ENDPOINTS.token,
@@ -132,7 +156,11 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
   /** Customer/vendor of transactions this process wrote, by realm and transaction id. */
   const parties = new Map<string, string>();
 
-  const toConnectionTokens = (response: TokenResponse, tenantId: string, previous?: ConnectionTokens): ConnectionTokens => ({
+  const toConnectionTokens = (
+    response: TokenResponse,
+    tenantId: string,
+    previous?: ConnectionTokens,
+  ): ConnectionTokens => ({
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? previous?.refreshToken ?? null,
     expiresAt: runtime.now() + response.expires_in * 1000,
@@ -141,25 +169,51 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
   });
 
   const refresh = async (tokens: ConnectionTokens): Promise<ConnectionTokens> => {
-    if (!tokens.refreshToken) throw new ConnectorError('authorization_expired', 'No QuickBooks refresh token stored', { platform: PLATFORM });
-    const response = await requestTokens(tokenEndpoint, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken });
+    if (!tokens.refreshToken)
+      throw new ConnectorError('authorization_expired', 'No QuickBooks refresh token stored', {
+        platform: PLATFORM,
+      });
+    const response = await requestTokens(tokenEndpoint, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refreshToken,
+    });
     return toConnectionTokens(response, tokens.tenantId, tokens);
   };
   const keeper = new TokenKeeper(refresh, runtime.now, PLATFORM);
 
   async function call(
     ctx: ConnectorContext,
-    request: { method: 'GET' | 'POST'; path: string; query?: Record<string, string>; body?: unknown; document?: AccountingDocument; operation: string },
+    request: {
+      method: 'GET' | 'POST';
+      path: string;
+      query?: Record<string, string>;
+      body?: unknown;
+      document?: AccountingDocument;
+      operation: string;
+    },
   ): Promise<Record<string, unknown>> {
     let tokens = await keeper.current(ctx);
     for (let attempt = 0; ; attempt += 1) {
-      const url = new URL(`${apiBase}/v3/company/${encodeURIComponent(tokens.tenantId)}${request.path}`);
+      const url = new URL(
+        `${apiBase}/v3/company/${encodeURIComponent(tokens.tenantId)}${request.path}`,
+      );
       for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
       url.searchParams.set('minorversion', QUICKBOOKS_MINOR_VERSION);
-      const headers: Record<string, string> = { authorization: `Bearer ${tokens.accessToken}`, accept: 'application/json' };
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${tokens.accessToken}`,
+        accept: 'application/json',
+      };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
       const response = await retryingFetch(
-        { platformName: PLATFORM, fetch: runtime.fetch, now: runtime.now, sleep: runtime.sleep, random: runtime.random, limiter, timeoutMs: options.timeoutMs },
+        {
+          platformName: PLATFORM,
+          fetch: runtime.fetch,
+          now: runtime.now,
+          sleep: runtime.sleep,
+          random: runtime.random,
+          limiter,
+          timeoutMs: options.timeoutMs,
+        },
         {
           tenantId: tokens.tenantId,
           url: url.toString(),
@@ -176,28 +230,53 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
       }
       const json = await readJson(response);
       if (!response.ok) {
-        const lockDate = request.document ? await lockDates.get(tokens.tenantId, () => readLockDate(ctx)).catch(() => null) : null;
-        throw quickBooksError(response.status, json, { document: request.document, operation: request.operation, lockDate });
+        const lockDate = request.document
+          ? await lockDates.get(tokens.tenantId, () => readLockDate(ctx)).catch(() => null)
+          : null;
+        throw quickBooksError(response.status, json, {
+          document: request.document,
+          operation: request.operation,
+          lockDate,
+        });
       }
       if (!json || typeof json !== 'object') {
-        throw new ConnectorError('platform_outage', `${request.operation}: QuickBooks sent an unexpected body`, { platform: PLATFORM });
+        throw new ConnectorError(
+          'platform_outage',
+          `${request.operation}: QuickBooks sent an unexpected body`,
+          { platform: PLATFORM },
+        );
       }
       return json as Record<string, unknown>;
     }
   }
 
   /** Runs a query over every page (STARTPOSITION/MAXRESULTS) and returns all rows of `entity`. */
-  async function queryAll<T>(ctx: ConnectorContext, entity: string, where: string, schema: z.ZodType<T>): Promise<T[]> {
+  async function queryAll<T>(
+    ctx: ConnectorContext,
+    entity: string,
+    where: string,
+    schema: z.ZodType<T>,
+  ): Promise<T[]> {
     const rows: T[] = [];
     for (let start = 1; ; start += PAGE_SIZE) {
       const body = await call(ctx, {
         method: 'GET',
         path: '/query',
-        query: { query: `select * from ${entity}${where ? ` where ${where}` : ''} STARTPOSITION ${start} MAXRESULTS ${PAGE_SIZE}` },
+        query: {
+          query: `select * from ${entity}${where ? ` where ${where}` : ''} STARTPOSITION ${start} MAXRESULTS ${PAGE_SIZE}`,
+        },
         operation: `read ${entity}`,
       });
-      const page = z.object({ QueryResponse: z.object({ [entity]: z.array(schema).optional() }).loose() }).loose().safeParse(body);
-      if (!page.success) throw new ConnectorError('platform_outage', `read ${entity}: QuickBooks sent an unexpected body`, { platform: PLATFORM });
+      const page = z
+        .object({ QueryResponse: z.object({ [entity]: z.array(schema).optional() }).loose() })
+        .loose()
+        .safeParse(body);
+      if (!page.success)
+        throw new ConnectorError(
+          'platform_outage',
+          `read ${entity}: QuickBooks sent an unexpected body`,
+          { platform: PLATFORM },
+        );
       const batch = (page.data.QueryResponse[entity] ?? []) as T[];
       rows.push(...batch);
       if (batch.length < PAGE_SIZE) return rows;
@@ -205,17 +284,39 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
   }
 
   async function readLockDate(ctx: ConnectorContext): Promise<string | null> {
-    const body = await call(ctx, { method: 'GET', path: '/preferences', operation: 'read preferences' });
+    const body = await call(ctx, {
+      method: 'GET',
+      path: '/preferences',
+      operation: 'read preferences',
+    });
     const prefs = z
-      .object({ Preferences: z.object({ AccountingInfoPrefs: z.object({ BookCloseDate: z.string().optional() }).loose().optional() }).loose() })
+      .object({
+        Preferences: z
+          .object({
+            AccountingInfoPrefs: z
+              .object({ BookCloseDate: z.string().optional() })
+              .loose()
+              .optional(),
+          })
+          .loose(),
+      })
       .loose()
       .parse(body);
     return prefs.Preferences.AccountingInfoPrefs?.BookCloseDate?.slice(0, 10) ?? null;
   }
 
-  const getChart = (ctx: ConnectorContext) => charts.get(ctx.tokens.tenantId, () => queryAll(ctx, 'Account', 'Active IN (true, false)', AccountSchema));
+  const getChart = (ctx: ConnectorContext) =>
+    charts.get(ctx.tokens.tenantId, () =>
+      queryAll(ctx, 'Account', 'Active IN (true, false)', AccountSchema),
+    );
 
-  async function create(ctx: ConnectorContext, write: QuickBooksWrite, requestKey: string, document: AccountingDocument | undefined, operation: string): Promise<string> {
+  async function create(
+    ctx: ConnectorContext,
+    write: QuickBooksWrite,
+    requestKey: string,
+    document: AccountingDocument | undefined,
+    operation: string,
+  ): Promise<string> {
     const body = await call(ctx, {
       method: 'POST',
       path: `/${write.entity.toLowerCase()}`,
@@ -225,7 +326,12 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
       operation,
     });
     const created = CreatedSchema.safeParse(body[write.entity]);
-    if (!created.success) throw new ConnectorError('platform_outage', `${operation}: QuickBooks returned no ${write.entity} id`, { platform: PLATFORM });
+    if (!created.success)
+      throw new ConnectorError(
+        'platform_outage',
+        `${operation}: QuickBooks returned no ${write.entity} id`,
+        { platform: PLATFORM },
+      );
     return created.data.Id;
   }
 
@@ -234,11 +340,24 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
     const realm = ctx.tokens.tenantId;
     return items.get(`${realm}:${accountId}`, async () => {
       const name = `Commerce sync ${accountId}`;
-      const found = await queryAll(ctx, 'Item', `Name = '${name.replace(/'/g, "\\'")}'`, ItemSchema);
+      const found = await queryAll(
+        ctx,
+        'Item',
+        `Name = '${name.replace(/'/g, "\\'")}'`,
+        ItemSchema,
+      );
       if (found[0]) return found[0].Id;
       return create(
         ctx,
-        { entity: 'Item', body: { Name: name, Type: 'Service', IncomeAccountRef: { value: accountId }, Description: 'Daily sales summary line posted by commerce-sync' } },
+        {
+          entity: 'Item',
+          body: {
+            Name: name,
+            Type: 'Service',
+            IncomeAccountRef: { value: accountId },
+            Description: 'Daily sales summary line posted by commerce-sync',
+          },
+        },
         `item:${realm}:${accountId}`,
         undefined,
         `create item for account ${accountId}`,
@@ -247,22 +366,59 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
   }
 
   /** Customer or vendor of a transaction: remembered from our own write, else read back. */
-  async function partyOf(ctx: ConnectorContext, document: PaymentDocument, transactionId: string): Promise<string> {
+  async function partyOf(
+    ctx: ConnectorContext,
+    document: PaymentDocument,
+    transactionId: string,
+  ): Promise<string> {
     const key = `${ctx.tokens.tenantId}:${transactionId}`;
     const known = parties.get(key);
     if (known) return known;
-    const entity = document.direction === 'received' ? 'Invoice' : document.direction === 'refunded' ? 'CreditMemo' : document.direction === 'paid' ? 'Bill' : 'VendorCredit';
-    const body = await call(ctx, { method: 'GET', path: `/${entity.toLowerCase()}/${encodeURIComponent(transactionId)}`, operation: `read ${entity} ${transactionId}` });
-    const parsed = z.object({ CustomerRef: RefSchema.optional(), VendorRef: RefSchema.optional() }).loose().safeParse(body[entity]);
-    const party = parsed.success ? (parsed.data.CustomerRef ?? parsed.data.VendorRef)?.value : undefined;
-    if (!party) throw new ConnectorError('document_rejected', `QuickBooks ${entity} ${transactionId} has no customer or vendor`, { platform: PLATFORM, document: 'payment', date: document.date, detail: `${entity} not found` });
+    const entity =
+      document.direction === 'received'
+        ? 'Invoice'
+        : document.direction === 'refunded'
+          ? 'CreditMemo'
+          : document.direction === 'paid'
+            ? 'Bill'
+            : 'VendorCredit';
+    const body = await call(ctx, {
+      method: 'GET',
+      path: `/${entity.toLowerCase()}/${encodeURIComponent(transactionId)}`,
+      operation: `read ${entity} ${transactionId}`,
+    });
+    const parsed = z
+      .object({ CustomerRef: RefSchema.optional(), VendorRef: RefSchema.optional() })
+      .loose()
+      .safeParse(body[entity]);
+    const party = parsed.success
+      ? (parsed.data.CustomerRef ?? parsed.data.VendorRef)?.value
+      : undefined;
+    if (!party)
+      throw new ConnectorError(
+        'document_rejected',
+        `QuickBooks ${entity} ${transactionId} has no customer or vendor`,
+        {
+          platform: PLATFORM,
+          document: 'payment',
+          date: document.date,
+          detail: `${entity} not found`,
+        },
+      );
     parties.set(key, party);
     return party;
   }
 
-  async function partyList(ctx: ConnectorContext, entity: 'Customer' | 'Vendor'): Promise<LedgerContact[]> {
+  async function partyList(
+    ctx: ConnectorContext,
+    entity: 'Customer' | 'Vendor',
+  ): Promise<LedgerContact[]> {
     const rows = await queryAll(ctx, entity, 'Active IN (true, false)', PartySchema);
-    return rows.map((r) => ({ id: r.Id, name: r.DisplayName, status: r.Active === false ? 'Archived' : 'Active' }));
+    return rows.map((r) => ({
+      id: r.Id,
+      name: r.DisplayName,
+      status: r.Active === false ? 'Archived' : 'Active',
+    }));
   }
 
   return {
@@ -282,11 +438,20 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
     async exchangeCode(exchange) {
       const realmId = exchange.callbackParams?.realmId;
       if (!realmId) {
-        throw new ConnectorError('configuration_invalid', 'The QuickBooks callback carried no realmId', {
-          detail: 'pass every query parameter of the QuickBooks callback (including realmId) to the authorization endpoint.',
-        });
+        throw new ConnectorError(
+          'configuration_invalid',
+          'The QuickBooks callback carried no realmId',
+          {
+            detail:
+              'pass every query parameter of the QuickBooks callback (including realmId) to the authorization endpoint.',
+          },
+        );
       }
-      const response = await requestTokens(tokenEndpoint, { grant_type: 'authorization_code', code: exchange.code, redirect_uri: exchange.redirectUri });
+      const response = await requestTokens(tokenEndpoint, {
+        grant_type: 'authorization_code',
+        code: exchange.code,
+        redirect_uri: exchange.redirectUri,
+      });
       return toConnectionTokens(response, realmId);
     },
 
@@ -295,28 +460,60 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
     async revoke(tokens) {
       const response = await runtime.fetch(QUICKBOOKS_ENDPOINTS.revoke, {
         method: 'POST',
-        headers: { authorization: basicAuthorization(options.clientId, options.clientSecret), 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          authorization: basicAuthorization(options.clientId, options.clientSecret),
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
         body: JSON.stringify({ token: tokens.refreshToken ?? tokens.accessToken }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
       });
       await drain(response);
       // 400 means the token is already invalid, which is what de-authorise wants.
       if (!response.ok && response.status !== 400) {
-        throw new ConnectorError('platform_outage', `QuickBooks revocation answered HTTP ${response.status}`, { platform: PLATFORM });
+        throw new ConnectorError(
+          'platform_outage',
+          `QuickBooks revocation answered HTTP ${response.status}`,
+          { platform: PLATFORM },
+        );
       }
     },
 
     async getCompanyInfo(ctx): Promise<CompanyInfo> {
       const realm = ctx.tokens.tenantId;
-      const info = await call(ctx, { method: 'GET', path: `/companyinfo/${encodeURIComponent(realm)}`, operation: 'read company info' });
-      const company = z.object({ CompanyInfo: z.object({ Id: z.string(), CompanyName: z.string(), Country: z.string().optional() }).loose() }).loose().parse(info).CompanyInfo;
-      const prefsBody = await call(ctx, { method: 'GET', path: '/preferences', operation: 'read preferences' });
+      const info = await call(ctx, {
+        method: 'GET',
+        path: `/companyinfo/${encodeURIComponent(realm)}`,
+        operation: 'read company info',
+      });
+      const company = z
+        .object({
+          CompanyInfo: z
+            .object({ Id: z.string(), CompanyName: z.string(), Country: z.string().optional() })
+            .loose(),
+        })
+        .loose()
+        .parse(info).CompanyInfo;
+      const prefsBody = await call(ctx, {
+        method: 'GET',
+        path: '/preferences',
+        operation: 'read preferences',
+      });
       const prefs = z
         .object({
           Preferences: z
             .object({
-              AccountingInfoPrefs: z.object({ BookCloseDate: z.string().optional() }).loose().optional(),
-              CurrencyPrefs: z.object({ HomeCurrency: RefSchema.optional(), MultiCurrencyEnabled: z.boolean().optional() }).loose().optional(),
+              AccountingInfoPrefs: z
+                .object({ BookCloseDate: z.string().optional() })
+                .loose()
+                .optional(),
+              CurrencyPrefs: z
+                .object({
+                  HomeCurrency: RefSchema.optional(),
+                  MultiCurrencyEnabled: z.boolean().optional(),
+                })
+                .loose()
+                .optional(),
             })
             .loose(),
         })
@@ -325,13 +522,25 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
       const home = prefs.CurrencyPrefs?.HomeCurrency?.value ?? 'USD';
       const currencies = new Set([home]);
       if (prefs.CurrencyPrefs?.MultiCurrencyEnabled) {
-        for (const c of await queryAll(ctx, 'CompanyCurrency', '', z.object({ Code: z.string(), Active: z.boolean().optional() }).loose())) {
+        for (const c of await queryAll(
+          ctx,
+          'CompanyCurrency',
+          '',
+          z.object({ Code: z.string(), Active: z.boolean().optional() }).loose(),
+        )) {
           if (c.Active !== false) currencies.add(c.Code);
         }
       }
       const lockDate = prefs.AccountingInfoPrefs?.BookCloseDate?.slice(0, 10) ?? null;
       lockDates.invalidate(realm);
-      return { id: company.Id, name: company.CompanyName, baseCurrency: home, lockDate, countryCode: company.Country ?? null, currencies: [...currencies] };
+      return {
+        id: company.Id,
+        name: company.CompanyName,
+        baseCurrency: home,
+        lockDate,
+        countryCode: company.Country ?? null,
+        currencies: [...currencies],
+      };
     },
 
     async listAccounts(ctx): Promise<LedgerAccount[]> {
@@ -360,7 +569,10 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
         id: code.Id,
         name: code.Name,
         // A combined code (e.g. GST + PST) charges the sum of its component sales rates.
-        effectiveRate: (code.SalesTaxRateList?.TaxRateDetail ?? []).reduce((sum, d) => sum + (rateById.get(d.TaxRateRef.value) ?? 0), 0),
+        effectiveRate: (code.SalesTaxRateList?.TaxRateDetail ?? []).reduce(
+          (sum, d) => sum + (rateById.get(d.TaxRateRef.value) ?? 0),
+          0,
+        ),
         status: code.Active === false ? 'Archived' : 'Active',
       }));
     },
@@ -372,7 +584,9 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
       const realm = ctx.tokens.tenantId;
       const itemIds = new Map<string, string>();
       if (document.kind === 'invoice' || document.kind === 'creditNote') {
-        for (const line of document.lines) if (!itemIds.has(line.accountId)) itemIds.set(line.accountId, await itemFor(ctx, line.accountId));
+        for (const line of document.lines)
+          if (!itemIds.has(line.accountId))
+            itemIds.set(line.accountId, await itemFor(ctx, line.accountId));
       }
       const partyIds = new Map<string, string>();
       let receivableAccountId: string | null = null;
@@ -383,7 +597,8 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
         if (document.direction === 'refunded' || document.direction === 'refundReceived') {
           const chart = await getChart(ctx);
           const active = chart.filter((a) => a.Active !== false);
-          receivableAccountId = active.find((a) => a.AccountType === 'Accounts Receivable')?.Id ?? null;
+          receivableAccountId =
+            active.find((a) => a.AccountType === 'Accounts Receivable')?.Id ?? null;
           payableAccountId = active.find((a) => a.AccountType === 'Accounts Payable')?.Id ?? null;
         }
       }
@@ -396,8 +611,20 @@ export function createQuickBooksConnector(options: QuickBooksConnectorOptions): 
       };
       const operation = `write ${document.kind} ${document.reference}`;
       if (document.kind === 'payment' && document.direction === 'refunded') {
-        const journalId = await create(ctx, refundJournal(document, context), `${idempotencyKey}#journal`, document, operation);
-        const linkId = await create(ctx, refundLink(document, journalId, context), `${idempotencyKey}#link`, document, operation);
+        const journalId = await create(
+          ctx,
+          refundJournal(document, context),
+          `${idempotencyKey}#journal`,
+          document,
+          operation,
+        );
+        const linkId = await create(
+          ctx,
+          refundLink(document, journalId, context),
+          `${idempotencyKey}#link`,
+          document,
+          operation,
+        );
         return { platformId: linkId };
       }
       const write = toQuickBooksWrite(document, context);

@@ -60,7 +60,10 @@ function amount(minor: number, currency: string): number {
  * money, Purchase for spend money, Transfer for payouts. Cash refunds against a credit memo
  * take two calls and go through {@link refundJournal} and {@link refundLink} instead.
  */
-export function toQuickBooksWrite(document: AccountingDocument, context: QuickBooksWriteContext): QuickBooksWrite {
+export function toQuickBooksWrite(
+  document: AccountingDocument,
+  context: QuickBooksWriteContext,
+): QuickBooksWrite {
   switch (document.kind) {
     case 'journal':
       return { entity: 'JournalEntry', body: journalBody(document) };
@@ -76,7 +79,12 @@ export function toQuickBooksWrite(document: AccountingDocument, context: QuickBo
           PrivateNote: note(document),
           GlobalTaxCalculation: 'TaxExcluded',
           Line: salesLines(document.lines, document.currency, context),
-          TxnTaxDetail: { TotalTax: minorToNumber(document.lines.reduce((s, l) => s + l.taxAmount, 0), document.currency) },
+          TxnTaxDetail: {
+            TotalTax: minorToNumber(
+              document.lines.reduce((s, l) => s + l.taxAmount, 0),
+              document.currency,
+            ),
+          },
         },
       };
     case 'bill':
@@ -113,7 +121,10 @@ function journalBody(document: JournalDocument): Record<string, unknown> {
         Description: line.description,
         Amount: amount(line.amount, document.currency),
         DetailType: 'JournalEntryLineDetail',
-        JournalEntryLineDetail: { PostingType: line.amount > 0 ? 'Debit' : 'Credit', AccountRef: ref(line.accountId) },
+        JournalEntryLineDetail: {
+          PostingType: line.amount > 0 ? 'Debit' : 'Credit',
+          AccountRef: ref(line.accountId),
+        },
       })),
   };
 }
@@ -122,7 +133,11 @@ function taxCode(line: SalesLine): { TaxCodeRef: { value: string } } | Record<st
   return line.taxRateId ? { TaxCodeRef: ref(line.taxRateId) } : {};
 }
 
-function salesLines(lines: readonly SalesLine[], currency: string, context: QuickBooksWriteContext): Record<string, unknown>[] {
+function salesLines(
+  lines: readonly SalesLine[],
+  currency: string,
+  context: QuickBooksWriteContext,
+): Record<string, unknown>[] {
   return lines.map((line) => ({
     Description: line.description,
     Amount: minorToNumber(line.netAmount, currency),
@@ -148,7 +163,10 @@ function expenseLines(lines: readonly SalesLine[], currency: string): Record<str
 function target(document: PaymentDocument, related: Record<string, string>): string {
   const id = related[document.appliesTo];
   if (!id) {
-    throw new ConnectorError('internal_error', `Payment ${document.reference} applies to ${document.appliesTo}, which has not been written yet`);
+    throw new ConnectorError(
+      'internal_error',
+      `Payment ${document.reference} applies to ${document.appliesTo}, which has not been written yet`,
+    );
   }
   return id;
 }
@@ -198,19 +216,29 @@ function paymentWrite(document: PaymentDocument, context: QuickBooksWriteContext
               Amount: total,
               Description: document.memo,
               DetailType: 'DepositLineDetail',
-              DepositLineDetail: { AccountRef: ref(context.payableAccountId), Entity: { value: context.partyOf(settled), type: 'Vendor' } },
+              DepositLineDetail: {
+                AccountRef: ref(context.payableAccountId),
+                Entity: { value: context.partyOf(settled), type: 'Vendor' },
+              },
             },
           ],
         },
       };
     }
     case 'refunded':
-      throw new ConnectorError('internal_error', 'Cash refunds are written with refundJournal and refundLink');
+      throw new ConnectorError(
+        'internal_error',
+        'Cash refunds are written with refundJournal and refundLink',
+      );
   }
 }
 
 function missingSystemAccount(type: string): ConnectorError {
-  return new ConnectorError('account_missing', `QuickBooks has no active ${type} account`, { platform: 'QuickBooks Online', accountName: type, mapping: 'the ledger' });
+  return new ConnectorError('account_missing', `QuickBooks has no active ${type} account`, {
+    platform: 'QuickBooks Online',
+    accountName: type,
+    mapping: 'the ledger',
+  });
 }
 
 /**
@@ -218,7 +246,10 @@ function missingSystemAccount(type: string): ConnectorError {
  * payment type's account against the customer's receivable (QuickBooks cannot pay a credit
  * memo out directly without a refund receipt, which would post the sale reversal twice).
  */
-export function refundJournal(document: PaymentDocument, context: QuickBooksWriteContext): QuickBooksWrite {
+export function refundJournal(
+  document: PaymentDocument,
+  context: QuickBooksWriteContext,
+): QuickBooksWrite {
   if (!context.receivableAccountId) throw missingSystemAccount('Accounts Receivable');
   const creditMemo = target(document, context.related);
   const customer = context.partyOf(creditMemo);
@@ -234,7 +265,11 @@ export function refundJournal(document: PaymentDocument, context: QuickBooksWrit
           Description: document.memo,
           Amount: total,
           DetailType: 'JournalEntryLineDetail',
-          JournalEntryLineDetail: { PostingType: 'Debit', AccountRef: ref(context.receivableAccountId), Entity: { Type: 'Customer', EntityRef: ref(customer) } },
+          JournalEntryLineDetail: {
+            PostingType: 'Debit',
+            AccountRef: ref(context.receivableAccountId),
+            Entity: { Type: 'Customer', EntityRef: ref(customer) },
+          },
         },
         {
           Description: document.memo,
@@ -248,7 +283,11 @@ export function refundJournal(document: PaymentDocument, context: QuickBooksWrit
 }
 
 /** Second call of a cash refund: a zero-total payment that links the credit memo to the journal. */
-export function refundLink(document: PaymentDocument, journalEntryId: string, context: QuickBooksWriteContext): QuickBooksWrite {
+export function refundLink(
+  document: PaymentDocument,
+  journalEntryId: string,
+  context: QuickBooksWriteContext,
+): QuickBooksWrite {
   const creditMemo = target(document, context.related);
   const total = minorToNumber(document.amount, document.currency);
   return {

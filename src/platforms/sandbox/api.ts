@@ -11,12 +11,20 @@ import { LedgerRejection, SANDBOX_PLATFORM_NAME } from './store.js';
  * so any client, in-process or remote, can tell the merchant what to do.
  */
 
-function apiError(status: number, body: SandboxApiError, headers: Record<string, string> = {}): Response {
+function apiError(
+  status: number,
+  body: SandboxApiError,
+  headers: Record<string, string> = {},
+): Response {
   return jsonResponse(body, status, headers);
 }
 
 /** Handles one `/api/...` request; `path` is relative to the mount. */
-export async function handleApi(ctx: OAuthContext, request: Request, path: string): Promise<Response> {
+export async function handleApi(
+  ctx: OAuthContext,
+  request: Request,
+  path: string,
+): Promise<Response> {
   const auth = verifyAccessToken(ctx, request.headers.get('authorization'));
   if (!('ledgerId' in auth)) {
     return apiError(
@@ -24,7 +32,9 @@ export async function handleApi(ctx: OAuthContext, request: Request, path: strin
       {
         error: 'invalid_token',
         error_description:
-          auth.reason === 'expired' ? 'The access token has expired; refresh it.' : 'The access token is not valid.',
+          auth.reason === 'expired'
+            ? 'The access token has expired; refresh it.'
+            : 'The access token is not valid.',
         code: auth.reason === 'expired' ? 'authorization_expired' : 'authorization_revoked',
         reason: auth.reason,
         params: { platform: SANDBOX_PLATFORM_NAME },
@@ -38,7 +48,12 @@ export async function handleApi(ctx: OAuthContext, request: Request, path: strin
   if (simulated === 429) {
     return apiError(
       429,
-      { error: 'rate_limited', error_description: 'Too many requests.', code: 'rate_limited', params: { platform: SANDBOX_PLATFORM_NAME } },
+      {
+        error: 'rate_limited',
+        error_description: 'Too many requests.',
+        code: 'rate_limited',
+        params: { platform: SANDBOX_PLATFORM_NAME },
+      },
       { 'Retry-After': '1' },
     );
   }
@@ -56,27 +71,48 @@ export async function handleApi(ctx: OAuthContext, request: Request, path: strin
     const { locale: _locale, ...company } = store.company(ledgerId);
     return jsonResponse(company);
   }
-  if (method === 'GET' && path === '/api/accounts') return jsonResponse({ items: store.accounts(ledgerId) });
-  if (method === 'GET' && path === '/api/tax-rates') return jsonResponse({ items: store.taxRates(ledgerId) });
+  if (method === 'GET' && path === '/api/accounts')
+    return jsonResponse({ items: store.accounts(ledgerId) });
+  if (method === 'GET' && path === '/api/tax-rates')
+    return jsonResponse({ items: store.taxRates(ledgerId) });
   if (method === 'GET' && path === '/api/contacts') {
     const role = new URL(request.url).searchParams.get('role');
     const all = store.contacts(ledgerId);
-    const items = role === 'customer' ? all.filter((c) => c.isCustomer) : role === 'supplier' ? all.filter((c) => c.isSupplier) : all;
+    const items =
+      role === 'customer'
+        ? all.filter((c) => c.isCustomer)
+        : role === 'supplier'
+          ? all.filter((c) => c.isSupplier)
+          : all;
     return jsonResponse({ items });
   }
   const one = /^\/api\/documents\/([^/]+)$/.exec(path);
   if (method === 'GET' && one) {
     const doc = store.documents(ledgerId).find((d) => d.platformId === decodeURIComponent(one[1]!));
-    return doc ? jsonResponse(doc) : apiError(404, { error: 'not_found', error_description: 'No such document.' });
+    return doc
+      ? jsonResponse(doc)
+      : apiError(404, { error: 'not_found', error_description: 'No such document.' });
   }
   if (method === 'POST' && path === '/api/documents') return writeDocument(ctx, request, ledgerId);
-  if (['/api/company', '/api/accounts', '/api/tax-rates', '/api/contacts', '/api/documents'].includes(path) || one) {
-    return apiError(405, { error: 'method_not_allowed', error_description: `${method} is not allowed on ${path}.` });
+  if (
+    ['/api/company', '/api/accounts', '/api/tax-rates', '/api/contacts', '/api/documents'].includes(
+      path,
+    ) ||
+    one
+  ) {
+    return apiError(405, {
+      error: 'method_not_allowed',
+      error_description: `${method} is not allowed on ${path}.`,
+    });
   }
   return apiError(404, { error: 'not_found', error_description: `No API route ${path}.` });
 }
 
-async function writeDocument(ctx: OAuthContext, request: Request, ledgerId: string): Promise<Response> {
+async function writeDocument(
+  ctx: OAuthContext,
+  request: Request,
+  ledgerId: string,
+): Promise<Response> {
   const store = ctx.store;
   const platform = SANDBOX_PLATFORM_NAME;
   if (store.company(ledgerId).subscriptionExpired) {
@@ -98,7 +134,10 @@ async function writeDocument(ctx: OAuthContext, request: Request, ledgerId: stri
   try {
     json = JSON.parse(await request.text());
   } catch {
-    return apiError(400, { error: 'invalid_request', error_description: 'The body is not valid JSON.' });
+    return apiError(400, {
+      error: 'invalid_request',
+      error_description: 'The body is not valid JSON.',
+    });
   }
   const parsed = SandboxWriteRequestSchema.safeParse(json);
   if (!parsed.success) {
@@ -115,7 +154,9 @@ async function writeDocument(ctx: OAuthContext, request: Request, ledgerId: stri
   }
   const { document, related } = parsed.data;
   try {
-    const result = store.writeDocument(ledgerId, key, () => prepareDocument(store, ledgerId, document, key, related));
+    const result = store.writeDocument(ledgerId, key, () =>
+      prepareDocument(store, ledgerId, document, key, related),
+    );
     return jsonResponse(result, result.replayed ? 200 : 201);
   } catch (error) {
     if (error instanceof LedgerRejection) {

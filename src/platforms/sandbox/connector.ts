@@ -57,7 +57,9 @@ function toTokens(body: SandboxTokenResponse, now: () => Date): ConnectionTokens
   };
 }
 
-async function readError(response: Response): Promise<z.infer<typeof SandboxApiErrorSchema> | null> {
+async function readError(
+  response: Response,
+): Promise<z.infer<typeof SandboxApiErrorSchema> | null> {
   try {
     const parsed = SandboxApiErrorSchema.safeParse(await response.json());
     return parsed.success ? parsed.data : null;
@@ -78,7 +80,11 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
       return await doFetch(url, init);
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
-      throw new ConnectorError('platform_outage', `Cannot reach the sandbox: ${(error as Error).message}`, { platform });
+      throw new ConnectorError(
+        'platform_outage',
+        `Cannot reach the sandbox: ${(error as Error).message}`,
+        { platform },
+      );
     }
   }
 
@@ -88,25 +94,46 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
     ).toString('base64');
     return send(`${base}/oauth/${endpoint}`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: `Basic ${basic}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams(form).toString(),
     });
   }
 
-  async function tokenResult(response: Response, failure: SyncErrorCode): Promise<ConnectionTokens> {
-    if (response.ok) return toTokens(SandboxTokenResponseSchema.parse(await response.json()), options.now);
-    if (response.status >= 500) throw new ConnectorError('platform_outage', `Token endpoint answered ${response.status}.`, { platform });
+  async function tokenResult(
+    response: Response,
+    failure: SyncErrorCode,
+  ): Promise<ConnectionTokens> {
+    if (response.ok)
+      return toTokens(SandboxTokenResponseSchema.parse(await response.json()), options.now);
+    if (response.status >= 500)
+      throw new ConnectorError('platform_outage', `Token endpoint answered ${response.status}.`, {
+        platform,
+      });
     const error = await readError(response);
-    const code: SyncErrorCode = error?.reason === 'expired' && failure === 'authorization_revoked' ? 'authorization_expired' : failure;
-    throw new ConnectorError(code, `${error?.error ?? response.status}: ${error?.error_description ?? 'token request failed'}`, {
-      platform,
-    });
+    const code: SyncErrorCode =
+      error?.reason === 'expired' && failure === 'authorization_revoked'
+        ? 'authorization_expired'
+        : failure;
+    throw new ConnectorError(
+      code,
+      `${error?.error ?? response.status}: ${error?.error_description ?? 'token request failed'}`,
+      {
+        platform,
+      },
+    );
   }
 
   async function refresh(tokens: ConnectionTokens): Promise<ConnectionTokens> {
     const refreshToken = tokens.refreshToken;
     if (!refreshToken) {
-      throw new ConnectorError('authorization_expired', 'No refresh token to renew the access token.', { platform });
+      throw new ConnectorError(
+        'authorization_expired',
+        'No refresh token to renew the access token.',
+        { platform },
+      );
     }
     const cached = refreshes.get(refreshToken);
     if (cached) {
@@ -114,8 +141,8 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
       const fresh = await cached;
       if ((fresh.expiresAt ?? 0) > options.now().getTime()) return fresh;
     }
-    const pending = tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken }).then((r) =>
-      tokenResult(r, 'authorization_revoked'),
+    const pending = tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken }).then(
+      (r) => tokenResult(r, 'authorization_revoked'),
     );
     refreshes.set(refreshToken, pending);
     if (refreshes.size > 200) refreshes.delete(refreshes.keys().next().value!);
@@ -136,8 +163,15 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
     }
   }
 
-  async function api(ctx: ConnectorContext, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    if (ctx.tokens.expiresAt != null && ctx.tokens.expiresAt <= options.now().getTime()) await renew(ctx);
+  async function api(
+    ctx: ConnectorContext,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    if (ctx.tokens.expiresAt != null && ctx.tokens.expiresAt <= options.now().getTime())
+      await renew(ctx);
     for (let attempt = 0; ; attempt++) {
       const response = await send(`${base}${path}`, {
         method,
@@ -173,16 +207,26 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
         );
       }
       if (response.status >= 500) {
-        throw new ConnectorError('platform_outage', `The sandbox answered ${response.status}.`, { platform });
+        throw new ConnectorError('platform_outage', `The sandbox answered ${response.status}.`, {
+          platform,
+        });
       }
-      const code = error?.code && KNOWN_CODES.has(error.code) ? (error.code as SyncErrorCode) : 'document_rejected';
+      const code =
+        error?.code && KNOWN_CODES.has(error.code)
+          ? (error.code as SyncErrorCode)
+          : 'document_rejected';
       const detail = error?.error_description ?? `The sandbox answered ${response.status}.`;
       throw new ConnectorError(code, detail, { platform, detail, ...(error?.params ?? {}) });
     }
   }
 
   return {
-    platform: { key: 'sandbox', name: SANDBOX_PLATFORM_NAME, supportsPkce: true, logoUrl: `${base}/logo.svg` },
+    platform: {
+      key: 'sandbox',
+      name: SANDBOX_PLATFORM_NAME,
+      supportsPkce: true,
+      logoUrl: `${base}/logo.svg`,
+    },
     rateLimits: { requestsPerMinute: 600, maxConcurrent: 10 },
 
     authorizationUrl(request: AuthorizationRequest): string {
@@ -215,7 +259,9 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
       const token = tokens.refreshToken ?? tokens.accessToken;
       const response = await tokenRequest({ token }, 'revoke');
       if (!response.ok && response.status >= 500) {
-        throw new ConnectorError('platform_outage', `Revoke answered ${response.status}.`, { platform });
+        throw new ConnectorError('platform_outage', `Revoke answered ${response.status}.`, {
+          platform,
+        });
       }
     },
 
@@ -248,16 +294,25 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
 
     async listTaxRates(ctx: ConnectorContext): Promise<LedgerTaxRate[]> {
       const { items } = listOf(SandboxTaxRateSchema).parse(await api(ctx, 'GET', '/api/tax-rates'));
-      return items.map((t) => ({ id: t.id, name: t.name, effectiveRate: t.effectiveRate, status: t.status }));
+      return items.map((t) => ({
+        id: t.id,
+        name: t.name,
+        effectiveRate: t.effectiveRate,
+        status: t.status,
+      }));
     },
 
     async listCustomers(ctx: ConnectorContext): Promise<LedgerContact[]> {
-      const { items } = listOf(SandboxContactSchema).parse(await api(ctx, 'GET', '/api/contacts?role=customer'));
+      const { items } = listOf(SandboxContactSchema).parse(
+        await api(ctx, 'GET', '/api/contacts?role=customer'),
+      );
       return items.map((c) => ({ id: c.id, name: c.name, status: c.status }));
     },
 
     async listSuppliers(ctx: ConnectorContext): Promise<LedgerContact[]> {
-      const { items } = listOf(SandboxContactSchema).parse(await api(ctx, 'GET', '/api/contacts?role=supplier'));
+      const { items } = listOf(SandboxContactSchema).parse(
+        await api(ctx, 'GET', '/api/contacts?role=supplier'),
+      );
       return items.map((c) => ({ id: c.id, name: c.name, status: c.status }));
     },
 
@@ -267,9 +322,15 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
       writeOptions: { idempotencyKey: string; related: Record<string, string> },
     ): Promise<WriteResult> {
       const result = SandboxWriteResponseSchema.parse(
-        await api(ctx, 'POST', '/api/documents', { document, related: writeOptions.related }, {
-          'Idempotency-Key': writeOptions.idempotencyKey,
-        }),
+        await api(
+          ctx,
+          'POST',
+          '/api/documents',
+          { document, related: writeOptions.related },
+          {
+            'Idempotency-Key': writeOptions.idempotencyKey,
+          },
+        ),
       );
       return { platformId: result.platformId, replayed: result.replayed };
     },

@@ -72,7 +72,11 @@ ${body}
 }
 
 /** Builds an HTML response with CSP (no scripts at all), frame denial and no caching. */
-export function htmlResponse(page: Page, status = 200, formActionOrigins: readonly string[] = []): Response {
+export function htmlResponse(
+  page: Page,
+  status = 200,
+  formActionOrigins: readonly string[] = [],
+): Response {
   const formAction = ["'self'", ...formActionOrigins].join(' ');
   return new Response(page.html, {
     status,
@@ -88,7 +92,11 @@ export function htmlResponse(page: Page, status = 200, formActionOrigins: readon
 }
 
 /** Builds a JSON response with the same protective headers as the pages. */
-export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+export function jsonResponse(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: {
@@ -104,5 +112,8 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 
 /** A simple error page: a heading and one escaped paragraph. */
 export function errorPage(status: number, title: string, message: string): Response {
-  return htmlResponse(renderPage(title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`), status);
+  return htmlResponse(
+    renderPage(title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`),
+    status,
+  );
 }

@@ -11,7 +11,11 @@ import {
   tokenEndpoint,
 } from './oauth.js';
 import type { OAuthContext } from './oauth.js';
-import type { SandboxLedgerSummary, SandboxPostedDocument, SandboxTrialBalance } from './schemas.js';
+import type {
+  SandboxLedgerSummary,
+  SandboxPostedDocument,
+  SandboxTrialBalance,
+} from './schemas.js';
 import { SandboxStore } from './store.js';
 import type { SandboxTemplateKey } from './templates.js';
 import { ledgerDocumentsJson, ledgerList, ledgerPage, ledgerTrialBalanceJson } from './views.js';
@@ -176,7 +180,8 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
           },
         });
       }
-      if (path === '/ledgers' || path === '/ledgers/' || path === '/') return ledgerList(store, publicUrl, request);
+      if (path === '/ledgers' || path === '/ledgers/' || path === '/')
+        return ledgerList(store, publicUrl, request);
       const m = /^\/ledgers\/([^/]+)(\/documents|\/trial-balance)?$/.exec(path);
       if (m) {
         const ledgerId = decodeURIComponent(m[1]!);
@@ -186,8 +191,14 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
       }
     }
     const readOnly = /^\/(ledgers(\/[^/]+(\/documents|\/trial-balance)?)?|logo\.svg)$/.test(path);
-    if (/^\/oauth\/(authorize|token|revoke)$/.test(path) || (readOnly && method !== 'GET' && method !== 'HEAD')) {
-      return jsonResponse({ error: 'method_not_allowed', error_description: `${method} is not allowed on ${path}.` }, 405);
+    if (
+      /^\/oauth\/(authorize|token|revoke)$/.test(path) ||
+      (readOnly && method !== 'GET' && method !== 'HEAD')
+    ) {
+      return jsonResponse(
+        { error: 'method_not_allowed', error_description: `${method} is not allowed on ${path}.` },
+        405,
+      );
     }
     return errorPage(404, 'Not found', `The sandbox has no page at ${path}.`);
   }
@@ -197,12 +208,15 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
     listLedgers: () => store.listLedgers(),
     documents: (ledgerId) => store.documents(ledgerId),
     trialBalance: (ledgerId) => store.trialBalance(ledgerId),
-    archiveAccount: (ledgerId, accountId) => store.setAccountStatus(ledgerId, accountId, 'Archived'),
+    archiveAccount: (ledgerId, accountId) =>
+      store.setAccountStatus(ledgerId, accountId, 'Archived'),
     restoreAccount: (ledgerId, accountId) => store.setAccountStatus(ledgerId, accountId, 'Active'),
     deleteAccount: (ledgerId, accountId) => store.setAccountStatus(ledgerId, accountId, 'Deleted'),
-    setAccountPayments: (ledgerId, accountId, enabled) => store.setAccountPayments(ledgerId, accountId, enabled),
+    setAccountPayments: (ledgerId, accountId, enabled) =>
+      store.setAccountPayments(ledgerId, accountId, enabled),
     deleteTaxRate: (ledgerId, taxRateId) => store.setTaxRateStatus(ledgerId, taxRateId, 'Deleted'),
-    archiveContact: (ledgerId, contactId) => store.setContactStatus(ledgerId, contactId, 'Archived'),
+    archiveContact: (ledgerId, contactId) =>
+      store.setContactStatus(ledgerId, contactId, 'Archived'),
     restoreContact: (ledgerId, contactId) => store.setContactStatus(ledgerId, contactId, 'Active'),
     setLockDate: (ledgerId, date) => store.setLockDate(ledgerId, date),
     revokeAuthorizations: (ledgerId) => revokeLedgerTokens(ctx, ledgerId),
@@ -217,7 +231,10 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
       return await route(request);
     } catch (error) {
       console.error('sandbox: unhandled error', error);
-      return jsonResponse({ error: 'server_error', error_description: 'The sandbox failed to handle the request.' }, 500);
+      return jsonResponse(
+        { error: 'server_error', error_description: 'The sandbox failed to handle the request.' },
+        500,
+      );
     }
   }
 

@@ -100,26 +100,37 @@ export function prepareDocument(
       });
     }
     if (account.status === 'Archived') {
-      throw new LedgerRejection('account_archived', `Account ${account.code} ${account.name} is archived.`, {
-        platform,
-        accountName: account.name,
-        accountId: account.id,
-        mapping: use.mapping,
-        date: doc.date,
-      });
+      throw new LedgerRejection(
+        'account_archived',
+        `Account ${account.code} ${account.name} is archived.`,
+        {
+          platform,
+          accountName: account.name,
+          accountId: account.id,
+          mapping: use.mapping,
+          date: doc.date,
+        },
+      );
     }
     return account;
   };
-  const checkTaxRate = (taxRateId: string | null | undefined, taxRateKey: string | null | undefined) => {
+  const checkTaxRate = (
+    taxRateId: string | null | undefined,
+    taxRateKey: string | null | undefined,
+  ) => {
     if (!taxRateId) return null;
     const rate = store.taxRate(ledgerId, taxRateId);
     if (!rate || rate.status !== 'Active') {
-      throw new LedgerRejection('tax_rate_missing', `Tax rate ${taxRateId} does not exist or is not active.`, {
-        platform,
-        taxRate: taxRateKey ?? rate?.effectiveRate ?? taxRateId,
-        taxRateId,
-        date: doc.date,
-      });
+      throw new LedgerRejection(
+        'tax_rate_missing',
+        `Tax rate ${taxRateId} does not exist or is not active.`,
+        {
+          platform,
+          taxRate: taxRateKey ?? rate?.effectiveRate ?? taxRateId,
+          taxRateId,
+          date: doc.date,
+        },
+      );
     }
     return rate;
   };
@@ -140,18 +151,24 @@ export function prepareDocument(
   const checkPaymentAccount = (accountId: string, mapping: string) => {
     const account = checkAccount({ accountId, mapping });
     if (!account.enablePaymentsToAccount) {
-      reject(`The account "${account.name}" does not accept payments; enable payments on it or choose another.`, {
-        accountName: account.name,
-        accountId: account.id,
-        mapping,
-      });
+      reject(
+        `The account "${account.name}" does not accept payments; enable payments on it or choose another.`,
+        {
+          accountName: account.name,
+          accountId: account.id,
+          mapping,
+        },
+      );
     }
     return account;
   };
   const checkBankAccount = (accountId: string, mapping: string) => {
     const account = checkAccount({ accountId, mapping });
     if (!account.isBankAccount) {
-      reject(`The account "${account.name}" is not a bank account.`, { accountName: account.name, mapping });
+      reject(`The account "${account.name}" is not a bank account.`, {
+        accountName: account.name,
+        mapping,
+      });
     }
     return account;
   };
@@ -165,12 +182,21 @@ export function prepareDocument(
     currency: doc.currency,
     memo: doc.memo,
   };
-  const debit = (accountId: string, amount: number, description: string, taxRateId: string | null = null): NewPosting =>
+  const debit = (
+    accountId: string,
+    amount: number,
+    description: string,
+    taxRateId: string | null = null,
+  ): NewPosting =>
     amount >= 0
       ? { accountId, debit: amount, credit: 0, description, taxRateId }
       : { accountId, debit: 0, credit: -amount, description, taxRateId };
-  const credit = (accountId: string, amount: number, description: string, taxRateId: string | null = null) =>
-    debit(accountId, -amount, description, taxRateId);
+  const credit = (
+    accountId: string,
+    amount: number,
+    description: string,
+    taxRateId: string | null = null,
+  ) => debit(accountId, -amount, description, taxRateId);
 
   switch (doc.kind) {
     case 'journal': {
@@ -182,7 +208,9 @@ export function prepareDocument(
         return debit(line.accountId, line.amount, line.description, line.taxRateId ?? null);
       });
       if (sum !== 0) {
-        reject(`The journal does not balance: debits exceed credits by ${money(sum)}.`, { difference: sum });
+        reject(`The journal does not balance: debits exceed credits by ${money(sum)}.`, {
+          difference: sum,
+        });
       }
       const debits = postings.reduce((a, p) => a + p.debit, 0);
       return {
@@ -205,10 +233,15 @@ export function prepareDocument(
       const sales = doc.kind === 'invoice' || doc.kind === 'creditNote';
       checkContact(doc.contactId, sales ? 'customer' : 'supplier');
       if (doc.total < 0) {
-        reject(`A ${documentName} cannot have a negative total (${money(doc.total)}); post a credit note instead.`);
+        reject(
+          `A ${documentName} cannot have a negative total (${money(doc.total)}); post a credit note instead.`,
+        );
       }
       const control = sales ? template.receivableAccountId : template.payableAccountId;
-      checkAccount({ accountId: control, mapping: sales ? 'Accounts receivable' : 'Accounts payable' });
+      checkAccount({
+        accountId: control,
+        mapping: sales ? 'Accounts receivable' : 'Accounts payable',
+      });
       // Income lines are credits on an invoice and debits on a credit note; bills are the mirror image.
       const sign = doc.kind === 'invoice' || doc.kind === 'billCreditNote' ? -1 : 1;
       const postings: NewPosting[] = [];
@@ -217,17 +250,24 @@ export function prepareDocument(
       for (const line of doc.lines) {
         checkAccount({ accountId: line.accountId, mapping: ROLE_MAPPINGS[line.role] });
         const rate = checkTaxRate(line.taxRateId, line.taxRateKey);
-        if (line.taxAmount !== 0 && !rate) reject(`The line "${line.description}" has tax but no tax rate.`);
+        if (line.taxAmount !== 0 && !rate)
+          reject(`The line "${line.description}" has tax but no tax rate.`);
         net += line.netAmount;
         tax += line.taxAmount;
-        postings.push(debit(line.accountId, sign * line.netAmount, line.description, line.taxRateId ?? null));
+        postings.push(
+          debit(line.accountId, sign * line.netAmount, line.description, line.taxRateId ?? null),
+        );
         if (line.taxAmount !== 0 && rate) {
           checkAccount({ accountId: rate.liabilityAccountId, mapping: 'Tax' });
-          postings.push(debit(rate.liabilityAccountId, sign * line.taxAmount, `Tax: ${rate.name}`, rate.id));
+          postings.push(
+            debit(rate.liabilityAccountId, sign * line.taxAmount, `Tax: ${rate.name}`, rate.id),
+          );
         }
       }
       if (net + tax !== doc.total) {
-        reject(`The ${documentName} total ${money(doc.total)} is not the sum of its lines (${money(net + tax)}).`);
+        reject(
+          `The ${documentName} total ${money(doc.total)} is not the sum of its lines (${money(net + tax)}).`,
+        );
       }
       postings.push(debit(control, -sign * doc.total, `${documentName} total`));
       // Like real ledgers, a draft is stored but touches no account and cannot be paid.
@@ -256,16 +296,25 @@ export function prepareDocument(
         refundReceived: 'billCreditNote',
       }[doc.direction];
       const target = store.settleable(ledgerId, related[doc.appliesTo] ?? doc.appliesTo);
-      if (!target) reject(`The ${KIND_NAMES[expectedKind as SandboxDocumentInput['kind']]} ${doc.appliesTo} it applies to does not exist.`);
+      if (!target)
+        reject(
+          `The ${KIND_NAMES[expectedKind as SandboxDocumentInput['kind']]} ${doc.appliesTo} it applies to does not exist.`,
+        );
       const t = target!;
-      if (t.kind !== expectedKind) reject(`A ${doc.direction} payment cannot apply to a ${t.kind}.`);
-      if (t.currency !== doc.currency) reject(`The payment is in ${doc.currency} but ${t.reference} is in ${t.currency}.`);
-      if (t.amountDue === null) reject(`${t.reference} is a draft; approve it before applying payments.`);
+      if (t.kind !== expectedKind)
+        reject(`A ${doc.direction} payment cannot apply to a ${t.kind}.`);
+      if (t.currency !== doc.currency)
+        reject(`The payment is in ${doc.currency} but ${t.reference} is in ${t.currency}.`);
+      if (t.amountDue === null)
+        reject(`${t.reference} is a draft; approve it before applying payments.`);
       const due = t.amountDue ?? 0;
       if (doc.amount > due) {
-        reject(`The payment of ${money(doc.amount)} exceeds the amount due of ${money(due)} on ${t.reference}.`, {
-          amountDue: due,
-        });
+        reject(
+          `The payment of ${money(doc.amount)} exceeds the amount due of ${money(due)} on ${t.reference}.`,
+          {
+            amountDue: due,
+          },
+        );
       }
       const sales = expectedKind === 'invoice' || expectedKind === 'creditNote';
       const control = sales ? template.receivableAccountId : template.payableAccountId;
@@ -278,7 +327,14 @@ export function prepareDocument(
         ...base,
         contactId: null,
         appliesToId: t.id,
-        lines: [{ accountId: doc.accountId, amount: doc.amount, direction: doc.direction, paymentTypeKey: doc.paymentTypeKey }],
+        lines: [
+          {
+            accountId: doc.accountId,
+            amount: doc.amount,
+            direction: doc.direction,
+            paymentTypeKey: doc.paymentTypeKey,
+          },
+        ],
         net: doc.amount,
         tax: 0,
         total: doc.amount,
@@ -300,7 +356,8 @@ export function prepareDocument(
           );
         }
       }
-      if (doc.total <= 0) reject(`A bank transaction total must be positive (got ${money(doc.total)}).`);
+      if (doc.total <= 0)
+        reject(`A bank transaction total must be positive (got ${money(doc.total)}).`);
       const sign = doc.type === 'spend' ? 1 : -1;
       const postings: NewPosting[] = [];
       let net = 0;
@@ -308,16 +365,23 @@ export function prepareDocument(
       for (const line of doc.lines) {
         checkAccount({ accountId: line.accountId, mapping: ROLE_MAPPINGS[line.role] });
         const rate = checkTaxRate(line.taxRateId, line.taxRateKey);
-        if (line.taxAmount !== 0 && !rate) reject(`The line "${line.description}" has tax but no tax rate.`);
+        if (line.taxAmount !== 0 && !rate)
+          reject(`The line "${line.description}" has tax but no tax rate.`);
         net += line.netAmount;
         tax += line.taxAmount;
-        postings.push(debit(line.accountId, sign * line.netAmount, line.description, line.taxRateId ?? null));
+        postings.push(
+          debit(line.accountId, sign * line.netAmount, line.description, line.taxRateId ?? null),
+        );
         if (line.taxAmount !== 0 && rate) {
-          postings.push(debit(rate.liabilityAccountId, sign * line.taxAmount, `Tax: ${rate.name}`, rate.id));
+          postings.push(
+            debit(rate.liabilityAccountId, sign * line.taxAmount, `Tax: ${rate.name}`, rate.id),
+          );
         }
       }
       if (net + tax !== doc.total) {
-        reject(`The bank transaction total ${money(doc.total)} is not the sum of its lines (${money(net + tax)}).`);
+        reject(
+          `The bank transaction total ${money(doc.total)} is not the sum of its lines (${money(net + tax)}).`,
+        );
       }
       postings.push(debit(doc.bankAccountId, -sign * doc.total, doc.memo));
       return {
@@ -342,12 +406,17 @@ export function prepareDocument(
         ...base,
         contactId: null,
         appliesToId: null,
-        lines: [{ fromAccountId: doc.fromAccountId, toAccountId: doc.toAccountId, amount: doc.amount }],
+        lines: [
+          { fromAccountId: doc.fromAccountId, toAccountId: doc.toAccountId, amount: doc.amount },
+        ],
         net: doc.amount,
         tax: 0,
         total: doc.amount,
         amountDue: null,
-        postings: [credit(doc.fromAccountId, doc.amount, doc.memo), debit(doc.toAccountId, doc.amount, doc.memo)],
+        postings: [
+          credit(doc.fromAccountId, doc.amount, doc.memo),
+          debit(doc.toAccountId, doc.amount, doc.memo),
+        ],
         settles: null,
       };
     }

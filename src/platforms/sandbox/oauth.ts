@@ -52,7 +52,11 @@ function oauthError(
   reason?: SandboxApiError['reason'],
   headers: Record<string, string> = {},
 ): Response {
-  const body: SandboxApiError = { error, error_description: description, ...(reason ? { reason } : {}) };
+  const body: SandboxApiError = {
+    error,
+    error_description: description,
+    ...(reason ? { reason } : {}),
+  };
   return jsonResponse(body, status, headers);
 }
 
@@ -60,7 +64,11 @@ function oauthError(
 function isRedirectUri(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === '' && value.length <= 2000;
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hash === '' &&
+      value.length <= 2000
+    );
   } catch {
     return false;
   }
@@ -93,10 +101,18 @@ export function authorizePage(ctx: OAuthContext, url: URL): Response {
   const redirectUri = q.get('redirect_uri') ?? '';
   // Errors about the client or redirect_uri are shown here, never redirected (RFC 6749 §4.1.2.1).
   if (clientId !== ctx.clientId) {
-    return errorPage(400, 'Unknown application', 'The application asking for access is not registered with this sandbox.');
+    return errorPage(
+      400,
+      'Unknown application',
+      'The application asking for access is not registered with this sandbox.',
+    );
   }
   if (!isRedirectUri(redirectUri)) {
-    return errorPage(400, 'Invalid return address', 'The application sent a redirect_uri that is not an absolute http(s) URL.');
+    return errorPage(
+      400,
+      'Invalid return address',
+      'The application sent a redirect_uri that is not an absolute http(s) URL.',
+    );
   }
   const state = q.get('state');
   if (q.get('response_type') !== 'code') {
@@ -116,7 +132,7 @@ export function authorizePage(ctx: OAuthContext, url: URL): Response {
     return redirectWith(redirectUri, { error: 'invalid_scope', state });
   }
   const id = randomId('cns', 18);
-  ctx.store.db
+  ctx.store
     .prepare(
       `INSERT INTO consent_requests (id, client_id, redirect_uri, state, scope, code_challenge, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -125,7 +141,13 @@ export function authorizePage(ctx: OAuthContext, url: URL): Response {
   return consentPage(ctx, id, redirectUri, null, 200);
 }
 
-function consentPage(ctx: OAuthContext, requestId: string, redirectUri: string, error: string | null, status: number) {
+function consentPage(
+  ctx: OAuthContext,
+  requestId: string,
+  redirectUri: string,
+  error: string | null,
+  status: number,
+) {
   const ledgers = ctx.store.listLedgers();
   const app = escapeHtml(ctx.clientName);
   const returnHost = escapeHtml(new URL(redirectUri).host);
@@ -139,13 +161,21 @@ function consentPage(ctx: OAuthContext, requestId: string, redirectUri: string, 
 <legend>Use an existing sandbox ledger</legend>
 ${ledgers
   .map((l, i) =>
-    radio(l.id, `${escapeHtml(l.name)} <span class="hint">(${escapeHtml(SANDBOX_TEMPLATES[l.template].label)}, ${l.documentCount} documents)</span>`, `ledger-${i}`),
+    radio(
+      l.id,
+      `${escapeHtml(l.name)} <span class="hint">(${escapeHtml(SANDBOX_TEMPLATES[l.template].label)}, ${l.documentCount} documents)</span>`,
+      `ledger-${i}`,
+    ),
   )
   .join('\n')}
 </fieldset>`
     : '<p>You have no sandbox ledgers yet. Create one from a template below.</p>';
   const templates = SANDBOX_TEMPLATE_KEYS.map((key) =>
-    radio(`new:${key}`, `New ledger: ${escapeHtml(SANDBOX_TEMPLATES[key].label)}`, `template-${key}`),
+    radio(
+      `new:${key}`,
+      `New ledger: ${escapeHtml(SANDBOX_TEMPLATES[key].label)}`,
+      `template-${key}`,
+    ),
   ).join('\n');
   const body = `<h1>Allow ${app} to use your sandbox ledger?</h1>
 <p>${app} will be able to read your chart of accounts, tax rates and contacts, and to post sales, payments, fees and payouts.
@@ -178,7 +208,8 @@ ${templates}
 export async function authorizeDecision(ctx: OAuthContext, request: Request): Promise<Response> {
   const form = new URLSearchParams(await request.text());
   const requestId = form.get('request_id') ?? '';
-  const row = ctx.store.db.prepare('SELECT * FROM consent_requests WHERE id = ?').get(requestId) as ConsentRow | undefined;
+  const row = ctx.store.prepare('SELECT * FROM consent_requests WHERE id = ?').get(requestId) as
+    ConsentRow | undefined;
   const nowMs = ctx.now().getTime();
   if (!row || row.used === 1 || row.expires_at <= nowMs) {
     return errorPage(
@@ -189,7 +220,7 @@ export async function authorizeDecision(ctx: OAuthContext, request: Request): Pr
   }
   const decision = form.get('decision');
   if (decision === 'deny') {
-    ctx.store.db.prepare('UPDATE consent_requests SET used = 1 WHERE id = ?').run(row.id);
+    ctx.store.prepare('UPDATE consent_requests SET used = 1 WHERE id = ?').run(row.id);
     return redirectWith(row.redirect_uri, { error: 'access_denied', state: row.state });
   }
   if (decision !== 'allow') {
@@ -204,28 +235,54 @@ export async function authorizeDecision(ctx: OAuthContext, request: Request): Pr
     }
     const name = (form.get('ledger_name') ?? '').trim();
     if (name.length > 120) {
-      return consentPage(ctx, row.id, row.redirect_uri, 'Use a ledger name of at most 120 characters.', 400);
+      return consentPage(
+        ctx,
+        row.id,
+        row.redirect_uri,
+        'Use a ledger name of at most 120 characters.',
+        400,
+      );
     }
     ledgerId = ctx.store.createLedger(template, name || undefined);
   } else if (ctx.store.hasLedger(choice)) {
     ledgerId = choice;
   } else {
-    return consentPage(ctx, row.id, row.redirect_uri, 'Choose a ledger or a template to create one from.', 400);
+    return consentPage(
+      ctx,
+      row.id,
+      row.redirect_uri,
+      'Choose a ledger or a template to create one from.',
+      400,
+    );
   }
   const code = newSecret();
   const issue = ctx.store.db.transaction(() => {
-    const claimed = ctx.store.db.prepare('UPDATE consent_requests SET used = 1 WHERE id = ? AND used = 0').run(row.id);
+    const claimed = ctx.store
+      .prepare('UPDATE consent_requests SET used = 1 WHERE id = ? AND used = 0')
+      .run(row.id);
     if (claimed.changes !== 1) return false;
-    ctx.store.db
+    ctx.store
       .prepare(
         `INSERT INTO auth_codes (code_hash, client_id, ledger_id, redirect_uri, scope, code_challenge, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(sha256(code), row.client_id, ledgerId, row.redirect_uri, row.scope, row.code_challenge, nowMs + CODE_TTL_MS);
+      .run(
+        sha256(code),
+        row.client_id,
+        ledgerId,
+        row.redirect_uri,
+        row.scope,
+        row.code_challenge,
+        nowMs + CODE_TTL_MS,
+      );
     return true;
   });
   if (!issue()) {
-    return errorPage(400, 'This request has expired', 'This consent request was already answered. Go back to the application and connect again.');
+    return errorPage(
+      400,
+      'This request has expired',
+      'This consent request was already answered. Go back to the application and connect again.',
+    );
   }
   return redirectWith(row.redirect_uri, { code, state: row.state });
 }
@@ -242,18 +299,45 @@ function authenticateClient(ctx: OAuthContext, request: Request, form: URLSearch
       secret = decodeURIComponent(decoded.slice(colon + 1));
     }
   }
-  return id !== null && secret !== null && safeEqual(id, ctx.clientId) && safeEqual(secret, ctx.clientSecret);
+  return (
+    id !== null &&
+    secret !== null &&
+    safeEqual(id, ctx.clientId) &&
+    safeEqual(secret, ctx.clientSecret)
+  );
 }
 
-function issueTokens(ctx: OAuthContext, grantId: string, ledgerId: string, clientId: string, scope: string): SandboxTokenResponse {
+function issueTokens(
+  ctx: OAuthContext,
+  grantId: string,
+  ledgerId: string,
+  clientId: string,
+  scope: string,
+): SandboxTokenResponse {
   const access = newSecret();
   const refresh = newSecret();
   const nowMs = ctx.now().getTime();
-  const insert = ctx.store.db.prepare(
+  const insert = ctx.store.prepare(
     `INSERT INTO tokens (token_hash, kind, grant_id, ledger_id, client_id, scope, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  insert.run(sha256(access), 'access', grantId, ledgerId, clientId, scope, nowMs + ACCESS_TOKEN_TTL_MS);
-  insert.run(sha256(refresh), 'refresh', grantId, ledgerId, clientId, scope, nowMs + REFRESH_TOKEN_TTL_MS);
+  insert.run(
+    sha256(access),
+    'access',
+    grantId,
+    ledgerId,
+    clientId,
+    scope,
+    nowMs + ACCESS_TOKEN_TTL_MS,
+  );
+  insert.run(
+    sha256(refresh),
+    'refresh',
+    grantId,
+    ledgerId,
+    clientId,
+    scope,
+    nowMs + REFRESH_TOKEN_TTL_MS,
+  );
   return {
     access_token: access,
     token_type: 'Bearer',
@@ -300,27 +384,50 @@ export async function tokenEndpoint(ctx: OAuthContext, request: Request): Promis
   if (grantType === 'authorization_code') {
     const code = form.get('code') ?? '';
     const exchange = db.transaction((): Response | SandboxTokenResponse => {
-      const row = db.prepare('SELECT * FROM auth_codes WHERE code_hash = ?').get(sha256(code)) as CodeRow | undefined;
-      if (!row || row.client_id !== ctx.clientId) return oauthError(400, 'invalid_grant', 'Unknown authorization code.', 'unknown');
+      const row = ctx.store
+        .prepare('SELECT * FROM auth_codes WHERE code_hash = ?')
+        .get(sha256(code)) as CodeRow | undefined;
+      if (!row || row.client_id !== ctx.clientId)
+        return oauthError(400, 'invalid_grant', 'Unknown authorization code.', 'unknown');
       if (row.used_at !== null) {
         // A replayed code may be stolen: revoke everything it issued (RFC 6749 §4.1.2).
-        if (row.grant_id) db.prepare('UPDATE tokens SET revoked = 1 WHERE grant_id = ?').run(row.grant_id);
+        if (row.grant_id)
+          ctx.store.prepare('UPDATE tokens SET revoked = 1 WHERE grant_id = ?').run(row.grant_id);
         return oauthError(400, 'invalid_grant', 'The authorization code was already used.', 'used');
       }
-      if (row.expires_at <= nowMs) return oauthError(400, 'invalid_grant', 'The authorization code has expired.', 'expired');
+      if (row.expires_at <= nowMs)
+        return oauthError(400, 'invalid_grant', 'The authorization code has expired.', 'expired');
       if (form.get('redirect_uri') !== row.redirect_uri) {
-        return oauthError(400, 'invalid_grant', 'redirect_uri does not match the one used to authorize.');
+        return oauthError(
+          400,
+          'invalid_grant',
+          'redirect_uri does not match the one used to authorize.',
+        );
       }
       const verifier = form.get('code_verifier');
       if (row.code_challenge !== null) {
-        if (!verifier || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || !safeEqual(sha256(verifier), row.code_challenge)) {
-          return oauthError(400, 'invalid_grant', 'code_verifier does not match the code_challenge.');
+        if (
+          !verifier ||
+          !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) ||
+          !safeEqual(sha256(verifier), row.code_challenge)
+        ) {
+          return oauthError(
+            400,
+            'invalid_grant',
+            'code_verifier does not match the code_challenge.',
+          );
         }
       } else if (verifier !== null) {
-        return oauthError(400, 'invalid_grant', 'code_verifier sent but no code_challenge was used to authorize.');
+        return oauthError(
+          400,
+          'invalid_grant',
+          'code_verifier sent but no code_challenge was used to authorize.',
+        );
       }
       const grantId = randomId('grt', 12);
-      db.prepare('UPDATE auth_codes SET used_at = ?, grant_id = ? WHERE code_hash = ?').run(nowMs, grantId, sha256(code));
+      ctx.store
+        .prepare('UPDATE auth_codes SET used_at = ?, grant_id = ? WHERE code_hash = ?')
+        .run(nowMs, grantId, sha256(code));
       return issueTokens(ctx, grantId, row.ledger_id, row.client_id, row.scope);
     });
     const result = exchange.immediate();
@@ -330,18 +437,33 @@ export async function tokenEndpoint(ctx: OAuthContext, request: Request): Promis
     const token = form.get('refresh_token') ?? '';
     const rotate = db.transaction((): Response | SandboxTokenResponse => {
       const hash = sha256(token);
-      const row = db.prepare("SELECT * FROM tokens WHERE token_hash = ? AND kind = 'refresh'").get(hash) as TokenRow | undefined;
-      if (!row || row.client_id !== ctx.clientId) return oauthError(400, 'invalid_grant', 'Unknown refresh token.', 'unknown');
-      if (row.revoked === 1) return oauthError(400, 'invalid_grant', 'The refresh token was revoked.', 'revoked');
-      if (row.used === 1) return oauthError(400, 'invalid_grant', 'The refresh token was already used (tokens rotate).', 'used');
-      if (row.expires_at <= nowMs) return oauthError(400, 'invalid_grant', 'The refresh token has expired.', 'expired');
-      db.prepare('UPDATE tokens SET used = 1 WHERE token_hash = ?').run(hash);
+      const row = ctx.store
+        .prepare("SELECT * FROM tokens WHERE token_hash = ? AND kind = 'refresh'")
+        .get(hash) as TokenRow | undefined;
+      if (!row || row.client_id !== ctx.clientId)
+        return oauthError(400, 'invalid_grant', 'Unknown refresh token.', 'unknown');
+      if (row.revoked === 1)
+        return oauthError(400, 'invalid_grant', 'The refresh token was revoked.', 'revoked');
+      if (row.used === 1)
+        return oauthError(
+          400,
+          'invalid_grant',
+          'The refresh token was already used (tokens rotate).',
+          'used',
+        );
+      if (row.expires_at <= nowMs)
+        return oauthError(400, 'invalid_grant', 'The refresh token has expired.', 'expired');
+      ctx.store.prepare('UPDATE tokens SET used = 1 WHERE token_hash = ?').run(hash);
       return issueTokens(ctx, row.grant_id, row.ledger_id, row.client_id, row.scope);
     });
     const result = rotate.immediate();
     return result instanceof Response ? result : jsonResponse(result);
   }
-  return oauthError(400, 'unsupported_grant_type', 'Use grant_type authorization_code or refresh_token.');
+  return oauthError(
+    400,
+    'unsupported_grant_type',
+    'Use grant_type authorization_code or refresh_token.',
+  );
 }
 
 /** `POST /oauth/revoke` (RFC 7009): revokes the token's whole grant; always 200 for a known client. */
@@ -350,10 +472,10 @@ export async function revokeEndpoint(ctx: OAuthContext, request: Request): Promi
   if (!authenticateClient(ctx, request, form)) {
     return oauthError(401, 'invalid_client', 'Client authentication failed.');
   }
-  const row = ctx.store.db
+  const row = ctx.store
     .prepare('SELECT grant_id FROM tokens WHERE token_hash = ?')
     .get(sha256(form.get('token') ?? '')) as { grant_id: string } | undefined;
-  if (row) ctx.store.db.prepare('UPDATE tokens SET revoked = 1 WHERE grant_id = ?').run(row.grant_id);
+  if (row) ctx.store.prepare('UPDATE tokens SET revoked = 1 WHERE grant_id = ?').run(row.grant_id);
   return jsonResponse({});
 }
 
@@ -363,7 +485,7 @@ export function verifyAccessToken(
   authorization: string | null,
 ): { ledgerId: string } | { reason: 'expired' | 'revoked' | 'unknown' } {
   if (!authorization?.startsWith('Bearer ')) return { reason: 'unknown' };
-  const row = ctx.store.db
+  const row = ctx.store
     .prepare("SELECT * FROM tokens WHERE token_hash = ? AND kind = 'access'")
     .get(sha256(authorization.slice(7).trim())) as TokenRow | undefined;
   if (!row) return { reason: 'unknown' };
@@ -374,12 +496,12 @@ export function verifyAccessToken(
 
 /** Revokes every token issued for a ledger (the merchant disconnected the app in the ledger). */
 export function revokeLedgerTokens(ctx: OAuthContext, ledgerId: string): void {
-  ctx.store.db.prepare('UPDATE tokens SET revoked = 1 WHERE ledger_id = ?').run(ledgerId);
+  ctx.store.prepare('UPDATE tokens SET revoked = 1 WHERE ledger_id = ?').run(ledgerId);
 }
 
 /** Makes every access token of a ledger expired now, so the next call must refresh. */
 export function expireLedgerAccessTokens(ctx: OAuthContext, ledgerId: string): void {
-  ctx.store.db
+  ctx.store
     .prepare("UPDATE tokens SET expires_at = ? WHERE ledger_id = ? AND kind = 'access'")
     .run(ctx.now().getTime() - 1, ledgerId);
 }

@@ -182,7 +182,12 @@ export type SandboxTrialBalanceRow = z.infer<typeof SandboxTrialBalanceRowSchema
 const TrialBalanceSection = z.object({
   currency: z.string().length(3),
   accounts: z.array(SandboxTrialBalanceRowSchema),
-  totals: z.object({ debit: Int, credit: Int, debitDecimal: z.string(), creditDecimal: z.string() }),
+  totals: z.object({
+    debit: Int,
+    credit: Int,
+    debitDecimal: z.string(),
+    creditDecimal: z.string(),
+  }),
 });
 
 /**
@@ -212,4 +217,7 @@ export type SandboxLedgerSummary = z.infer<typeof SandboxLedgerSummarySchema>;
 export const SandboxLedgerListSchema = z.object({ items: z.array(SandboxLedgerSummarySchema) });
 
 /** `GET /ledgers/{id}/documents`. */
-export const SandboxDocumentListSchema = z.object({ ledgerId: z.string(), items: z.array(SandboxPostedDocumentSchema) });
+export const SandboxDocumentListSchema = z.object({
+  ledgerId: z.string(),
+  items: z.array(SandboxPostedDocumentSchema),
+});

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS documents (
   UNIQUE (ledger_id, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS documents_reference ON documents (ledger_id, reference);
+CREATE INDEX IF NOT EXISTS documents_seq ON documents (ledger_id, seq);
 CREATE TABLE IF NOT EXISTS postings (
   document_id TEXT NOT NULL REFERENCES documents(id), line INTEGER NOT NULL, ledger_id TEXT NOT NULL,
   account_id TEXT NOT NULL, currency TEXT NOT NULL, debit INTEGER NOT NULL, credit INTEGER NOT NULL,
@@ -82,6 +83,7 @@ CREATE TABLE IF NOT EXISTS auth_codes (
   code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, ledger_id TEXT NOT NULL, redirect_uri TEXT NOT NULL,
   scope TEXT NOT NULL, code_challenge TEXT, expires_at INTEGER NOT NULL, used_at INTEGER, grant_id TEXT
 );
+CREATE INDEX IF NOT EXISTS auth_codes_grant ON auth_codes (grant_id);
 CREATE TABLE IF NOT EXISTS tokens (
   token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, grant_id TEXT NOT NULL, ledger_id TEXT NOT NULL,
   client_id TEXT NOT NULL, scope TEXT NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,
@@ -206,9 +208,34 @@ export class SandboxStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.writeTransaction = this.db.transaction(
+      (ledgerId: string, key: string, decide: () => NewDocument) =>
+        this.writeInTransaction(ledgerId, key, decide),
+    );
+  }
+
+  private readonly writeTransaction: Database.Transaction<
+    (
+      ledgerId: string,
+      key: string,
+      decide: () => NewDocument,
+    ) => { platformId: string; replayed: boolean }
+  >;
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per SQL text. */
+  prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   close(): void {
+    this.statements.clear();
     this.db.close();
   }
 
@@ -224,32 +251,44 @@ export class SandboxStore {
     }
     const t: SandboxTemplate = SANDBOX_TEMPLATES[template];
     const ledgerName = name?.trim() || t.defaultName;
-    if (ledgerName.length > 120) throw new RangeError('A ledger name must be at most 120 characters.');
+    if (ledgerName.length > 120)
+      throw new RangeError('A ledger name must be at most 120 characters.');
     const id = randomId('ldg', 9);
     const insert = this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO ledgers (id, name, template, base_currency, country_code, locale, created_at)
+      this.prepare(
+        `INSERT INTO ledgers (id, name, template, base_currency, country_code, locale, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, ledgerName, t.key, t.baseCurrency, t.countryCode, t.locale, this.nowMs());
-      const currency = this.db.prepare('INSERT INTO ledger_currencies (ledger_id, code) VALUES (?, ?)');
+      ).run(id, ledgerName, t.key, t.baseCurrency, t.countryCode, t.locale, this.nowMs());
+      const currency = this.prepare(
+        'INSERT INTO ledger_currencies (ledger_id, code) VALUES (?, ?)',
+      );
       for (const code of t.currencies) currency.run(id, code);
-      const acc = this.db.prepare(
+      const acc = this.prepare(
         `INSERT INTO accounts (ledger_id, id, code, name, classification, type, status, is_bank, enable_payments, sort)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       Object.values(t.accounts).forEach((a, i) =>
-        acc.run(id, a.id, a.code, a.name, a.classification, a.type, a.status, +a.isBankAccount, +a.enablePaymentsToAccount, i),
+        acc.run(
+          id,
+          a.id,
+          a.code,
+          a.name,
+          a.classification,
+          a.type,
+          a.status,
+          +a.isBankAccount,
+          +a.enablePaymentsToAccount,
+          i,
+        ),
       );
-      const tax = this.db.prepare(
+      const tax = this.prepare(
         `INSERT INTO tax_rates (ledger_id, id, name, effective_rate, status, liability_account_id, sort)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       );
       Object.values(t.taxRates).forEach((r, i) =>
         tax.run(id, r.id, r.name, r.effectiveRate, r.status, r.liabilityAccountId, i),
       );
-      const contact = this.db.prepare(
+      const contact = this.prepare(
         `INSERT INTO contacts (ledger_id, id, name, is_customer, is_supplier, status, sort) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       );
       Object.values(t.contacts).forEach((c, i) =>
@@ -261,7 +300,8 @@ export class SandboxStore {
   }
 
   private ledgerRow(ledgerId: string): LedgerRow | undefined {
-    return this.db.prepare('SELECT * FROM ledgers WHERE id = ?').get(ledgerId) as LedgerRow | undefined;
+    return this.prepare('SELECT * FROM ledgers WHERE id = ?').get(ledgerId) as
+      LedgerRow | undefined;
   }
 
   /** The ledger row or a RangeError naming the unknown id. */
@@ -276,12 +316,10 @@ export class SandboxStore {
   }
 
   listLedgers(): SandboxLedgerSummary[] {
-    const rows = this.db
-      .prepare(
-        `SELECT l.*, (SELECT COUNT(*) FROM documents d WHERE d.ledger_id = l.id) AS document_count
+    const rows = this.prepare(
+      `SELECT l.*, (SELECT COUNT(*) FROM documents d WHERE d.ledger_id = l.id) AS document_count
          FROM ledgers l ORDER BY l.created_at, l.rowid`,
-      )
-      .all() as (LedgerRow & { document_count: number })[];
+    ).all() as (LedgerRow & { document_count: number })[];
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
@@ -310,146 +348,169 @@ export class SandboxStore {
 
   currencies(ledgerId: string): string[] {
     const base = this.requireLedger(ledgerId).base_currency;
-    const rows = this.db
-      .prepare('SELECT code FROM ledger_currencies WHERE ledger_id = ? ORDER BY code')
-      .all(ledgerId) as { code: string }[];
+    const rows = this.prepare(
+      'SELECT code FROM ledger_currencies WHERE ledger_id = ? ORDER BY code',
+    ).all(ledgerId) as { code: string }[];
     return [base, ...rows.map((r) => r.code).filter((c) => c !== base)];
   }
 
   addCurrency(ledgerId: string, currency: string): void {
     this.requireLedger(ledgerId);
-    if (!/^[A-Z]{3}$/.test(currency)) throw new RangeError(`"${currency}" is not an ISO 4217 code such as EUR.`);
-    this.db.prepare('INSERT OR IGNORE INTO ledger_currencies (ledger_id, code) VALUES (?, ?)').run(ledgerId, currency);
+    if (!/^[A-Z]{3}$/.test(currency))
+      throw new RangeError(`"${currency}" is not an ISO 4217 code such as EUR.`);
+    this.prepare('INSERT OR IGNORE INTO ledger_currencies (ledger_id, code) VALUES (?, ?)').run(
+      ledgerId,
+      currency,
+    );
   }
 
   setLockDate(ledgerId: string, date: string | null): void {
     this.requireLedger(ledgerId);
-    if (date !== null && !isCalendarDate(date)) throw new RangeError(`"${date}" is not a date as YYYY-MM-DD.`);
-    this.db.prepare('UPDATE ledgers SET lock_date = ? WHERE id = ?').run(date, ledgerId);
+    if (date !== null && !isCalendarDate(date))
+      throw new RangeError(`"${date}" is not a date as YYYY-MM-DD.`);
+    this.prepare('UPDATE ledgers SET lock_date = ? WHERE id = ?').run(date, ledgerId);
   }
 
   setSubscriptionExpired(ledgerId: string, expired: boolean): void {
     this.requireLedger(ledgerId);
-    this.db.prepare('UPDATE ledgers SET subscription_expired = ? WHERE id = ?').run(+expired, ledgerId);
+    this.prepare('UPDATE ledgers SET subscription_expired = ? WHERE id = ?').run(
+      +expired,
+      ledgerId,
+    );
   }
 
   failNextRequests(ledgerId: string, count: number, status: number): void {
     this.requireLedger(ledgerId);
-    if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a whole number ≥ 0.');
-    if (status !== 429 && (status < 500 || status > 599)) throw new RangeError('status must be 429 or 5xx.');
-    this.db.prepare('UPDATE ledgers SET fail_remaining = ?, fail_status = ? WHERE id = ?').run(count, status, ledgerId);
+    if (!Number.isInteger(count) || count < 0)
+      throw new RangeError('count must be a whole number ≥ 0.');
+    if (status !== 429 && (status < 500 || status > 599))
+      throw new RangeError('status must be 429 or 5xx.');
+    this.prepare('UPDATE ledgers SET fail_remaining = ?, fail_status = ? WHERE id = ?').run(
+      count,
+      status,
+      ledgerId,
+    );
   }
 
   /** Consumes one simulated failure, returning its HTTP status, or null when none is armed. */
   takeSimulatedFailure(ledgerId: string): number | null {
-    const take = this.db.transaction(() => {
-      const r = this.ledgerRow(ledgerId);
-      if (!r || r.fail_remaining <= 0) return null;
-      this.db.prepare('UPDATE ledgers SET fail_remaining = fail_remaining - 1 WHERE id = ?').run(ledgerId);
-      return r.fail_status;
-    });
-    return take();
+    const row = this.prepare(
+      'UPDATE ledgers SET fail_remaining = fail_remaining - 1 WHERE id = ? AND fail_remaining > 0 RETURNING fail_status',
+    ).get(ledgerId) as { fail_status: number } | undefined;
+    return row?.fail_status ?? null;
   }
 
   // ---- chart -------------------------------------------------------------------------
 
   accounts(ledgerId: string): SandboxAccount[] {
     const currency = this.requireLedger(ledgerId).base_currency;
-    const rows = this.db
-      .prepare('SELECT * FROM accounts WHERE ledger_id = ? ORDER BY sort, id')
-      .all(ledgerId) as AccountRow[];
+    const rows = this.prepare('SELECT * FROM accounts WHERE ledger_id = ? ORDER BY sort, id').all(
+      ledgerId,
+    ) as AccountRow[];
     return rows.map((r) => toAccount(r, currency));
   }
 
   account(ledgerId: string, accountId: string): SandboxAccount | undefined {
-    const currency = this.requireLedger(ledgerId).base_currency;
-    const row = this.db
-      .prepare('SELECT * FROM accounts WHERE ledger_id = ? AND id = ?')
-      .get(ledgerId, accountId) as AccountRow | undefined;
-    return row && toAccount(row, currency);
+    const row = this.prepare(
+      `SELECT a.*, l.base_currency FROM accounts a JOIN ledgers l ON l.id = a.ledger_id WHERE a.ledger_id = ? AND a.id = ?`,
+    ).get(ledgerId, accountId) as (AccountRow & { base_currency: string }) | undefined;
+    return row && toAccount(row, row.base_currency);
   }
 
   setAccountStatus(ledgerId: string, accountId: string, status: SandboxAccount['status']): void {
     this.requireLedger(ledgerId);
-    const result = this.db
-      .prepare('UPDATE accounts SET status = ? WHERE ledger_id = ? AND id = ?')
-      .run(status, ledgerId, accountId);
-    if (result.changes === 0) throw new RangeError(`Ledger "${ledgerId}" has no account "${accountId}".`);
+    const result = this.prepare(
+      'UPDATE accounts SET status = ? WHERE ledger_id = ? AND id = ?',
+    ).run(status, ledgerId, accountId);
+    if (result.changes === 0)
+      throw new RangeError(`Ledger "${ledgerId}" has no account "${accountId}".`);
   }
 
   setAccountPayments(ledgerId: string, accountId: string, enable: boolean): void {
-    const result = this.db
-      .prepare('UPDATE accounts SET enable_payments = ? WHERE ledger_id = ? AND id = ?')
-      .run(+enable, ledgerId, accountId);
-    if (result.changes === 0) throw new RangeError(`Ledger "${ledgerId}" has no account "${accountId}".`);
+    const result = this.prepare(
+      'UPDATE accounts SET enable_payments = ? WHERE ledger_id = ? AND id = ?',
+    ).run(+enable, ledgerId, accountId);
+    if (result.changes === 0)
+      throw new RangeError(`Ledger "${ledgerId}" has no account "${accountId}".`);
   }
 
   taxRates(ledgerId: string): SandboxTaxRate[] {
     this.requireLedger(ledgerId);
-    const rows = this.db
-      .prepare('SELECT * FROM tax_rates WHERE ledger_id = ? ORDER BY sort, id')
-      .all(ledgerId) as TaxRateRow[];
+    const rows = this.prepare('SELECT * FROM tax_rates WHERE ledger_id = ? ORDER BY sort, id').all(
+      ledgerId,
+    ) as TaxRateRow[];
     return rows.map(toTaxRate);
   }
 
   taxRate(ledgerId: string, taxRateId: string): SandboxTaxRate | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM tax_rates WHERE ledger_id = ? AND id = ?')
-      .get(ledgerId, taxRateId) as TaxRateRow | undefined;
+    const row = this.prepare('SELECT * FROM tax_rates WHERE ledger_id = ? AND id = ?').get(
+      ledgerId,
+      taxRateId,
+    ) as TaxRateRow | undefined;
     return row && toTaxRate(row);
   }
 
   setTaxRateStatus(ledgerId: string, taxRateId: string, status: SandboxTaxRate['status']): void {
     this.requireLedger(ledgerId);
-    const result = this.db
-      .prepare('UPDATE tax_rates SET status = ? WHERE ledger_id = ? AND id = ?')
-      .run(status, ledgerId, taxRateId);
-    if (result.changes === 0) throw new RangeError(`Ledger "${ledgerId}" has no tax rate "${taxRateId}".`);
+    const result = this.prepare(
+      'UPDATE tax_rates SET status = ? WHERE ledger_id = ? AND id = ?',
+    ).run(status, ledgerId, taxRateId);
+    if (result.changes === 0)
+      throw new RangeError(`Ledger "${ledgerId}" has no tax rate "${taxRateId}".`);
   }
 
   contacts(ledgerId: string): SandboxContact[] {
     this.requireLedger(ledgerId);
-    const rows = this.db
-      .prepare('SELECT * FROM contacts WHERE ledger_id = ? ORDER BY sort, id')
-      .all(ledgerId) as ContactRow[];
+    const rows = this.prepare('SELECT * FROM contacts WHERE ledger_id = ? ORDER BY sort, id').all(
+      ledgerId,
+    ) as ContactRow[];
     return rows.map(toContact);
   }
 
   contact(ledgerId: string, contactId: string): SandboxContact | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM contacts WHERE ledger_id = ? AND id = ?')
-      .get(ledgerId, contactId) as ContactRow | undefined;
+    const row = this.prepare('SELECT * FROM contacts WHERE ledger_id = ? AND id = ?').get(
+      ledgerId,
+      contactId,
+    ) as ContactRow | undefined;
     return row && toContact(row);
   }
 
   setContactStatus(ledgerId: string, contactId: string, status: SandboxContact['status']): void {
     this.requireLedger(ledgerId);
-    const result = this.db
-      .prepare('UPDATE contacts SET status = ? WHERE ledger_id = ? AND id = ?')
-      .run(status, ledgerId, contactId);
-    if (result.changes === 0) throw new RangeError(`Ledger "${ledgerId}" has no contact "${contactId}".`);
+    const result = this.prepare(
+      'UPDATE contacts SET status = ? WHERE ledger_id = ? AND id = ?',
+    ).run(status, ledgerId, contactId);
+    if (result.changes === 0)
+      throw new RangeError(`Ledger "${ledgerId}" has no contact "${contactId}".`);
   }
 
   // ---- documents ----------------------------------------------------------------------
 
   /** The platform id stored under an idempotency key, if any. */
   documentIdByKey(ledgerId: string, idempotencyKey: string): string | undefined {
-    const row = this.db
-      .prepare('SELECT id FROM documents WHERE ledger_id = ? AND idempotency_key = ?')
-      .get(ledgerId, idempotencyKey) as { id: string } | undefined;
+    const row = this.prepare(
+      'SELECT id FROM documents WHERE ledger_id = ? AND idempotency_key = ?',
+    ).get(ledgerId, idempotencyKey) as { id: string } | undefined;
     return row?.id;
   }
 
   /** Finds a document to settle by platform id, else by its reference. */
   settleable(ledgerId: string, idOrReference: string): SettleableDocument | undefined {
-    const row = (this.db
-      .prepare('SELECT * FROM documents WHERE ledger_id = ? AND id = ?')
-      .get(ledgerId, idOrReference) ??
-      this.db
-        .prepare('SELECT * FROM documents WHERE ledger_id = ? AND reference = ? ORDER BY seq DESC LIMIT 1')
-        .get(ledgerId, idOrReference)) as DocumentRow | undefined;
+    const row = (this.prepare('SELECT * FROM documents WHERE ledger_id = ? AND id = ?').get(
+      ledgerId,
+      idOrReference,
+    ) ??
+      this.prepare(
+        'SELECT * FROM documents WHERE ledger_id = ? AND reference = ? ORDER BY seq DESC LIMIT 1',
+      ).get(ledgerId, idOrReference)) as DocumentRow | undefined;
     return (
-      row && { id: row.id, kind: row.kind, currency: row.currency, reference: row.reference, amountDue: row.amount_due }
+      row && {
+        id: row.id,
+        kind: row.kind,
+        currency: row.currency,
+        reference: row.reference,
+        amountDue: row.amount_due,
+      }
     );
   }
 
@@ -463,49 +524,80 @@ export class SandboxStore {
     idempotencyKey: string,
     decide: () => NewDocument,
   ): { platformId: string; replayed: boolean } {
-    const write = this.db.transaction(() => {
-      const existing = this.documentIdByKey(ledgerId, idempotencyKey);
-      if (existing) return { platformId: existing, replayed: true };
-      const doc = decide();
-      const id = randomId('doc', 9);
-      const seq =
-        (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM documents WHERE ledger_id = ?').get(ledgerId) as {
-          n: number;
-        }).n;
-      this.db
-        .prepare(
-          `INSERT INTO documents (id, ledger_id, seq, idempotency_key, reference, kind, date, currency, memo, contact_id,
+    return this.writeTransaction.immediate(ledgerId, idempotencyKey, decide);
+  }
+
+  private writeInTransaction(
+    ledgerId: string,
+    idempotencyKey: string,
+    decide: () => NewDocument,
+  ): { platformId: string; replayed: boolean } {
+    const existing = this.documentIdByKey(ledgerId, idempotencyKey);
+    if (existing) return { platformId: existing, replayed: true };
+    const doc = decide();
+    const id = randomId('doc', 9);
+    const seq = (
+      this.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM documents WHERE ledger_id = ?').get(
+        ledgerId,
+      ) as {
+        n: number;
+      }
+    ).n;
+    this.prepare(
+      `INSERT INTO documents (id, ledger_id, seq, idempotency_key, reference, kind, date, currency, memo, contact_id,
              applies_to_id, lines_json, net, tax, total, amount_due, posted_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id, ledgerId, seq, idempotencyKey, doc.reference, doc.kind, doc.date, doc.currency, doc.memo, doc.contactId,
-          doc.appliesToId, JSON.stringify(doc.lines), doc.net, doc.tax, doc.total, doc.amountDue, this.nowMs(),
-        );
-      const posting = this.db.prepare(
-        `INSERT INTO postings (document_id, line, ledger_id, account_id, currency, debit, credit, description, tax_rate_id)
+    ).run(
+      id,
+      ledgerId,
+      seq,
+      idempotencyKey,
+      doc.reference,
+      doc.kind,
+      doc.date,
+      doc.currency,
+      doc.memo,
+      doc.contactId,
+      doc.appliesToId,
+      JSON.stringify(doc.lines),
+      doc.net,
+      doc.tax,
+      doc.total,
+      doc.amountDue,
+      this.nowMs(),
+    );
+    const posting = this.prepare(
+      `INSERT INTO postings (document_id, line, ledger_id, account_id, currency, debit, credit, description, tax_rate_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      doc.postings.forEach((p, i) =>
-        posting.run(id, i + 1, ledgerId, p.accountId, doc.currency, p.debit, p.credit, p.description, p.taxRateId),
-      );
-      if (doc.settles) {
-        const updated = this.db
-          .prepare('UPDATE documents SET amount_due = amount_due - ? WHERE id = ? AND amount_due >= ?')
-          .run(doc.settles.amount, doc.settles.documentId, doc.settles.amount);
-        if (updated.changes !== 1) throw new Error('Settled document changed during the write.');
-      }
-      return { platformId: id, replayed: false };
-    });
-    return write.immediate();
+    );
+    doc.postings.forEach((p, i) =>
+      posting.run(
+        id,
+        i + 1,
+        ledgerId,
+        p.accountId,
+        doc.currency,
+        p.debit,
+        p.credit,
+        p.description,
+        p.taxRateId,
+      ),
+    );
+    if (doc.settles) {
+      const updated = this.prepare(
+        'UPDATE documents SET amount_due = amount_due - ? WHERE id = ? AND amount_due >= ?',
+      ).run(doc.settles.amount, doc.settles.documentId, doc.settles.amount);
+      if (updated.changes !== 1) throw new Error('Settled document changed during the write.');
+    }
+    return { platformId: id, replayed: false };
   }
 
   documents(ledgerId: string): SandboxPostedDocument[] {
     this.requireLedger(ledgerId);
-    const rows = this.db
-      .prepare('SELECT * FROM documents WHERE ledger_id = ? ORDER BY seq')
-      .all(ledgerId) as DocumentRow[];
-    const postings = this.db.prepare(
+    const rows = this.prepare('SELECT * FROM documents WHERE ledger_id = ? ORDER BY seq').all(
+      ledgerId,
+    ) as DocumentRow[];
+    const postings = this.prepare(
       `SELECT p.*, a.code AS account_code, a.name AS account_name FROM postings p
        LEFT JOIN accounts a ON a.ledger_id = p.ledger_id AND a.id = p.account_id
        WHERE p.document_id = ? ORDER BY p.line`,
@@ -531,18 +623,21 @@ export class SandboxStore {
           credit: number;
           tax_rate_id: string | null;
         }[]
-      ).map(
-        (p): SandboxPosting => ({
-          accountId: p.account_id,
-          accountCode: p.account_code ?? '',
-          accountName: p.account_name ?? p.account_id,
-          description: p.description,
-          debit: p.debit,
-          credit: p.credit,
-          taxRateId: p.tax_rate_id,
-        }),
-      ),
-      totals: { net: r.net, tax: r.tax, total: r.total, totalDecimal: fromMinor(r.total, r.currency) },
+      ).map((p): SandboxPosting => ({
+        accountId: p.account_id,
+        accountCode: p.account_code ?? '',
+        accountName: p.account_name ?? p.account_id,
+        description: p.description,
+        debit: p.debit,
+        credit: p.credit,
+        taxRateId: p.tax_rate_id,
+      })),
+      totals: {
+        net: r.net,
+        tax: r.tax,
+        total: r.total,
+        totalDecimal: fromMinor(r.total, r.currency),
+      },
       amountDue: r.amount_due,
       postedAt: new Date(r.posted_at).toISOString(),
     }));
@@ -550,13 +645,11 @@ export class SandboxStore {
 
   trialBalance(ledgerId: string): SandboxTrialBalance {
     const ledger = this.requireLedger(ledgerId);
-    const rows = this.db
-      .prepare(
-        `SELECT p.currency, a.id, a.code, a.name, a.classification, SUM(p.debit) AS debit, SUM(p.credit) AS credit
+    const rows = this.prepare(
+      `SELECT p.currency, a.id, a.code, a.name, a.classification, SUM(p.debit) AS debit, SUM(p.credit) AS credit
          FROM postings p JOIN accounts a ON a.ledger_id = p.ledger_id AND a.id = p.account_id
          WHERE p.ledger_id = ? GROUP BY p.currency, a.id ORDER BY p.currency, a.code, a.id`,
-      )
-      .all(ledgerId) as {
+    ).all(ledgerId) as {
       currency: string;
       id: string;
       code: string;
@@ -569,7 +662,11 @@ export class SandboxStore {
     const section = (currency: string): SandboxTrialBalanceSection => {
       let s = byCurrency.get(currency);
       if (!s) {
-        s = { currency, accounts: [], totals: { debit: 0, credit: 0, debitDecimal: '', creditDecimal: '' } };
+        s = {
+          currency,
+          accounts: [],
+          totals: { debit: 0, credit: 0, debitDecimal: '', creditDecimal: '' },
+        };
         byCurrency.set(currency, s);
       }
       return s;
@@ -628,7 +725,13 @@ function toTaxRate(r: TaxRateRow): SandboxTaxRate {
 }
 
 function toContact(r: ContactRow): SandboxContact {
-  return { id: r.id, name: r.name, isCustomer: r.is_customer === 1, isSupplier: r.is_supplier === 1, status: r.status };
+  return {
+    id: r.id,
+    name: r.name,
+    isCustomer: r.is_customer === 1,
+    isSupplier: r.is_supplier === 1,
+    status: r.status,
+  };
 }
 
 /** Whether `value` is a real calendar date written as YYYY-MM-DD. */

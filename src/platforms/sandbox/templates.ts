@@ -87,42 +87,157 @@ function account(
 /** The chart every template shares; only the tax accounts' names differ by country. */
 function chart(taxPayableName: string) {
   return {
-    businessBank: account('090', 'Business bank account', 'Asset', 'BANK', 'Where payouts are deposited.'),
-    cardClearing: account('091', 'Card clearing', 'Asset', 'BANK', 'Card takings until the processor pays out.'),
+    businessBank: account(
+      '090',
+      'Business bank account',
+      'Asset',
+      'BANK',
+      'Where payouts are deposited.',
+    ),
+    cardClearing: account(
+      '091',
+      'Card clearing',
+      'Asset',
+      'BANK',
+      'Card takings until the processor pays out.',
+    ),
     cashClearing: account('092', 'Cash clearing', 'Asset', 'BANK', 'Cash takings until banked.'),
-    paypalClearing: account('093', 'PayPal clearing', 'Asset', 'BANK', 'PayPal takings until withdrawn.'),
-    undepositedFunds: account('094', 'Undeposited funds', 'Asset', 'BANK', 'Other takings not yet deposited.'),
-    accountsReceivable: account('610', 'Accounts receivable', 'Asset', 'CURRENT', 'Outstanding invoices.'),
+    paypalClearing: account(
+      '093',
+      'PayPal clearing',
+      'Asset',
+      'BANK',
+      'PayPal takings until withdrawn.',
+    ),
+    undepositedFunds: account(
+      '094',
+      'Undeposited funds',
+      'Asset',
+      'BANK',
+      'Other takings not yet deposited.',
+    ),
+    accountsReceivable: account(
+      '610',
+      'Accounts receivable',
+      'Asset',
+      'CURRENT',
+      'Outstanding invoices.',
+    ),
     inventory: account('630', 'Inventory', 'Asset', 'INVENTORY', 'Stock on hand.'),
     prepayments: account('620', 'Prepayments', 'Asset', 'CURRENT', 'Paid in advance.', {
       enablePaymentsToAccount: false,
     }),
-    accountsPayable: account('800', 'Accounts payable', 'Liability', 'CURRLIAB', 'Outstanding bills.'),
+    accountsPayable: account(
+      '800',
+      'Accounts payable',
+      'Liability',
+      'CURRLIAB',
+      'Outstanding bills.',
+    ),
     taxPayable: account('820', taxPayableName, 'Liability', 'CURRLIAB', 'Tax collected on sales.'),
-    giftCardLiability: account('830', 'Gift card liability', 'Liability', 'CURRLIAB', 'Gift cards sold, not yet redeemed.'),
-    tipsPayable: account('835', 'Tips payable', 'Liability', 'CURRLIAB', 'Gratuities owed to staff.'),
+    giftCardLiability: account(
+      '830',
+      'Gift card liability',
+      'Liability',
+      'CURRLIAB',
+      'Gift cards sold, not yet redeemed.',
+    ),
+    tipsPayable: account(
+      '835',
+      'Tips payable',
+      'Liability',
+      'CURRLIAB',
+      'Gratuities owed to staff.',
+    ),
     sales: account('200', 'Sales', 'Income', 'REVENUE', 'Income from goods and services.'),
     shippingIncome: account('210', 'Shipping income', 'Income', 'REVENUE', 'Delivery charges.'),
     gratuities: account('220', 'Gratuities', 'Income', 'REVENUE', 'Service charges and tips kept.'),
-    oldSales: account('201', 'Sales - old till', 'Income', 'REVENUE', 'Retired; kept for history.', {
-      status: 'Archived',
-    }),
-    costOfSales: account('310', 'Cost of goods sold', 'Expense', 'DIRECTCOSTS', 'Cost of stock sold.'),
-    merchantFees: account('404', 'Merchant fees', 'Expense', 'EXPENSE', 'Card and payment processing fees.'),
-    rounding: account('405', 'Rounding', 'Expense', 'EXPENSE', 'Cent differences from tax rounding.'),
+    oldSales: account(
+      '201',
+      'Sales - old till',
+      'Income',
+      'REVENUE',
+      'Retired; kept for history.',
+      {
+        status: 'Archived',
+      },
+    ),
+    costOfSales: account(
+      '310',
+      'Cost of goods sold',
+      'Expense',
+      'DIRECTCOSTS',
+      'Cost of stock sold.',
+    ),
+    merchantFees: account(
+      '404',
+      'Merchant fees',
+      'Expense',
+      'EXPENSE',
+      'Card and payment processing fees.',
+    ),
+    rounding: account(
+      '405',
+      'Rounding',
+      'Expense',
+      'EXPENSE',
+      'Cent differences from tax rounding.',
+    ),
     generalExpenses: account('429', 'General expenses', 'Expense', 'EXPENSE', 'Everything else.'),
-    ownerFunds: account('970', "Owner's funds introduced", 'Equity', 'EQUITY', 'Capital put in by the owner.'),
-    retainedEarnings: account('960', 'Retained earnings', 'Equity', 'EQUITY', 'Profit kept from prior years.'),
+    ownerFunds: account(
+      '970',
+      "Owner's funds introduced",
+      'Equity',
+      'EQUITY',
+      'Capital put in by the owner.',
+    ),
+    retainedEarnings: account(
+      '960',
+      'Retained earnings',
+      'Equity',
+      'EQUITY',
+      'Profit kept from prior years.',
+    ),
   } as const;
 }
 
 function contacts() {
   return {
-    dailySales: { id: 'cus-daily-sales', name: 'Daily sales', isCustomer: true, isSupplier: false, status: 'Active' },
-    onlineSales: { id: 'cus-online-sales', name: 'Online sales', isCustomer: true, isSupplier: false, status: 'Active' },
-    oldTill: { id: 'cus-old-till', name: 'Old till sales', isCustomer: true, isSupplier: false, status: 'Archived' },
-    cardProcessor: { id: 'sup-card-processor', name: 'Card processor', isCustomer: false, isSupplier: true, status: 'Active' },
-    paypal: { id: 'sup-paypal', name: 'PayPal', isCustomer: false, isSupplier: true, status: 'Active' },
+    dailySales: {
+      id: 'cus-daily-sales',
+      name: 'Daily sales',
+      isCustomer: true,
+      isSupplier: false,
+      status: 'Active',
+    },
+    onlineSales: {
+      id: 'cus-online-sales',
+      name: 'Online sales',
+      isCustomer: true,
+      isSupplier: false,
+      status: 'Active',
+    },
+    oldTill: {
+      id: 'cus-old-till',
+      name: 'Old till sales',
+      isCustomer: true,
+      isSupplier: false,
+      status: 'Archived',
+    },
+    cardProcessor: {
+      id: 'sup-card-processor',
+      name: 'Card processor',
+      isCustomer: false,
+      isSupplier: true,
+      status: 'Active',
+    },
+    paypal: {
+      id: 'sup-paypal',
+      name: 'PayPal',
+      isCustomer: false,
+      isSupplier: true,
+      status: 'Active',
+    },
   } as const satisfies Record<string, SandboxContactSeed>;
 }
 
@@ -130,10 +245,21 @@ const ukAccounts = chart('VAT payable');
 const usAccounts = chart('Sales tax payable');
 const caAccounts = {
   ...chart('GST/HST payable'),
-  pstPayable: account('825', 'PST payable', 'Liability', 'CURRLIAB', 'BC provincial sales tax collected.'),
+  pstPayable: account(
+    '825',
+    'PST payable',
+    'Liability',
+    'CURRLIAB',
+    'BC provincial sales tax collected.',
+  ),
 };
 
-function rate(id: string, name: string, effectiveRate: number, liabilityAccountId = 'acc-820'): SandboxTaxRateSeed {
+function rate(
+  id: string,
+  name: string,
+  effectiveRate: number,
+  liabilityAccountId = 'acc-820',
+): SandboxTaxRateSeed {
   return { id, name, effectiveRate, status: 'Active', liabilityAccountId };
 }
 

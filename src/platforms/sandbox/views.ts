@@ -39,7 +39,9 @@ export function ledgerList(store: SandboxStore, publicUrl: string, request: Requ
   if (wantsJson(request)) return jsonResponse({ items: ledgers });
   const rows = ledgers
     .map(
-      (l) => `<tr><th scope="row"><a href="${escapeHtml(`${publicUrl}/ledgers/${encodeURIComponent(l.id)}`)}">${escapeHtml(l.name)}</a></th>
+      (
+        l,
+      ) => `<tr><th scope="row"><a href="${escapeHtml(`${publicUrl}/ledgers/${encodeURIComponent(l.id)}`)}">${escapeHtml(l.name)}</a></th>
 <td>${escapeHtml(SANDBOX_TEMPLATES[l.template].label)}</td><td>${escapeHtml(l.lockDate ?? 'None')}</td><td class="num">${l.documentCount}</td></tr>`,
     )
     .join('\n');
@@ -57,13 +59,15 @@ ${
 
 /** `GET /ledgers/{id}/documents` as JSON. */
 export function ledgerDocumentsJson(store: SandboxStore, ledgerId: string): Response {
-  if (!store.hasLedger(ledgerId)) return jsonResponse({ error: 'not_found', error_description: `No ledger ${ledgerId}.` }, 404);
+  if (!store.hasLedger(ledgerId))
+    return jsonResponse({ error: 'not_found', error_description: `No ledger ${ledgerId}.` }, 404);
   return jsonResponse({ ledgerId, items: store.documents(ledgerId) });
 }
 
 /** `GET /ledgers/{id}/trial-balance` as JSON. */
 export function ledgerTrialBalanceJson(store: SandboxStore, ledgerId: string): Response {
-  if (!store.hasLedger(ledgerId)) return jsonResponse({ error: 'not_found', error_description: `No ledger ${ledgerId}.` }, 404);
+  if (!store.hasLedger(ledgerId))
+    return jsonResponse({ error: 'not_found', error_description: `No ledger ${ledgerId}.` }, 404);
   return jsonResponse(store.trialBalance(ledgerId));
 }
 
@@ -71,7 +75,9 @@ function trialBalanceTable(section: SandboxTrialBalanceSection, locale: string):
   const money = moneyFormatter(locale, section.currency);
   const rows = section.accounts
     .map(
-      (a) => `<tr><td>${escapeHtml(a.code)}</td><th scope="row">${escapeHtml(a.name)}</th><td>${escapeHtml(a.classification)}</td>
+      (
+        a,
+      ) => `<tr><td>${escapeHtml(a.code)}</td><th scope="row">${escapeHtml(a.name)}</th><td>${escapeHtml(a.classification)}</td>
 <td class="num">${a.debit ? escapeHtml(money(a.debit)) : ''}</td><td class="num">${a.credit ? escapeHtml(money(a.credit)) : ''}</td></tr>`,
     )
     .join('\n');
@@ -89,7 +95,9 @@ function documentTable(doc: SandboxPostedDocument, locale: string, index: number
   const money = moneyFormatter(locale, doc.currency);
   const rows = doc.postings
     .map(
-      (p) => `<tr><th scope="row">${escapeHtml(`${p.accountCode} ${p.accountName}`.trim())}</th><td>${escapeHtml(p.description)}</td>
+      (
+        p,
+      ) => `<tr><th scope="row">${escapeHtml(`${p.accountCode} ${p.accountName}`.trim())}</th><td>${escapeHtml(p.description)}</td>
 <td class="num">${p.debit ? escapeHtml(money(p.debit)) : ''}</td><td class="num">${p.credit ? escapeHtml(money(p.credit)) : ''}</td></tr>`,
     )
     .join('\n');
@@ -111,7 +119,8 @@ function documentTable(doc: SandboxPostedDocument, locale: string, index: number
 
 /** `GET /ledgers/{id}`: the ledger's documents with their postings, and its trial balance. */
 export function ledgerPage(store: SandboxStore, publicUrl: string, ledgerId: string): Response {
-  if (!store.hasLedger(ledgerId)) return errorPage(404, 'Ledger not found', `There is no sandbox ledger with id ${ledgerId}.`);
+  if (!store.hasLedger(ledgerId))
+    return errorPage(404, 'Ledger not found', `There is no sandbox ledger with id ${ledgerId}.`);
   const company = store.company(ledgerId);
   const tb = store.trialBalance(ledgerId);
   const documents = store.documents(ledgerId);

@@ -12,7 +12,11 @@ const XeroErrorBodySchema = z
     Detail: z.string().optional(),
     Title: z.string().optional(),
     Elements: z
-      .array(z.object({ ValidationErrors: z.array(z.object({ Message: z.string() })).optional() }).loose())
+      .array(
+        z
+          .object({ ValidationErrors: z.array(z.object({ Message: z.string() })).optional() })
+          .loose(),
+      )
       .optional(),
   })
   .loose();
@@ -39,13 +43,21 @@ export function xeroMessages(body: unknown): string[] {
   const parsed = XeroErrorBodySchema.safeParse(body);
   if (!parsed.success) return [];
   const e = parsed.data;
-  const nested = (e.Elements ?? []).flatMap((el) => (el.ValidationErrors ?? []).map((v) => v.Message));
-  const top = [e.Message, e.Detail, e.Title].filter((m): m is string => typeof m === 'string' && m.length > 0);
+  const nested = (e.Elements ?? []).flatMap((el) =>
+    (el.ValidationErrors ?? []).map((v) => v.Message),
+  );
+  const top = [e.Message, e.Detail, e.Title].filter(
+    (m): m is string => typeof m === 'string' && m.length > 0,
+  );
   return nested.length > 0 ? nested : top;
 }
 
 /** Maps a non-2xx Xero answer (after token refresh and retries) to a catalogued ConnectorError. */
-export function xeroError(status: number, body: unknown, context: XeroErrorContext): ConnectorError {
+export function xeroError(
+  status: number,
+  body: unknown,
+  context: XeroErrorContext,
+): ConnectorError {
   const messages = xeroMessages(body);
   const text = messages.join(' | ') || `HTTP ${status}`;
   const doc = context.document;
@@ -54,11 +66,14 @@ export function xeroError(status: number, body: unknown, context: XeroErrorConte
 
   if (status === 401) return new ConnectorError('authorization_revoked', detail, base);
   if (status === 403) {
-    if (/subscription|plan|upgrade|limit|trial/i.test(text)) return new ConnectorError('subscription_expired', detail, base);
+    if (/subscription|plan|upgrade|limit|trial/i.test(text))
+      return new ConnectorError('subscription_expired', detail, base);
     return new ConnectorError('authorization_revoked', detail, base);
   }
   if (status === 400) {
-    const lock = messages.find((m) => /lock(ed)? (date|period)|period is locked|locked period/i.test(m));
+    const lock = messages.find((m) =>
+      /lock(ed)? (date|period)|period is locked|locked period/i.test(m),
+    );
     if (lock) {
       return new ConnectorError('period_locked', detail, {
         ...base,
@@ -71,18 +86,45 @@ export function xeroError(status: number, body: unknown, context: XeroErrorConte
       const supplier = doc?.kind === 'bill' || doc?.kind === 'billCreditNote';
       return new ConnectorError(supplier ? 'supplier_archived' : 'customer_archived', detail, {
         ...base,
-        contactName: quoted(archived) ?? ('contactId' in (doc ?? {}) ? String((doc as { contactId: string }).contactId) : ''),
+        contactName:
+          quoted(archived) ??
+          ('contactId' in (doc ?? {}) ? String((doc as { contactId: string }).contactId) : ''),
       });
     }
     if (archived && /account/i.test(archived)) {
-      return new ConnectorError('account_archived', detail, { ...base, accountName: quoted(archived) ?? '', mapping: 'a mapping' });
+      return new ConnectorError('account_archived', detail, {
+        ...base,
+        accountName: quoted(archived) ?? '',
+        mapping: 'a mapping',
+      });
     }
-    const tax = messages.find((m) => /tax ?(type|rate)/i.test(m) && /(not valid|invalid|does not exist|deleted|archived|cannot be used)/i.test(m));
-    if (tax) return new ConnectorError('tax_rate_missing', detail, { ...base, taxRate: quoted(tax) ?? '' });
-    const account = messages.find((m) => /account/i.test(m) && /(not a valid|invalid|does not exist|could not be found|deleted)/i.test(m));
-    if (account) return new ConnectorError('account_missing', detail, { ...base, accountName: quoted(account) ?? '', mapping: 'a mapping' });
+    const tax = messages.find(
+      (m) =>
+        /tax ?(type|rate)/i.test(m) &&
+        /(not valid|invalid|does not exist|deleted|archived|cannot be used)/i.test(m),
+    );
+    if (tax)
+      return new ConnectorError('tax_rate_missing', detail, {
+        ...base,
+        taxRate: quoted(tax) ?? '',
+      });
+    const account = messages.find(
+      (m) =>
+        /account/i.test(m) &&
+        /(not a valid|invalid|does not exist|could not be found|deleted)/i.test(m),
+    );
+    if (account)
+      return new ConnectorError('account_missing', detail, {
+        ...base,
+        accountName: quoted(account) ?? '',
+        mapping: 'a mapping',
+      });
     const currency = messages.find((m) => /currency/i.test(m));
-    if (currency) return new ConnectorError('currency_mismatch', detail, { ...base, currency: doc?.currency ?? '' });
+    if (currency)
+      return new ConnectorError('currency_mismatch', detail, {
+        ...base,
+        currency: doc?.currency ?? '',
+      });
   }
   return new ConnectorError('document_rejected', detail, {
     ...base,
@@ -105,7 +147,8 @@ function extractDate(message: string): string | null {
   const human = /(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})/.exec(message);
   if (human) {
     const month = MONTHS.indexOf(human[2]!.toLowerCase());
-    if (month >= 0) return `${human[3]}-${String(month + 1).padStart(2, '0')}-${human[1]!.padStart(2, '0')}`;
+    if (month >= 0)
+      return `${human[3]}-${String(month + 1).padStart(2, '0')}-${human[1]!.padStart(2, '0')}`;
   }
   return null;
 }

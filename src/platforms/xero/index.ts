@@ -65,7 +65,11 @@ export const XERO_LEGACY_SCOPES: readonly string[] = [
 ];
 
 /** Xero's published per-tenant limits. */
-export const XERO_RATE_LIMITS = { requestsPerMinute: 60, maxConcurrent: 5, requestsPerDay: 5000 } as const;
+export const XERO_RATE_LIMITS = {
+  requestsPerMinute: 60,
+  maxConcurrent: 5,
+  requestsPerDay: 5000,
+} as const;
 
 /** Options of {@link createXeroConnector}. */
 export interface XeroConnectorOptions extends VendorRuntimeOptions {
@@ -159,12 +163,18 @@ const STATUS = { ACTIVE: 'Active', ARCHIVED: 'Archived', DELETED: 'Deleted' } as
  */
 export function createXeroConnector(options: XeroConnectorOptions): AccountingConnector {
   if (!options.clientId || !options.clientSecret) {
-    throw new TypeError('createXeroConnector needs clientId and clientSecret (from the Xero developer portal app).');
+    throw new TypeError(
+      'createXeroConnector needs clientId and clientSecret (from the Xero developer portal app).',
+    );
   }
   const runtime = vendorRuntime(options);
   const scopes = options.scopes ?? XERO_DEFAULT_SCOPES;
   const limiter = new TenantRateLimiter(
-    { perMinute: XERO_RATE_LIMITS.requestsPerMinute, maxConcurrent: XERO_RATE_LIMITS.maxConcurrent, perDay: XERO_RATE_LIMITS.requestsPerDay },
+    {
+      perMinute: XERO_RATE_LIMITS.requestsPerMinute,
+      maxConcurrent: XERO_RATE_LIMITS.maxConcurrent,
+      perDay: XERO_RATE_LIMITS.requestsPerDay,
+    },
     runtime,
     PLATFORM,
   );
@@ -179,7 +189,11 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
   const organisations = new TtlCache<z.infer<typeof OrganisationSchema>>(15 * 60_000, runtime.now);
   const charts = new TtlCache<z.infer<typeof AccountSchema>[]>(15 * 60_000, runtime.now);
 
-  const toConnectionTokens = (response: TokenResponse, tenantId: string, previous?: ConnectionTokens): ConnectionTokens => ({
+  const toConnectionTokens = (
+    response: TokenResponse,
+    tenantId: string,
+    previous?: ConnectionTokens,
+  ): ConnectionTokens => ({
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? previous?.refreshToken ?? null,
     expiresAt: runtime.now() + response.expires_in * 1000,
@@ -189,9 +203,14 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
 
   const refresh = async (tokens: ConnectionTokens): Promise<ConnectionTokens> => {
     if (!tokens.refreshToken) {
-      throw new ConnectorError('authorization_expired', 'No Xero refresh token stored', { platform: PLATFORM });
+      throw new ConnectorError('authorization_expired', 'No Xero refresh token stored', {
+        platform: PLATFORM,
+      });
     }
-    const response = await requestTokens(tokenEndpoint, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken });
+    const response = await requestTokens(tokenEndpoint, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refreshToken,
+    });
     return toConnectionTokens(response, tokens.tenantId, tokens);
   };
   const keeper = new TokenKeeper(refresh, runtime.now, PLATFORM);
@@ -221,7 +240,15 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       if (request.body !== undefined) headers['content-type'] = 'application/json';
       if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
       const response = await retryingFetch(
-        { platformName: PLATFORM, fetch: runtime.fetch, now: runtime.now, sleep: runtime.sleep, random: runtime.random, limiter, timeoutMs: options.timeoutMs },
+        {
+          platformName: PLATFORM,
+          fetch: runtime.fetch,
+          now: runtime.now,
+          sleep: runtime.sleep,
+          random: runtime.random,
+          limiter,
+          timeoutMs: options.timeoutMs,
+        },
         {
           tenantId: tokens.tenantId,
           url: url.toString(),
@@ -237,12 +264,20 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
         continue;
       }
       const json = await readJson(response);
-      if (!response.ok) throw xeroError(response.status, json, { document: request.document, operation: request.operation });
+      if (!response.ok)
+        throw xeroError(response.status, json, {
+          document: request.document,
+          operation: request.operation,
+        });
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
-        throw new ConnectorError('platform_outage', `${request.operation}: Xero sent an unexpected body (${parsed.error.issues[0]?.message ?? 'invalid'})`, {
-          platform: PLATFORM,
-        });
+        throw new ConnectorError(
+          'platform_outage',
+          `${request.operation}: Xero sent an unexpected body (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+          {
+            platform: PLATFORM,
+          },
+        );
       }
       return parsed.data;
     }
@@ -250,17 +285,28 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
 
   const getOrganisation = (ctx: ConnectorContext) =>
     organisations.get(ctx.tokens.tenantId, async () => {
-      const body = await call(ctx, { method: 'GET', path: '/Organisation', operation: 'read organisation' }, z.object({ Organisations: z.array(OrganisationSchema).min(1) }).loose());
+      const body = await call(
+        ctx,
+        { method: 'GET', path: '/Organisation', operation: 'read organisation' },
+        z.object({ Organisations: z.array(OrganisationSchema).min(1) }).loose(),
+      );
       return body.Organisations[0]!;
     });
 
   const getChart = (ctx: ConnectorContext) =>
     charts.get(ctx.tokens.tenantId, async () => {
-      const body = await call(ctx, { method: 'GET', path: '/Accounts', operation: 'read chart of accounts' }, z.object({ Accounts: z.array(AccountSchema) }).loose());
+      const body = await call(
+        ctx,
+        { method: 'GET', path: '/Accounts', operation: 'read chart of accounts' },
+        z.object({ Accounts: z.array(AccountSchema) }).loose(),
+      );
       return body.Accounts;
     });
 
-  async function listContacts(ctx: ConnectorContext, keep: (c: z.infer<typeof ContactSchema>) => boolean): Promise<LedgerContact[]> {
+  async function listContacts(
+    ctx: ConnectorContext,
+    keep: (c: z.infer<typeof ContactSchema>) => boolean,
+  ): Promise<LedgerContact[]> {
     const result: LedgerContact[] = [];
     for (let page = 1; ; page += 1) {
       const body = await call(
@@ -268,7 +314,12 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
         {
           method: 'GET',
           path: '/Contacts',
-          query: { page: String(page), pageSize: String(CONTACTS_PAGE_SIZE), includeArchived: 'true', order: 'Name ASC' },
+          query: {
+            page: String(page),
+            pageSize: String(CONTACTS_PAGE_SIZE),
+            includeArchived: 'true',
+            order: 'Name ASC',
+          },
           operation: 'read contacts',
         },
         z
@@ -280,9 +331,15 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       );
       for (const contact of body.Contacts) {
         if (!keep(contact)) continue;
-        result.push({ id: contact.ContactID, name: contact.Name, status: contact.ContactStatus === 'ARCHIVED' ? 'Archived' : 'Active' });
+        result.push({
+          id: contact.ContactID,
+          name: contact.Name,
+          status: contact.ContactStatus === 'ARCHIVED' ? 'Archived' : 'Active',
+        });
       }
-      const more = body.pagination ? body.pagination.page < body.pagination.pageCount : body.Contacts.length >= CONTACTS_PAGE_SIZE;
+      const more = body.pagination
+        ? body.pagination.page < body.pagination.pageCount
+        : body.Contacts.length >= CONTACTS_PAGE_SIZE;
       if (!more || body.Contacts.length === 0) return result;
     }
   }
@@ -313,7 +370,11 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       };
       if (exchange.codeVerifier) form.code_verifier = exchange.codeVerifier;
       const response = await requestTokens(tokenEndpoint, form);
-      const tenantId = await selectTenant(runtime.fetch, response.access_token, exchange.callbackParams?.tenantId);
+      const tenantId = await selectTenant(
+        runtime.fetch,
+        response.access_token,
+        exchange.callbackParams?.tenantId,
+      );
       return toConnectionTokens(response, tenantId);
     },
 
@@ -327,7 +388,11 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       await drain(response);
       // 400 means the token is already invalid, which is the outcome de-authorise wants.
       if (!response.ok && response.status !== 400) {
-        throw new ConnectorError('platform_outage', `Xero revocation answered HTTP ${response.status}`, { platform: PLATFORM });
+        throw new ConnectorError(
+          'platform_outage',
+          `Xero revocation answered HTTP ${response.status}`,
+          { platform: PLATFORM },
+        );
       }
     },
 
@@ -339,7 +404,9 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
         { method: 'GET', path: '/Currencies', operation: 'read currencies' },
         z.object({ Currencies: z.array(z.object({ Code: z.string() }).loose()) }).loose(),
       );
-      const locks = [parseXeroDate(org.PeriodLockDate), parseXeroDate(org.EndOfYearLockDate)].filter((d): d is string => d !== null).sort();
+      const locks = [parseXeroDate(org.PeriodLockDate), parseXeroDate(org.EndOfYearLockDate)]
+        .filter((d): d is string => d !== null)
+        .sort();
       const codes = new Set([org.BaseCurrency, ...currencies.Currencies.map((c) => c.Code)]);
       return {
         id: org.OrganisationID,
@@ -368,28 +435,39 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
     },
 
     async listTaxRates(ctx): Promise<LedgerTaxRate[]> {
-      const body = await call(ctx, { method: 'GET', path: '/TaxRates', operation: 'read tax rates' }, z.object({ TaxRates: z.array(TaxRateSchema) }).loose());
+      const body = await call(
+        ctx,
+        { method: 'GET', path: '/TaxRates', operation: 'read tax rates' },
+        z.object({ TaxRates: z.array(TaxRateSchema) }).loose(),
+      );
       return body.TaxRates.map((t) => ({
         id: t.TaxType,
         name: t.Name,
         effectiveRate: t.EffectiveRate ?? t.DisplayTaxRate ?? 0,
-        status: t.Status === 'ARCHIVED' ? 'Archived' : t.Status === 'DELETED' ? 'Deleted' : 'Active',
+        status:
+          t.Status === 'ARCHIVED' ? 'Archived' : t.Status === 'DELETED' ? 'Deleted' : 'Active',
       }));
     },
 
     // Xero contacts are both: a contact with no history is neither flagged customer nor supplier.
-    listCustomers: (ctx) => listContacts(ctx, (c) => c.IsCustomer === true || c.IsSupplier !== true),
-    listSuppliers: (ctx) => listContacts(ctx, (c) => c.IsSupplier === true || c.IsCustomer !== true),
+    listCustomers: (ctx) =>
+      listContacts(ctx, (c) => c.IsCustomer === true || c.IsSupplier !== true),
+    listSuppliers: (ctx) =>
+      listContacts(ctx, (c) => c.IsSupplier === true || c.IsCustomer !== true),
 
     async writeDocument(ctx, document, { idempotencyKey, related }) {
       if (document.kind === 'journal' || document.kind === 'transfer') {
         const org = await getOrganisation(ctx);
         // Manual journals are always in the base currency; a foreign-currency day cannot be one.
         if (document.kind === 'journal' && document.currency !== org.BaseCurrency) {
-          throw new ConnectorError('currency_mismatch', `Xero manual journals are in ${org.BaseCurrency} only; ${document.reference} is in ${document.currency}`, {
-            platform: PLATFORM,
-            currency: document.currency,
-          });
+          throw new ConnectorError(
+            'currency_mismatch',
+            `Xero manual journals are in ${org.BaseCurrency} only; ${document.reference} is in ${document.currency}`,
+            {
+              platform: PLATFORM,
+              currency: document.currency,
+            },
+          );
         }
       }
       const chart = document.kind === 'transfer' ? await getChart(ctx) : [];
@@ -411,7 +489,11 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       const first = created.success ? created.data[0] : undefined;
       const id = first?.[write.idField];
       if (typeof id !== 'string') {
-        throw new ConnectorError('platform_outage', `Xero accepted ${document.reference} but returned no ${write.idField}`, { platform: PLATFORM });
+        throw new ConnectorError(
+          'platform_outage',
+          `Xero accepted ${document.reference} but returned no ${write.idField}`,
+          { platform: PLATFORM },
+        );
       }
       return { platformId: id };
     },
@@ -433,16 +515,27 @@ async function readJson(response: Response): Promise<unknown> {
  * organisations connected by this very consent (matching the token's `authentication_event_id`),
  * else the most recently connected organisation.
  */
-async function selectTenant(fetchFn: typeof fetch, accessToken: string, wanted?: string): Promise<string> {
+async function selectTenant(
+  fetchFn: typeof fetch,
+  accessToken: string,
+  wanted?: string,
+): Promise<string> {
   const response = await fetchFn(XERO_ENDPOINTS.connections, {
     headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
     signal: AbortSignal.timeout(30_000),
   });
   if (!response.ok) {
     await drain(response);
-    throw new ConnectorError(response.status >= 500 ? 'platform_outage' : 'authorization_revoked', `Xero connections endpoint answered HTTP ${response.status}`, { platform: PLATFORM });
+    throw new ConnectorError(
+      response.status >= 500 ? 'platform_outage' : 'authorization_revoked',
+      `Xero connections endpoint answered HTTP ${response.status}`,
+      { platform: PLATFORM },
+    );
   }
-  const connections = z.array(ConnectionSchema).parse(await response.json()).filter((c) => c.tenantType === 'ORGANISATION');
+  const connections = z
+    .array(ConnectionSchema)
+    .parse(await response.json())
+    .filter((c) => c.tenantType === 'ORGANISATION');
   if (wanted) {
     const match = connections.find((c) => c.tenantId === wanted);
     if (match) return match.tenantId;
@@ -450,9 +543,15 @@ async function selectTenant(fetchFn: typeof fetch, accessToken: string, wanted?:
   const eventId = jwtClaim(accessToken, 'authentication_event_id');
   const fromThisConsent = eventId ? connections.filter((c) => c.authEventId === eventId) : [];
   const pool = fromThisConsent.length > 0 ? fromThisConsent : connections;
-  const latest = [...pool].sort((a, b) => (b.createdDateUtc ?? '').localeCompare(a.createdDateUtc ?? ''))[0];
+  const latest = [...pool].sort((a, b) =>
+    (b.createdDateUtc ?? '').localeCompare(a.createdDateUtc ?? ''),
+  )[0];
   if (!latest) {
-    throw new ConnectorError('authorization_revoked', 'The Xero consent did not connect any organisation', { platform: PLATFORM });
+    throw new ConnectorError(
+      'authorization_revoked',
+      'The Xero consent did not connect any organisation',
+      { platform: PLATFORM },
+    );
   }
   return latest.tenantId;
 }
@@ -461,7 +560,9 @@ function jwtClaim(token: string, claim: string): string | null {
   const payload = token.split('.')[1];
   if (!payload) return null;
   try {
-    const value = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>)[claim];
+    const value = (
+      JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+    )[claim];
     return typeof value === 'string' ? value : null;
   } catch {
     return null;

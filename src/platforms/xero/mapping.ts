@@ -11,9 +11,27 @@ import { ConnectorError } from '../connector.js';
 
 /** One Xero create call: which endpoint, the collection wrapper key and the id field to read back. */
 export interface XeroWrite {
-  path: '/ManualJournals' | '/Invoices' | '/CreditNotes' | '/Payments' | '/BankTransactions' | '/BankTransfers';
-  collection: 'ManualJournals' | 'Invoices' | 'CreditNotes' | 'Payments' | 'BankTransactions' | 'BankTransfers';
-  idField: 'ManualJournalID' | 'InvoiceID' | 'CreditNoteID' | 'PaymentID' | 'BankTransactionID' | 'BankTransferID';
+  path:
+    | '/ManualJournals'
+    | '/Invoices'
+    | '/CreditNotes'
+    | '/Payments'
+    | '/BankTransactions'
+    | '/BankTransfers';
+  collection:
+    | 'ManualJournals'
+    | 'Invoices'
+    | 'CreditNotes'
+    | 'Payments'
+    | 'BankTransactions'
+    | 'BankTransfers';
+  idField:
+    | 'ManualJournalID'
+    | 'InvoiceID'
+    | 'CreditNoteID'
+    | 'PaymentID'
+    | 'BankTransactionID'
+    | 'BankTransferID';
   body: Record<string, unknown>;
 }
 
@@ -44,7 +62,9 @@ export function toXeroWrite(document: AccountingDocument, context: XeroWriteCont
         path: '/Invoices',
         collection: 'Invoices',
         idField: 'InvoiceID',
-        body: { Invoices: [salesBody(document, document.kind === 'invoice' ? 'ACCREC' : 'ACCPAY')] },
+        body: {
+          Invoices: [salesBody(document, document.kind === 'invoice' ? 'ACCREC' : 'ACCPAY')],
+        },
       };
     case 'creditNote':
     case 'billCreditNote':
@@ -52,7 +72,11 @@ export function toXeroWrite(document: AccountingDocument, context: XeroWriteCont
         path: '/CreditNotes',
         collection: 'CreditNotes',
         idField: 'CreditNoteID',
-        body: { CreditNotes: [salesBody(document, document.kind === 'creditNote' ? 'ACCRECCREDIT' : 'ACCPAYCREDIT')] },
+        body: {
+          CreditNotes: [
+            salesBody(document, document.kind === 'creditNote' ? 'ACCRECCREDIT' : 'ACCPAYCREDIT'),
+          ],
+        },
       };
     case 'payment':
       return paymentWrite(document, context);
@@ -81,11 +105,13 @@ function journalWrite(document: JournalDocument): XeroWrite {
           Status: 'POSTED',
           // Tax already sits on explicit lines; Xero must not add any on top.
           LineAmountTypes: 'NoTax',
-          JournalLines: document.lines.map((line) => ({
-            LineAmount: minorToNumber(line.amount, document.currency),
-            AccountID: line.accountId,
-            Description: line.description,
-          })),
+          JournalLines: document.lines
+            .filter((line) => line.amount !== 0)
+            .map((line) => ({
+              LineAmount: minorToNumber(line.amount, document.currency),
+              AccountID: line.accountId,
+              Description: line.description,
+            })),
         },
       ],
     },
@@ -110,7 +136,10 @@ function lineItems(lines: readonly SalesLine[], currency: string): Record<string
 }
 
 function salesBody(
-  document: Extract<AccountingDocument, { kind: 'invoice' | 'bill' | 'creditNote' | 'billCreditNote' }>,
+  document: Extract<
+    AccountingDocument,
+    { kind: 'invoice' | 'bill' | 'creditNote' | 'billCreditNote' }
+  >,
   type: 'ACCREC' | 'ACCPAY' | 'ACCRECCREDIT' | 'ACCPAYCREDIT',
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -118,7 +147,10 @@ function salesBody(
     Contact: { ContactID: document.contactId },
     Date: document.date,
     LineAmountTypes: 'Exclusive',
-    Reference: narration(document).slice(0, 255),
+    // Xero shows Reference on sales documents; on purchases the supplier reference is the number.
+    ...(type === 'ACCPAY'
+      ? { InvoiceNumber: narration(document).slice(0, 255) }
+      : { Reference: narration(document).slice(0, 255) }),
     CurrencyCode: document.currency,
     Status: document.status === 'Submitted' ? 'AUTHORISED' : 'DRAFT',
     LineItems: lineItems(document.lines, document.currency),
@@ -167,7 +199,9 @@ function bankTransactionWrite(document: BankTransactionDocument): XeroWrite {
     throw new ConnectorError(
       'configuration_invalid',
       `Xero needs a contact on spend/receive money (${document.reference})`,
-      { detail: 'choose a fees supplier so fees paid from a bank account can be recorded in Xero.' },
+      {
+        detail: 'choose a fees supplier so fees paid from a bank account can be recorded in Xero.',
+      },
     );
   }
   return {
@@ -194,7 +228,10 @@ function bankTransactionWrite(document: BankTransactionDocument): XeroWrite {
 
 function transferWrite(document: TransferDocument, context: XeroWriteContext): XeroWrite {
   const amount = minorToNumber(document.amount, document.currency);
-  if (context.isBankAccount(document.fromAccountId) && context.isBankAccount(document.toAccountId)) {
+  if (
+    context.isBankAccount(document.fromAccountId) &&
+    context.isBankAccount(document.toAccountId)
+  ) {
     return {
       path: '/BankTransfers',
       collection: 'BankTransfers',

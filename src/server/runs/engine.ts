@@ -6,7 +6,7 @@ import { normalizeConfiguration, type AccountConfiguration, type Configuration }
 import type { AccountingDocument } from '../../contract/documents.js';
 import type { SyncErrorCode } from '../../contract/error-catalog.js';
 import { ConnectorError, type AccountingConnector, type ConnectorContext } from '../../platforms/connector.js';
-import { withOptions, type CommerceFacts, type LedgerSnapshot } from '../configuration.js';
+import { withOptions, type LedgerSnapshot } from '../configuration.js';
 import { accountingConnection, connectorContext } from '../connections.js';
 import type { SecretBox } from '../crypto.js';
 import { commerceFacts } from '../facts.js';

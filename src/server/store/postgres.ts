@@ -39,6 +39,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   pool.on('error', (error) => console.error('PostgreSQL pool error', error.message));
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
 
+  const leases = new Set<Lease>();
   type Queryable = pg.Pool | pg.PoolClient;
   const on = (target: Queryable, inTx: boolean): Db => {
     const self: Db = {
@@ -88,6 +89,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
           release: async () => {
             if (released) return;
             released = true;
+            leases.delete(lease);
             client.off('error', onError);
             try {
               await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`${schema}:${key}`]);
@@ -98,9 +100,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
             }
           },
         };
+        leases.add(lease);
         return lease;
       },
       close: async () => {
+        // Held leases keep their clients checked out, and pool.end() would wait for them.
+        await Promise.all([...leases].map((l) => l.release()));
         await pool.end();
       },
     };

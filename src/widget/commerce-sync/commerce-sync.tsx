@@ -1,7 +1,7 @@
 'use client';
 import * as Dialog from '@radix-ui/react-dialog';
 import type { ReactElement } from 'react';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { AuthorizationResult } from '../../contract/bff.js';
 import { useConnection, useSyncStatus } from '../api/hooks.js';
 import { Authorization } from '../authorization/authorization.js';
@@ -98,6 +98,8 @@ function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
   const status = useSyncStatus({ enabled: linked });
   const [override, setOverride] = useState<Override | null>(null);
   const [returnChecked, setReturnChecked] = useState(false);
+  const containerRef = useRef<HTMLDivElement>(null);
+  const lastView = useRef<JourneyView | null>(null);
 
   // Read the redirect result after mount: no window access during SSR or import.
   useEffect(() => {
@@ -123,9 +125,18 @@ function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
   const dataView: JourneyView = !linked ? 'picker' : status.data?.configured ? 'settings' : 'wizard';
   const view = override?.view ?? dataView;
   const clear = () => setOverride(null);
+  const conn = connection.data;
+  return (
+    <div ref={containerRef} data-part="journey" data-state={view}>
+      <ViewFocus view={view} lastView={lastView} containerRef={containerRef} />
+      {renderView()}
+    </div>
+  );
+
+  function renderView() {
 
   if (view === 'authorize') {
-    const platform = override?.platform ?? connection.data.platform ?? { key: '', name: '' };
+    const platform = override?.platform ?? conn.platform ?? { key: '', name: '' };
     return (
       <Authorization
         key={platform.key}
@@ -145,7 +156,7 @@ function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
     return (
       <ConfigurationWizard
         defaultStep={override?.step ?? 'output'}
-        platformName={connection.data.platform?.name}
+        platformName={conn.platform?.name}
         onSaved={() => setOverride({ view: 'settings' })}
         onCancel={status.data?.configured ? () => setOverride({ view: 'settings' }) : undefined}
       />
@@ -155,9 +166,37 @@ function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
     <SyncSettings
       now={now}
       onEditMapping={(step) => setOverride({ view: 'wizard', step })}
-      onReconnect={() => setOverride({ view: 'authorize', platform: connection.data.platform ?? undefined })}
+      onReconnect={() => setOverride({ view: 'authorize', platform: conn.platform ?? undefined })}
       onDeauthorized={clear}
       onDeleted={clear}
     />
   );
+  }
+}
+
+/** Moves focus to the new part's heading when the journey changes part, so keyboard users are not dropped on the body. */
+function ViewFocus({ view, lastView, containerRef }: { view: JourneyView; lastView: { current: JourneyView | null }; containerRef: { current: HTMLDivElement | null } }) {
+  useEffect(() => {
+    if (lastView.current === null) lastView.current = view;
+    if (lastView.current === view) return;
+    // The new part may still be loading: focus its heading once it renders. The view counts as
+    // reached only once focused, so a StrictMode re-run of this effect tries again.
+    const container = containerRef.current;
+    if (!container) return;
+    const focusHeading = () => {
+      const heading = container.querySelector<HTMLElement>('h2');
+      if (!heading) return false;
+      heading.tabIndex = -1;
+      heading.focus();
+      lastView.current = view;
+      return true;
+    };
+    if (focusHeading()) return;
+    const observer = new MutationObserver(() => {
+      if (focusHeading()) observer.disconnect();
+    });
+    observer.observe(container, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [view, lastView, containerRef]);
+  return null;
 }

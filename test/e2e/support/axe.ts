@@ -38,11 +38,20 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
 }
 
-/** Throws with a readable list when axe finds any violation on the page. */
-export async function expectAccessible(page: Page, step: string): Promise<void> {
-  const violations = await axeViolations(page);
-  if (violations.length > 0) {
-    const lines = violations.map((v) => `- ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n    ${v.targets.slice(0, 5).join('\n    ')}`);
-    throw new Error(`axe found ${violations.length} violation(s) at step "${step}" on ${page.url()}:\n${lines.join('\n')}`);
-  }
+/** Violations found at one journey step. */
+export interface StepViolations {
+  step: string;
+  url: string;
+  violations: AxeViolation[];
+}
+
+/** A readable report of violations, for a failure message. */
+export function formatViolations(found: readonly StepViolations[]): string {
+  return found
+    .map(
+      (f) =>
+        `At step "${f.step}" (${f.url.split('?')[0]}):\n` +
+        f.violations.map((v) => `  - ${v.id} (${v.impact ?? 'n/a'}): ${v.help}\n      ${v.targets.slice(0, 5).join('\n      ')}`).join('\n'),
+    )
+    .join('\n');
 }

@@ -9,6 +9,8 @@ export const ARTIFACTS_DIR = resolve(import.meta.dirname, '../../../artifacts/e2
 export interface ScreenshotRecorder {
   /** Saves `NN-<step>.png` and returns its path. */
   take(page: Page, step: string): Promise<string>;
+  /** The journey's folder. */
+  readonly dir: string;
 }
 
 /** A recorder for one journey; numbering restarts per journey so files sort in step order. */
@@ -17,6 +19,7 @@ export function screenshots(journey: string): ScreenshotRecorder {
   mkdirSync(dir, { recursive: true });
   let n = 0;
   return {
+    dir,
     async take(page, step) {
       n += 1;
       const file = join(dir, `${String(n).padStart(2, '0')}-${step.replace(/[^a-z0-9-]+/gi, '-').toLowerCase()}.png`);

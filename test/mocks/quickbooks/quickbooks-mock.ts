@@ -38,7 +38,12 @@ export interface QboRealm {
   homeCurrency: string;
   bookCloseDate: string | null;
   accounts: QboAccount[];
-  taxCodes: Array<{ Id: string; Name: string; Active: boolean; SalesTaxRateList: { TaxRateDetail: Array<{ TaxRateRef: { value: string } }> } }>;
+  taxCodes: Array<{
+    Id: string;
+    Name: string;
+    Active: boolean;
+    SalesTaxRateList: { TaxRateDetail: Array<{ TaxRateRef: { value: string } }> };
+  }>;
   taxRates: Array<{ Id: string; Name: string; RateValue: number; Active: boolean }>;
   customers: QboParty[];
   vendors: QboParty[];
@@ -72,8 +77,14 @@ export const qboIds = {
 /** A UK-edition company with the chart, VAT codes and parties the tests use. */
 export function ukRealm(realmId = '9130355555555555', customerCount = 2): QboRealm {
   const customers: QboParty[] = [{ Id: qboIds.customer, DisplayName: 'Daily Sales', Active: true }];
-  for (let i = 1; i < customerCount; i += 1) customers.push({ Id: String(1000 + i), DisplayName: `Customer ${i}`, Active: i % 9 !== 0 });
-  const a = (Id: string, Name: string, AccountType: string, Classification: QboAccount['Classification']): QboAccount => ({ Id, Name, AccountType, Classification, Active: true });
+  for (let i = 1; i < customerCount; i += 1)
+    customers.push({ Id: String(1000 + i), DisplayName: `Customer ${i}`, Active: i % 9 !== 0 });
+  const a = (
+    Id: string,
+    Name: string,
+    AccountType: string,
+    Classification: QboAccount['Classification'],
+  ): QboAccount => ({ Id, Name, AccountType, Classification, Active: true });
   return {
     realmId,
     companyName: 'Corner Café Ltd',
@@ -93,9 +104,21 @@ export function ukRealm(realmId = '9130355555555555', customerCount = 2): QboRea
       { ...a('12', 'Old sales', 'Income', 'Revenue'), Active: false },
     ],
     taxCodes: [
-      { Id: qboIds.salesTax, Name: '20.0% S', Active: true, SalesTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: '7' } }] } },
+      {
+        Id: qboIds.salesTax,
+        Name: '20.0% S',
+        Active: true,
+        SalesTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: '7' } }] },
+      },
       { Id: qboIds.noTax, Name: 'No VAT', Active: true, SalesTaxRateList: { TaxRateDetail: [] } },
-      { Id: '14', Name: 'GST/PST BC', Active: true, SalesTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: '21' } }, { TaxRateRef: { value: '22' } }] } },
+      {
+        Id: '14',
+        Name: 'GST/PST BC',
+        Active: true,
+        SalesTaxRateList: {
+          TaxRateDetail: [{ TaxRateRef: { value: '21' } }, { TaxRateRef: { value: '22' } }],
+        },
+      },
     ],
     taxRates: [
       { Id: '7', Name: '20.0% S (sales)', RateValue: 20, Active: true },
@@ -115,10 +138,24 @@ export function ukRealm(realmId = '9130355555555555', customerCount = 2): QboRea
   };
 }
 
-const ENTITY_BY_PATH = new Map(Object.keys(QUICKBOOKS_CREATE_SCHEMAS).map((e) => [e.toLowerCase(), e as QuickBooksCreateEntity]));
+const ENTITY_BY_PATH = new Map(
+  Object.keys(QUICKBOOKS_CREATE_SCHEMAS).map((e) => [e.toLowerCase(), e as QuickBooksCreateEntity]),
+);
 
-function fault(status: number, code: string, message: string, detail: string, type = 'ValidationFault'): Response {
-  return HttpResponse.json({ Fault: { Error: [{ Message: message, Detail: detail, code, element: '' }], type }, time: new Date().toISOString() }, { status });
+function fault(
+  status: number,
+  code: string,
+  message: string,
+  detail: string,
+  type = 'ValidationFault',
+): Response {
+  return HttpResponse.json(
+    {
+      Fault: { Error: [{ Message: message, Detail: detail, code, element: '' }], type },
+      time: new Date().toISOString(),
+    },
+    { status },
+  );
 }
 
 /** The mock QuickBooks Online: state plus MSW handlers. */
@@ -127,7 +164,12 @@ export class QuickBooksMock {
   readonly #codes = new Map<string, { redirectUri: string }>();
   readonly #access = new Map<string, { expiresAt: number; revoked: boolean; family: string }>();
   readonly #refresh = new Map<string, { revoked: boolean; family: string }>();
-  readonly #faults: Array<{ remaining: number; status: number; headers?: Record<string, string>; afterCommit: boolean }> = [];
+  readonly #faults: Array<{
+    remaining: number;
+    status: number;
+    headers?: Record<string, string>;
+    afterCommit: boolean;
+  }> = [];
   readonly now: () => number;
   refreshCount = 0;
   revocations = 0;
@@ -161,7 +203,12 @@ export class QuickBooksMock {
     for (const t of this.#refresh.values()) t.revoked = true;
   }
 
-  failNext(count: number, status: number, headers?: Record<string, string>, afterCommit = false): void {
+  failNext(
+    count: number,
+    status: number,
+    headers?: Record<string, string>,
+    afterCommit = false,
+  ): void {
     this.#faults.push({ remaining: count, status, ...(headers ? { headers } : {}), afterCommit });
   }
 
@@ -177,50 +224,96 @@ export class QuickBooksMock {
   handlers(): HttpHandler[] {
     const basic = `Basic ${Buffer.from(`${QUICKBOOKS_CLIENT.clientId}:${QUICKBOOKS_CLIENT.clientSecret}`).toString('base64')}`;
     return [
-      http.post('https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer', async ({ request }) => {
-        if (request.headers.get('authorization') !== basic) return HttpResponse.json({ error: 'invalid_client' }, { status: 401 });
-        const form = new URLSearchParams(await request.text());
-        const reply = (m: { accessToken: string; refreshToken: string }) =>
-          HttpResponse.json({ access_token: m.accessToken, refresh_token: m.refreshToken, expires_in: 3600, x_refresh_token_expires_in: 8726400, token_type: 'bearer' });
-        if (form.get('grant_type') === 'authorization_code') {
-          const code = this.#codes.get(form.get('code') ?? '');
-          if (!code || code.redirectUri !== form.get('redirect_uri')) return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
-          this.#codes.delete(form.get('code')!);
-          return reply(this.#mint(randomUUID(), 3600));
-        }
-        if (form.get('grant_type') === 'refresh_token') {
-          const stored = this.#refresh.get(form.get('refresh_token') ?? '');
-          if (!stored || stored.revoked) return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
-          stored.revoked = true;
-          this.refreshCount += 1;
-          return reply(this.#mint(stored.family, 3600));
-        }
-        return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 });
-      }),
+      http.post(
+        'https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer',
+        async ({ request }) => {
+          if (request.headers.get('authorization') !== basic)
+            return HttpResponse.json({ error: 'invalid_client' }, { status: 401 });
+          const form = new URLSearchParams(await request.text());
+          const reply = (m: { accessToken: string; refreshToken: string }) =>
+            HttpResponse.json({
+              access_token: m.accessToken,
+              refresh_token: m.refreshToken,
+              expires_in: 3600,
+              x_refresh_token_expires_in: 8726400,
+              token_type: 'bearer',
+            });
+          if (form.get('grant_type') === 'authorization_code') {
+            const code = this.#codes.get(form.get('code') ?? '');
+            if (!code || code.redirectUri !== form.get('redirect_uri'))
+              return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
+            this.#codes.delete(form.get('code')!);
+            return reply(this.#mint(randomUUID(), 3600));
+          }
+          if (form.get('grant_type') === 'refresh_token') {
+            const stored = this.#refresh.get(form.get('refresh_token') ?? '');
+            if (!stored || stored.revoked)
+              return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
+            stored.revoked = true;
+            this.refreshCount += 1;
+            return reply(this.#mint(stored.family, 3600));
+          }
+          return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 });
+        },
+      ),
 
       http.post('https://developer.api.intuit.com/v2/oauth2/tokens/revoke', async ({ request }) => {
-        if (request.headers.get('authorization') !== basic) return HttpResponse.json({ error: 'invalid_client' }, { status: 401 });
+        if (request.headers.get('authorization') !== basic)
+          return HttpResponse.json({ error: 'invalid_client' }, { status: 401 });
         const { token } = (await request.json()) as { token?: string };
-        const family = this.#refresh.get(token ?? '')?.family ?? this.#access.get(token ?? '')?.family;
+        const family =
+          this.#refresh.get(token ?? '')?.family ?? this.#access.get(token ?? '')?.family;
         if (!family) return HttpResponse.json({ error: 'invalid_token' }, { status: 400 });
-        for (const t of [...this.#refresh.values(), ...this.#access.values()]) if (t.family === family) t.revoked = true;
+        for (const t of [...this.#refresh.values(), ...this.#access.values()])
+          if (t.family === family) t.revoked = true;
         this.revocations += 1;
         return new HttpResponse(null, { status: 200 });
       }),
 
-      http.all(`${QBO_API}/:realmId/*`, async ({ request, params }) => this.#api(request, String(params.realmId))),
+      http.all(`${QBO_API}/:realmId/*`, async ({ request, params }) =>
+        this.#api(request, String(params.realmId)),
+      ),
     ];
   }
 
   async #api(request: Request, realmId: string): Promise<Response> {
-    const token = this.#access.get((request.headers.get('authorization') ?? '').replace(/^Bearer /, ''));
+    const token = this.#access.get(
+      (request.headers.get('authorization') ?? '').replace(/^Bearer /, ''),
+    );
     if (!token || token.revoked || token.expiresAt <= this.now()) {
-      return HttpResponse.json({ fault: { error: [{ message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401', detail: 'Token expired', code: '3200' }], type: 'AUTHENTICATION' } }, { status: 401 });
+      return HttpResponse.json(
+        {
+          fault: {
+            error: [
+              {
+                message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401',
+                detail: 'Token expired',
+                code: '3200',
+              },
+            ],
+            type: 'AUTHENTICATION',
+          },
+        },
+        { status: 401 },
+      );
     }
     const realm = this.realms.get(realmId);
-    if (!realm) return fault(403, '3100', 'ApplicationAuthorizationFailed', 'The app is not connected to this company', 'AuthorizationFault');
+    if (!realm)
+      return fault(
+        403,
+        '3100',
+        'ApplicationAuthorizationFailed',
+        'The app is not connected to this company',
+        'AuthorizationFault',
+      );
     const url = new URL(request.url);
-    if (url.searchParams.get('minorversion') === null) return fault(400, '2010', 'Request has invalid or unsupported property', 'minorversion is required');
+    if (url.searchParams.get('minorversion') === null)
+      return fault(
+        400,
+        '2010',
+        'Request has invalid or unsupported property',
+        'minorversion is required',
+      );
     const now = this.now();
     realm.calls.push(now);
     if (realm.calls.filter((t) => t > now - 60_000).length > 500 || realm.inFlight >= 10) {
@@ -233,15 +326,40 @@ export class QuickBooksMock {
       const first = this.#faults[0];
       if (first && !first.afterCommit) {
         if (--first.remaining <= 0) this.#faults.shift();
-        return HttpResponse.json({ Fault: { Error: [{ Message: 'An application error has occurred', code: '10000' }], type: 'SystemFault' } }, { status: first.status, ...(first.headers ? { headers: first.headers } : {}) });
+        return HttpResponse.json(
+          {
+            Fault: {
+              Error: [{ Message: 'An application error has occurred', code: '10000' }],
+              type: 'SystemFault',
+            },
+          },
+          { status: first.status, ...(first.headers ? { headers: first.headers } : {}) },
+        );
       }
-      if (realm.subscriptionEnded) return fault(403, '6190', 'Invalid Company Status', 'The subscription period has ended or the account has been cancelled.');
+      if (realm.subscriptionEnded)
+        return fault(
+          403,
+          '6190',
+          'Invalid Company Status',
+          'The subscription period has ended or the account has been cancelled.',
+        );
       const path = url.pathname.slice(`/v3/company/${realmId}/`.length);
-      const response = request.method === 'GET' ? this.#read(realm, path, url) : await this.#create(realm, path, url, request);
+      const response =
+        request.method === 'GET'
+          ? this.#read(realm, path, url)
+          : await this.#create(realm, path, url, request);
       const after = this.#faults[0];
       if (after?.afterCommit) {
         if (--after.remaining <= 0) this.#faults.shift();
-        return HttpResponse.json({ Fault: { Error: [{ Message: 'An application error has occurred', code: '10000' }], type: 'SystemFault' } }, { status: after.status });
+        return HttpResponse.json(
+          {
+            Fault: {
+              Error: [{ Message: 'An application error has occurred', code: '10000' }],
+              type: 'SystemFault',
+            },
+          },
+          { status: after.status },
+        );
       }
       return response;
     } finally {
@@ -251,12 +369,24 @@ export class QuickBooksMock {
 
   #read(realm: QboRealm, path: string, url: URL): Response {
     const time = new Date(this.now()).toISOString();
-    if (path === `companyinfo/${realm.realmId}`) return HttpResponse.json({ CompanyInfo: { Id: realm.realmId, CompanyName: realm.companyName, Country: 'GB', SyncToken: '3' }, time });
+    if (path === `companyinfo/${realm.realmId}`)
+      return HttpResponse.json({
+        CompanyInfo: {
+          Id: realm.realmId,
+          CompanyName: realm.companyName,
+          Country: 'GB',
+          SyncToken: '3',
+        },
+        time,
+      });
     if (path === 'preferences') {
       return HttpResponse.json({
         Preferences: {
           AccountingInfoPrefs: realm.bookCloseDate ? { BookCloseDate: realm.bookCloseDate } : {},
-          CurrencyPrefs: { HomeCurrency: { value: realm.homeCurrency }, MultiCurrencyEnabled: true },
+          CurrencyPrefs: {
+            HomeCurrency: { value: realm.homeCurrency },
+            MultiCurrencyEnabled: true,
+          },
         },
         time,
       });
@@ -265,11 +395,15 @@ export class QuickBooksMock {
     if (single) {
       const entity = ENTITY_BY_PATH.get(single[1]!)!;
       const found = (realm.created[entity] ?? []).find((e) => e.Id === single[2]);
-      return found ? HttpResponse.json({ [entity]: found, time }) : fault(400, '610', 'Object Not Found', `${entity} ${single[2]} not found`);
+      return found
+        ? HttpResponse.json({ [entity]: found, time })
+        : fault(400, '610', 'Object Not Found', `${entity} ${single[2]} not found`);
     }
     if (path !== 'query') return fault(400, '2030', 'Invalid ID', `Unknown path ${path}`);
     const query = url.searchParams.get('query') ?? '';
-    const m = /^select \* from (\w+)(?: where (.+?))? STARTPOSITION (\d+) MAXRESULTS (\d+)$/i.exec(query);
+    const m = /^select \* from (\w+)(?: where (.+?))? STARTPOSITION (\d+) MAXRESULTS (\d+)$/i.exec(
+      query,
+    );
     if (!m) return fault(400, '4000', 'Error parsing query', `QueryParserError: ${query}`);
     const [, entity, where, start, max] = m;
     const source: Record<string, unknown[]> = {
@@ -279,7 +413,11 @@ export class QuickBooksMock {
       Customer: realm.customers,
       Vendor: realm.vendors,
       Item: realm.items,
-      CompanyCurrency: [{ Code: 'GBP', Active: true }, { Code: 'EUR', Active: true }, { Code: 'USD', Active: false }],
+      CompanyCurrency: [
+        { Code: 'GBP', Active: true },
+        { Code: 'EUR', Active: true },
+        { Code: 'USD', Active: false },
+      ],
     };
     let rows = (source[entity!] ?? []) as Array<Record<string, unknown>>;
     if (where && !/^Active IN \(true, false\)$/i.test(where)) {
@@ -290,14 +428,21 @@ export class QuickBooksMock {
       rows = rows.filter((r) => r.Active !== false);
     }
     const page = rows.slice(Number(start) - 1, Number(start) - 1 + Math.min(Number(max), 1000));
-    return HttpResponse.json({ QueryResponse: page.length > 0 ? { [entity!]: page, startPosition: Number(start), maxResults: page.length } : {}, time });
+    return HttpResponse.json({
+      QueryResponse:
+        page.length > 0
+          ? { [entity!]: page, startPosition: Number(start), maxResults: page.length }
+          : {},
+      time,
+    });
   }
 
   async #create(realm: QboRealm, path: string, url: URL, request: Request): Promise<Response> {
     const entity = ENTITY_BY_PATH.get(path);
     if (!entity) return fault(400, '2030', 'Invalid ID', `Unknown entity ${path}`);
     const requestId = url.searchParams.get('requestid');
-    if (requestId && requestId.length > 50) return fault(400, '2050', 'Invalid String Length', 'requestid is longer than 50 characters');
+    if (requestId && requestId.length > 50)
+      return fault(400, '2050', 'Invalid String Length', 'requestid is longer than 50 characters');
     if (requestId) {
       const seen = realm.requestIds.get(requestId);
       if (seen) return HttpResponse.json(seen);
@@ -307,13 +452,24 @@ export class QuickBooksMock {
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
       this.rejectedBodies.push({ entity, issues });
-      return fault(400, '2020', 'Required param missing, need to supply the required value for the API', issues.join('; '));
+      return fault(
+        400,
+        '2020',
+        'Required param missing, need to supply the required value for the API',
+        issues.join('; '),
+      );
     }
     const problems = this.#business(realm, entity, body);
     if (problems) return problems;
     const Id = String(realm.nextId++);
     const stamp = new Date(this.now()).toISOString();
-    const created = { ...body, Id, SyncToken: '0', domain: 'QBO', MetaData: { CreateTime: stamp, LastUpdatedTime: stamp } };
+    const created = {
+      ...body,
+      Id,
+      SyncToken: '0',
+      domain: 'QBO',
+      MetaData: { CreateTime: stamp, LastUpdatedTime: stamp },
+    };
     (realm.created[entity] ??= []).push(created);
     if (entity === 'Item') realm.items.push(created as unknown as QboRealm['items'][number]);
     const reply = { [entity]: created, time: stamp };
@@ -321,10 +477,19 @@ export class QuickBooksMock {
     return HttpResponse.json(reply);
   }
 
-  #business(realm: QboRealm, entity: QuickBooksCreateEntity, body: Record<string, unknown>): Response | null {
+  #business(
+    realm: QboRealm,
+    entity: QuickBooksCreateEntity,
+    body: Record<string, unknown>,
+  ): Response | null {
     const date = body.TxnDate as string | undefined;
     if (date && realm.bookCloseDate && date <= realm.bookCloseDate) {
-      return fault(400, '6210', 'Account Period Closed, Cannot Update Through Services API', 'The account period has closed and the account books cannot be updated through the QBO Services API. Please use the QBO website to make these changes.');
+      return fault(
+        400,
+        '6210',
+        'Account Period Closed, Cannot Update Through Services API',
+        'The account period has closed and the account books cannot be updated through the QBO Services API. Please use the QBO website to make these changes.',
+      );
     }
     const refs: Array<{ kind: 'Account' | 'Customer' | 'Vendor'; id: string }> = [];
     const walk = (node: unknown, key = ''): void => {
@@ -332,36 +497,77 @@ export class QuickBooksMock {
       if (!node || typeof node !== 'object') return;
       const obj = node as Record<string, unknown>;
       if (key === 'Entity' && typeof obj.Type === 'string') {
-        refs.push({ kind: obj.Type === 'Customer' ? 'Customer' : 'Vendor', id: (obj.EntityRef as { value: string }).value });
+        refs.push({
+          kind: obj.Type === 'Customer' ? 'Customer' : 'Vendor',
+          id: (obj.EntityRef as { value: string }).value,
+        });
         return;
       }
       if (typeof obj.value === 'string') {
         if (/AccountRef$/.test(key)) refs.push({ kind: 'Account', id: obj.value });
         if (key === 'CustomerRef') refs.push({ kind: 'Customer', id: obj.value });
         if (key === 'VendorRef') refs.push({ kind: 'Vendor', id: obj.value });
-        if (key === 'Entity' || key === 'EntityRef') refs.push({ kind: obj.type === 'Customer' ? 'Customer' : 'Vendor', id: obj.value });
+        if (key === 'Entity' || key === 'EntityRef')
+          refs.push({ kind: obj.type === 'Customer' ? 'Customer' : 'Vendor', id: obj.value });
       }
       for (const [k, v] of Object.entries(obj)) walk(v, k);
     };
     walk(body);
     for (const ref of refs) {
-      const pool: Array<{ Id: string; Active: boolean }> = ref.kind === 'Account' ? realm.accounts : ref.kind === 'Customer' ? realm.customers : realm.vendors;
+      const pool: Array<{ Id: string; Active: boolean }> =
+        ref.kind === 'Account'
+          ? realm.accounts
+          : ref.kind === 'Customer'
+            ? realm.customers
+            : realm.vendors;
       const found = pool.find((p) => p.Id === ref.id);
-      if (!found) return fault(400, '2500', 'Invalid Reference Id', `Invalid Reference Id : ${ref.kind} ${ref.id} does not exist`);
-      if (!found.Active) return fault(400, '610', 'Object Not Found', `${ref.kind} (Id ${ref.id}) has been made inactive. Make it active or choose another.`);
+      if (!found)
+        return fault(
+          400,
+          '2500',
+          'Invalid Reference Id',
+          `Invalid Reference Id : ${ref.kind} ${ref.id} does not exist`,
+        );
+      if (!found.Active)
+        return fault(
+          400,
+          '610',
+          'Object Not Found',
+          `${ref.kind} (Id ${ref.id}) has been made inactive. Make it active or choose another.`,
+        );
     }
-    const currency = ((body.CurrencyRef as { value?: string } | undefined)?.value) ?? realm.homeCurrency;
+    const currency =
+      (body.CurrencyRef as { value?: string } | undefined)?.value ?? realm.homeCurrency;
     if (entity === 'JournalEntry') {
       let balance = 0;
-      for (const line of body.Line as Array<{ Amount: number; JournalEntryLineDetail: { PostingType: string } }>) {
-        balance += (line.JournalEntryLineDetail.PostingType === 'Debit' ? 1 : -1) * toMinor(line.Amount, currency);
+      for (const line of body.Line as Array<{
+        Amount: number;
+        JournalEntryLineDetail: { PostingType: string };
+      }>) {
+        balance +=
+          (line.JournalEntryLineDetail.PostingType === 'Debit' ? 1 : -1) *
+          toMinor(line.Amount, currency);
       }
-      if (balance !== 0) return fault(400, '6000', 'A business validation error has occurred while processing your request', 'Transaction is not balanced: debits must equal credits.');
+      if (balance !== 0)
+        return fault(
+          400,
+          '6000',
+          'A business validation error has occurred while processing your request',
+          'Transaction is not balanced: debits must equal credits.',
+        );
     }
     if (entity === 'Payment' || entity === 'BillPayment') {
-      for (const line of (body.Line ?? []) as Array<{ LinkedTxn: Array<{ TxnId: string; TxnType: QuickBooksCreateEntity }> }>) {
+      for (const line of (body.Line ?? []) as Array<{
+        LinkedTxn: Array<{ TxnId: string; TxnType: QuickBooksCreateEntity }>;
+      }>) {
         for (const link of line.LinkedTxn) {
-          if (!(realm.created[link.TxnType] ?? []).some((t) => t.Id === link.TxnId)) return fault(400, '610', 'Object Not Found', `Linked ${link.TxnType} ${link.TxnId} not found`);
+          if (!(realm.created[link.TxnType] ?? []).some((t) => t.Id === link.TxnId))
+            return fault(
+              400,
+              '610',
+              'Object Not Found',
+              `Linked ${link.TxnType} ${link.TxnId} not found`,
+            );
         }
       }
     }

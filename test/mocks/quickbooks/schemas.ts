@@ -8,11 +8,25 @@ import { z } from 'zod';
 
 const Ref = z.strictObject({ value: z.string().min(1), name: z.string().optional() });
 const TxnDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'TxnDate must be YYYY-MM-DD');
-const Money = z.number().finite().refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'more than 2 decimal places');
+const Money = z
+  .number()
+  .finite()
+  .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, 'more than 2 decimal places');
 const PositiveMoney = Money.refine((n) => n >= 0, 'must not be negative');
 const Note = z.string().max(4000).optional();
 const GlobalTax = z.enum(['TaxExcluded', 'TaxInclusive', 'NotApplicable']).optional();
-const LinkedTxn = z.strictObject({ TxnId: z.string().min(1), TxnType: z.enum(['Invoice', 'CreditMemo', 'JournalEntry', 'Bill', 'VendorCredit', 'Deposit', 'Expense']) });
+const LinkedTxn = z.strictObject({
+  TxnId: z.string().min(1),
+  TxnType: z.enum([
+    'Invoice',
+    'CreditMemo',
+    'JournalEntry',
+    'Bill',
+    'VendorCredit',
+    'Deposit',
+    'Expense',
+  ]),
+});
 
 const JournalEntryLine = z.strictObject({
   Id: z.string().optional(),
@@ -22,7 +36,9 @@ const JournalEntryLine = z.strictObject({
   JournalEntryLineDetail: z.strictObject({
     PostingType: z.enum(['Debit', 'Credit']),
     AccountRef: Ref,
-    Entity: z.strictObject({ Type: z.enum(['Customer', 'Vendor', 'Employee']), EntityRef: Ref }).optional(),
+    Entity: z
+      .strictObject({ Type: z.enum(['Customer', 'Vendor', 'Employee']), EntityRef: Ref })
+      .optional(),
     TaxCodeRef: Ref.optional(),
     TaxApplicableOn: z.enum(['Sales', 'Purchase']).optional(),
     TaxAmount: Money.optional(),
@@ -42,10 +58,17 @@ const SalesItemLine = z.strictObject({
   Description: z.string().max(4000).optional(),
   Amount: Money,
   DetailType: z.literal('SalesItemLineDetail'),
-  SalesItemLineDetail: z.strictObject({ ItemRef: Ref, Qty: z.number().optional(), UnitPrice: Money.optional(), TaxCodeRef: Ref.optional() }),
+  SalesItemLineDetail: z.strictObject({
+    ItemRef: Ref,
+    Qty: z.number().optional(),
+    UnitPrice: Money.optional(),
+    TaxCodeRef: Ref.optional(),
+  }),
 });
 
-const TxnTaxDetail = z.strictObject({ TotalTax: Money.optional(), TxnTaxCodeRef: Ref.optional() }).optional();
+const TxnTaxDetail = z
+  .strictObject({ TotalTax: Money.optional(), TxnTaxCodeRef: Ref.optional() })
+  .optional();
 
 export const InvoiceSchema = z.strictObject({
   CustomerRef: Ref,
@@ -65,7 +88,11 @@ const ExpenseLine = z.strictObject({
   Description: z.string().max(4000).optional(),
   Amount: PositiveMoney,
   DetailType: z.literal('AccountBasedExpenseLineDetail'),
-  AccountBasedExpenseLineDetail: z.strictObject({ AccountRef: Ref, TaxCodeRef: Ref.optional(), BillableStatus: z.string().optional() }),
+  AccountBasedExpenseLineDetail: z.strictObject({
+    AccountRef: Ref,
+    TaxCodeRef: Ref.optional(),
+    BillableStatus: z.string().optional(),
+  }),
 });
 
 export const BillSchema = z.strictObject({
@@ -110,7 +137,9 @@ const DepositLine = z.strictObject({
   DetailType: z.literal('DepositLineDetail'),
   DepositLineDetail: z.strictObject({
     AccountRef: Ref,
-    Entity: z.strictObject({ value: z.string().min(1), type: z.enum(['Customer', 'Vendor', 'Employee']) }).optional(),
+    Entity: z
+      .strictObject({ value: z.string().min(1), type: z.enum(['Customer', 'Vendor', 'Employee']) })
+      .optional(),
     TaxCodeRef: Ref.optional(),
   }),
 });
@@ -127,7 +156,9 @@ export const DepositSchema = z.strictObject({
 export const PurchaseSchema = z.strictObject({
   PaymentType: z.enum(['Cash', 'Check', 'CreditCard']),
   AccountRef: Ref,
-  EntityRef: z.strictObject({ value: z.string().min(1), type: z.enum(['Customer', 'Vendor', 'Employee']) }).optional(),
+  EntityRef: z
+    .strictObject({ value: z.string().min(1), type: z.enum(['Customer', 'Vendor', 'Employee']) })
+    .optional(),
   TxnDate,
   CurrencyRef: Ref.optional(),
   PrivateNote: Note,

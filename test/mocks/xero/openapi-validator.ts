@@ -28,8 +28,14 @@ const REQUIRED_AT_TOP: Record<string, { collection: string; required: string[] }
   Invoices: { collection: 'Invoices', required: ['Type', 'Contact', 'LineItems', 'Date'] },
   CreditNotes: { collection: 'CreditNotes', required: ['Type', 'Contact', 'LineItems', 'Date'] },
   Payments: { collection: 'Payments', required: ['Account', 'Amount', 'Date'] },
-  BankTransactions: { collection: 'BankTransactions', required: ['Type', 'Contact', 'BankAccount', 'LineItems'] },
-  BankTransfers: { collection: 'BankTransfers', required: ['FromBankAccount', 'ToBankAccount', 'Amount'] },
+  BankTransactions: {
+    collection: 'BankTransactions',
+    required: ['Type', 'Contact', 'BankAccount', 'LineItems'],
+  },
+  BankTransfers: {
+    collection: 'BankTransfers',
+    required: ['FromBankAccount', 'ToBankAccount', 'Amount'],
+  },
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -44,19 +50,28 @@ function toJsonSchema(node: Json, name?: string): Json {
   if (node === null || typeof node !== 'object') return node;
   const out: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith('x-') || key === 'example' || key === 'externalDocs' || key === 'default') continue;
-    out[key] = key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).map(([p, s]) => [p, toJsonSchema(s)]))
-      : toJsonSchema(value);
+    if (key.startsWith('x-') || key === 'example' || key === 'externalDocs' || key === 'default')
+      continue;
+    out[key] =
+      key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(Object.entries(value).map(([p, s]) => [p, toJsonSchema(s)]))
+        : toJsonSchema(value);
   }
   if (out.nullable === true) {
     delete out.nullable;
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
   }
-  if (out.properties && typeof out.properties === 'object' && out.additionalProperties === undefined) {
+  if (
+    out.properties &&
+    typeof out.properties === 'object' &&
+    out.additionalProperties === undefined
+  ) {
     out.additionalProperties = false;
   }
-  if (name && REQUIRED_ON_CREATE[name]) out.required = [...new Set([...((out.required as string[]) ?? []), ...REQUIRED_ON_CREATE[name]!])];
+  if (name && REQUIRED_ON_CREATE[name])
+    out.required = [
+      ...new Set([...((out.required as string[]) ?? []), ...REQUIRED_ON_CREATE[name]!]),
+    ];
   return out;
 }
 
@@ -69,15 +84,24 @@ export interface XeroSpecValidator {
 }
 
 /** Loads the YAML with `yaml`, registers every component schema with ajv + ajv-formats, compiles lazily. */
-export function loadXeroSpecValidator(path = XERO_SPEC_PATH): XeroSpecValidator {
-  const document = parse(readFileSync(path, 'utf8')) as { components: { schemas: Record<string, Json> } };
-  const schemas = Object.fromEntries(Object.entries(document.components.schemas).map(([n, s]) => [n, toJsonSchema(s, n)]));
+export function loadXeroSpecValidator(
+  path = process.env.XERO_OPENAPI_PATH ?? XERO_SPEC_PATH,
+): XeroSpecValidator {
+  const document = parse(readFileSync(path, 'utf8')) as {
+    components: { schemas: Record<string, Json> };
+  };
+  const schemas = Object.fromEntries(
+    Object.entries(document.components.schemas).map(([n, s]) => [n, toJsonSchema(s, n)]),
+  );
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   const addFormats = addFormatsModule as unknown as (a: Ajv) => Ajv;
   addFormats(ajv);
   // OpenAPI numeric formats are size hints, not string formats.
   ajv.addFormat('double', { type: 'number', validate: (n: number) => Number.isFinite(n) });
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31 });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** 31,
+  });
   ajv.addSchema({ $id: ROOT_ID, components: { schemas } });
   const compiled = new Map<string, ValidateFunction>();
   return {
@@ -93,16 +117,23 @@ export function loadXeroSpecValidator(path = XERO_SPEC_PATH): XeroSpecValidator 
       const top = REQUIRED_AT_TOP[schemaName];
       if (top && body && typeof body === 'object') {
         const items = (body as Record<string, unknown>)[top.collection];
-        if (!Array.isArray(items) || items.length === 0) errors.push(`/${top.collection} must be a non-empty array`);
+        if (!Array.isArray(items) || items.length === 0)
+          errors.push(`/${top.collection} must be a non-empty array`);
         else
           items.forEach((item: unknown, i) => {
             for (const key of top.required) {
-              if (!item || typeof item !== 'object' || !(key in item)) errors.push(`/${top.collection}/${i} must have required property '${key}'`);
+              if (!item || typeof item !== 'object' || !(key in item))
+                errors.push(`/${top.collection}/${i} must have required property '${key}'`);
             }
           });
       }
       if (fn(body)) return errors;
-      return errors.concat((fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`));
+      return errors.concat(
+        (fn.errors ?? []).map(
+          (e) =>
+            `${e.instancePath || '/'} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+        ),
+      );
     },
     schemaNames: () => Object.keys(schemas),
   };

@@ -95,11 +95,29 @@ export const ids = {
 /** A fresh UK organisation with a typical chart of accounts. */
 export function ukTenant(tenantId: string = randomUUID(), contactCount = 3): XeroTenant {
   const contacts: XeroContactFixture[] = [
-    { ContactID: ids.customer, Name: 'Daily Sales', ContactStatus: 'ACTIVE', IsCustomer: true, IsSupplier: false },
-    { ContactID: ids.supplier, Name: 'Card Processor Ltd', ContactStatus: 'ACTIVE', IsCustomer: false, IsSupplier: true },
+    {
+      ContactID: ids.customer,
+      Name: 'Daily Sales',
+      ContactStatus: 'ACTIVE',
+      IsCustomer: true,
+      IsSupplier: false,
+    },
+    {
+      ContactID: ids.supplier,
+      Name: 'Card Processor Ltd',
+      ContactStatus: 'ACTIVE',
+      IsCustomer: false,
+      IsSupplier: true,
+    },
   ];
   for (let i = contacts.length; i < contactCount; i += 1) {
-    contacts.push({ ContactID: randomUUID(), Name: `Contact ${String(i).padStart(4, '0')}`, ContactStatus: i % 7 === 0 ? 'ARCHIVED' : 'ACTIVE', IsCustomer: i % 2 === 0, IsSupplier: i % 2 === 1 });
+    contacts.push({
+      ContactID: randomUUID(),
+      Name: `Contact ${String(i).padStart(4, '0')}`,
+      ContactStatus: i % 7 === 0 ? 'ARCHIVED' : 'ACTIVE',
+      IsCustomer: i % 2 === 0,
+      IsSupplier: i % 2 === 1,
+    });
   }
   return {
     tenantId,
@@ -107,16 +125,88 @@ export function ukTenant(tenantId: string = randomUUID(), contactCount = 3): Xer
     baseCurrency: 'GBP',
     periodLockDate: null,
     accounts: [
-      { AccountID: ids.sales, Code: '200', Name: 'Sales', Type: 'REVENUE', Class: 'REVENUE', Status: 'ACTIVE' },
-      { AccountID: ids.vat, Code: '820', Name: 'VAT', Type: 'CURRLIAB', Class: 'LIABILITY', Status: 'ACTIVE' },
-      { AccountID: ids.gratuity, Code: '210', Name: 'Gratuities', Type: 'CURRLIAB', Class: 'LIABILITY', Status: 'ACTIVE' },
-      { AccountID: ids.cardClearing, Code: '610', Name: 'Card clearing', Type: 'CURRENT', Class: 'ASSET', Status: 'ACTIVE', EnablePaymentsToAccount: true },
-      { AccountID: ids.cashClearing, Code: '611', Name: 'Cash in till', Type: 'CURRENT', Class: 'ASSET', Status: 'ACTIVE', EnablePaymentsToAccount: true },
-      { AccountID: ids.bank, Code: '090', Name: 'Business Current Account', Type: 'BANK', Class: 'ASSET', Status: 'ACTIVE' },
-      { AccountID: ids.savings, Code: '091', Name: 'Savings', Type: 'BANK', Class: 'ASSET', Status: 'ACTIVE' },
-      { AccountID: ids.fees, Code: '404', Name: 'Bank and card fees', Type: 'EXPENSE', Class: 'EXPENSE', Status: 'ACTIVE' },
-      { AccountID: ids.refunds, Code: '205', Name: 'Refunds', Type: 'REVENUE', Class: 'REVENUE', Status: 'ACTIVE' },
-      { AccountID: ids.oldSales, Code: '201', Name: 'Old sales', Type: 'REVENUE', Class: 'REVENUE', Status: 'ARCHIVED' },
+      {
+        AccountID: ids.sales,
+        Code: '200',
+        Name: 'Sales',
+        Type: 'REVENUE',
+        Class: 'REVENUE',
+        Status: 'ACTIVE',
+      },
+      {
+        AccountID: ids.vat,
+        Code: '820',
+        Name: 'VAT',
+        Type: 'CURRLIAB',
+        Class: 'LIABILITY',
+        Status: 'ACTIVE',
+      },
+      {
+        AccountID: ids.gratuity,
+        Code: '210',
+        Name: 'Gratuities',
+        Type: 'CURRLIAB',
+        Class: 'LIABILITY',
+        Status: 'ACTIVE',
+      },
+      {
+        AccountID: ids.cardClearing,
+        Code: '610',
+        Name: 'Card clearing',
+        Type: 'CURRENT',
+        Class: 'ASSET',
+        Status: 'ACTIVE',
+        EnablePaymentsToAccount: true,
+      },
+      {
+        AccountID: ids.cashClearing,
+        Code: '611',
+        Name: 'Cash in till',
+        Type: 'CURRENT',
+        Class: 'ASSET',
+        Status: 'ACTIVE',
+        EnablePaymentsToAccount: true,
+      },
+      {
+        AccountID: ids.bank,
+        Code: '090',
+        Name: 'Business Current Account',
+        Type: 'BANK',
+        Class: 'ASSET',
+        Status: 'ACTIVE',
+      },
+      {
+        AccountID: ids.savings,
+        Code: '091',
+        Name: 'Savings',
+        Type: 'BANK',
+        Class: 'ASSET',
+        Status: 'ACTIVE',
+      },
+      {
+        AccountID: ids.fees,
+        Code: '404',
+        Name: 'Bank and card fees',
+        Type: 'EXPENSE',
+        Class: 'EXPENSE',
+        Status: 'ACTIVE',
+      },
+      {
+        AccountID: ids.refunds,
+        Code: '205',
+        Name: 'Refunds',
+        Type: 'REVENUE',
+        Class: 'REVENUE',
+        Status: 'ACTIVE',
+      },
+      {
+        AccountID: ids.oldSales,
+        Code: '201',
+        Name: 'Old sales',
+        Type: 'REVENUE',
+        Class: 'REVENUE',
+        Status: 'ARCHIVED',
+      },
     ],
     taxRates: [
       { TaxType: 'OUTPUT2', Name: '20% (VAT on Income)', EffectiveRate: 20, Status: 'ACTIVE' },
@@ -173,13 +263,25 @@ export class XeroMock {
   /** What Xero does when the merchant clicks Allow: returns the code sent to the redirect URI. */
   consent(tenantIds: string[], redirectUri: string, codeChallenge?: string): string {
     const code = randomUUID();
-    this.#grants.set(code, { tenantIds, authEventId: randomUUID(), redirectUri, ...(codeChallenge ? { codeChallenge } : {}) });
+    this.#grants.set(code, {
+      tenantIds,
+      authEventId: randomUUID(),
+      redirectUri,
+      ...(codeChallenge ? { codeChallenge } : {}),
+    });
     return code;
   }
 
   /** Hands out tokens directly (as if a consent had happened) for tests that start linked. */
-  issueTokens(tenantId: string, ttlSeconds = this.options.accessTokenTtlSeconds ?? 1800): { accessToken: string; refreshToken: string; expiresAt: number } {
-    const grant: Grant = { tenantIds: [tenantId], authEventId: randomUUID(), redirectUri: 'https://partner.example/cb' };
+  issueTokens(
+    tenantId: string,
+    ttlSeconds = this.options.accessTokenTtlSeconds ?? 1800,
+  ): { accessToken: string; refreshToken: string; expiresAt: number } {
+    const grant: Grant = {
+      tenantIds: [tenantId],
+      authEventId: randomUUID(),
+      redirectUri: 'https://partner.example/cb',
+    };
     return this.#mint(grant, ttlSeconds);
   }
 
@@ -195,12 +297,19 @@ export class XeroMock {
   }
 
   /** The next `count` API calls answer `status` (before touching state unless afterCommit). */
-  failNext(count: number, status: number, headers?: Record<string, string>, afterCommit = false): void {
+  failNext(
+    count: number,
+    status: number,
+    headers?: Record<string, string>,
+    afterCommit = false,
+  ): void {
     this.#faults.push({ remaining: count, status, ...(headers ? { headers } : {}), afterCommit });
   }
 
   #mint(grant: Grant, ttlSeconds: number) {
-    const payload = Buffer.from(JSON.stringify({ authentication_event_id: grant.authEventId, jti: randomUUID() })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ authentication_event_id: grant.authEventId, jti: randomUUID() }),
+    ).toString('base64url');
     const accessToken = `eyJhbGciOiJub25lIn0.${payload}.`;
     const refreshToken = randomUUID();
     const expiresAt = this.now() + ttlSeconds * 1000;
@@ -213,30 +322,47 @@ export class XeroMock {
   handlers(): HttpHandler[] {
     return [
       http.post('https://identity.xero.com/connect/token', async ({ request }) => {
-        if (request.headers.get('authorization') !== `Basic ${Buffer.from(`${XERO_CLIENT.clientId}:${XERO_CLIENT.clientSecret}`).toString('base64')}`) {
+        if (
+          request.headers.get('authorization') !==
+          `Basic ${Buffer.from(`${XERO_CLIENT.clientId}:${XERO_CLIENT.clientSecret}`).toString('base64')}`
+        ) {
           return HttpResponse.json({ error: 'invalid_client' }, { status: 400 });
         }
         const form = new URLSearchParams(await request.text());
         const ttl = this.options.accessTokenTtlSeconds ?? 1800;
         if (form.get('grant_type') === 'authorization_code') {
           const grant = this.#grants.get(form.get('code') ?? '');
-          if (!grant || grant.redirectUri !== form.get('redirect_uri')) return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
+          if (!grant || grant.redirectUri !== form.get('redirect_uri'))
+            return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
           if (grant.codeChallenge) {
             const verifier = form.get('code_verifier') ?? '';
             const challenge = createHash('sha256').update(verifier).digest('base64url');
-            if (challenge !== grant.codeChallenge) return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
+            if (challenge !== grant.codeChallenge)
+              return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
           }
           this.#grants.delete(form.get('code')!);
           const minted = this.#mint(grant, ttl);
-          return HttpResponse.json({ access_token: minted.accessToken, refresh_token: minted.refreshToken, expires_in: ttl, token_type: 'Bearer', scope: 'openid offline_access accounting.invoices' });
+          return HttpResponse.json({
+            access_token: minted.accessToken,
+            refresh_token: minted.refreshToken,
+            expires_in: ttl,
+            token_type: 'Bearer',
+            scope: 'openid offline_access accounting.invoices',
+          });
         }
         if (form.get('grant_type') === 'refresh_token') {
           const stored = this.#refreshTokens.get(form.get('refresh_token') ?? '');
-          if (!stored || stored.revoked) return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
+          if (!stored || stored.revoked)
+            return HttpResponse.json({ error: 'invalid_grant' }, { status: 400 });
           stored.revoked = true;
           this.refreshCount += 1;
           const minted = this.#mint(stored.grant, ttl);
-          return HttpResponse.json({ access_token: minted.accessToken, refresh_token: minted.refreshToken, expires_in: ttl, token_type: 'Bearer' });
+          return HttpResponse.json({
+            access_token: minted.accessToken,
+            refresh_token: minted.refreshToken,
+            expires_in: ttl,
+            token_type: 'Bearer',
+          });
         }
         return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 });
       }),
@@ -247,47 +373,89 @@ export class XeroMock {
         const stored = this.#refreshTokens.get(token);
         if (stored) {
           stored.revoked = true;
-          for (const a of this.#accessTokens.values()) if (a.grant === stored.grant) a.revoked = true;
+          for (const a of this.#accessTokens.values())
+            if (a.grant === stored.grant) a.revoked = true;
           this.revocations += 1;
         }
         return new HttpResponse(null, { status: 200 });
       }),
 
       http.get('https://api.xero.com/connections', ({ request }) => {
-        const token = this.#accessTokens.get((request.headers.get('authorization') ?? '').replace(/^Bearer /, ''));
-        if (!token || token.revoked || token.expiresAt <= this.now()) return HttpResponse.json({ Title: 'Unauthorized', Status: 401 }, { status: 401 });
+        const token = this.#accessTokens.get(
+          (request.headers.get('authorization') ?? '').replace(/^Bearer /, ''),
+        );
+        if (!token || token.revoked || token.expiresAt <= this.now())
+          return HttpResponse.json({ Title: 'Unauthorized', Status: 401 }, { status: 401 });
         return HttpResponse.json(
-          [...this.tenants.values()].filter((t) => token.grant.tenantIds.includes(t.tenantId)).map((t, i) => ({
-            id: randomUUID(),
-            authEventId: token.grant.authEventId,
-            tenantId: t.tenantId,
-            tenantType: 'ORGANISATION',
-            tenantName: t.name,
-            createdDateUtc: new Date(this.now() - i * 1000).toISOString(),
-            updatedDateUtc: new Date(this.now()).toISOString(),
-          })),
+          [...this.tenants.values()]
+            .filter((t) => token.grant.tenantIds.includes(t.tenantId))
+            .map((t, i) => ({
+              id: randomUUID(),
+              authEventId: token.grant.authEventId,
+              tenantId: t.tenantId,
+              tenantType: 'ORGANISATION',
+              tenantName: t.name,
+              createdDateUtc: new Date(this.now() - i * 1000).toISOString(),
+              updatedDateUtc: new Date(this.now()).toISOString(),
+            })),
         );
       }),
 
-      http.all(`${API}/:resource`, async ({ request, params }) => this.#api(request, String(params.resource))),
+      http.all(`${API}/:resource`, async ({ request, params }) =>
+        this.#api(request, String(params.resource)),
+      ),
     ];
   }
 
   async #api(request: Request, resource: string): Promise<Response> {
-    const token = this.#accessTokens.get((request.headers.get('authorization') ?? '').replace(/^Bearer /, ''));
-    if (!token || token.revoked) return HttpResponse.json({ Type: 'Unauthorized', Title: 'Unauthorized', Status: 401, Detail: 'AuthenticationUnsuccessful' }, { status: 401 });
-    if (token.expiresAt <= this.now()) return HttpResponse.json({ Type: 'Unauthorized', Title: 'Unauthorized', Status: 401, Detail: 'TokenExpired: token expired' }, { status: 401 });
+    const token = this.#accessTokens.get(
+      (request.headers.get('authorization') ?? '').replace(/^Bearer /, ''),
+    );
+    if (!token || token.revoked)
+      return HttpResponse.json(
+        {
+          Type: 'Unauthorized',
+          Title: 'Unauthorized',
+          Status: 401,
+          Detail: 'AuthenticationUnsuccessful',
+        },
+        { status: 401 },
+      );
+    if (token.expiresAt <= this.now())
+      return HttpResponse.json(
+        {
+          Type: 'Unauthorized',
+          Title: 'Unauthorized',
+          Status: 401,
+          Detail: 'TokenExpired: token expired',
+        },
+        { status: 401 },
+      );
     const tenantId = request.headers.get('xero-tenant-id') ?? '';
     const tenant = this.tenants.get(tenantId);
     if (!tenant || !token.grant.tenantIds.includes(tenantId)) {
-      return HttpResponse.json({ Type: 'AuthorizationUnsuccessful', Title: 'Forbidden', Status: 403, Detail: 'AuthorizationUnsuccessful' }, { status: 403 });
+      return HttpResponse.json(
+        {
+          Type: 'AuthorizationUnsuccessful',
+          Title: 'Forbidden',
+          Status: 403,
+          Detail: 'AuthorizationUnsuccessful',
+        },
+        { status: 403 },
+      );
     }
     const now = this.now();
     tenant.calls.push(now);
     if (this.options.enforceLimits !== false) {
       const lastMinute = tenant.calls.filter((t) => t > now - 60_000).length;
       if (lastMinute > 60 || tenant.inFlight >= 5) {
-        return new HttpResponse(null, { status: 429, headers: { 'retry-after': '60', 'x-rate-limit-problem': lastMinute > 60 ? 'minute' : 'concurrent' } });
+        return new HttpResponse(null, {
+          status: 429,
+          headers: {
+            'retry-after': '60',
+            'x-rate-limit-problem': lastMinute > 60 ? 'minute' : 'concurrent',
+          },
+        });
       }
     }
     tenant.inFlight += 1;
@@ -297,12 +465,26 @@ export class XeroMock {
       const fault = this.#faults[0];
       if (fault && !fault.afterCommit) {
         if (--fault.remaining <= 0) this.#faults.shift();
-        return HttpResponse.json({ Title: 'Server error' }, { status: fault.status, ...(fault.headers ? { headers: fault.headers } : {}) });
+        return HttpResponse.json(
+          { Title: 'Server error' },
+          { status: fault.status, ...(fault.headers ? { headers: fault.headers } : {}) },
+        );
       }
       if (tenant.subscriptionExpired) {
-        return HttpResponse.json({ Type: 'Forbidden', Title: 'Forbidden', Status: 403, Detail: 'The organisation subscription has expired' }, { status: 403 });
+        return HttpResponse.json(
+          {
+            Type: 'Forbidden',
+            Title: 'Forbidden',
+            Status: 403,
+            Detail: 'The organisation subscription has expired',
+          },
+          { status: 403 },
+        );
       }
-      const response = request.method === 'GET' ? this.#read(tenant, resource, new URL(request.url)) : await this.#write(tenant, resource, request);
+      const response =
+        request.method === 'GET'
+          ? this.#read(tenant, resource, new URL(request.url))
+          : await this.#write(tenant, resource, request);
       const after = this.#faults[0];
       if (after?.afterCommit) {
         if (--after.remaining <= 0) this.#faults.shift();
@@ -315,15 +497,37 @@ export class XeroMock {
   }
 
   #read(tenant: XeroTenant, resource: string, url: URL): Response {
-    const envelope = { Id: randomUUID(), Status: 'OK', ProviderName: 'commerce-sync tests', DateTimeUTC: `/Date(${this.now()})/` };
+    const envelope = {
+      Id: randomUUID(),
+      Status: 'OK',
+      ProviderName: 'commerce-sync tests',
+      DateTimeUTC: `/Date(${this.now()})/`,
+    };
     switch (resource) {
       case 'Organisation':
         return HttpResponse.json({
           ...envelope,
-          Organisations: [{ OrganisationID: tenant.tenantId, Name: tenant.name, BaseCurrency: tenant.baseCurrency, CountryCode: 'GB', Version: 'UK', PeriodLockDate: tenant.periodLockDate ? `/Date(${Date.parse(`${tenant.periodLockDate}T00:00:00Z`)}+0000)/` : undefined }],
+          Organisations: [
+            {
+              OrganisationID: tenant.tenantId,
+              Name: tenant.name,
+              BaseCurrency: tenant.baseCurrency,
+              CountryCode: 'GB',
+              Version: 'UK',
+              PeriodLockDate: tenant.periodLockDate
+                ? `/Date(${Date.parse(`${tenant.periodLockDate}T00:00:00Z`)}+0000)/`
+                : undefined,
+            },
+          ],
         });
       case 'Currencies':
-        return HttpResponse.json({ ...envelope, Currencies: [{ Code: 'GBP', Description: 'British Pound' }, { Code: 'EUR', Description: 'Euro' }] });
+        return HttpResponse.json({
+          ...envelope,
+          Currencies: [
+            { Code: 'GBP', Description: 'British Pound' },
+            { Code: 'EUR', Description: 'Euro' },
+          ],
+        });
       case 'Accounts':
         return HttpResponse.json({ ...envelope, Accounts: tenant.accounts });
       case 'TaxRates':
@@ -331,9 +535,16 @@ export class XeroMock {
       case 'Contacts': {
         const page = Number(url.searchParams.get('page') ?? '1');
         const pageSize = Math.min(1000, Number(url.searchParams.get('pageSize') ?? '100'));
-        const visible = url.searchParams.get('includeArchived') === 'true' ? tenant.contacts : tenant.contacts.filter((c) => c.ContactStatus !== 'ARCHIVED');
+        const visible =
+          url.searchParams.get('includeArchived') === 'true'
+            ? tenant.contacts
+            : tenant.contacts.filter((c) => c.ContactStatus !== 'ARCHIVED');
         const pageCount = Math.max(1, Math.ceil(visible.length / pageSize));
-        return HttpResponse.json({ ...envelope, pagination: { page, pageSize, pageCount, itemCount: visible.length }, Contacts: visible.slice((page - 1) * pageSize, page * pageSize) });
+        return HttpResponse.json({
+          ...envelope,
+          pagination: { page, pageSize, pageCount, itemCount: visible.length },
+          Contacts: visible.slice((page - 1) * pageSize, page * pageSize),
+        });
       }
       default:
         return HttpResponse.json({ Title: 'Not found' }, { status: 404 });
@@ -342,25 +553,40 @@ export class XeroMock {
 
   async #write(tenant: XeroTenant, resource: string, request: Request): Promise<Response> {
     const collection = COLLECTIONS[resource];
-    if (!collection || request.method !== 'PUT') return HttpResponse.json({ Title: 'Not found' }, { status: 404 });
+    if (!collection || request.method !== 'PUT')
+      return HttpResponse.json({ Title: 'Not found' }, { status: 404 });
     const key = request.headers.get('idempotency-key');
-    if (key && key.length > 128) return validation(['Idempotency-Key must be 128 characters or fewer']);
+    if (key && key.length > 128)
+      return validation(['Idempotency-Key must be 128 characters or fewer']);
     if (key) {
       const seen = tenant.idempotency.get(`${resource}:${key}`);
-      if (seen) return HttpResponse.json(seen.body as Record<string, unknown>, { status: seen.status });
+      if (seen)
+        return HttpResponse.json(seen.body as Record<string, unknown>, { status: seen.status });
     }
     const body = (await request.json()) as Record<string, unknown>;
     const errors = this.validator.validate(collection.schema, body);
     if (errors.length > 0) {
       this.rejectedBodies.push({ path: resource, errors });
-      return validation(errors.map((e) => `Request does not match the Xero schema ${collection.schema}: ${e}`));
+      return validation(
+        errors.map((e) => `Request does not match the Xero schema ${collection.schema}: ${e}`),
+      );
     }
     const item = (body[resource] as Array<Record<string, unknown>>)[0]!;
     const problems = this.#business(tenant, resource, item);
     if (problems.length > 0) return validation(problems);
-    const created = { ...item, [collection.idField]: randomUUID(), UpdatedDateUTC: `/Date(${this.now()})/` };
+    const created = {
+      ...item,
+      [collection.idField]: randomUUID(),
+      UpdatedDateUTC: `/Date(${this.now()})/`,
+    };
     (tenant.documents[resource] ??= []).push(created);
-    const reply = { Id: randomUUID(), Status: 'OK', ProviderName: 'commerce-sync tests', DateTimeUTC: `/Date(${this.now()})/`, [resource]: [created] };
+    const reply = {
+      Id: randomUUID(),
+      Status: 'OK',
+      ProviderName: 'commerce-sync tests',
+      DateTimeUTC: `/Date(${this.now()})/`,
+      [resource]: [created],
+    };
     if (key) tenant.idempotency.set(`${resource}:${key}`, { status: 200, body: reply });
     return HttpResponse.json(reply);
   }
@@ -370,29 +596,41 @@ export class XeroMock {
     const problems: string[] = [];
     const date = typeof item.Date === 'string' ? item.Date : null;
     if (date && tenant.periodLockDate && date <= tenant.periodLockDate) {
-      problems.push(`The period is locked: the document date cannot be on or before the period lock date (${tenant.periodLockDate}).`);
+      problems.push(
+        `The period is locked: the document date cannot be on or before the period lock date (${tenant.periodLockDate}).`,
+      );
     }
     const accountIds: string[] = [];
     const lines = (item.JournalLines ?? item.LineItems ?? []) as Array<Record<string, unknown>>;
-    for (const line of lines) if (typeof line.AccountID === 'string') accountIds.push(line.AccountID);
+    for (const line of lines)
+      if (typeof line.AccountID === 'string') accountIds.push(line.AccountID);
     for (const ref of [item.Account, item.BankAccount, item.FromBankAccount, item.ToBankAccount]) {
-      const id = ref && typeof ref === 'object' ? (ref as Record<string, unknown>).AccountID : undefined;
+      const id =
+        ref && typeof ref === 'object' ? (ref as Record<string, unknown>).AccountID : undefined;
       if (typeof id === 'string') accountIds.push(id);
     }
     for (const id of accountIds) {
       const account = tenant.accounts.find((a) => a.AccountID === id);
-      if (!account || account.Status === 'DELETED') problems.push(`Account '${id}' is not a valid account for this organisation.`);
-      else if (account.Status === 'ARCHIVED') problems.push(`Account code '${account.Code}' has been archived, or has been deleted. Each line item must reference a valid account.`);
+      if (!account || account.Status === 'DELETED')
+        problems.push(`Account '${id}' is not a valid account for this organisation.`);
+      else if (account.Status === 'ARCHIVED')
+        problems.push(
+          `Account code '${account.Code}' has been archived, or has been deleted. Each line item must reference a valid account.`,
+        );
     }
-    const currency = typeof item.CurrencyCode === 'string' ? item.CurrencyCode : tenant.baseCurrency;
+    const currency =
+      typeof item.CurrencyCode === 'string' ? item.CurrencyCode : tenant.baseCurrency;
     const minor = (n: unknown) => toMinor(n as number, currency);
     if (resource === 'ManualJournals') {
       const total = lines.reduce((sum, l) => sum + minor(l.LineAmount), 0);
       if (total !== 0) problems.push('The total debits must equal total credits.');
     }
     if (resource === 'Payments') {
-      const account = tenant.accounts.find((a) => a.AccountID === (item.Account as { AccountID: string }).AccountID);
-      if (account && account.Type !== 'BANK' && !account.EnablePaymentsToAccount) problems.push(`Payments cannot be made to account '${account.Code}'.`);
+      const account = tenant.accounts.find(
+        (a) => a.AccountID === (item.Account as { AccountID: string }).AccountID,
+      );
+      if (account && account.Type !== 'BANK' && !account.EnablePaymentsToAccount)
+        problems.push(`Payments cannot be made to account '${account.Code}'.`);
       const invoiceId = (item.Invoice as { InvoiceID?: string } | undefined)?.InvoiceID;
       const creditNoteId = (item.CreditNote as { CreditNoteID?: string } | undefined)?.CreditNoteID;
       const target = invoiceId
@@ -400,13 +638,20 @@ export class XeroMock {
         : (tenant.documents.CreditNotes ?? []).find((d) => d.CreditNoteID === creditNoteId);
       if (!target) problems.push('Invoice or credit note could not be found.');
       else {
-        const lineTotal = ((target.LineItems ?? []) as Array<Record<string, unknown>>).reduce((s, l) => s + minor(l.LineAmount) + minor(l.TaxAmount ?? 0), 0);
+        const lineTotal = ((target.LineItems ?? []) as Array<Record<string, unknown>>).reduce(
+          (s, l) => s + minor(l.LineAmount) + minor(l.TaxAmount ?? 0),
+          0,
+        );
         const settles = (p: Record<string, unknown>) =>
           invoiceId
             ? (p.Invoice as { InvoiceID?: string } | undefined)?.InvoiceID === invoiceId
-            : (p.CreditNote as { CreditNoteID?: string } | undefined)?.CreditNoteID === creditNoteId;
-        const paid = (tenant.documents.Payments ?? []).filter(settles).reduce((s, p) => s + minor(p.Amount), 0);
-        if (paid + minor(item.Amount) > lineTotal) problems.push('Payment amount exceeds the amount outstanding on this document.');
+            : (p.CreditNote as { CreditNoteID?: string } | undefined)?.CreditNoteID ===
+              creditNoteId;
+        const paid = (tenant.documents.Payments ?? [])
+          .filter(settles)
+          .reduce((s, p) => s + minor(p.Amount), 0);
+        if (paid + minor(item.Amount) > lineTotal)
+          problems.push('Payment amount exceeds the amount outstanding on this document.');
       }
     }
     for (const contactRef of [item.Contact]) {
@@ -414,7 +659,8 @@ export class XeroMock {
       if (!id) continue;
       const contact = tenant.contacts.find((c) => c.ContactID === id);
       if (!contact) problems.push('The contact could not be found.');
-      else if (contact.ContactStatus === 'ARCHIVED') problems.push(`The contact '${contact.Name}' has been archived.`);
+      else if (contact.ContactStatus === 'ARCHIVED')
+        problems.push(`The contact '${contact.Name}' has been archived.`);
     }
     return problems;
   }
@@ -422,7 +668,12 @@ export class XeroMock {
 
 function validation(messages: string[]): Response {
   return HttpResponse.json(
-    { ErrorNumber: 10, Type: 'ValidationException', Message: 'A validation exception occurred', Elements: [{ ValidationErrors: messages.map((Message) => ({ Message })) }] },
+    {
+      ErrorNumber: 10,
+      Type: 'ValidationException',
+      Message: 'A validation exception occurred',
+      Elements: [{ ValidationErrors: messages.map((Message) => ({ Message })) }],
+    },
     { status: 400 },
   );
 }

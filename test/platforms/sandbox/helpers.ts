@@ -27,8 +27,15 @@ export function manualClock(start = '2026-03-01T10:00:00Z') {
   };
 }
 
-export function newSandbox(clock = manualClock()): { sandbox: SandboxPlatform; clock: ReturnType<typeof manualClock> } {
-  const sandbox = createSandboxPlatform({ databasePath: ':memory:', publicUrl: BASE, now: clock.now });
+export function newSandbox(clock = manualClock()): {
+  sandbox: SandboxPlatform;
+  clock: ReturnType<typeof manualClock>;
+} {
+  const sandbox = createSandboxPlatform({
+    databasePath: ':memory:',
+    publicUrl: BASE,
+    now: clock.now,
+  });
   return { sandbox, clock };
 }
 
@@ -42,7 +49,12 @@ export function get(sandbox: SandboxPlatform, path: string, headers: Record<stri
   return sandbox.handler(new Request(`${BASE}${path}`, { headers }));
 }
 
-export function postForm(sandbox: SandboxPlatform, path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+export function postForm(
+  sandbox: SandboxPlatform,
+  path: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   return sandbox.handler(
     new Request(`${BASE}${path}`, {
       method: 'POST',
@@ -53,7 +65,10 @@ export function postForm(sandbox: SandboxPlatform, path: string, form: Record<st
 }
 
 /** Opens the consent page for an authorization URL and returns the request id in its form. */
-export async function openConsent(sandbox: SandboxPlatform, authorizationUrl: string): Promise<{ html: string; requestId: string }> {
+export async function openConsent(
+  sandbox: SandboxPlatform,
+  authorizationUrl: string,
+): Promise<{ html: string; requestId: string }> {
   const response = await sandbox.handler(new Request(authorizationUrl));
   const html = await response.text();
   if (response.status !== 200) throw new Error(`consent page answered ${response.status}: ${html}`);
@@ -76,7 +91,8 @@ export async function decide(
     ledger,
     ledger_name: ledgerName,
   });
-  if (response.status !== 302) throw new Error(`decision answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 302)
+    throw new Error(`decision answered ${response.status}: ${await response.text()}`);
   return new URL(response.headers.get('location')!);
 }
 
@@ -86,7 +102,11 @@ export async function connect(
   ledger: string | SandboxTemplateKey = 'uk',
 ): Promise<ConnectionTokens> {
   const { verifier, challenge } = pkcePair();
-  const url = sandbox.connector.authorizationUrl({ state: 'st-1', redirectUri: REDIRECT_URI, codeChallenge: challenge });
+  const url = sandbox.connector.authorizationUrl({
+    state: 'st-1',
+    redirectUri: REDIRECT_URI,
+    codeChallenge: challenge,
+  });
   const { requestId } = await openConsent(sandbox, url);
   const choice = ledger === 'uk' || ledger === 'us' || ledger === 'ca' ? `new:${ledger}` : ledger;
   const back = await decide(sandbox, requestId, 'allow', choice);
@@ -98,7 +118,9 @@ export async function connect(
 }
 
 /** A connector context that records saved tokens. */
-export function contextFor(tokens: ConnectionTokens): ConnectorContext & { saved: ConnectionTokens[] } {
+export function contextFor(
+  tokens: ConnectionTokens,
+): ConnectorContext & { saved: ConnectionTokens[] } {
   const saved: ConnectionTokens[] = [];
   return {
     tokens,
@@ -114,7 +136,17 @@ const group = { currency: 'GBP', locationId: null, country: null };
 
 function base(kind: string, date: string, qualifier = '') {
   const reference = `cmp-1:${date}:GBP||:${kind}${qualifier ? `:${qualifier}` : ''}:r0`;
-  return { reference, companyId: 'cmp-1', date, currency: 'GBP', group, revision: 0, adjusts: null, memo: `${kind} ${date}`, appliesTo: null };
+  return {
+    reference,
+    companyId: 'cmp-1',
+    date,
+    currency: 'GBP',
+    group,
+    revision: 0,
+    adjusts: null,
+    memo: `${kind} ${date}`,
+    appliesTo: null,
+  };
 }
 
 /** The domain doc's example day: cash 1,250 Dr; sales 1,000 Cr; gratuities 50 Cr; VAT 200 Cr. */
@@ -123,9 +155,26 @@ export function ukJournal(date = '2026-03-02'): JournalDocument {
     ...base('journal', date),
     kind: 'journal',
     lines: [
-      { accountId: uk.accounts.cashClearing.id, amount: 1250, description: 'Cash takings', role: 'payment' },
-      { accountId: uk.accounts.sales.id, amount: -1000, description: 'Sales 20%', role: 'sales', taxRateId: uk.taxRates.standard.id, taxRateKey: '20' },
-      { accountId: uk.accounts.gratuities.id, amount: -50, description: 'Gratuities', role: 'gratuity' },
+      {
+        accountId: uk.accounts.cashClearing.id,
+        amount: 1250,
+        description: 'Cash takings',
+        role: 'payment',
+      },
+      {
+        accountId: uk.accounts.sales.id,
+        amount: -1000,
+        description: 'Sales 20%',
+        role: 'sales',
+        taxRateId: uk.taxRates.standard.id,
+        taxRateKey: '20',
+      },
+      {
+        accountId: uk.accounts.gratuities.id,
+        amount: -50,
+        description: 'Gratuities',
+        role: 'gratuity',
+      },
       { accountId: uk.accounts.taxPayable.id, amount: -200, description: 'VAT 20%', role: 'tax' },
     ],
   };
@@ -138,7 +187,17 @@ export function ukInvoice(date = '2026-03-02', total = 12_000): InvoiceDocument 
     kind: 'invoice',
     contactId: uk.contacts.dailySales.id,
     status: 'Submitted',
-    lines: [{ accountId: uk.accounts.sales.id, description: 'Sales 20%', role: 'sales', netAmount: net, taxAmount: total - net, taxRateId: uk.taxRates.standard.id, taxRateKey: '20' }],
+    lines: [
+      {
+        accountId: uk.accounts.sales.id,
+        description: 'Sales 20%',
+        role: 'sales',
+        netAmount: net,
+        taxAmount: total - net,
+        taxRateId: uk.taxRates.standard.id,
+        taxRateKey: '20',
+      },
+    ],
     total,
   };
 }
@@ -149,7 +208,17 @@ export function ukCreditNote(date = '2026-03-02', total = 1_200): CreditNoteDocu
     kind: 'creditNote',
     contactId: uk.contacts.dailySales.id,
     status: 'Submitted',
-    lines: [{ accountId: uk.accounts.sales.id, description: 'Refunds 20%', role: 'refund', netAmount: 1_000, taxAmount: total - 1_000, taxRateId: uk.taxRates.standard.id, taxRateKey: '20' }],
+    lines: [
+      {
+        accountId: uk.accounts.sales.id,
+        description: 'Refunds 20%',
+        role: 'refund',
+        netAmount: 1_000,
+        taxAmount: total - 1_000,
+        taxRateId: uk.taxRates.standard.id,
+        taxRateKey: '20',
+      },
+    ],
     total,
   };
 }
@@ -160,7 +229,16 @@ export function ukBill(date = '2026-03-02', total = 300): BillDocument {
     kind: 'bill',
     contactId: uk.contacts.cardProcessor.id,
     status: 'Submitted',
-    lines: [{ accountId: uk.accounts.merchantFees.id, description: 'Card fees', role: 'fee', netAmount: total, taxAmount: 0, taxRateId: uk.taxRates.exempt.id }],
+    lines: [
+      {
+        accountId: uk.accounts.merchantFees.id,
+        description: 'Card fees',
+        role: 'fee',
+        netAmount: total,
+        taxAmount: 0,
+        taxRateId: uk.taxRates.exempt.id,
+      },
+    ],
     total,
   };
 }
@@ -172,7 +250,15 @@ export function ukPayment(
   date = '2026-03-02',
   accountId: string = uk.accounts.cardClearing.id,
 ): PaymentDocument {
-  return { ...base('payment', date, `${direction}-${amount}`), kind: 'payment', direction, accountId, paymentTypeKey: 'card', amount, appliesTo };
+  return {
+    ...base('payment', date, `${direction}-${amount}`),
+    kind: 'payment',
+    direction,
+    accountId,
+    paymentTypeKey: 'card',
+    amount,
+    appliesTo,
+  };
 }
 
 export function ukBankTransaction(date = '2026-03-02'): BankTransactionDocument {
@@ -182,16 +268,35 @@ export function ukBankTransaction(date = '2026-03-02'): BankTransactionDocument 
     type: 'spend',
     bankAccountId: uk.accounts.cardClearing.id,
     contactId: uk.contacts.cardProcessor.id,
-    lines: [{ accountId: uk.accounts.merchantFees.id, description: 'Fees', role: 'fee', netAmount: 45, taxAmount: 0 }],
+    lines: [
+      {
+        accountId: uk.accounts.merchantFees.id,
+        description: 'Fees',
+        role: 'fee',
+        netAmount: 45,
+        taxAmount: 0,
+      },
+    ],
     total: 45,
   };
 }
 
 export function ukTransfer(date = '2026-03-02', amount = 9_000): TransferDocument {
-  return { ...base('transfer', date), kind: 'transfer', fromAccountId: uk.accounts.cardClearing.id, toAccountId: uk.accounts.businessBank.id, amount };
+  return {
+    ...base('transfer', date),
+    kind: 'transfer',
+    fromAccountId: uk.accounts.cardClearing.id,
+    toAccountId: uk.accounts.businessBank.id,
+    amount,
+  };
 }
 
 /** Writes a document with its reference as idempotency key. */
-export function write(sandbox: SandboxPlatform, ctx: ConnectorContext, doc: AccountingDocument, related: Record<string, string> = {}) {
+export function write(
+  sandbox: SandboxPlatform,
+  ctx: ConnectorContext,
+  doc: AccountingDocument,
+  related: Record<string, string> = {},
+) {
   return sandbox.connector.writeDocument(ctx, doc, { idempotencyKey: doc.reference, related });
 }

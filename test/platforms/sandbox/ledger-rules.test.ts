@@ -65,8 +65,14 @@ describe('sandbox ledger rules', () => {
     sandbox.admin.archiveAccount(ledgerId, uk.accounts.gratuities.id);
     const archived = await rejection(write(sandbox, ctx, ukJournal()));
     expect(archived.code).toBe('account_archived');
-    expect(archived.params).toMatchObject({ accountName: 'Gratuities', mapping: 'Gratuities', platform: 'Sandbox ledger' });
-    expect(formatCatalogMessage(ERROR_CATALOG.account_archived.message, archived.params)).not.toMatch(/\{\w+\}/);
+    expect(archived.params).toMatchObject({
+      accountName: 'Gratuities',
+      mapping: 'Gratuities',
+      platform: 'Sandbox ledger',
+    });
+    expect(
+      formatCatalogMessage(ERROR_CATALOG.account_archived.message, archived.params),
+    ).not.toMatch(/\{\w+\}/);
 
     sandbox.admin.restoreAccount(ledgerId, uk.accounts.gratuities.id);
     sandbox.admin.deleteAccount(ledgerId, uk.accounts.sales.id);
@@ -99,7 +105,9 @@ describe('sandbox ledger rules', () => {
     expect(customer.params.contactName).toBe('Daily sales');
     sandbox.admin.archiveContact(ledgerId, uk.contacts.cardProcessor.id);
     expect((await rejection(write(sandbox, ctx, ukBill()))).code).toBe('supplier_archived');
-    expect((await rejection(write(sandbox, ctx, ukBankTransaction()))).code).toBe('supplier_archived');
+    expect((await rejection(write(sandbox, ctx, ukBankTransaction()))).code).toBe(
+      'supplier_archived',
+    );
     nothingPosted();
   });
 
@@ -109,41 +117,71 @@ describe('sandbox ledger rules', () => {
     const response = await sandbox.handler(
       new Request(`${BASE}/api/documents`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${ctx.tokens.accessToken}`, 'Idempotency-Key': 'neg-1', 'Content-Type': 'application/json' },
+        headers: {
+          Authorization: `Bearer ${ctx.tokens.accessToken}`,
+          'Idempotency-Key': 'neg-1',
+          'Content-Type': 'application/json',
+        },
         body: JSON.stringify({ document: negative }),
       }),
     );
     expect(response.status).toBe(422);
-    expect(await response.json()).toMatchObject({ code: 'document_rejected', error_description: expect.stringContaining('negative total') });
+    expect(await response.json()).toMatchObject({
+      code: 'document_rejected',
+      error_description: expect.stringContaining('negative total'),
+    });
     nothingPosted();
   });
 
   it('rejects a document whose total is not the sum of its lines', async () => {
     const invoice = ukInvoice();
     invoice.total += 1;
-    expect((await rejection(write(sandbox, ctx, invoice))).detail).toContain('not the sum of its lines');
+    expect((await rejection(write(sandbox, ctx, invoice))).detail).toContain(
+      'not the sum of its lines',
+    );
   });
 
   it('rejects documents dated on or before the lock date', async () => {
     sandbox.admin.setLockDate(ledgerId, '2026-03-02');
     const error = await rejection(write(sandbox, ctx, ukJournal('2026-03-02')));
     expect(error.code).toBe('period_locked');
-    expect(error.params).toMatchObject({ lockDate: '2026-03-02', date: '2026-03-02', platform: 'Sandbox ledger' });
-    expect((await rejection(write(sandbox, ctx, ukTransfer('2026-01-31')))).code).toBe('period_locked');
-    await expect(write(sandbox, ctx, ukJournal('2026-03-03'))).resolves.toMatchObject({ replayed: false });
+    expect(error.params).toMatchObject({
+      lockDate: '2026-03-02',
+      date: '2026-03-02',
+      platform: 'Sandbox ledger',
+    });
+    expect((await rejection(write(sandbox, ctx, ukTransfer('2026-01-31')))).code).toBe(
+      'period_locked',
+    );
+    await expect(write(sandbox, ctx, ukJournal('2026-03-03'))).resolves.toMatchObject({
+      replayed: false,
+    });
   });
 
   it('rejects payments to accounts that do not accept payments', async () => {
     const invoice = await write(sandbox, ctx, ukInvoice());
     const error = await rejection(
-      write(sandbox, ctx, ukPayment('cmp-1:2026-03-02:GBP||:invoice:r0', 100, 'received', '2026-03-02', uk.accounts.prepayments.id), {
-        'cmp-1:2026-03-02:GBP||:invoice:r0': invoice.platformId,
-      }),
+      write(
+        sandbox,
+        ctx,
+        ukPayment(
+          'cmp-1:2026-03-02:GBP||:invoice:r0',
+          100,
+          'received',
+          '2026-03-02',
+          uk.accounts.prepayments.id,
+        ),
+        {
+          'cmp-1:2026-03-02:GBP||:invoice:r0': invoice.platformId,
+        },
+      ),
     );
     expect(error.code).toBe('document_rejected');
     expect(error.detail).toContain('does not accept payments');
     sandbox.admin.setAccountPayments(ledgerId, uk.accounts.cardClearing.id, false);
-    expect((await rejection(write(sandbox, ctx, ukPayment(invoice.platformId, 100)))).detail).toContain('does not accept payments');
+    expect(
+      (await rejection(write(sandbox, ctx, ukPayment(invoice.platformId, 100)))).detail,
+    ).toContain('does not accept payments');
   });
 
   it('rejects a payment exceeding the amount due, across several payments', async () => {
@@ -158,18 +196,26 @@ describe('sandbox ledger rules', () => {
 
   it('rejects a payment applied to the wrong kind of document or to nothing', async () => {
     const bill = await write(sandbox, ctx, ukBill());
-    expect((await rejection(write(sandbox, ctx, ukPayment(bill.platformId, 100, 'received')))).detail).toContain('cannot apply to a bill');
-    expect((await rejection(write(sandbox, ctx, ukPayment('nope', 100)))).detail).toContain('does not exist');
+    expect(
+      (await rejection(write(sandbox, ctx, ukPayment(bill.platformId, 100, 'received')))).detail,
+    ).toContain('cannot apply to a bill');
+    expect((await rejection(write(sandbox, ctx, ukPayment('nope', 100)))).detail).toContain(
+      'does not exist',
+    );
   });
 
   it('rejects currencies not enabled on the ledger until they are added', async () => {
     const journal = { ...ukJournal(), currency: 'USD', group: { currency: 'USD' } };
     const error = await rejection(write(sandbox, ctx, journal));
     expect(error.code).toBe('currency_mismatch');
-    expect(formatCatalogMessage(ERROR_CATALOG.currency_mismatch.message, error.params)).toContain('Enable USD in Sandbox ledger');
+    expect(formatCatalogMessage(ERROR_CATALOG.currency_mismatch.message, error.params)).toContain(
+      'Enable USD in Sandbox ledger',
+    );
     sandbox.admin.addCurrency(ledgerId, 'USD');
     await write(sandbox, ctx, journal);
-    expect(sandbox.admin.trialBalance(ledgerId).otherCurrencies.map((s) => s.currency)).toEqual(['USD']);
+    expect(sandbox.admin.trialBalance(ledgerId).otherCurrencies.map((s) => s.currency)).toEqual([
+      'USD',
+    ]);
   });
 
   it('replays a duplicate idempotency key: same id, replayed, nothing new', async () => {
@@ -220,9 +266,14 @@ describe('sandbox ledger rules', () => {
 
   it('applies a refund to a credit note', async () => {
     const note = await write(sandbox, ctx, ukCreditNote());
-    expect((await rejection(write(sandbox, ctx, ukPayment(note.platformId, 1_201, 'refunded')))).detail).toContain('exceeds');
+    expect(
+      (await rejection(write(sandbox, ctx, ukPayment(note.platformId, 1_201, 'refunded')))).detail,
+    ).toContain('exceeds');
     await write(sandbox, ctx, ukPayment(note.platformId, 1_200, 'refunded'));
     const tb = sandbox.admin.trialBalance(ledgerId);
-    expect(tb.accounts.find((a) => a.accountId === uk.accounts.cardClearing.id)).toMatchObject({ debit: 0, credit: 1_200 });
+    expect(tb.accounts.find((a) => a.accountId === uk.accounts.cardClearing.id)).toMatchObject({
+      debit: 0,
+      credit: 1_200,
+    });
   });
 });

@@ -2,14 +2,30 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../src/platforms/connector.js';
 import { CODE_TTL_MS, ACCESS_TOKEN_TTL_MS } from '../../../src/platforms/sandbox/index.js';
 import type { SandboxPlatform } from '../../../src/platforms/sandbox/index.js';
-import { REDIRECT_URI, connect, contextFor, decide, get, newSandbox, openConsent, pkcePair, postForm } from './helpers.js';
+import {
+  REDIRECT_URI,
+  connect,
+  contextFor,
+  decide,
+  get,
+  newSandbox,
+  openConsent,
+  pkcePair,
+  postForm,
+} from './helpers.js';
 
-const clientAuth = { Authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}` };
+const clientAuth = {
+  Authorization: `Basic ${Buffer.from('sandbox-client:sandbox-secret').toString('base64')}`,
+};
 let sandbox: SandboxPlatform;
 afterEach(() => sandbox?.close());
 
 async function authorize(state = 'opaque.state+/=?&x', challenge?: string) {
-  const url = sandbox.connector.authorizationUrl({ state, redirectUri: REDIRECT_URI, ...(challenge ? { codeChallenge: challenge } : {}) });
+  const url = sandbox.connector.authorizationUrl({
+    state,
+    redirectUri: REDIRECT_URI,
+    ...(challenge ? { codeChallenge: challenge } : {}),
+  });
   const { requestId } = await openConsent(sandbox, url);
   return decide(sandbox, requestId, 'allow');
 }
@@ -41,9 +57,18 @@ describe('sandbox OAuth', () => {
     const back = await authorize('s', challenge);
     const code = back.searchParams.get('code')!;
     await expect(
-      sandbox.connector.exchangeCode({ code, redirectUri: REDIRECT_URI, codeVerifier: pkcePair().verifier }),
-    ).rejects.toMatchObject({ code: 'authorization_revoked', detail: expect.stringContaining('code_verifier') });
-    await expect(sandbox.connector.exchangeCode({ code, redirectUri: REDIRECT_URI })).rejects.toBeInstanceOf(ConnectorError);
+      sandbox.connector.exchangeCode({
+        code,
+        redirectUri: REDIRECT_URI,
+        codeVerifier: pkcePair().verifier,
+      }),
+    ).rejects.toMatchObject({
+      code: 'authorization_revoked',
+      detail: expect.stringContaining('code_verifier'),
+    });
+    await expect(
+      sandbox.connector.exchangeCode({ code, redirectUri: REDIRECT_URI }),
+    ).rejects.toBeInstanceOf(ConnectorError);
   });
 
   it('refuses a reused code and revokes the tokens the first use issued', async () => {
@@ -51,10 +76,17 @@ describe('sandbox OAuth', () => {
     const back = await authorize('s');
     const code = back.searchParams.get('code')!;
     const tokens = await sandbox.connector.exchangeCode({ code, redirectUri: REDIRECT_URI });
-    const replay = await postForm(sandbox, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }, clientAuth);
+    const replay = await postForm(
+      sandbox,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+      clientAuth,
+    );
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'invalid_grant', reason: 'used' });
-    await expect(sandbox.connector.listAccounts(contextFor(tokens))).rejects.toMatchObject({ code: 'authorization_revoked' });
+    await expect(sandbox.connector.listAccounts(contextFor(tokens))).rejects.toMatchObject({
+      code: 'authorization_revoked',
+    });
   });
 
   it('expires codes after 60 seconds', async () => {
@@ -65,7 +97,11 @@ describe('sandbox OAuth', () => {
     const response = await postForm(
       sandbox,
       '/oauth/token',
-      { grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: REDIRECT_URI },
+      {
+        grant_type: 'authorization_code',
+        code: back.searchParams.get('code')!,
+        redirect_uri: REDIRECT_URI,
+      },
       clientAuth,
     );
     expect(response.status).toBe(400);
@@ -78,22 +114,39 @@ describe('sandbox OAuth', () => {
     const response = await postForm(
       sandbox,
       '/oauth/token',
-      { grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: 'https://app.example.test/callback' },
+      {
+        grant_type: 'authorization_code',
+        code: back.searchParams.get('code')!,
+        redirect_uri: 'https://app.example.test/callback',
+      },
       clientAuth,
     );
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('redirect_uri') });
+    expect(await response.json()).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringContaining('redirect_uri'),
+    });
   });
 
   it('checks the client id and secret', async () => {
     ({ sandbox } = newSandbox());
     const back = await authorize('s');
     const code = back.searchParams.get('code')!;
-    const wrong = { Authorization: `Basic ${Buffer.from('sandbox-client:nope').toString('base64')}` };
-    const response = await postForm(sandbox, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }, wrong);
+    const wrong = {
+      Authorization: `Basic ${Buffer.from('sandbox-client:nope').toString('base64')}`,
+    };
+    const response = await postForm(
+      sandbox,
+      '/oauth/token',
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI },
+      wrong,
+    );
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: 'invalid_client' });
-    const unknownClient = await get(sandbox, `/oauth/authorize?response_type=code&client_id=other&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
+    const unknownClient = await get(
+      sandbox,
+      `/oauth/authorize?response_type=code&client_id=other&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
+    );
     expect(unknownClient.status).toBe(400);
     expect(unknownClient.headers.get('location')).toBeNull();
   });
@@ -109,7 +162,11 @@ describe('sandbox OAuth', () => {
       client_secret: 'sandbox-secret',
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ token_type: 'Bearer', expires_in: 1800, scope: 'ledger' });
+    expect(await response.json()).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 1800,
+      scope: 'ledger',
+    });
   });
 
   it('redirects a denial with access_denied and the state', async () => {
@@ -122,7 +179,11 @@ describe('sandbox OAuth', () => {
     expect(back.searchParams.get('code')).toBeNull();
     expect(sandbox.admin.listLedgers()).toHaveLength(0);
     // The consent request is answered once only.
-    const again = await postForm(sandbox, '/oauth/authorize', { request_id: requestId, decision: 'allow', ledger: 'new:uk' });
+    const again = await postForm(sandbox, '/oauth/authorize', {
+      request_id: requestId,
+      decision: 'allow',
+      ledger: 'new:uk',
+    });
     expect(again.status).toBe(400);
   });
 
@@ -133,12 +194,16 @@ describe('sandbox OAuth', () => {
       `/oauth/authorize?response_type=code&client_id=sandbox-client&state=s&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&code_challenge=${'a'.repeat(43)}&code_challenge_method=plain`,
     );
     expect(plain.status).toBe(302);
-    expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+    expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe(
+      'invalid_request',
+    );
     const token = await get(
       sandbox,
       `/oauth/authorize?response_type=token&client_id=sandbox-client&state=s&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
     );
-    expect(new URL(token.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
+    expect(new URL(token.headers.get('location')!).searchParams.get('error')).toBe(
+      'unsupported_response_type',
+    );
   });
 
   it('rotates refresh tokens: the old one stops working', async () => {
@@ -148,7 +213,12 @@ describe('sandbox OAuth', () => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(second.accessToken).not.toBe(first.accessToken);
     expect(second.tenantId).toBe(first.tenantId);
-    const reuse = await postForm(sandbox, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refreshToken! }, clientAuth);
+    const reuse = await postForm(
+      sandbox,
+      '/oauth/token',
+      { grant_type: 'refresh_token', refresh_token: first.refreshToken! },
+      clientAuth,
+    );
     expect(reuse.status).toBe(400);
     expect(await reuse.json()).toMatchObject({ error: 'invalid_grant', reason: 'used' });
     const third = await sandbox.connector.refresh(second);
@@ -164,11 +234,15 @@ describe('sandbox OAuth', () => {
       code: 'authorization_revoked',
       params: { platform: 'Sandbox ledger' },
     });
-    await expect(sandbox.connector.refresh(tokens)).rejects.toMatchObject({ code: 'authorization_revoked' });
+    await expect(sandbox.connector.refresh(tokens)).rejects.toMatchObject({
+      code: 'authorization_revoked',
+    });
 
     const other = await connect(sandbox);
     sandbox.admin.revokeAuthorizations(other.tenantId);
-    await expect(sandbox.connector.getCompanyInfo(contextFor(other))).rejects.toMatchObject({ code: 'authorization_revoked' });
+    await expect(sandbox.connector.getCompanyInfo(contextFor(other))).rejects.toMatchObject({
+      code: 'authorization_revoked',
+    });
   });
 
   it('lets the merchant pick an existing ledger or name a new one', async () => {
@@ -185,14 +259,20 @@ describe('sandbox OAuth', () => {
       ['Maple Café', 'ca'],
       ['Bodega <NYC>', 'us'],
     ]);
-    const bad = await postForm(sandbox, '/oauth/authorize', { request_id: (await openConsent(sandbox, url)).requestId, decision: 'allow', ledger: 'ldg_nope' });
+    const bad = await postForm(sandbox, '/oauth/authorize', {
+      request_id: (await openConsent(sandbox, url)).requestId,
+      decision: 'allow',
+      ledger: 'ldg_nope',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('role="alert"');
   });
 
   it('serves the consent page with CSP and frame denial', async () => {
     ({ sandbox } = newSandbox());
-    const response = await sandbox.handler(new Request(sandbox.connector.authorizationUrl({ state: 's', redirectUri: REDIRECT_URI })));
+    const response = await sandbox.handler(
+      new Request(sandbox.connector.authorizationUrl({ state: 's', redirectUri: REDIRECT_URI })),
+    );
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     const csp = response.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'none'");

@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { SANDBOX_TEMPLATES, createSandboxPlatform } from '../../../src/platforms/sandbox/index.js';
 import type { SandboxPlatform } from '../../../src/platforms/sandbox/index.js';
 import type { JournalDocument } from '../../../src/contract/documents.js';
-import { BASE, connect, contextFor, manualClock, newSandbox, ukInvoice, ukJournal, ukPayment, write } from './helpers.js';
+import {
+  BASE,
+  connect,
+  contextFor,
+  manualClock,
+  newSandbox,
+  ukInvoice,
+  ukJournal,
+  ukPayment,
+  write,
+} from './helpers.js';
 
 const uk = SANDBOX_TEMPLATES.uk;
 const dirs: string[] = [];
@@ -30,7 +40,10 @@ describe('sandbox persistence', () => {
 
     sandbox = createSandboxPlatform({ databasePath, publicUrl: BASE, now: clock.now });
     const ctx = contextFor(tokens);
-    expect(await write(sandbox, ctx, ukJournal())).toEqual({ platformId: written.platformId, replayed: true });
+    expect(await write(sandbox, ctx, ukJournal())).toEqual({
+      platformId: written.platformId,
+      replayed: true,
+    });
     expect(sandbox.admin.documents(tokens.tenantId)).toHaveLength(1);
     expect(sandbox.admin.trialBalance(tokens.tenantId).totals.debit).toBe(1250);
   });
@@ -48,11 +61,24 @@ describe('sandbox persistence', () => {
   });
 
   it('property: any accepted set of journals leaves a balanced trial balance, and a rerun changes nothing', async () => {
-    const accounts = [uk.accounts.cardClearing, uk.accounts.cashClearing, uk.accounts.sales, uk.accounts.taxPayable, uk.accounts.merchantFees, uk.accounts.tipsPayable].map((a) => a.id);
+    const accounts = [
+      uk.accounts.cardClearing,
+      uk.accounts.cashClearing,
+      uk.accounts.sales,
+      uk.accounts.taxPayable,
+      uk.accounts.merchantFees,
+      uk.accounts.tipsPayable,
+    ].map((a) => a.id);
     const journalArb = fc.record({
       day: fc.integer({ min: 1, max: 28 }),
-      amounts: fc.array(fc.integer({ min: -5_000_000, max: 5_000_000 }), { minLength: 1, maxLength: 6 }),
-      accountIndexes: fc.array(fc.nat({ max: accounts.length - 1 }), { minLength: 7, maxLength: 7 }),
+      amounts: fc.array(fc.integer({ min: -5_000_000, max: 5_000_000 }), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      accountIndexes: fc.array(fc.nat({ max: accounts.length - 1 }), {
+        minLength: 7,
+        maxLength: 7,
+      }),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(journalArb, { minLength: 1, maxLength: 5 }), async (specs) => {
@@ -76,7 +102,9 @@ describe('sandbox persistence', () => {
           for (const j of journals) await write(local, ctx, j);
           const tb = local.admin.trialBalance(ctx.tokens.tenantId);
           expect(tb.totals.debit).toBe(tb.totals.credit);
-          const expectedDebits = journals.flatMap((j) => j.lines).reduce((s, l) => s + Math.max(l.amount, 0), 0);
+          const expectedDebits = journals
+            .flatMap((j) => j.lines)
+            .reduce((s, l) => s + Math.max(l.amount, 0), 0);
           expect(tb.totals.debit).toBe(expectedDebits);
           for (const j of journals) expect((await write(local, ctx, j)).replayed).toBe(true);
           expect(local.admin.trialBalance(ctx.tokens.tenantId)).toEqual(tb);

@@ -1,7 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SANDBOX_TEMPLATES, SandboxDocumentListSchema, SandboxLedgerListSchema, SandboxTrialBalanceSchema } from '../../../src/platforms/sandbox/index.js';
+import {
+  SANDBOX_TEMPLATES,
+  SandboxDocumentListSchema,
+  SandboxLedgerListSchema,
+  SandboxTrialBalanceSchema,
+} from '../../../src/platforms/sandbox/index.js';
 import type { SandboxPlatform } from '../../../src/platforms/sandbox/index.js';
-import { connect, contextFor, get, newSandbox, ukInvoice, ukJournal, ukPayment, write } from './helpers.js';
+import {
+  connect,
+  contextFor,
+  get,
+  newSandbox,
+  ukInvoice,
+  ukJournal,
+  ukPayment,
+  write,
+} from './helpers.js';
 
 let sandbox: SandboxPlatform;
 afterEach(() => sandbox?.close());
@@ -24,10 +38,17 @@ describe('sandbox ledger views', () => {
     const response = await get(sandbox, '/ledgers', { Accept: 'application/json' });
     expect(response.headers.get('content-type')).toContain('application/json');
     const { items } = SandboxLedgerListSchema.parse(await response.json());
-    expect((await get(sandbox, '/ledgers?format=json')).headers.get('content-type')).toContain('application/json');
+    expect((await get(sandbox, '/ledgers?format=json')).headers.get('content-type')).toContain(
+      'application/json',
+    );
     expect((await get(sandbox, '/ledgers')).headers.get('content-type')).toContain('text/html');
     expect(items).toEqual([
-      expect.objectContaining({ id: ledgerId, template: 'uk', baseCurrency: 'GBP', documentCount: 3 }),
+      expect.objectContaining({
+        id: ledgerId,
+        template: 'uk',
+        baseCurrency: 'GBP',
+        documentCount: 3,
+      }),
     ]);
   });
 
@@ -41,20 +62,34 @@ describe('sandbox ledger views', () => {
       ['invoice', '2026-03-03', 'cmp-1:2026-03-03:GBP||:invoice:r0'],
       ['payment', '2026-03-03', 'cmp-1:2026-03-03:GBP||:payment:received-100000:r0'],
     ]);
-    expect(items[1]!.totals).toEqual({ net: 102_880, tax: 20_576, total: 123_456, totalDecimal: '1234.56' });
+    expect(items[1]!.totals).toEqual({
+      net: 102_880,
+      tax: 20_576,
+      total: 123_456,
+      totalDecimal: '1234.56',
+    });
     expect(items[1]!.amountDue).toBe(23_456);
     expect(items[0]!.lines).toHaveLength(4);
-    expect(items[0]!.postings[0]).toMatchObject({ accountId: 'acc-092', accountName: 'Cash clearing', debit: 1250, credit: 0 });
+    expect(items[0]!.postings[0]).toMatchObject({
+      accountId: 'acc-092',
+      accountName: 'Cash clearing',
+      debit: 1250,
+      credit: 0,
+    });
   });
 
   it('serves a trial balance whose debits equal its credits', async () => {
     const ledgerId = await postedLedger();
-    const tb = SandboxTrialBalanceSchema.parse(await (await get(sandbox, `/ledgers/${ledgerId}/trial-balance`)).json());
+    const tb = SandboxTrialBalanceSchema.parse(
+      await (await get(sandbox, `/ledgers/${ledgerId}/trial-balance`)).json(),
+    );
     const debit = tb.accounts.reduce((s, a) => s + a.debit, 0);
     const credit = tb.accounts.reduce((s, a) => s + a.credit, 0);
     expect(debit).toBe(credit);
     expect(tb.totals).toEqual({ debit, credit, debitDecimal: '2247.06', creditDecimal: '2247.06' });
-    expect(tb.accounts.find((a) => a.accountId === SANDBOX_TEMPLATES.uk.accounts.sales.id)).toMatchObject({
+    expect(
+      tb.accounts.find((a) => a.accountId === SANDBOX_TEMPLATES.uk.accounts.sales.id),
+    ).toMatchObject({
       credit: 1_000 + 102_880,
       creditDecimal: '1038.80',
     });
@@ -100,7 +135,12 @@ describe('sandbox ledger views', () => {
       currency: 'CAD',
       group: { currency: 'CAD' },
       lines: [
-        { accountId: ca.accounts.cardClearing.id, amount: 11_200, description: 'Card', role: 'payment' },
+        {
+          accountId: ca.accounts.cardClearing.id,
+          amount: 11_200,
+          description: 'Card',
+          role: 'payment',
+        },
         { accountId: ca.accounts.sales.id, amount: -10_000, description: 'Sales', role: 'sales' },
         { accountId: ca.accounts.taxPayable.id, amount: -500, description: 'GST', role: 'tax' },
         { accountId: ca.accounts.pstPayable.id, amount: -700, description: 'PST', role: 'tax' },
@@ -113,11 +153,17 @@ describe('sandbox ledger views', () => {
 
   it('rejects the wrong method and serves the logo', async () => {
     ({ sandbox } = newSandbox());
-    const wrongMethod = await sandbox.handler(new Request('http://127.0.0.1:4010/sandbox/oauth/token', { method: 'GET' }));
+    const wrongMethod = await sandbox.handler(
+      new Request('http://127.0.0.1:4010/sandbox/oauth/token', { method: 'GET' }),
+    );
     expect(wrongMethod.status).toBe(405);
     const logo = await get(sandbox, '/logo.svg');
     expect(logo.headers.get('content-type')).toBe('image/svg+xml');
-    expect(sandbox.connector.platform).toMatchObject({ key: 'sandbox', name: 'Sandbox ledger', supportsPkce: true });
+    expect(sandbox.connector.platform).toMatchObject({
+      key: 'sandbox',
+      name: 'Sandbox ledger',
+      supportsPkce: true,
+    });
     expect(sandbox.connector.rateLimits).toEqual({ requestsPerMinute: 600, maxConcurrent: 10 });
   });
 });
@@ -127,9 +173,14 @@ describe('sandbox routing', () => {
     ({ sandbox } = newSandbox());
     const id = sandbox.admin.createLedger('uk');
     expect((await get(sandbox, `/ledgers/${id}/nothing/here`)).status).toBe(404);
-    const del = await sandbox.handler(new Request(`http://127.0.0.1:4010/sandbox/ledgers/${id}`, { method: 'DELETE' }));
+    const del = await sandbox.handler(
+      new Request(`http://127.0.0.1:4010/sandbox/ledgers/${id}`, { method: 'DELETE' }),
+    );
     expect(del.status).toBe(405);
     // Paths already stripped of the mount prefix by a host router work too.
-    expect((await sandbox.handler(new Request(`http://127.0.0.1:4010/ledgers/${id}/trial-balance`))).status).toBe(200);
+    expect(
+      (await sandbox.handler(new Request(`http://127.0.0.1:4010/ledgers/${id}/trial-balance`)))
+        .status,
+    ).toBe(200);
   });
 });

@@ -24,7 +24,10 @@ const DAYS = 365;
 
 describe('Xero 365-day backfill pacing (simulated time)', () => {
   it('never starts more than 60 calls in any 60-second window nor more than 5 at once for one tenant', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2025-01-02T02:00:00Z') });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'Date'],
+      now: Date.parse('2025-01-02T02:00:00Z'),
+    });
     const started = Date.now();
     // Xero enforces the limits too: any breach would surface as a 429 in its call log.
     const mock = new XeroMock({ latencyMs: 400, accessTokenTtlSeconds: 600 });
@@ -34,11 +37,18 @@ describe('Xero 365-day backfill pacing (simulated time)', () => {
     const issued = mock.issueTokens(tenant.tenantId, 600);
     const saved: ConnectionTokens[] = [];
     const ctx: ConnectorContext = {
-      tokens: { accessToken: issued.accessToken, refreshToken: issued.refreshToken, expiresAt: issued.expiresAt, tenantId: tenant.tenantId },
+      tokens: {
+        accessToken: issued.accessToken,
+        refreshToken: issued.refreshToken,
+        expiresAt: issued.expiresAt,
+        tenantId: tenant.tenantId,
+      },
       saveTokens: async (t) => void saved.push(t),
     };
 
-    const dates = Array.from({ length: DAYS }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10));
+    const dates = Array.from({ length: DAYS }, (_, i) =>
+      new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10),
+    );
     const ledgerIds = { ...ids, salesTax: 'OUTPUT2', noTax: 'NONE' };
     let next = 0;
     // Eight day-workers compete, as a run of many days would: the connector must pace them.
@@ -48,7 +58,9 @@ describe('Xero 365-day backfill pacing (simulated time)', () => {
         const [invoice, card, cash] = invoiceDay(date, ledgerIds);
         const related: Record<string, string> = {};
         for (const document of [invoice!, card!, cash!]) {
-          related[document.reference] = (await xero.writeDocument(ctx, document, { idempotencyKey: document.reference, related })).platformId;
+          related[document.reference] = (
+            await xero.writeDocument(ctx, document, { idempotencyKey: document.reference, related })
+          ).platformId;
         }
       }
     };

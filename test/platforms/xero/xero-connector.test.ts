@@ -36,7 +36,12 @@ function linkedContext(): ConnectorContext & { saved: ConnectionTokens[] } {
   const issued = mock.issueTokens(tenant.tenantId);
   const saved: ConnectionTokens[] = [];
   return {
-    tokens: { accessToken: issued.accessToken, refreshToken: issued.refreshToken, expiresAt: issued.expiresAt, tenantId: tenant.tenantId },
+    tokens: {
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+      expiresAt: issued.expiresAt,
+      tenantId: tenant.tenantId,
+    },
     saveTokens: async (t) => {
       saved.push(t);
     },
@@ -64,13 +69,26 @@ beforeEach(() => {
 describe('Xero request validation against the published OpenAPI file', () => {
   it('rejects a misspelt field, a wrong type and a non-UUID id, and accepts what the connector sends', () => {
     const bad = mock.validator.validate('ManualJournals', {
-      ManualJournals: [{ Narration: 'x', Date: '2024-01-01', JournalLines: [{ LineAmmount: 10, AccountID: 'not-a-uuid' }, { LineAmount: '5' }] }],
+      ManualJournals: [
+        {
+          Narration: 'x',
+          Date: '2024-01-01',
+          JournalLines: [{ LineAmmount: 10, AccountID: 'not-a-uuid' }, { LineAmount: '5' }],
+        },
+      ],
     });
     expect(bad.join('\n')).toMatch(/LineAmmount/);
     expect(bad.join('\n')).toMatch(/format "uuid"/);
     expect(bad.join('\n')).toMatch(/JournalLines\/1\/LineAmount must be number/);
     const good = mock.validator.validate('Payments', {
-      Payments: [{ Invoice: { InvoiceID: ids.customer }, Account: { AccountID: ids.bank }, Date: '2024-01-01', Amount: 10.5 }],
+      Payments: [
+        {
+          Invoice: { InvoiceID: ids.customer },
+          Account: { AccountID: ids.bank },
+          Date: '2024-01-01',
+          Amount: 10.5,
+        },
+      ],
     });
     expect(good).toEqual([]);
   });
@@ -79,13 +97,31 @@ describe('Xero request validation against the published OpenAPI file', () => {
     const ctx = linkedContext();
     const response = await fetch('https://api.xero.com/api.xro/2.0/Invoices', {
       method: 'PUT',
-      headers: { authorization: `Bearer ${ctx.tokens.accessToken}`, 'xero-tenant-id': tenant.tenantId, 'content-type': 'application/json' },
-      body: JSON.stringify({ Invoices: [{ Type: 'ACCREC', Contact: { ContactID: ids.customer }, Date: '2024-01-01', LineItems: [{ Description: 'x', Amount: 1 }] }] }),
+      headers: {
+        authorization: `Bearer ${ctx.tokens.accessToken}`,
+        'xero-tenant-id': tenant.tenantId,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        Invoices: [
+          {
+            Type: 'ACCREC',
+            Contact: { ContactID: ids.customer },
+            Date: '2024-01-01',
+            LineItems: [{ Description: 'x', Amount: 1 }],
+          },
+        ],
+      }),
     });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { Type: string; Elements: Array<{ ValidationErrors: Array<{ Message: string }> }> };
+    const body = (await response.json()) as {
+      Type: string;
+      Elements: Array<{ ValidationErrors: Array<{ Message: string }> }>;
+    };
     expect(body.Type).toBe('ValidationException');
-    expect(body.Elements[0]!.ValidationErrors[0]!.Message).toMatch(/additional properties \(Amount\)/);
+    expect(body.Elements[0]!.ValidationErrors[0]!.Message).toMatch(
+      /additional properties \(Amount\)/,
+    );
     expect(tenant.documents.Invoices).toBeUndefined();
   });
 });
@@ -93,7 +129,9 @@ describe('Xero request validation against the published OpenAPI file', () => {
 describe('Xero OAuth', () => {
   it('builds the consent URL with scopes and PKCE, exchanges the code and picks the consented organisation', async () => {
     const xero = connector();
-    const url = new URL(xero.authorizationUrl({ state: 's1', redirectUri: REDIRECT, codeChallenge: 'abc' }));
+    const url = new URL(
+      xero.authorizationUrl({ state: 's1', redirectUri: REDIRECT, codeChallenge: 'abc' }),
+    );
     expect(url.origin + url.pathname).toBe('https://login.xero.com/identity/connect/authorize');
     expect(url.searchParams.get('scope')).toBe(XERO_DEFAULT_SCOPES.join(' '));
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
@@ -111,8 +149,14 @@ describe('Xero OAuth', () => {
   });
 
   it('refuses a code exchange with the wrong PKCE verifier as an expired authorisation', async () => {
-    const code = mock.consent([tenant.tenantId], REDIRECT, createHash('sha256').update('right').digest('base64url'));
-    const error = await rejection(connector().exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: 'wrong' }));
+    const code = mock.consent(
+      [tenant.tenantId],
+      REDIRECT,
+      createHash('sha256').update('right').digest('base64url'),
+    );
+    const error = await rejection(
+      connector().exchangeCode({ code, redirectUri: REDIRECT, codeVerifier: 'wrong' }),
+    );
     expect(error.code).toBe('authorization_expired');
   });
 
@@ -121,7 +165,11 @@ describe('Xero OAuth', () => {
     const ctx = linkedContext();
     const original = ctx.tokens.refreshToken;
     clock += 31 * 60_000;
-    const results = await Promise.all([xero.listAccounts(ctx), xero.listTaxRates(ctx), xero.listCustomers(ctx)]);
+    const results = await Promise.all([
+      xero.listAccounts(ctx),
+      xero.listTaxRates(ctx),
+      xero.listCustomers(ctx),
+    ]);
     expect(results[0].length).toBeGreaterThan(0);
     expect(mock.refreshCount).toBe(1);
     expect(ctx.saved).toHaveLength(1);
@@ -156,7 +204,9 @@ describe('Xero OAuth', () => {
     await xero.revoke(ctx.tokens);
     expect(mock.revocations).toBe(1);
     await expect(xero.revoke(ctx.tokens)).resolves.toBeUndefined();
-    expect((await rejection(xero.listAccounts(ctx))).code).toMatch(/authorization_(expired|revoked)/);
+    expect((await rejection(xero.listAccounts(ctx))).code).toMatch(
+      /authorization_(expired|revoked)/,
+    );
   });
 });
 
@@ -164,22 +214,45 @@ describe('Xero reads', () => {
   it('reads organisation, lock date and currencies', async () => {
     tenant.periodLockDate = '2024-03-31';
     const info = await connector().getCompanyInfo(linkedContext());
-    expect(info).toMatchObject({ id: tenant.tenantId, name: 'Corner Café Ltd', baseCurrency: 'GBP', lockDate: '2024-03-31', countryCode: 'GB' });
+    expect(info).toMatchObject({
+      id: tenant.tenantId,
+      name: 'Corner Café Ltd',
+      baseCurrency: 'GBP',
+      lockDate: '2024-03-31',
+      countryCode: 'GB',
+    });
     expect(info.currencies).toEqual(expect.arrayContaining(['GBP', 'EUR']));
   });
 
   it('maps the chart of accounts with the flags that decide where payments may go', async () => {
     const accounts = await connector().listAccounts(linkedContext());
     const byId = new Map(accounts.map((a) => [a.id, a]));
-    expect(byId.get(ids.bank)).toMatchObject({ isBankAccount: true, enablePaymentsToAccount: true, classification: 'Asset', type: 'BANK' });
-    expect(byId.get(ids.cardClearing)).toMatchObject({ isBankAccount: false, enablePaymentsToAccount: true });
-    expect(byId.get(ids.sales)).toMatchObject({ classification: 'Income', enablePaymentsToAccount: false, code: '200' });
+    expect(byId.get(ids.bank)).toMatchObject({
+      isBankAccount: true,
+      enablePaymentsToAccount: true,
+      classification: 'Asset',
+      type: 'BANK',
+    });
+    expect(byId.get(ids.cardClearing)).toMatchObject({
+      isBankAccount: false,
+      enablePaymentsToAccount: true,
+    });
+    expect(byId.get(ids.sales)).toMatchObject({
+      classification: 'Income',
+      enablePaymentsToAccount: false,
+      code: '200',
+    });
     expect(byId.get(ids.oldSales)?.status).toBe('Archived');
   });
 
   it('maps tax rates', async () => {
     const rates = await connector().listTaxRates(linkedContext());
-    expect(rates).toContainEqual({ id: 'OUTPUT2', name: '20% (VAT on Income)', effectiveRate: 20, status: 'Active' });
+    expect(rates).toContainEqual({
+      id: 'OUTPUT2',
+      name: '20% (VAT on Income)',
+      effectiveRate: 20,
+      status: 'Active',
+    });
   });
 
   it('pages through contacts until the last page', async () => {
@@ -203,42 +276,80 @@ describe('Xero writes', () => {
     const xero = connector();
     const ctx = linkedContext();
     const docs = journalDay('2024-05-31', XERO_IDS);
-    await writeAll((d, related) => xero.writeDocument(ctx, d, { idempotencyKey: d.reference, related }), docs);
+    await writeAll(
+      (d, related) => xero.writeDocument(ctx, d, { idempotencyKey: d.reference, related }),
+      docs,
+    );
     expect(mock.rejectedBodies).toEqual([]);
     const journals = tenant.documents.ManualJournals!;
     expect(journals).toHaveLength(2);
-    const day = journals[0] as { JournalLines: Array<{ LineAmount: number; AccountID: string }>; Date: string };
+    const day = journals[0] as {
+      JournalLines: Array<{ LineAmount: number; AccountID: string }>;
+      Date: string;
+    };
     expect(day.Date).toBe('2024-05-31');
-    expect(day.JournalLines.map((l) => l.LineAmount)).toEqual([770, 450, 60, -1000, -50, -200, -30]);
-    const payout = journals[1] as { JournalLines: Array<{ LineAmount: number; AccountID: string }> };
+    expect(day.JournalLines.map((l) => l.LineAmount)).toEqual([
+      770, 450, 60, -1000, -50, -200, -30,
+    ]);
+    const payout = journals[1] as {
+      JournalLines: Array<{ LineAmount: number; AccountID: string }>;
+    };
     expect(payout.JournalLines).toEqual([
       expect.objectContaining({ LineAmount: 700, AccountID: ids.bank }),
       expect.objectContaining({ LineAmount: -700, AccountID: ids.cardClearing }),
     ]);
-    expect(tenant.documents.BankTransfers).toEqual([expect.objectContaining({ Amount: 100, FromBankAccount: { AccountID: ids.bank }, ToBankAccount: { AccountID: ids.savings } })]);
+    expect(tenant.documents.BankTransfers).toEqual([
+      expect.objectContaining({
+        Amount: 100,
+        FromBankAccount: { AccountID: ids.bank },
+        ToBankAccount: { AccountID: ids.savings },
+      }),
+    ]);
   });
 
   it('writes a full day in invoice mode with payments allocated to their invoice, credit note and bill', async () => {
     const xero = connector();
     const ctx = linkedContext();
     const docs = invoiceDay('2024-05-31', XERO_IDS);
-    const related = await writeAll((d, rel) => xero.writeDocument(ctx, d, { idempotencyKey: d.reference, related: rel }), docs);
+    const related = await writeAll(
+      (d, rel) => xero.writeDocument(ctx, d, { idempotencyKey: d.reference, related: rel }),
+      docs,
+    );
     expect(mock.rejectedBodies).toEqual([]);
     expect(Object.keys(related)).toHaveLength(docs.length);
     expect(tenant.documents.Invoices!.map((i) => i.Type)).toEqual(['ACCREC', 'ACCPAY']);
-    expect(tenant.documents.CreditNotes!.map((i) => i.Type)).toEqual(['ACCRECCREDIT', 'ACCPAYCREDIT']);
+    expect(tenant.documents.CreditNotes!.map((i) => i.Type)).toEqual([
+      'ACCRECCREDIT',
+      'ACCPAYCREDIT',
+    ]);
     const [sales] = tenant.documents.Invoices!;
-    expect(sales).toMatchObject({ Status: 'AUTHORISED', LineAmountTypes: 'Exclusive', Contact: { ContactID: ids.customer }, CurrencyCode: 'GBP' });
+    expect(sales).toMatchObject({
+      Status: 'AUTHORISED',
+      LineAmountTypes: 'Exclusive',
+      Contact: { ContactID: ids.customer },
+      CurrencyCode: 'GBP',
+    });
     expect(sales!.LineItems).toEqual([
-      expect.objectContaining({ LineAmount: 1000, TaxAmount: 200, TaxType: 'OUTPUT2', AccountID: ids.sales }),
+      expect.objectContaining({
+        LineAmount: 1000,
+        TaxAmount: 200,
+        TaxType: 'OUTPUT2',
+        AccountID: ids.sales,
+      }),
       expect.objectContaining({ LineAmount: 50, TaxAmount: 0, TaxType: 'NONE' }),
     ]);
     const payments = tenant.documents.Payments!;
     expect(payments).toHaveLength(5);
     const invoiceId = sales!.InvoiceID;
-    expect(payments.filter((p) => (p.Invoice as { InvoiceID: string } | undefined)?.InvoiceID === invoiceId).map((p) => p.Amount)).toEqual([800, 450]);
+    expect(
+      payments
+        .filter((p) => (p.Invoice as { InvoiceID: string } | undefined)?.InvoiceID === invoiceId)
+        .map((p) => p.Amount),
+    ).toEqual([800, 450]);
     expect(payments.filter((p) => p.CreditNote).map((p) => p.Amount)).toEqual([12, 30]);
-    expect(tenant.documents.BankTransactions).toEqual([expect.objectContaining({ Type: 'SPEND', BankAccount: { AccountID: ids.bank } })]);
+    expect(tenant.documents.BankTransactions).toEqual([
+      expect.objectContaining({ Type: 'SPEND', BankAccount: { AccountID: ids.bank } }),
+    ]);
     expect(tenant.documents.ManualJournals).toHaveLength(1);
   });
 
@@ -246,8 +357,14 @@ describe('Xero writes', () => {
     const xero = connector();
     const ctx = linkedContext();
     const docs = invoiceDay('2024-05-31', XERO_IDS);
-    const first = await writeAll((d, rel) => xero.writeDocument(ctx, d, { idempotencyKey: d.reference, related: rel }), docs);
-    const second = await writeAll((d, rel) => xero.writeDocument(ctx, d, { idempotencyKey: d.reference, related: rel }), docs);
+    const first = await writeAll(
+      (d, rel) => xero.writeDocument(ctx, d, { idempotencyKey: d.reference, related: rel }),
+      docs,
+    );
+    const second = await writeAll(
+      (d, rel) => xero.writeDocument(ctx, d, { idempotencyKey: d.reference, related: rel }),
+      docs,
+    );
     expect(second).toEqual(first);
     expect(tenant.documents.Invoices).toHaveLength(2);
     expect(tenant.documents.Payments).toHaveLength(5);
@@ -276,7 +393,10 @@ describe('Xero writes', () => {
     const ctx = linkedContext();
     const [journal] = journalDay('2024-05-31', XERO_IDS);
     mock.failNext(1, 500, undefined, true);
-    const result = await xero.writeDocument(ctx, journal!, { idempotencyKey: journal!.reference, related: {} });
+    const result = await xero.writeDocument(ctx, journal!, {
+      idempotencyKey: journal!.reference,
+      related: {},
+    });
     expect(tenant.documents.ManualJournals).toHaveLength(1);
     expect(result.platformId).toBe(tenant.documents.ManualJournals![0]!.ManualJournalID);
     expect(sleeps).toHaveLength(1);
@@ -295,16 +415,30 @@ describe('Xero writes', () => {
     tenant.periodLockDate = '2024-05-31';
     const xero = connector();
     const [journal] = journalDay('2024-05-31', XERO_IDS);
-    const error = await rejection(xero.writeDocument(linkedContext(), journal!, { idempotencyKey: journal!.reference, related: {} }));
+    const error = await rejection(
+      xero.writeDocument(linkedContext(), journal!, {
+        idempotencyKey: journal!.reference,
+        related: {},
+      }),
+    );
     expect(error.code).toBe('period_locked');
-    expect(error.params).toMatchObject({ lockDate: '2024-05-31', date: '2024-05-31', platform: 'Xero' });
+    expect(error.params).toMatchObject({
+      lockDate: '2024-05-31',
+      date: '2024-05-31',
+      platform: 'Xero',
+    });
   });
 
   it('maps an archived account to account_archived', async () => {
     tenant.accounts.find((a) => a.AccountID === ids.gratuity)!.Status = 'ARCHIVED';
     const xero = connector();
     const [journal] = journalDay('2024-05-31', XERO_IDS);
-    const error = await rejection(xero.writeDocument(linkedContext(), journal!, { idempotencyKey: journal!.reference, related: {} }));
+    const error = await rejection(
+      xero.writeDocument(linkedContext(), journal!, {
+        idempotencyKey: journal!.reference,
+        related: {},
+      }),
+    );
     expect(error.code).toBe('account_archived');
     expect(error.params.accountName).toBe('210');
   });
@@ -314,7 +448,13 @@ describe('Xero writes', () => {
     const xero = connector();
     const ctx = linkedContext();
     const [invoice] = invoiceDay('2024-05-31', XERO_IDS);
-    expect((await rejection(xero.writeDocument(ctx, invoice!, { idempotencyKey: invoice!.reference, related: {} }))).code).toBe('customer_archived');
+    expect(
+      (
+        await rejection(
+          xero.writeDocument(ctx, invoice!, { idempotencyKey: invoice!.reference, related: {} }),
+        )
+      ).code,
+    ).toBe('customer_archived');
     tenant.subscriptionExpired = true;
     expect((await rejection(xero.listAccounts(ctx))).code).toBe('subscription_expired');
   });
@@ -322,7 +462,12 @@ describe('Xero writes', () => {
   it('refuses a foreign-currency manual journal before calling Xero', async () => {
     const xero = connector();
     const [journal] = journalDay('2024-05-31', XERO_IDS, 'EUR');
-    const error = await rejection(xero.writeDocument(linkedContext(), journal!, { idempotencyKey: journal!.reference, related: {} }));
+    const error = await rejection(
+      xero.writeDocument(linkedContext(), journal!, {
+        idempotencyKey: journal!.reference,
+        related: {},
+      }),
+    );
     expect(error.code).toBe('currency_mismatch');
     expect(tenant.documents.ManualJournals).toBeUndefined();
   });

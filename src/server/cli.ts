@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import type { AccountingConnector } from '../platforms/connector.js';
+import { createQuickBooksConnector } from '../platforms/quickbooks/index.js';
+import { createXeroConnector } from '../platforms/xero/index.js';
+import { createSyncService, type StoreOptions } from './index.js';
+
+const USAGE = `Usage: commerce-sync serve [options]
+
+Starts the sync service (Codat-compatible Sync for Commerce API) with the sandbox ledger
+mounted at /sandbox.
+
+Options:
+  --port <n>            Port to listen on (env PORT, default 4010)
+  --host <addr>         Address to bind (env HOST, default 127.0.0.1)
+  --public-url <url>    URL clients reach the service at (env COMMERCE_SYNC_PUBLIC_URL,
+                        default http://<host>:<port>)
+  --db <path>           SQLite file (env COMMERCE_SYNC_DB, default ./commerce-sync.db)
+  --postgres <url>      Use PostgreSQL instead, e.g. postgres://postgres@127.0.0.1:5432/test
+                        (env COMMERCE_SYNC_POSTGRES_URL)
+  --pg-schema <name>    PostgreSQL schema (env COMMERCE_SYNC_PG_SCHEMA, default public)
+  --sandbox-db <path>   SQLite file of the sandbox ledgers (default ./commerce-sync-sandbox.db)
+  --no-sandbox          Do not mount the sandbox ledger
+  --no-scheduler        Do not run the daily scheduler in this instance
+  --dev                 Allow the built-in development encryption key
+  -h, --help            Show this help
+
+Environment:
+  COMMERCE_SYNC_API_KEYS         Comma-separated API keys (required)
+  COMMERCE_SYNC_ENCRYPTION_KEY   32-byte key, hex or base64, for tokens at rest (required unless --dev)
+  XERO_CLIENT_ID / XERO_CLIENT_SECRET                 Register the Xero connector
+  QUICKBOOKS_CLIENT_ID / QUICKBOOKS_CLIENT_SECRET     Register the QuickBooks Online connector
+  QUICKBOOKS_ENVIRONMENT         sandbox (default) or production
+`;
+
+/** Accounting connectors enabled by environment credentials. */
+export function connectorsFromEnv(env: NodeJS.ProcessEnv): AccountingConnector[] {
+  const out: AccountingConnector[] = [];
+  if (env.XERO_CLIENT_ID && env.XERO_CLIENT_SECRET) {
+    out.push(createXeroConnector({ clientId: env.XERO_CLIENT_ID, clientSecret: env.XERO_CLIENT_SECRET }));
+  }
+  if (env.QUICKBOOKS_CLIENT_ID && env.QUICKBOOKS_CLIENT_SECRET) {
+    out.push(createQuickBooksConnector({
+      clientId: env.QUICKBOOKS_CLIENT_ID,
+      clientSecret: env.QUICKBOOKS_CLIENT_SECRET,
+      environment: env.QUICKBOOKS_ENVIRONMENT === 'production' ? 'production' : 'sandbox',
+    }));
+  }
+  return out;
+}
+
+/** Runs the CLI; returns the process exit code (the server keeps running after `serve`). */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'public-url': { type: 'string' },
+      db: { type: 'string' },
+      postgres: { type: 'string' },
+      'pg-schema': { type: 'string' },
+      'sandbox-db': { type: 'string' },
+      'no-sandbox': { type: 'boolean' },
+      'no-scheduler': { type: 'boolean' },
+      dev: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals[0] !== 'serve') {
+    console.info(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const apiKeys = (env.COMMERCE_SYNC_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (!apiKeys.length) {
+    console.error('Set COMMERCE_SYNC_API_KEYS to one or more comma-separated API keys (8+ characters each).');
+    return 2;
+  }
+  const port = Number(values.port ?? env.PORT ?? 4010);
+  const host = values.host ?? env.HOST ?? '127.0.0.1';
+  const publicUrl = values['public-url'] ?? env.COMMERCE_SYNC_PUBLIC_URL ?? `http://${host}:${port}`;
+  const postgresUrl = values.postgres ?? env.COMMERCE_SYNC_POSTGRES_URL;
+  const schema = values['pg-schema'] ?? env.COMMERCE_SYNC_PG_SCHEMA;
+  const store: StoreOptions = postgresUrl
+    ? { postgres: { connectionString: postgresUrl, ...(schema ? { schema } : {}) } }
+    : { sqlite: values.db ?? env.COMMERCE_SYNC_DB ?? 'commerce-sync.db' };
+
+  const platforms = connectorsFromEnv(env);
+  const service = createSyncService({
+    apiKeys,
+    store,
+    publicUrl,
+    dev: values.dev ?? false,
+    platforms,
+    sandbox: values['no-sandbox'] ? false : { databasePath: values['sandbox-db'] ?? 'commerce-sync-sandbox.db' },
+  });
+  await service.ready;
+  const { serve } = await import('@hono/node-server');
+  const server = serve({ fetch: (request) => service.fetch(request), port, hostname: host });
+  if (!values['no-scheduler']) service.scheduler.start();
+  const names = ['sandbox', ...platforms.map((p) => p.platform.key)].filter((k) => k !== 'sandbox' || !values['no-sandbox']);
+  console.info(`commerce-sync listening on ${publicUrl} (${postgresUrl ? 'PostgreSQL' : 'SQLite'} store; platforms: ${names.join(', ')})`);
+  const stop = () => {
+    console.info('Shutting down…');
+    server.close();
+    void service.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return 0;
+}

@@ -1,0 +1,95 @@
+import { dueEnd } from '../../src/server/scheduler.js';
+import { openStore, type Store } from '../../src/server/index.js';
+import { buildConfiguration, buildOrder, buildPayment, SANDBOX_ACCOUNTS } from '../fixtures/index.js';
+import { call, clock, linkSandbox, makeService } from './helpers.js';
+
+describe('dueEnd', () => {
+  it('makes a day due at the sync hour of the following local day, across DST', () => {
+    expect(dueEnd(new Date('2026-03-29T00:30:00Z'), 'Europe/London', 2)).toMatchObject({ end: '2026-03-28' });
+    // 01:30 UTC on the spring-forward day is 02:30 BST: the 28th has ended and its hour has come.
+    expect(dueEnd(new Date('2026-03-29T01:30:00Z'), 'Europe/London', 2).end).toBe('2026-03-29');
+    expect(dueEnd(new Date('2026-03-29T01:30:00Z'), 'Europe/London', 2).dueAt.toISOString()).toBe('2026-03-29T01:00:00.000Z');
+    expect(dueEnd(new Date('2026-01-15T07:59:00Z'), 'America/Vancouver', 0).end).toBe('2026-01-14');
+    expect(dueEnd(new Date('2026-01-15T08:00:00Z'), 'America/Vancouver', 0).end).toBe('2026-01-15');
+  });
+});
+
+describe('scheduler', () => {
+  let store: Store;
+  const c = clock('2026-03-10T08:00:00Z');
+  let service: ReturnType<typeof makeService>;
+
+  beforeEach(async () => {
+    c.set('2026-03-10T08:00:00Z');
+    store = await openStore({ sqlite: ':memory:' });
+    service = makeService({ now: c.now, store });
+  });
+  afterEach(async () => {
+    await service.close();
+    await store.close();
+  });
+
+  async function setup(startDate: string, syncHour: number, timeZone = 'America/New_York', enabled = true) {
+    const companyId = (await call(service, 'POST', '/companies', { name: 'Deli' })).body.id as string;
+    const { ledgerId } = await linkSandbox(service, companyId, 'uk');
+    const config = buildConfiguration({ timeZone });
+    config.enabled = enabled;
+    config.schedule = { ...config.schedule, startDate, syncHour };
+    const saved = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config);
+    expect(saved.status, JSON.stringify(saved.body.validation)).toBe(200);
+    return { companyId, ledgerId };
+  }
+
+  it('syncs each enabled company once a day after its sync hour, covering whole local days', async () => {
+    const { companyId, ledgerId } = await setup('2026-03-09', 6);
+    const paused = await setup('2026-03-09', 6, 'America/New_York', false);
+    // Sales late on the 9th New York time are already the 10th in UTC.
+    await call(service, 'POST', `/companies/${companyId}/data/commerce-orders`, [buildOrder({ createdDate: '2026-03-10T03:00:00Z' })]);
+    await call(service, 'POST', `/companies/${companyId}/data/commerce-payments`, [buildPayment({ createdDate: '2026-03-10T03:00:00Z' })]);
+
+    // 05:00 in New York (UTC-4 after the 8 March DST change): the 9th has ended, but its sync hour has not come.
+    c.set('2026-03-10T09:00:00Z');
+    await service.scheduler.tick(c.now());
+    expect((await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body).toEqual([]);
+
+    c.set('2026-03-10T10:30:00Z');
+    await service.scheduler.tick(c.now());
+    const runs = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ trigger: 'scheduled', syncStatusCode: 2000, period: { start: '2026-03-09', finish: '2026-03-10' } });
+    expect(service.sandbox?.admin.documents(ledgerId).map((d) => d.date)).toEqual(['2026-03-09']);
+    expect((await call(service, 'GET', `/companies/${paused.companyId}/sync/commerce/syncs/list/status`)).body).toEqual([]);
+
+    // Later the same day: nothing more is due.
+    c.set('2026-03-10T20:00:00Z');
+    await service.scheduler.tick(c.now());
+    expect((await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body).toHaveLength(1);
+
+    c.set('2026-03-11T10:30:00Z');
+    await service.scheduler.tick(c.now());
+    const next = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body;
+    expect(next[0]).toMatchObject({ syncStatusCode: 2040, period: { start: '2026-03-10', finish: '2026-03-11' } });
+  });
+
+  it('rolls failed days into the next run and pauses the company after 31 failing days', async () => {
+    const { companyId, ledgerId } = await setup('2026-02-01', 1, 'Europe/London');
+    service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+
+    c.set('2026-02-20T03:00:00Z');
+    await service.scheduler.tick(c.now());
+    let latest = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/latest/status`)).body;
+    expect(latest).toMatchObject({ syncStatusCode: 4000, period: { start: '2026-02-01', finish: '2026-02-20' } });
+    expect((await call(service, 'GET', `/config/companies/${companyId}/sync/commerce`)).body.enabled).toBe(true);
+
+    c.set('2026-03-05T03:00:00Z');
+    await service.scheduler.tick(c.now());
+    latest = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/latest/status`)).body;
+    expect(latest).toMatchObject({ syncStatusCode: 4000, period: { start: '2026-02-01', finish: '2026-03-05' } });
+    expect(latest.errorMessage).toMatch(/paused after 31 days/);
+    expect((await call(service, 'GET', `/config/companies/${companyId}/sync/commerce`)).body.enabled).toBe(false);
+
+    c.set('2026-03-06T03:00:00Z');
+    await service.scheduler.tick(c.now());
+    expect((await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body).toHaveLength(2);
+  });
+});

@@ -49,22 +49,33 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cs-bench-'));
   const file = join(dir, 'sync.db');
   try {
-    // Orders to ingest: distinct ids across batches.
-    const source = generateMerchant({ seed: 11, days: Math.ceil((batches * BATCH) / 2000), ordersPerDay: 2000 });
-    const orders: Order[] = source.orders.slice(0, batches * BATCH);
-    if (orders.length < batches * BATCH) throw new Error(`generator produced ${orders.length} orders, need ${batches * BATCH}`);
+    // Orders to ingest: distinct ids across batches; one extra batch warms up both paths
+    // (JIT, statement caches) before anything is timed.
+    const source = generateMerchant({ seed: 11, days: Math.ceil(((batches + 1) * BATCH) / 2000), ordersPerDay: 2000 });
+    const warmup: Order[] = source.orders.slice(0, BATCH);
+    const orders: Order[] = source.orders.slice(BATCH, (batches + 1) * BATCH);
+    if (orders.length < batches * BATCH) throw new Error(`generator produced ${orders.length + BATCH} orders, need ${(batches + 1) * BATCH}`);
 
     const service = createSyncService({ apiKeys: [API_KEY], store: { sqlite: file }, dev: true, publicUrl: BASE, sleep: async () => undefined });
     await service.ready;
     const companyId = String((await request(service, 'POST', '/companies', { name: 'Bench Cafe' })).id);
 
     // Ingest through the HTTP handler (JSON bodies, auth, validation, upsert semantics, dataset).
+    await request(service, 'POST', `/data/companies/${companyId}/sync/commerce-orders`, { orders: warmup.slice(0, BATCH / 2) });
+    // The client's own JSON encoding is not the service's work: bodies are encoded before the
+    // clock starts; the clock stops when the whole response body has been received.
+    const bodies = Array.from({ length: batches }, (_, b) => JSON.stringify({ orders: orders.slice(b * BATCH, (b + 1) * BATCH) }));
     let ingestMs = 0;
-    for (let b = 0; b < batches; b += 1) {
-      const body = { orders: orders.slice(b * BATCH, (b + 1) * BATCH) };
+    for (const body of bodies) {
       const t = process.hrtime.bigint();
-      await request(service, 'POST', `/data/companies/${companyId}/sync/commerce-orders`, body);
+      const response = await service.fetch(new Request(`${BASE}/data/companies/${companyId}/sync/commerce-orders`, {
+        method: 'POST',
+        headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+        body,
+      }));
+      const text = await response.text();
       ingestMs += ms(t);
+      if (response.status !== 200) throw new Error(`push failed: ${response.status} ${text.slice(0, 300)}`);
     }
     const ingestRate = (batches * BATCH) / (ingestMs / 1000);
 
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
         insert.run('raw-baseline', 'orders', o.id, new Date(o.createdDate).toISOString(), o.sourceModifiedDate ?? null, JSON.stringify(o));
       }
     });
+    insertBatch(warmup.slice(BATCH / 2));
     let rawMs = 0;
     for (let b = 0; b < batches; b += 1) {
       const rows = orders.slice(b * BATCH, (b + 1) * BATCH);

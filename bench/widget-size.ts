@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
+import { build, minify } from 'vite';
 
 /** Gzipped-size target of the widget entry, react and react-dom excluded. */
 export const WIDGET_SIZE_TARGET_KB = 60;
@@ -48,7 +48,11 @@ export async function buildWidgetBundle(): Promise<BuiltFile[]> {
     const names = (await readdir(outDir, { recursive: true })).filter((n) => n.endsWith('.js'));
     return Promise.all(
       names.map(async (name) => {
-        const code = await readFile(join(outDir, name), 'utf8');
+        // Lib-mode ES output keeps whitespace (for the host's tree-shaking); hosts minify, so do we.
+        const built = await readFile(join(outDir, name), 'utf8');
+        const minified = await minify(name, built, { compress: true, mangle: true });
+        if (minified.errors.length > 0) throw new Error(`Minifying ${name} failed: ${minified.errors.map((e) => e.message).join('; ')}`);
+        const code = minified.code;
         return { name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
       }),
     );
@@ -65,9 +69,9 @@ async function main(): Promise<void> {
   const raw = files.reduce((sum, f) => sum + f.bytes, 0);
   const kb = (n: number) => (n / 1024).toFixed(1);
   console.info('commerce-sync widget bundle (react, react-dom external; minified; gzip -9)');
-  for (const f of files) console.info(`  ${f.name.padEnd(24)} ${kb(f.bytes).padStart(7)} kB raw  ${kb(f.gzipBytes).padStart(6)} kB gzip`);
+  for (const f of files) console.info(`  ${f.name.padEnd(24)} ${kb(f.bytes).padStart(7)} kB min  ${kb(f.gzipBytes).padStart(6)} kB gzip`);
   console.info(`  ${'styles.css'.padEnd(24)} ${kb(Buffer.byteLength(css)).padStart(7)} kB raw  ${kb(gzipSync(css, { level: 9 }).length).padStart(6)} kB gzip (separate file)`);
-  console.info(`  total JS: ${kb(raw)} kB raw, ${kb(total)} kB gzip — target ${WIDGET_SIZE_TARGET_KB} kB: ${total / 1024 <= WIDGET_SIZE_TARGET_KB ? 'within' : 'OVER'} (${((100 * total) / 1024 / WIDGET_SIZE_TARGET_KB).toFixed(0)}% of target)`);
+  console.info(`  total JS: ${kb(raw)} kB minified, ${kb(total)} kB gzip — target ${WIDGET_SIZE_TARGET_KB} kB: ${total / 1024 <= WIDGET_SIZE_TARGET_KB ? 'within' : 'OVER'} (${((100 * total) / 1024 / WIDGET_SIZE_TARGET_KB).toFixed(0)}% of target)`);
   console.info(`  built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

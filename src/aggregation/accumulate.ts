@@ -57,8 +57,10 @@ export interface DayTotals {
   payouts: Map<string, number>;
   /** Problems found in the day's records, deduplicated. */
   problems: Map<string, RecordProblem>;
-  /** A few record ids per rate key / component / payment type, for problem messages. */
+  /** A few record ids per payment type (`payment:<key>`), for problem messages. */
   samples: Map<string, string[]>;
+  /** A few record ids per slot (hence per rate and tax component), for problem messages. */
+  slotSamples: Map<number, string[]>;
 }
 
 /** Options of {@link createAccumulator}. */
@@ -206,7 +208,7 @@ export class Accumulator {
     if (product.isGiftCard) this.giftCards.add(product.id);
     else this.giftCards.delete(product.id);
     const mapped = product.productCategoryRefs?.find((c) => this.categoryAccounts.has(c));
-    if (mapped) this.productCategory.set(product.id, mapped);
+    if (mapped) this.productCategory.set(product.id, `category:${mapped}`);
     else this.productCategory.delete(product.id);
   }
 
@@ -271,6 +273,7 @@ export class Accumulator {
         payouts: new Map(),
         problems: new Map(),
         samples: new Map(),
+        slotSamples: new Map(),
       };
       this.totals.set(key, t);
     }
@@ -301,6 +304,45 @@ export class Accumulator {
     });
   }
 
+  /** Per-order scratch space (slot, amount) reused across orders: orders touch only a handful of slots. */
+  private scratchSlots: number[] = [];
+  private scratchAmounts: number[] = [];
+  private scratchCount = 0;
+
+  private add(slot: number, amount: number): void {
+    if (amount === 0) return;
+    const slots = this.scratchSlots;
+    for (let i = 0; i < this.scratchCount; i++) {
+      if (slots[i] === slot) {
+        this.scratchAmounts[i]! += amount;
+        return;
+      }
+    }
+    slots[this.scratchCount] = slot;
+    this.scratchAmounts[this.scratchCount] = amount;
+    this.scratchCount++;
+  }
+
+  /** Sales and tax slots of a taxed amount without components, cached by role → account → percentage. */
+  private readonly taxedSlots = new Map<string, Map<string, Map<number, readonly [number, number]>>>();
+
+  private taxedSlot(role: 'sales' | 'shipping' | 'serviceCharge', accountKey: string, percentage: number): readonly [number, number] {
+    let byAccount = this.taxedSlots.get(role);
+    if (!byAccount) this.taxedSlots.set(role, (byAccount = new Map()));
+    let byRate = byAccount.get(accountKey);
+    if (!byRate) byAccount.set(accountKey, (byRate = new Map()));
+    let pair = byRate.get(percentage);
+    if (!pair) {
+      const rk = this.rateKey(percentage);
+      pair = [
+        this.slot({ kind: 'sales', accountKey, rateKey: rk, role, componentId: null, hasComponents: false }),
+        this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: null, hasComponents: false }),
+      ];
+      byRate.set(percentage, pair);
+    }
+    return pair;
+  }
+
   /** Adds an order: its sales count on its local day; its split is kept for later refunds. */
   addOrder(order: Order): void {
     if (this.splits.has(order.id)) {
@@ -312,13 +354,8 @@ export class Accumulator {
       for (const p of order.payments ?? []) this.paymentGroups.set(p.id, groupIndex);
     }
     const dayIndex = this.days.indexOf(Date.parse(order.createdDate));
-    const sums = new Map<number, number>();
-    const add = (slot: number, amount: number) => {
-      if (amount !== 0) sums.set(slot, (sums.get(slot) ?? 0) + amount);
-    };
+    this.scratchCount = 0;
     let gratuity = 0;
-    const rateSamples: string[] = [];
-    const componentSamples: string[] = [];
     try {
       let parts = 0;
       let count = 0;
@@ -330,17 +367,16 @@ export class Accumulator {
         if (productId !== undefined && this.giftCards.has(productId)) {
           // Gift cards sold are a liability, not income; any tax on them stays tax.
           const tax = line.totalTaxAmount ? minor(line.totalTaxAmount, cur) : 0;
-          const rk = this.rateKey(line.taxPercentage ?? 0);
-          add(this.slot({ kind: 'prepaid', accountKey: 'prepaid', rateKey: '', role: 'prepaid', componentId: null, hasComponents: false }), total - tax);
+          this.add(this.slot({ kind: 'prepaid', accountKey: 'prepaid', rateKey: '', role: 'prepaid', componentId: null, hasComponents: false }), total - tax);
           if (tax !== 0) {
-            add(this.slot({ kind: 'tax', accountKey: 'prepaid', rateKey: rk, role: 'tax', componentId: null, hasComponents: false }), tax);
-            rateSamples.push(rk);
+            const rk = this.rateKey(line.taxPercentage ?? 0);
+            this.add(this.slot({ kind: 'tax', accountKey: 'prepaid', rateKey: rk, role: 'tax', componentId: null, hasComponents: false }), tax);
           }
           continue;
         }
         const category = productId === undefined ? undefined : this.productCategory.get(productId);
-        const accountKey = category === undefined ? 'sales' : `category:${category}`;
-        count += this.addTaxed(add, cur, accountKey, 'sales', line.taxPercentage ?? 0, total, line.totalTaxAmount, line.taxes, rateSamples, componentSamples);
+        const accountKey = category === undefined ? 'sales' : category;
+        count += this.addTaxed(cur, accountKey, 'sales', line.taxPercentage ?? 0, total, line.totalTaxAmount, line.taxes);
       }
       for (const charge of order.serviceCharges ?? []) {
         count++;
@@ -348,7 +384,7 @@ export class Accumulator {
         parts += total;
         const shipping = charge.type === 'Shipping';
         const accountKey = shipping && this.shippingMapped ? 'shipping' : 'sales';
-        count += this.addTaxed(add, cur, accountKey, shipping ? 'shipping' : 'serviceCharge', charge.taxPercentage ?? 0, total, charge.taxAmount, charge.taxes, rateSamples, componentSamples);
+        count += this.addTaxed(cur, accountKey, shipping ? 'shipping' : 'serviceCharge', charge.taxPercentage ?? 0, total, charge.taxAmount, charge.taxes);
       }
       gratuity = order.totalGratuity ? minor(order.totalGratuity, cur) : 0;
       const gross = minor(order.totalAmount, cur) - (order.totalRefund ? minor(order.totalRefund, cur) : 0);
@@ -367,30 +403,41 @@ export class Accumulator {
           }
           return;
         }
-        add(this.slot({ kind: 'rounding', accountKey: 'rounding', rateKey: '', role: 'rounding', componentId: null, hasComponents: false }), residue);
+        this.add(this.slot({ kind: 'rounding', accountKey: 'rounding', rateKey: '', role: 'rounding', componentId: null, hasComponents: false }), residue);
       }
     } catch (error) {
       if (!(error instanceof MoneyPrecisionError)) throw error;
       if (dayIndex >= 0) this.precisionProblem(this.dayTotals(dayIndex, groupIndex), 'Order', order.id, error);
       return;
     }
-    const split: number[] = [];
-    for (const [slot, amount] of sums) split.push(slot, amount);
+    const n = this.scratchCount;
+    const split: number[] = new Array<number>(2 * n);
+    for (let i = 0; i < n; i++) {
+      split[2 * i] = this.scratchSlots[i]!;
+      split[2 * i + 1] = this.scratchAmounts[i]!;
+    }
     this.splits.set(order.id, groupIndex, split);
     if (dayIndex < 0) return;
     const t = this.dayTotals(dayIndex, groupIndex);
-    for (const [slot, amount] of sums) t.amounts.set(slot, (t.amounts.get(slot) ?? 0) + amount);
+    for (let i = 0; i < n; i++) {
+      const slot = this.scratchSlots[i]!;
+      t.amounts.set(slot, (t.amounts.get(slot) ?? 0) + this.scratchAmounts[i]!);
+      this.sampleSlot(t, slot, order.id);
+    }
     if (gratuity !== 0) {
       const g = this.slot({ kind: 'gratuity', accountKey: 'gratuity', rateKey: '', role: 'gratuity', componentId: null, hasComponents: false });
       t.amounts.set(g, (t.amounts.get(g) ?? 0) + gratuity);
     }
-    for (const rk of rateSamples) this.sample(t, `rate:${rk}`, order.id);
-    for (const c of componentSamples) this.sample(t, `component:${c}`, order.id);
+  }
+
+  private sampleSlot(t: DayTotals, slot: number, id: string): void {
+    const list = t.slotSamples.get(slot);
+    if (!list) t.slotSamples.set(slot, [id]);
+    else if (list.length < SAMPLE_LIMIT && list[list.length - 1] !== id) list.push(id);
   }
 
   /** Adds a taxed amount (line or service charge); returns the number of components (for the residue tolerance). */
   private addTaxed(
-    add: (slot: number, amount: number) => void,
     cur: string,
     accountKey: string,
     role: 'sales' | 'shipping' | 'serviceCharge',
@@ -398,25 +445,22 @@ export class Accumulator {
     total: number,
     taxAmount: number | null | undefined,
     taxes: readonly TaxAllocation[] | null | undefined,
-    rateSamples: string[],
-    componentSamples: string[],
   ): number {
-    const rk = this.rateKey(percentage);
-    rateSamples.push(rk);
     if (taxes && taxes.length > 0) {
+      const rk = this.rateKey(percentage);
       let tax = 0;
       for (const c of taxes) {
         const amount = minor(c.taxAmount ?? c.rate ?? 0, cur);
         tax += amount;
-        componentSamples.push(c.taxComponentRef.id);
-        add(this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: c.taxComponentRef.id, hasComponents: true }), amount);
+        this.add(this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: c.taxComponentRef.id, hasComponents: true }), amount);
       }
-      add(this.slot({ kind: 'sales', accountKey, rateKey: rk, role, componentId: null, hasComponents: true }), total - tax);
+      this.add(this.slot({ kind: 'sales', accountKey, rateKey: rk, role, componentId: null, hasComponents: true }), total - tax);
       return taxes.length;
     }
     const tax = taxAmount ? minor(taxAmount, cur) : 0;
-    add(this.slot({ kind: 'sales', accountKey, rateKey: rk, role, componentId: null, hasComponents: false }), total - tax);
-    add(this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: null, hasComponents: false }), tax);
+    const [salesSlot, taxSlot] = this.taxedSlot(role, accountKey, percentage);
+    this.add(salesSlot, total - tax);
+    this.add(taxSlot, tax);
     return 0;
   }
 
@@ -551,9 +595,7 @@ export class Accumulator {
       if (part === 0) continue;
       const slot = split.slots[i]!;
       t.refunds.set(slot, (t.refunds.get(slot) ?? 0) + part);
-      const key = this.slots[slot]!;
-      if (key.kind === 'sales' || key.kind === 'tax') this.sample(t, `rate:${key.rateKey}`, tx.id);
-      if (key.componentId) this.sample(t, `component:${key.componentId}`, tx.id);
+      this.sampleSlot(t, slot, tx.id);
     }
   }
 

@@ -117,7 +117,17 @@ export function buildDay(
   };
   for (const p of t.problems.values()) report(p.code, p.params, p.configPath, p.recordIds);
 
-  const samples = (key: string) => t.samples.get(key) ?? [];
+  const samples = (key: string): string[] => {
+    const [type = '', value = ''] = key.split(/:(.*)/s);
+    if (type === 'payment') return t.samples.get(key) ?? [];
+    const ids = new Set<string>();
+    for (const [slot, list] of t.slotSamples) {
+      const s = ctx.slots[slot]!;
+      const match = type === 'rate' ? (s.kind === 'sales' || s.kind === 'tax') && s.rateKey === value : s.componentId === value;
+      if (match) for (const id of list) ids.add(id);
+    }
+    return [...ids].sort().slice(0, 5);
+  };
   const account = (section: 'sales' | 'payments' | 'fees', key: string, sampleKey?: string): string => {
     const rows = section === 'sales' ? cfg?.sales?.accounts : section === 'payments' ? cfg?.payments?.accounts : cfg?.fees?.accounts;
     const row = rows?.[key];

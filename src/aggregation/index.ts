@@ -220,6 +220,7 @@ function emptyTotals(dayIndex: number, group: DocumentGroup, groupKey: string): 
     payouts: new Map(),
     problems: new Map(),
     samples: new Map(),
+    slotSamples: new Map(),
   };
 }
 

@@ -731,6 +731,24 @@ export function createBff(options: BffOptions): Bff {
 
   const fromSyncService = (error: SyncServiceError): BffHttpError => {
     const upstream = error.envelope;
+    // A catalogued platform failure (revoked access, outage, expired subscription…) is the
+    // merchant's to act on, not a fault of ours: pass its merchant message and fix step on.
+    const catalogued = SyncErrorCodeSchema.safeParse(upstream?.code);
+    if (upstream && catalogued.success && catalogued.data !== 'internal_error') {
+      const entry = ERROR_CATALOG[catalogued.data];
+      const problem: SyncProblem = {
+        code: entry.code,
+        statusCode: entry.statusCode,
+        message: upstream.error,
+        step: entry.step,
+        retryable: entry.retryable,
+      };
+      return new BffHttpError(entry.retryable ? 503 : 409, 'accounting_platform_error', upstream.error, {
+        retryable: entry.retryable,
+        problem,
+        ...(error.retryAfter ? { headers: { 'retry-after': error.retryAfter } } : {}),
+      });
+    }
     if (error.status === 400 || error.status === 422) {
       const validation = upstream?.validation?.errors;
       return new BffHttpError(400, 'validation_failed', upstream?.error ?? 'Some values are not valid.', {

@@ -1,4 +1,4 @@
-import type { BffErrorCode, BffError } from '../contract/bff.js';
+import type { BffErrorCode, BffError, SyncProblem } from '../contract/bff.js';
 import { REQUEST_ID_HEADER } from '../contract/bff.js';
 import type { FieldError } from '../contract/errors.js';
 
@@ -10,6 +10,7 @@ export class BffHttpError extends Error {
     message: string,
     readonly extra: {
       validation?: FieldError[];
+      problem?: SyncProblem;
       retryable?: boolean;
       headers?: Record<string, string>;
     } = {},
@@ -46,6 +47,7 @@ export function errorResponse(requestId: string, error: BffHttpError): Response 
     correlationId: requestId,
     canBeRetried: error.extra.retryable === undefined ? 'Unknown' : error.extra.retryable ? 'Yes' : 'No',
     ...(error.extra.validation ? { validation: { errors: error.extra.validation, warnings: [] } } : {}),
+    ...(error.extra.problem ? { problem: error.extra.problem } : {}),
   };
   return json(requestId, error.status, body, error.extra.headers);
 }

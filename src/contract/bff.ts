@@ -44,6 +44,42 @@ export const BFF_ROUTES = {
 export type BffRouteName = keyof typeof BFF_ROUTES;
 
 // ---------------------------------------------------------------------------------------------
+// Sync failures (shared by errors, status and history)
+// ---------------------------------------------------------------------------------------------
+
+const syncErrorCodes = Object.keys(ERROR_CATALOG) as [SyncErrorCode, ...SyncErrorCode[]];
+/** A sync failure code from the error catalog (src/contract/error-catalog.ts). */
+export const SyncErrorCodeSchema = z.enum(syncErrorCodes);
+
+const wizardSteps: [WizardStep, ...WizardStep[]] = [
+  'output',
+  'sales',
+  'taxRates',
+  'payments',
+  'fees',
+  'schedule',
+  'review',
+  'connection',
+];
+/** A wizard step a failure deep-links to. */
+export const WizardStepSchema = z.enum(wizardSteps);
+
+/** A failure explained for the merchant: catalog code, text, where to fix it. */
+export const SyncProblemSchema = z.object({
+  code: SyncErrorCodeSchema,
+  /** Codat-compatible status code (4000, 4220, 5080, …). */
+  statusCode: z.number().int(),
+  /** Merchant-facing message saying what to do (never support-only detail). */
+  message: z.string(),
+  /** Wizard step where it is fixed, or null when there is nothing for the merchant to change. */
+  step: WizardStepSchema.nullable(),
+  /** Whether it can succeed on a later retry without any change. */
+  retryable: z.boolean(),
+});
+/** A merchant-facing sync failure. */
+export type SyncProblem = z.infer<typeof SyncProblemSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
 
@@ -86,6 +122,11 @@ export const BffErrorCodeSchema = z.enum([
   'upstream_unavailable',
   /** Something failed on the server; details are in the server logs under the request id. */
   'internal_error',
+  /**
+   * The accounting platform refused or failed (access revoked, subscription expired, outage…);
+   * `problem` says what the merchant should do and which wizard step fixes it.
+   */
+  'accounting_platform_error',
 ]);
 /** A stable BFF error code. */
 export type BffErrorCode = z.infer<typeof BffErrorCodeSchema>;
@@ -97,7 +138,11 @@ export type BffErrorCode = z.infer<typeof BffErrorCodeSchema>;
  * body (for `PUT /configuration`, exactly the sync service's path, e.g.
  * `configuration.payments.accounts.card.selectedAccountId`) so the widget can put it on the field.
  */
-export const BffErrorSchema = ErrorEnvelopeSchema.extend({ code: BffErrorCodeSchema });
+export const BffErrorSchema = ErrorEnvelopeSchema.extend({
+  code: BffErrorCodeSchema,
+  /** On `accounting_platform_error`: the catalogued failure, explained for the merchant. */
+  problem: SyncProblemSchema.optional(),
+});
 /** A BFF error body. */
 export type BffError = z.infer<typeof BffErrorSchema>;
 
@@ -355,23 +400,6 @@ export function configurationSelections(configuration: ConfigurationView): SaveC
 // Sync: pause/resume, run now, status and history
 // ---------------------------------------------------------------------------------------------
 
-const syncErrorCodes = Object.keys(ERROR_CATALOG) as [SyncErrorCode, ...SyncErrorCode[]];
-/** A sync failure code from the error catalog (src/contract/error-catalog.ts). */
-export const SyncErrorCodeSchema = z.enum(syncErrorCodes);
-
-const wizardSteps: [WizardStep, ...WizardStep[]] = [
-  'output',
-  'sales',
-  'taxRates',
-  'payments',
-  'fees',
-  'schedule',
-  'review',
-  'connection',
-];
-/** A wizard step a failure deep-links to. */
-export const WizardStepSchema = z.enum(wizardSteps);
-
 /** `POST /sync/pause` and `POST /sync/resume` response. */
 export const SyncToggleResponseSchema = z.object({
   /** False when paused. */
@@ -399,21 +427,6 @@ export const RunSyncRequestSchema = z.discriminatedUnion('kind', [
 ]);
 /** `POST /sync/run` request body. */
 export type RunSyncRequest = z.infer<typeof RunSyncRequestSchema>;
-
-/** A failure explained for the merchant: catalog code, text, where to fix it. */
-export const SyncProblemSchema = z.object({
-  code: SyncErrorCodeSchema,
-  /** Codat-compatible status code (4000, 4220, 5080, …). */
-  statusCode: z.number().int(),
-  /** Merchant-facing message saying what to do (never support-only detail). */
-  message: z.string(),
-  /** Wizard step where it is fixed, or null when there is nothing for the merchant to change. */
-  step: WizardStepSchema.nullable(),
-  /** Whether it can succeed on a later retry without any change. */
-  retryable: z.boolean(),
-});
-/** A merchant-facing sync failure. */
-export type SyncProblem = z.infer<typeof SyncProblemSchema>;
 
 /** Coarse state of one sync run. */
 export const SyncRunStateSchema = z.enum(['running', 'succeeded', 'failed']);

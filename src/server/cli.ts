@@ -5,6 +5,7 @@ import { createXeroConnector } from '../platforms/xero/index.js';
 import { createSyncService, type StoreOptions } from './index.js';
 
 const USAGE = `Usage: commerce-sync serve [options]
+       commerce-sync docs        Print the API reference (Markdown) generated from the contract
 
 Starts the sync service (Codat-compatible Sync for Commerce API) with the sandbox ledger
 mounted at /sandbox.
@@ -67,6 +68,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       help: { type: 'boolean', short: 'h' },
     },
   });
+  if (positionals[0] === 'docs') {
+    const { renderApiReference } = await import('./api-docs.js');
+    process.stdout.write(renderApiReference());
+    return 0;
+  }
   if (values.help || positionals[0] !== 'serve') {
     console.info(USAGE);
     return values.help ? 0 : 2;

@@ -68,6 +68,7 @@ export function killable(store: Store): { store: Store; kill(): void } {
     dialect: db.dialect,
     query: (sql, params) => (dead ? fail() : db.query(sql, params)),
     execute: (sql, params) => (dead ? fail() : db.execute(sql, params)),
+    executeMany: (sql, rows) => (dead ? fail() : db.executeMany(sql, rows)),
     transaction: (fn) => (dead ? fail() : db.transaction((tx) => fn(wrap(tx)))),
     tryLease: async (key, owner, ttl, now) => {
       if (dead) return fail();

@@ -230,14 +230,14 @@ export function createQuickBooksConnector(
       }
       const json = await readJson(response);
       if (!response.ok) {
-        const lockDate = request.document
-          ? await lockDates.get(tokens.tenantId, () => readLockDate(ctx)).catch(() => null)
-          : null;
-        throw quickBooksError(response.status, json, {
-          document: request.document,
-          operation: request.operation,
-          lockDate,
-        });
+        const context = { document: request.document, operation: request.operation };
+        const error = quickBooksError(response.status, json, context);
+        if (error.code !== 'period_locked') throw error;
+        // The fault does not say where the books close; the merchant message should.
+        const lockDate = await lockDates
+          .get(tokens.tenantId, () => readLockDate(ctx))
+          .catch(() => null);
+        throw quickBooksError(response.status, json, { ...context, lockDate });
       }
       if (!json || typeof json !== 'object') {
         throw new ConnectorError(

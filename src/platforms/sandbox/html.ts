@@ -18,12 +18,14 @@ export function escapeHtml(value: unknown): string {
 const STYLE = `
 :root { color-scheme: light; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5; }
 body { margin: 0; background: #f4f5f7; color: #1b1f24; }
-header[role="banner"] { background: #12344d; color: #fff; padding: 0.75rem 1.5rem; }
+body > header { background: #12344d; color: #fff; padding: 0.75rem 1.5rem; }
 header p { margin: 0; font-weight: 600; }
+header .hint { color: #dbe6f0; font-weight: 400; }
 main { max-width: 60rem; margin: 1.5rem auto; padding: 1.5rem; background: #fff; border-radius: 0.5rem; }
 h1 { font-size: 1.5rem; margin-top: 0; }
 h2 { font-size: 1.2rem; margin-top: 2rem; }
 fieldset { border: 1px solid #8a939d; border-radius: 0.375rem; margin: 0 0 1rem; padding: 0.75rem 1rem; }
+fieldset fieldset { margin: 0.75rem 0 0; }
 legend { font-weight: 600; padding: 0 0.25rem; }
 .choice { display: flex; gap: 0.5rem; align-items: center; margin: 0.25rem 0; }
 .field { display: grid; gap: 0.25rem; margin: 0.75rem 0; }
@@ -62,7 +64,7 @@ export function renderPage(title: string, body: string): Page {
 <style nonce="${nonce}">${STYLE}</style>
 </head>
 <body>
-<header role="banner"><p>Sandbox ledger <span class="hint">(local developer sandbox)</span></p></header>
+<header><p>Sandbox ledger <span class="hint">(local developer sandbox)</span></p></header>
 <main id="main">
 ${body}
 </main>

@@ -158,7 +158,7 @@ function consentPage(
     }${error ? ' aria-describedby="ledger-error"' : ''}><label for="${id}">${label}</label></div>`;
   const existing = ledgers.length
     ? `<fieldset>
-<legend>Use an existing sandbox ledger</legend>
+<legend>An existing sandbox ledger</legend>
 ${ledgers
   .map((l, i) =>
     radio(
@@ -169,7 +169,7 @@ ${ledgers
   )
   .join('\n')}
 </fieldset>`
-    : '<p>You have no sandbox ledgers yet. Create one from a template below.</p>';
+    : '<p class="hint">You have no sandbox ledgers yet: create one from a template.</p>';
   const templates = SANDBOX_TEMPLATE_KEYS.map((key) =>
     radio(
       `new:${key}`,
@@ -183,16 +183,19 @@ Afterwards you will return to <strong>${returnHost}</strong>.</p>
 ${error ? `<p id="ledger-error" class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${escapeHtml(`${ctx.publicUrl}/oauth/authorize`)}">
 <input type="hidden" name="request_id" value="${escapeHtml(requestId)}">
+<fieldset>
+<legend>Which ledger should ${app} use?</legend>
 ${existing}
 <fieldset>
-<legend>Or create a new ledger from a template</legend>
+<legend>A new ledger from a template</legend>
 ${templates}
+</fieldset>
+</fieldset>
 <div class="field">
 <label for="ledger-name">Name of the new ledger (optional)</label>
 <input type="text" id="ledger-name" name="ledger_name" maxlength="120" autocomplete="organization" aria-describedby="ledger-name-hint">
 <p id="ledger-name-hint" class="hint">Only used when you create a new ledger. Leave empty for the template's name.</p>
 </div>
-</fieldset>
 <div class="actions">
 <button type="submit" name="decision" value="allow">Allow access</button>
 <button type="submit" name="decision" value="deny">Deny</button>

@@ -17,6 +17,11 @@ export interface Db {
   query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs a statement and returns the number of rows it changed. */
   execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * Runs one statement once per parameter row (same SQL, many rows) and returns the total of
+   * changed rows. SQLite prepares it once; PostgreSQL sends the rows one after another.
+   */
+  executeMany(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<number>;
   /** Runs `fn` in one transaction: everything or nothing is written. Nested calls join the outer one. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**

@@ -47,6 +47,11 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
       query: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
         (await target.query(sql, params as SqlValue[])).rows as T[],
       execute: async (sql, params = []) => (await target.query(sql, params as SqlValue[])).rowCount ?? 0,
+      executeMany: async (sql, rows) => {
+        let changes = 0;
+        for (const row of rows) changes += (await target.query(sql, row as SqlValue[])).rowCount ?? 0;
+        return changes;
+      },
       transaction: async (fn) => {
         if (inTx) return fn(self);
         const client = await pool.connect();

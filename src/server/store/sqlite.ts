@@ -41,6 +41,21 @@ export function openSqlite(path: string): Db {
     return statement.run(...bind(p.params)).changes;
   }
 
+  function runMany(sql: string, rows: readonly (readonly SqlValue[])[]): number {
+    if (rows.length === 0) return 0;
+    const first = toPositional(sql, rows[0] ?? []);
+    const statement = prepare(first.sql);
+    // toPositional's reordering depends only on the SQL, so it is computed once.
+    const order: number[] = [];
+    sql.replace(/\$(\d+)/g, (_m, n: string) => {
+      order.push(Number(n) - 1);
+      return '?';
+    });
+    let changes = 0;
+    for (const row of rows) changes += statement.run(...bind(order.map((i) => row[i] ?? null))).changes;
+    return changes;
+  }
+
   function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
     const next = queue.then(fn, fn);
     queue = next.catch(() => undefined);
@@ -52,6 +67,7 @@ export function openSqlite(path: string): Db {
       dialect: 'sqlite',
       query: async (sql, params = []) => runQuery(sql, params),
       execute: async (sql, params = []) => runExecute(sql, params),
+      executeMany: async (sql, rows) => runMany(sql, rows),
       transaction: (fn) => fn(tx),
       tryLease: () => Promise.reject(new Error('Take leases outside transactions')),
       close: () => Promise.reject(new Error('Cannot close inside a transaction')),
@@ -63,6 +79,7 @@ export function openSqlite(path: string): Db {
     dialect: 'sqlite',
     query: (sql, params = []) => exclusive(() => runQuery(sql, params)),
     execute: (sql, params = []) => exclusive(() => runExecute(sql, params)),
+    executeMany: (sql, rows) => exclusive(() => runMany(sql, rows)),
     transaction: (fn) =>
       exclusive(async () => {
         db.prepare('BEGIN IMMEDIATE').run();

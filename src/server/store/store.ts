@@ -372,6 +372,16 @@ export class Store {
 
   /** Inserts or replaces whole records. */
   async upsertRecords(companyId: string, dataType: string, rows: readonly RecordRow[]): Promise<void> {
+    if (this.db.dialect === 'sqlite') {
+      // In-process SQLite: one prepared single-row statement beats building multi-row SQL.
+      await this.db.executeMany(
+        `INSERT INTO records (company_id, data_type, id, created_at, source_modified, body) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (company_id, data_type, id) DO UPDATE SET created_at = excluded.created_at,
+         source_modified = excluded.source_modified, body = excluded.body`,
+        rows.map((r) => [companyId, dataType, r.id, r.createdAt, r.sourceModified, r.body]),
+      );
+      return;
+    }
     for (const part of chunks(rows)) {
       const values: SqlValue[] = [];
       for (const r of part) values.push(companyId, dataType, r.id, r.createdAt, r.sourceModified, r.body);

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve(import.meta.dirname, '../../bin/commerce-sync.mjs');
+const KEY = 'cli-test-key-0001';
+
+function start(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(predicate: () => boolean, what: string, ms = 45_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('commerce-sync CLI', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cs-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves the API on a port with the sandbox mounted and env-registered connectors', { timeout: 90_000 }, async () => {
+    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    const proc = start(['serve', '--port', String(port), '--db', join(dir, 'sync.db'), '--sandbox-db', join(dir, 'sandbox.db'), '--no-scheduler'], {
+      COMMERCE_SYNC_API_KEYS: KEY,
+      COMMERCE_SYNC_ENCRYPTION_KEY: 'a'.repeat(64),
+      XERO_CLIENT_ID: 'xero-id',
+      XERO_CLIENT_SECRET: 'xero-secret',
+    });
+    try {
+      await waitFor(() => proc.output().includes('listening'), 'the server to listen');
+      const base = `http://127.0.0.1:${port}`;
+      const auth = { Authorization: `Basic ${Buffer.from(KEY).toString('base64')}` };
+      const created = await fetch(`${base}/companies`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'CLI Cafe' }) });
+      expect(created.status).toBe(200);
+      const integrations = (await (await fetch(`${base}/config/integrations`, { headers: auth })).json()) as { results: { key: string }[] };
+      expect(integrations.results.map((i) => i.key).sort()).toEqual(['sandbox', 'xero']);
+      expect((await fetch(`${base}/sandbox/ledgers`)).status).toBe(200);
+      expect((await fetch(`${base}/companies`)).status).toBe(401);
+    } finally {
+      if (proc.child.pid) process.kill(proc.child.pid, 'SIGTERM');
+      await proc.exited;
+    }
+  });
+
+  it('refuses to start without an encryption key, saying how to make one', { timeout: 60_000 }, async () => {
+    const proc = start(['serve', '--port', '0', '--db', join(dir, 'sync.db'), '--no-sandbox'], { COMMERCE_SYNC_API_KEYS: KEY });
+    expect(await proc.exited).not.toBe(0);
+    expect(proc.output()).toMatch(/COMMERCE_SYNC_ENCRYPTION_KEY/);
+  });
+});

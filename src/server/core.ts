@@ -489,7 +489,8 @@ export class SyncCore {
 
   // Push
 
-  async push(companyId: string, dataType: PushDataType, items: unknown): Promise<{ dataset: DatasetStatus; accepted: unknown[] }> {
+  /** Stores a push; `accepted` holds the stored records as JSON texts (for the response echo). */
+  async push(companyId: string, dataType: PushDataType, items: unknown): Promise<{ dataset: DatasetStatus; accepted: string[] }> {
     const { dataset, accepted } = await ingestPush(this.store, companyId, dataType, items, this.o.now());
     return { dataset: this.toDataset(dataset), accepted };
   }

@@ -39,15 +39,22 @@ interface Parsed {
   createdAt: string | null;
   sourceModified: string | null;
   body: string;
-  record: unknown;
 }
 
 function isDelete(item: unknown): boolean {
   return typeof item === 'object' && item !== null && !Array.isArray(item) && Object.keys(item).length === 1 && 'id' in item;
 }
 
+const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Canonical UTC text (`…T12:00:00.000Z`) so stored instants compare as strings. */
 function instant(value: unknown): string | null {
-  return typeof value === 'string' ? new Date(value).toISOString() : null;
+  if (typeof value !== 'string') return null;
+  // Most partners already send UTC; skip the Date round trip for them.
+  if (UTC_MILLIS.test(value)) return value;
+  if (UTC_SECONDS.test(value)) return `${value.slice(0, 19)}.000Z`;
+  return new Date(value).toISOString();
 }
 
 /** Validates a whole batch; throws 400 listing per-record field errors, nothing stored. */
@@ -82,7 +89,6 @@ export function validateBatch(dataType: PushDataType, items: unknown): Parsed[] 
       createdAt: deleted ? null : instant(record.createdDate),
       sourceModified: deleted ? null : instant(record.sourceModifiedDate ?? record.modifiedDate),
       body: deleted ? '' : JSON.stringify(record),
-      record,
     });
   });
   if (errors.length) {
@@ -103,7 +109,7 @@ export function validateBatch(dataType: PushDataType, items: unknown): Parsed[] 
  * that day for an adjustment on the next run. One push per data type per company at a time;
  * all or nothing.
  */
-export async function ingestPush(store: Store, companyId: string, dataType: PushDataType, items: unknown, now: Date): Promise<{ dataset: DatasetRecord; accepted: unknown[] }> {
+export async function ingestPush(store: Store, companyId: string, dataType: PushDataType, items: unknown, now: Date): Promise<{ dataset: DatasetRecord; accepted: string[] }> {
   const parsed = validateBatch(dataType, items);
   const company = await store.getCompany(companyId);
   if (!company) throw notFound('company', companyId);
@@ -129,7 +135,8 @@ export async function ingestPush(store: Store, companyId: string, dataType: Push
       const upserts: RecordRow[] = [];
       const deletes: string[] = [];
       const reopened = new Set<string>();
-      const accepted: unknown[] = [];
+      // Accepted records as JSON text, reused for the response echo.
+      const accepted: string[] = [];
       let ignored = 0;
       for (const p of byId.values()) {
         const old = meta.get(p.id);
@@ -141,7 +148,7 @@ export async function ingestPush(store: Store, companyId: string, dataType: Push
           deletes.push(p.id);
           const day = synced(old.createdAt);
           if (day) reopened.add(day);
-          accepted.push({ id: p.id });
+          accepted.push(JSON.stringify({ id: p.id }));
           continue;
         }
         if (old && old.sourceModified && p.sourceModified && p.sourceModified <= old.sourceModified) {
@@ -150,7 +157,7 @@ export async function ingestPush(store: Store, companyId: string, dataType: Push
         }
         upserts.push({ id: p.id, createdAt: p.createdAt, sourceModified: p.sourceModified, body: p.body });
         for (const day of [synced(p.createdAt), old ? synced(old.createdAt) : null]) if (day) reopened.add(day);
-        accepted.push(p.record);
+        accepted.push(p.body);
       }
       await tx.upsertRecords(companyId, dataType, upserts);
       await tx.deleteRecords(companyId, dataType, deletes);

@@ -192,6 +192,14 @@ export function retryDelayMs(
   return Math.round(base * 1000 * (1 + jitter * (2 * random() - 1)));
 }
 
+/** Milliseconds a `Retry-After` header (delta seconds or an HTTP date) asks to wait; 0 when absent or invalid. */
+function parseRetryAfter(value: string | null, at: number): number {
+  if (!value) return 0;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? 0 : Math.max(0, date - at);
+}
+
 async function mapLimit<T>(
   items: readonly T[],
   limit: number,
@@ -242,6 +250,7 @@ export function createWebhookDispatcher<Tx = never>(
     concurrency = 8,
     onAttempt,
   } = options;
+  const maxDelayMs = Math.max(0, ...retryDelaysSeconds) * 1000;
   const slowestBatchMs = Math.ceil(batchSize / concurrency) * timeoutMs;
   const leaseMs = (options.leaseSeconds ?? slowestBatchMs / 1000 + 30) * 1000;
   if (leaseMs <= slowestBatchMs) {
@@ -265,6 +274,7 @@ export function createWebhookDispatcher<Tx = never>(
     let error: string | null = null;
     let url = row.url;
     let give = false;
+    let retryAfterMs = 0;
     if (!endpoint) {
       error = `Endpoint "${row.endpointId}" is no longer configured.`;
       give = true;
@@ -294,6 +304,9 @@ export function createWebhookDispatcher<Tx = never>(
         });
         responseCode = response.status;
         if (response.status < 200 || response.status > 299) {
+          if (response.status === 429 || response.status === 503) {
+            retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), at);
+          }
           const text = await response.text().catch(() => '');
           error = `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
         } else {
@@ -309,7 +322,11 @@ export function createWebhookDispatcher<Tx = never>(
         ? null
         : retryDelayMs(row.attempts + 1, { delaysSeconds: retryDelaysSeconds, jitter, random });
     const status = succeeded ? 'succeeded' : delay === null ? 'failed' : 'pending';
-    const nextAttemptAt = status === 'pending' && delay !== null ? at + delay : null;
+    // A receiver asking for more time (Retry-After) gets it, within the longest scheduled delay.
+    const nextAttemptAt =
+      status === 'pending' && delay !== null
+        ? at + Math.max(delay, Math.min(retryAfterMs, maxDelayMs))
+        : null;
     const recorded = await store.recordAttempt({
       id: row.id,
       leaseToken,

@@ -116,6 +116,28 @@ describe('configuration', () => {
     expect(await syncState(h, 'm-alice')).toEqual(before);
   });
 
+  it('a ledger that revoked access: 409 accounting_platform_error with the reconnect step', async () => {
+    await connect(h, alice);
+    h.service.sandbox!.admin.revokeAuthorizations(await ledgerId());
+    const response = await alice.call('GET', '/configuration');
+    expect(response.status).toBe(409);
+    expect(BffErrorSchema.parse(await response.json())).toMatchObject({
+      code: 'accounting_platform_error',
+      canBeRetried: 'No',
+      problem: { code: 'authorization_revoked', step: 'connection', retryable: false },
+    });
+  });
+
+  it('a ledger outage: 503 accounting_platform_error, retryable', async () => {
+    await connect(h, alice);
+    h.service.sandbox!.admin.failNextRequests(await ledgerId(), 50, 503);
+    const response = await alice.call('GET', '/configuration');
+    expect(response.status).toBe(503);
+    const error = BffErrorSchema.parse(await response.json());
+    expect(error).toMatchObject({ code: 'accounting_platform_error', canBeRetried: 'Yes', problem: { retryable: true, step: null } });
+    expect(['platform_outage', 'rate_limited']).toContain(error.problem?.code);
+  });
+
   it("another merchant's company id: 404, and neither merchant's configuration changes", async () => {
     const bob = browser(h, 'bob');
     await configured(bob);

@@ -31,6 +31,7 @@ export function dispatcherSuite(harness: StoreHarness): void {
     await harness.reset();
     receiver.received.length = 0;
     receiver.setRespond(() => 200);
+    receiver.setHeaders({});
     if (!receiver.isUp()) await receiver.up();
     clock = testClock();
   });
@@ -163,6 +164,24 @@ export function dispatcherSuite(harness: StoreHarness): void {
       new Set([delivery!.id]),
     );
     expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
+  });
+
+  it('waits longer when a 429 or 503 asks for it with Retry-After, up to the longest delay', async () => {
+    const webhooks = await dispatcher();
+    const nextAfter = async (status: number, retryAfter: string, syncId: string) => {
+      receiver.setRespond(() => status);
+      receiver.setHeaders({ 'retry-after': retryAfter });
+      const [delivery] = await webhooks.enqueue(syncFailed('company-1', syncId));
+      await webhooks.deliverDue();
+      const next = (await webhooks.getDelivery(delivery!.id)).nextAttemptAt!;
+      return (new Date(next).getTime() - clock.now().getTime()) / 1000;
+    };
+    expect(await nextAfter(429, '900', 'seconds')).toBe(900);
+    expect(await nextAfter(429, '5', 'shorter-than-backoff')).toBe(30);
+    expect(await nextAfter(503, '999999', 'capped')).toBe(86_400);
+    const inFiveMinutes = new Date(clock.now().getTime() + 300_000).toUTCString();
+    expect(await nextAfter(503, inFiveMinutes, 'http-date')).toBe(300);
+    expect(await nextAfter(500, '900', 'not-honoured-on-500')).toBe(30);
   });
 
   it('applies jitter from the injected random source', async () => {

@@ -131,6 +131,7 @@ export function createReceiver(
 ) {
   const received: ReceivedRequest[] = [];
   let respond = options.respond ?? (() => 200);
+  let headers: Record<string, string> = {};
   let server: Server | null = null;
   let port = 0;
   const listen = () =>
@@ -147,7 +148,7 @@ export function createReceiver(
           };
           received.push(entry);
           void Promise.resolve(respond(entry)).then((status) => {
-            res.writeHead(status, { 'content-type': 'text/plain' });
+            res.writeHead(status, { 'content-type': 'text/plain', ...headers });
             res.end(status >= 300 ? `receiver says ${status}` : 'ok');
           });
         });
@@ -175,6 +176,10 @@ export function createReceiver(
     isUp: () => server !== null,
     setRespond(fn: (req: ReceivedRequest) => number | Promise<number>) {
       respond = fn;
+    },
+    /** Extra response headers (e.g. Retry-After) for the following requests. */
+    setHeaders(next: Record<string, string>) {
+      headers = next;
     },
   };
 }

@@ -45,7 +45,13 @@ export async function createDevUi(httpServer: Server): Promise<UiServer> {
 export async function buildUi(outDir: string): Promise<void> {
   const { build } = await import('vite');
   // One demo bundle (React, the widget, zod) is ~600 kB before gzip; that is fine for a local demo.
-  await build({ ...viteConfig(), build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1024 } });
+  await build({
+    ...viteConfig(),
+    // Test runners set NODE_ENV=test; the bundle must still be React's production build.
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1024 },
+  });
 }
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -1,0 +1,369 @@
+import { ERROR_CATALOG, type SyncErrorCode, type WizardStep } from '../../contract/error-catalog.js';
+import { normalizeConfiguration } from '../../contract/configuration.js';
+import type { WebhookDeliveryPage, WebhookDeliveryQuery } from '../../contract/webhooks.js';
+import {
+  SupportReenableRequestSchema,
+  SupportHistoryQuerySchema,
+  SupportSearchQuerySchema,
+  type CompanyHealth,
+  type SupportCompanyDetail,
+  type SupportCompanySummary,
+  type SupportConfiguration,
+  type SupportDeliveries,
+  type SupportHistory,
+  type SupportPlatform,
+  type SupportProblem,
+  type SupportPushItem,
+  type SupportRetryResult,
+  type SupportRun,
+  type SupportSearchResult,
+  type SupportSyncDetail,
+} from '../../contract/support.js';
+import { accountingConnection } from '../connections.js';
+import { HttpError, notFound, parseOrThrow } from '../errors.js';
+import { AUTO_DISABLE_DAYS } from '../runs/engine.js';
+import type { CompanyRecord, ConnectionRecord, PushItemRecord, RunRecord, Store } from '../store/index.js';
+import type { Row, SqlValue } from '../store/db.js';
+import { addDays, daysBetween, localDateOf } from '../time.js';
+
+/** What the support queries need from the sync service. */
+export interface SupportDeps {
+  /** The sync service's store (read through its query layer; re-enable writes one company row). */
+  store: Store;
+  /**
+   * Retries the failed items of a run (the sync service's retry: `SyncCore.retry`, or a call to
+   * `POST /companies/{companyId}/sync/commerce/syncs/{syncId}/retry`). May throw an HttpError (409 while a sync runs).
+   */
+  retry(companyId: string, syncId: string): Promise<unknown>;
+  /** Display name of a platform key (accounting connectors and the commerce source); defaults to the key. */
+  platformName?: (key: string) => string | undefined;
+  /** Webhook deliveries (src/webhooks `WebhookDispatcher.listDeliveries`), when webhooks are configured. */
+  webhooks?: { listDeliveries(query?: WebhookDeliveryQuery): Promise<WebhookDeliveryPage> };
+  now?: () => Date;
+}
+
+const RUN_COLUMNS = 'r.id, r.company_id, r.seq, r.trigger_kind, r.period_start, r.period_end, r.status_code, r.status_text, r.error_message, r.exception_message, r.error_code, r.wizard_step, r.data_pushed, r.created_at, r.completed_at';
+
+const text = (v: unknown): string => String(v);
+const textOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function rowToRun(r: Row): RunRecord {
+  return {
+    id: text(r.id),
+    companyId: text(r.company_id),
+    seq: Number(r.seq),
+    trigger: text(r.trigger_kind) as RunRecord['trigger'],
+    periodStart: textOrNull(r.period_start),
+    periodEnd: textOrNull(r.period_end),
+    statusCode: Number(r.status_code),
+    statusText: text(r.status_text),
+    errorMessage: text(r.error_message),
+    exceptionMessage: text(r.exception_message),
+    errorCode: textOrNull(r.error_code),
+    wizardStep: textOrNull(r.wizard_step),
+    dataPushed: r.data_pushed === true || Number(r.data_pushed) === 1,
+    createdAt: text(r.created_at),
+    completedAt: textOrNull(r.completed_at),
+  };
+}
+
+const WIZARD_STEPS: ReadonlySet<string> = new Set<WizardStep>(['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review', 'connection']);
+
+function stateOf(statusCode: number): SupportRun['state'] {
+  if (statusCode === 1000 || statusCode === 1010) return 'running';
+  if (statusCode === 2000 || statusCode === 2040) return 'succeeded';
+  return 'failed';
+}
+
+function problemOf(run: RunRecord): SupportProblem | null {
+  if (stateOf(run.statusCode) !== 'failed') return null;
+  const entry = run.errorCode && run.errorCode in ERROR_CATALOG ? ERROR_CATALOG[run.errorCode as SyncErrorCode] : null;
+  return {
+    code: entry?.code ?? null,
+    rawCode: run.errorCode,
+    statusCode: run.statusCode,
+    retryable: entry?.retryable ?? false,
+    step: run.wizardStep && WIZARD_STEPS.has(run.wizardStep) ? (run.wizardStep as WizardStep) : null,
+    merchantMessage: run.errorMessage,
+    supportDetail: run.exceptionMessage,
+  };
+}
+
+/** A stored run as the support wire shape. */
+export function toSupportRun(run: RunRecord): SupportRun {
+  return {
+    syncId: run.id,
+    companyId: run.companyId,
+    seq: run.seq,
+    trigger: run.trigger,
+    state: stateOf(run.statusCode),
+    statusCode: run.statusCode,
+    statusText: run.statusText,
+    period: run.periodStart && run.periodEnd ? { start: run.periodStart, finish: run.periodEnd } : null,
+    createdUtc: run.createdAt,
+    completedUtc: run.completedAt,
+    dataPushed: run.dataPushed,
+    problem: problemOf(run),
+  };
+}
+
+/** Health of a company from its flags and latest run. */
+export function healthOf(company: CompanyRecord, latest: RunRecord | null): CompanyHealth {
+  if (!company.configured) return 'not_configured';
+  if (!company.enabled) {
+    // The engine switches a company off after AUTO_DISABLE_DAYS failing days and keeps failingSince; a merchant pause does not.
+    const until = latest?.periodEnd ?? null;
+    return company.failingSince && until && daysBetween(company.failingSince, until) >= AUTO_DISABLE_DAYS ? 'disabled' : 'paused';
+  }
+  if (!latest) return 'never_synced';
+  const state = stateOf(latest.statusCode);
+  return state === 'running' ? 'running' : state === 'failed' ? 'failing' : 'healthy';
+}
+
+function toItem(item: PushItemRecord): SupportPushItem {
+  const doc = item.document as { total?: unknown; currency?: unknown };
+  const amount = typeof doc.total === 'number' && typeof doc.currency === 'string' ? { minor: doc.total, currency: doc.currency } : null;
+  return {
+    reference: item.reference,
+    date: item.day,
+    kind: item.kind,
+    revision: item.revision,
+    status: item.status,
+    platformId: item.platformId,
+    errorCode: item.errorCode,
+    merchantMessage: item.errorMessage,
+    supportDetail: item.detail,
+    attempts: item.attempts,
+    updatedUtc: item.updatedAt,
+    amount,
+  };
+}
+
+function timeZoneOf(company: CompanyRecord): string {
+  return normalizeConfiguration(company.config ?? {}).schedule?.timeZone ?? 'Etc/UTC';
+}
+
+/**
+ * Support queries and actions over the sync service's store: company search with totals,
+ * company and run detail with push items, retry of failed items, re-enable, configuration
+ * export and webhook deliveries. Framework-free; `routes.ts` is the HTTP shell.
+ */
+export class SupportQueries {
+  constructor(private readonly deps: SupportDeps) {}
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  private now(): Date {
+    return (this.deps.now ?? (() => new Date()))();
+  }
+
+  private platform(connection: ConnectionRecord | null | undefined): SupportPlatform | null {
+    if (!connection) return null;
+    return {
+      key: connection.platformKey,
+      name: this.deps.platformName?.(connection.platformKey) ?? connection.platformKey,
+      connectionId: connection.id,
+      status: connection.status,
+    };
+  }
+
+  private async requireCompany(companyId: string): Promise<CompanyRecord> {
+    const company = await this.store.getCompany(companyId);
+    if (!company) throw notFound('company', companyId);
+    return company;
+  }
+
+  private async requireRun(companyId: string, syncId: string): Promise<RunRecord> {
+    const run = await this.store.getRun(companyId, syncId);
+    if (!run) throw notFound('sync', syncId);
+    return run;
+  }
+
+  /** Latest run of every company (one query). */
+  private async latestRuns(): Promise<Map<string, RunRecord>> {
+    const rows = await this.store.db.query(
+      `SELECT ${RUN_COLUMNS} FROM runs r
+       JOIN (SELECT company_id, MAX(seq) AS m FROM runs GROUP BY company_id) l ON l.company_id = r.company_id AND l.m = r.seq`,
+    );
+    return new Map(rows.map((r) => [text(r.company_id), rowToRun(r)]));
+  }
+
+  private summary(company: CompanyRecord, latest: RunRecord | null): SupportCompanySummary {
+    return {
+      companyId: company.id,
+      name: company.name,
+      tags: company.tags,
+      health: healthOf(company, latest),
+      enabled: company.enabled,
+      configured: company.configured,
+      failingSince: company.failingSince,
+      syncedThrough: company.syncedThrough,
+      lastSyncUtc: company.lastSync,
+      latestRun: latest ? toSupportRun(latest) : null,
+    };
+  }
+
+  /** Companies matching the query, with totals by health over every company. */
+  async search(rawQuery: unknown): Promise<SupportSearchResult> {
+    const query = parseOrThrow(SupportSearchQuerySchema, rawQuery, 'search');
+    const { rows: companies } = await this.store.listCompanies(1, Number.MAX_SAFE_INTEGER);
+    const latest = await this.latestRuns();
+    const summaries = companies.map((c) => this.summary(c, latest.get(c.id) ?? null));
+
+    const byHealth: Record<CompanyHealth, number> = { healthy: 0, failing: 0, disabled: 0, paused: 0, running: 0, never_synced: 0, not_configured: 0 };
+    for (const s of summaries) byHealth[s.health] += 1;
+
+    let matches = summaries;
+    if (query.q) {
+      const needle = query.q.toLowerCase();
+      const bySyncId = await this.store.db.query('SELECT company_id FROM runs WHERE id = $1', [query.q]);
+      const syncCompany = bySyncId[0] ? text(bySyncId[0].company_id) : null;
+      matches = matches.filter((s) => s.companyId === query.q || s.companyId === syncCompany || s.name.toLowerCase().includes(needle)
+        || Object.values(s.tags).some((v) => v.toLowerCase() === needle));
+    }
+    if (query.health) matches = matches.filter((s) => s.health === query.health);
+    if (query.statusCode !== undefined || query.errorCode || query.from || query.to) {
+      const { where, params } = runFilters(query);
+      const rows = await this.store.db.query(`SELECT DISTINCT company_id FROM runs WHERE ${where}`, params);
+      const ids = new Set(rows.map((r) => text(r.company_id)));
+      matches = matches.filter((s) => ids.has(s.companyId));
+    }
+    matches = [...matches].sort((a, b) => a.name.localeCompare(b.name) || a.companyId.localeCompare(b.companyId));
+    return {
+      totals: { companies: summaries.length, byHealth },
+      results: matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize),
+      totalResults: matches.length,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  }
+
+  /** One company with its platforms. */
+  async company(companyId: string): Promise<SupportCompanyDetail> {
+    const company = await this.requireCompany(companyId);
+    const latest = await this.store.latestRun(companyId);
+    const connections = await this.store.listConnections(companyId);
+    const config = normalizeConfiguration(company.config ?? {});
+    return {
+      ...this.summary(company, latest),
+      timeZone: timeZoneOf(company),
+      startDate: config.schedule?.startDate?.slice(0, 10) ?? null,
+      commerce: this.platform(connections.find((c) => c.sourceType === 'Commerce')),
+      accounting: this.platform(accountingConnection(connections)),
+    };
+  }
+
+  /** Runs of a company, newest first, filtered. */
+  async history(companyId: string, rawQuery: unknown): Promise<SupportHistory> {
+    await this.requireCompany(companyId);
+    const query = parseOrThrow(SupportHistoryQuerySchema, rawQuery, 'history query');
+    const { where, params } = runFilters(query, ['company_id = $1'], [companyId]);
+    const rows = await this.store.db.query(`SELECT ${RUN_COLUMNS} FROM runs r WHERE ${where} ORDER BY r.seq DESC`, params);
+    let runs = rows.map(rowToRun);
+    if (query.state) runs = runs.filter((r) => stateOf(r.statusCode) === query.state);
+    return { runs: runs.slice(0, query.limit).map(toSupportRun) };
+  }
+
+  /** A run with every document it wrote or tried to write. */
+  async sync(companyId: string, syncId: string): Promise<SupportSyncDetail> {
+    const company = await this.requireCompany(companyId);
+    const run = await this.requireRun(companyId, syncId);
+    const items = (await this.store.itemsForRun(companyId, syncId)).map(toItem);
+    const connections = await this.store.listConnections(companyId);
+    return {
+      run: toSupportRun(run),
+      companyName: company.name,
+      timeZone: timeZoneOf(company),
+      commerce: this.platform(connections.find((c) => c.sourceType === 'Commerce')),
+      accounting: this.platform(accountingConnection(connections)),
+      items,
+      counts: {
+        written: items.filter((i) => i.status === 'Written').length,
+        failed: items.filter((i) => i.status === 'Failed').length,
+        pending: items.filter((i) => i.status === 'Pending').length,
+      },
+    };
+  }
+
+  /** Writes the run's failed and interrupted items again (never the written ones). Repeating it is safe. */
+  async retryFailed(companyId: string, syncId: string): Promise<SupportRetryResult> {
+    await this.requireCompany(companyId);
+    await this.requireRun(companyId, syncId);
+    const before = (await this.store.itemsForRun(companyId, syncId)).filter((i) => i.status !== 'Written');
+    if (before.length > 0) await this.deps.retry(companyId, syncId);
+    const detail = await this.sync(companyId, syncId);
+    const retried = new Set(before.map((i) => i.reference));
+    const written = detail.items.filter((i) => retried.has(i.reference) && i.status === 'Written').length;
+    return { attempted: before.length, written, stillFailing: before.length - written, detail };
+  }
+
+  /** Saved configuration (selections), for viewing or download. */
+  async configuration(companyId: string): Promise<SupportConfiguration> {
+    const company = await this.requireCompany(companyId);
+    return { companyId, enabled: company.enabled, configured: company.configured, configuration: company.config };
+  }
+
+  /**
+   * Turns syncing back on for a company that is switched off, from `startDate`: days before it
+   * are skipped by scheduled syncs (a historic sync can still cover them).
+   */
+  async reenable(companyId: string, body: unknown): Promise<SupportCompanyDetail> {
+    const { startDate } = parseOrThrow(SupportReenableRequestSchema, body, 're-enable request');
+    return this.store.transaction(async (tx) => {
+      const company = await tx.getCompany(companyId);
+      if (!company) throw notFound('company', companyId);
+      if (!company.configured || !company.config) {
+        throw new HttpError(409, 'not_configured', 'This company has never saved its sync settings, so there is nothing to re-enable. The merchant must finish setting up the sync first.');
+      }
+      if (company.enabled) {
+        throw new HttpError(409, 'already_enabled', 'Syncing is already on for this company; nothing was changed.');
+      }
+      const today = localDateOf(this.now(), timeZoneOf(company));
+      const field = (message: string) => [{ itemId: 'startDate', message, validatorName: 'out_of_range' }];
+      if (startDate > today) {
+        throw new HttpError(400, 'validation_failed', `Choose a start date on or before ${today} (today in ${timeZoneOf(company)}).`, field(`Choose ${today} or earlier.`));
+      }
+      if (company.syncedThrough && startDate < company.syncedThrough) {
+        throw new HttpError(400, 'validation_failed', `Days before ${company.syncedThrough} are already synced; choose ${company.syncedThrough} or later so nothing is posted twice.`, field(`Choose ${company.syncedThrough} or later.`));
+      }
+      const config = company.config;
+      await tx.updateCompany(companyId, {
+        enabled: true,
+        failingSince: null,
+        // Scheduled syncs start at syncedThrough when set: move it so the skipped days are not retried.
+        syncedThrough: company.syncedThrough ? startDate : null,
+        config: { ...config, enabled: true, schedule: { ...(config.schedule ?? {}), startDate } },
+      });
+      return undefined;
+    }).then(() => this.company(companyId));
+  }
+
+  /** Webhook deliveries of the company, newest first. */
+  async deliveries(companyId: string): Promise<SupportDeliveries> {
+    await this.requireCompany(companyId);
+    if (!this.deps.webhooks) return { available: false, items: [] };
+    const page = await this.deps.webhooks.listDeliveries({ companyId, limit: 100 });
+    return { available: true, items: page.items };
+  }
+}
+
+/** SQL conditions on runs (aliased `r`) for status code, catalog code and UTC day range. */
+function runFilters(
+  query: { statusCode?: number | undefined; errorCode?: string | undefined; from?: string | undefined; to?: string | undefined },
+  conditions: string[] = [],
+  params: SqlValue[] = [],
+): { where: string; params: SqlValue[] } {
+  const where = [...conditions];
+  const values = [...params];
+  const add = (sql: string, value: SqlValue) => {
+    values.push(value);
+    where.push(sql.replace('?', `$${values.length}`));
+  };
+  if (query.statusCode !== undefined) add('status_code = ?', query.statusCode);
+  if (query.errorCode) add('error_code = ?', query.errorCode);
+  if (query.from) add('created_at >= ?', `${query.from}T00:00:00.000Z`);
+  if (query.to) add('created_at < ?', `${addDays(query.to, 1)}T00:00:00.000Z`);
+  return { where: where.length ? where.join(' AND ') : '1 = 1', params: values };
+}

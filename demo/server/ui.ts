@@ -44,14 +44,21 @@ export async function createDevUi(httpServer: Server): Promise<UiServer> {
 /** Builds the app once into `outDir` (e2e does this before starting stacks). */
 export async function buildUi(outDir: string): Promise<void> {
   const { build } = await import('vite');
-  // One demo bundle (React, the widget, zod) is ~600 kB before gzip; that is fine for a local demo.
-  await build({
-    ...viteConfig(),
-    // Test runners set NODE_ENV=test; the bundle must still be React's production build.
-    mode: 'production',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1024 },
-  });
+  // Test runners set NODE_ENV=test, which would make the JSX transform and React disagree on
+  // development mode; the bundle is a production build whoever runs it.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      ...viteConfig(),
+      mode: 'production',
+      // One demo bundle (React, the widget, zod) is ~600 kB before gzip; fine for a local demo.
+      build: { outDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1024 },
+    });
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
 }
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -76,8 +76,6 @@ function stableUuid(text: string): string {
  * schemas; failures are {@link HttpError}s carrying the envelope fields.
  */
 export class SyncCore {
-  private readonly pendingAuth = new Map<string, { redirectUri: string; state: string }>();
-
   constructor(private readonly o: SyncCoreOptions) {}
 
   private get store(): Store {
@@ -266,7 +264,6 @@ export class SyncCore {
         { itemId: 'codeChallenge', message: 'PKCE is not supported by this platform.', validatorName: 'unsupported' },
       ]);
     }
-    this.pendingAuth.set(connection.id, { redirectUri: input.redirectUri, state: input.state });
     return { url: connector.authorizationUrl({ state: input.state, redirectUri: input.redirectUri, ...(input.codeChallenge ? { codeChallenge: input.codeChallenge } : {}) }) };
   }
 
@@ -285,7 +282,6 @@ export class SyncCore {
         { itemId: 'code', message: detail.slice(0, 200), validatorName: 'exchange_failed' },
       ]);
     }
-    this.pendingAuth.delete(connection.id);
     await this.store.updateConnection(connection.id, {
       status: 'Linked',
       tokens: this.o.box.seal(JSON.stringify(tokens)),

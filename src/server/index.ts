@@ -129,13 +129,13 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   // Keep an unhandled rejection from escaping before the first request awaits it.
   init.catch(() => undefined);
 
-  const lazyEngine = {
-    run: async (...args: Parameters<RunEngine['run']>) => {
+  const lazyEngine: Pick<RunEngine, 'run'> = {
+    run: async (...args) => {
       await init;
       if (!engine) throw new Error('Engine not ready');
       return engine.run(...args);
     },
-  } as unknown as RunEngine;
+  };
   const scheduler = createScheduler({
     get store(): Store {
       if (!store) throw new Error('Store not ready');

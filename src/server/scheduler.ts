@@ -27,7 +27,7 @@ export function dueEnd(now: Date, timeZone: string, syncHour: number): { end: st
  * has ended and whose sync hour has passed gets one scheduled run (at most one attempt per
  * day: a failed day is retried at the next day's sync hour, rolled into that run).
  */
-export function createScheduler(options: { store: Store; engine: RunEngine; now: () => Date; intervalMs?: number; ready?: Promise<unknown> }): Scheduler {
+export function createScheduler(options: { store: Store; engine: Pick<RunEngine, 'run'>; now: () => Date; intervalMs?: number; ready?: Promise<unknown> }): Scheduler {
   let timer: ReturnType<typeof setInterval> | null = null;
   let running: Promise<void> | null = null;
 

@@ -43,8 +43,8 @@ export {
   useDeleteCompany,
 } from './api/index.js';
 export type { ApiClient, ApiClientOptions, WidgetErrorCode } from './api/index.js';
-export { Field, Combobox, Button, ConfirmDialog } from './components/index.js';
-export type { FieldProps, FieldControlProps, ComboboxOption, ComboboxProps, ButtonProps, ConfirmDialogProps } from './components/index.js';
+export { Field, Combobox, Button, ConfirmDialog, buildSearchIndex, searchIndex, normalizeSearchText } from './components/index.js';
+export type { FieldProps, FieldControlProps, ComboboxOption, ComboboxProps, ButtonProps, ConfirmDialogProps, SearchIndex } from './components/index.js';
 export { appearanceToCssVariables, LIGHT_COLORS, DARK_COLORS } from './theme/index.js';
 export type { Appearance, AppearanceColors } from './theme/index.js';
 export { resolveMessages, enUS, enGB, frFR } from './i18n/index.js';

@@ -24,8 +24,7 @@ describe('merchant journey: connect, configure, simulate, sync, see the journals
     browser = await launchBrowser();
     context = await newContext(browser);
     page = await context.newPage();
-    page.on('console', (m) => console.log('[page]', m.type(), m.text()));
-    await page.addInitScript(() => window.addEventListener('message', (e) => console.log('MSG', performance.now(), e.origin, JSON.stringify(e.data).slice(0, 200))));
+    page.on('pageerror', (e) => console.log('[page error]', e.message));
   });
 
   afterAll(async () => {

@@ -22,7 +22,7 @@ export interface ComboboxProps {
   name?: string;
   placeholder?: string;
   disabled?: boolean;
-  /** Most options rendered at once; the rest are reached by typing. Default 50. */
+  /** Most options rendered at once; the rest are reached by typing. Default 30. */
   maxRendered?: number;
   inputRef?: Ref<HTMLInputElement>;
   /** Accessible name of the popup list (usually the field label). */
@@ -41,7 +41,7 @@ export interface ComboboxProps {
  * <Combobox id="sales" options={accounts} value={value} onValueChange={setValue} />
  */
 export function Combobox(props: ComboboxProps) {
-  const { id, options, value, onValueChange, onBlur, name, placeholder, disabled, maxRendered = 50, inputRef } = props;
+  const { id, options, value, onValueChange, onBlur, name, placeholder, disabled, maxRendered = 30, inputRef } = props;
   const { t } = useCommerceSyncContext('Combobox');
   const listboxId = `${id}-listbox`;
   const hintId = `${id}-hint`;

@@ -8,6 +8,9 @@
  *
  *   npm run bench:aggregation                 # 1,000,000 orders
  *   npm run bench:aggregation -- --orders 50000
+ *   npm run bench:aggregation -- --runs 3       # alternate the phases, keep each one's best
+ * Throughput is compared on CPU time (user + system) so other processes on the machine do
+ * not skew it; wall-clock figures are printed too.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
@@ -37,6 +40,8 @@ const file = resolve(root, '.bench', `aggregation-${orders}-${perDay}-${seed}.nd
 interface PhaseResult {
   phase: string;
   seconds: number;
+  /** User + system CPU seconds of the phase: robust when other processes share the cores. */
+  cpuSeconds: number;
   lines: number;
   orders: number;
   peakRssMb: number;
@@ -60,6 +65,11 @@ async function eachLine(path: string, onLine: (line: string) => void): Promise<v
     rest = text.slice(start);
   }
   if (rest) onLine(rest);
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 function rssSampler() {
@@ -104,6 +114,7 @@ function valid(r: CommerceRecord): boolean {
 async function runBaseline(): Promise<PhaseResult> {
   const rss = rssSampler();
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   let lines = 0;
   let orderCount = 0;
   await eachLine(file, (line) => {
@@ -112,12 +123,13 @@ async function runBaseline(): Promise<PhaseResult> {
     if (r.kind === 'order') orderCount++;
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { phase: 'baseline', seconds, lines, orders: orderCount, peakRssMb: rss.stop() };
+  return { phase: 'baseline', seconds, cpuSeconds: cpuSince(cpu0), lines, orders: orderCount, peakRssMb: rss.stop() };
 }
 
 async function runAggregate(): Promise<PhaseResult> {
   const rss = rssSampler();
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const configuration = buildConfiguration({ template: 'uk', timeZone: 'Europe/London' });
   const aggregator = createAggregator({ companyId: 'bench', configuration, period: { start: START, end: addDays(START, days) } });
   let lines = 0;
@@ -136,7 +148,7 @@ async function runAggregate(): Promise<PhaseResult> {
   });
   const result = aggregator.finish();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { phase: 'aggregate', seconds, lines, orders: orderCount, peakRssMb: rss.stop(), documents: result.documents.length, problems: result.problems.length, rejected };
+  return { phase: 'aggregate', seconds, cpuSeconds: cpuSince(cpu0), lines, orders: orderCount, peakRssMb: rss.stop(), documents: result.documents.length, problems: result.problems.length, rejected };
 }
 
 function child(which: 'baseline' | 'aggregate'): PhaseResult {
@@ -167,13 +179,28 @@ async function main() {
   } else {
     console.log(`Using cached ${file} (${(statSync(file).size / 2 ** 20).toFixed(0)} MB)`);
   }
-  const baseline = child('baseline');
-  const aggregate = child('aggregate');
-  const rate = (r: PhaseResult) => r.orders / r.seconds;
+  // Alternate the phases and keep each one's best run: other processes share the cores.
+  const runs = Number(arg('runs', '1'));
+  const best = (a: PhaseResult | null, b: PhaseResult) => (a && a.cpuSeconds <= b.cpuSeconds ? a : b);
+  let baseline: PhaseResult | null = null;
+  let aggregate: PhaseResult | null = null;
+  for (let i = 0; i < runs; i++) {
+    baseline = best(baseline, child('baseline'));
+    aggregate = best(aggregate, child('aggregate'));
+  }
+  if (!baseline || !aggregate) throw new Error('Use --runs 1 or more.');
+  const rate = (r: PhaseResult) => r.orders / r.cpuSeconds;
   const ratio = rate(aggregate) / rate(baseline);
   const rows = [
-    ['phase', 'seconds', 'orders/s', 'lines/s', 'peak RSS MB'],
-    ...[baseline, aggregate].map((r) => [r.phase, r.seconds.toFixed(2), Math.round(rate(r)).toLocaleString('en-US'), Math.round(r.lines / r.seconds).toLocaleString('en-US'), r.peakRssMb.toFixed(0)]),
+    ['phase', 'wall s', 'CPU s', 'orders/s (CPU)', 'orders/s (wall)', 'peak RSS MB'],
+    ...[baseline, aggregate].map((r) => [
+      r.phase,
+      r.seconds.toFixed(2),
+      r.cpuSeconds.toFixed(2),
+      Math.round(rate(r)).toLocaleString('en-US'),
+      Math.round(r.orders / r.seconds).toLocaleString('en-US'),
+      r.peakRssMb.toFixed(0),
+    ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   console.log('');
@@ -182,7 +209,7 @@ async function main() {
   console.log(`orders: ${aggregate.orders.toLocaleString('en-US')}  documents: ${aggregate.documents}  problems: ${aggregate.problems}  rejected lines: ${aggregate.rejected}`);
   const throughputOk = ratio >= 0.5;
   const memoryOk = aggregate.peakRssMb < 300;
-  console.log(`throughput: ${ratio.toFixed(2)} × baseline (target ≥ 0.50)  ${throughputOk ? 'PASS' : 'FAIL'}`);
+  console.log(`throughput: ${ratio.toFixed(2)} × baseline, by CPU time (target ≥ 0.50)  ${throughputOk ? 'PASS' : 'FAIL'}`);
   console.log(`peak RSS:   ${aggregate.peakRssMb.toFixed(0)} MB (target < 300 MB)  ${memoryOk ? 'PASS' : 'FAIL'}`);
   if (aggregate.problems !== 0 || aggregate.rejected !== 0) console.log('unexpected problems or rejected lines in generated data  FAIL');
   process.exitCode = throughputOk && memoryOk && aggregate.problems === 0 && aggregate.rejected === 0 ? 0 : 1;

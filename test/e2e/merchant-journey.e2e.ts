@@ -8,7 +8,7 @@ import { openPage, signIn, simulateSales, syncNow } from './support/dashboard.js
 import { expectedDocuments, journalDebitTotal } from './support/expected.js';
 import { journey } from './support/journey.js';
 import { startTestStack, type TestStack } from './support/stack.js';
-import { UK_PLAN, configureWizard, connectInPopup, pickSandbox } from './support/widget.js';
+import { UK_PLAN, configureWizard, connectInPopup, mapNewTaxRates, pickSandbox } from './support/widget.js';
 
 const merchant = findMerchant('brick-lane-coffee-london')!;
 const DAYS = 3;
@@ -56,9 +56,14 @@ describe('merchant journey: connect, configure, simulate, sync, see the journals
     const planned = lastDays(new Date(), merchant.timeZone, DAYS);
     await configureWizard(page, UK_PLAN, { startDate: planned.start, timeZone: merchant.timeZone, journey: record });
     await record.checkpoint(page, 'settings-after-save');
+    await page.getByRole('switch', { name: 'Daily sync' }).and(page.locator('[aria-checked=true]')).waitFor();
 
     const simulated = await simulateSales(page, DAYS);
     await record.checkpoint(page, 'sales-simulated');
+
+    // The pushed sales brought their tax rates (20 %, 5 %, 0 %): map them before syncing.
+    await openPage(page, 'Accounting');
+    await mapNewTaxRates(page, UK_PLAN, record);
     await syncNow(page);
     await record.checkpoint(page, 'synced');
 

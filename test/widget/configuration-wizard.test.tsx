@@ -22,7 +22,9 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     // Next without a choice shows the error on the field.
     await user.click(screen.getByRole('button', { name: 'Next' }));
     expect(await screen.findByText('Choose a value for Output.')).toBeInTheDocument();
-    expect(screen.getByRole('radio', { name: 'One journal a day' })).toHaveAttribute('aria-invalid', 'true');
+    const group = screen.getByRole('radiogroup', { name: /How should each day be posted/ });
+    expect(group).toHaveAttribute('aria-invalid', 'true');
+    expect(group).toHaveAccessibleDescription(/Choose a value for Output/);
     await user.click(screen.getByRole('radio', { name: 'One journal a day' }));
     await next(user, 'Sales accounts');
 

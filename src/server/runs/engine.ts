@@ -311,14 +311,25 @@ export class RunEngine {
     if (cleared.length) await tx.clearDirty(company.id, cleared, startedAt);
   }
 
+  /** Retries a platform call on rate limiting and outages, waiting as the platform asks. */
+  private async retrying<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        const retryable = error instanceof ConnectorError && (error.code === 'rate_limited' || error.code === 'platform_outage');
+        if (!retryable || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        await this.sleep(error.retryAfterMs ?? Math.min(200 * 2 ** (attempt - 1), 5_000));
+      }
+    }
+  }
+
   private async ledgerSnapshot(connector: AccountingConnector, ctx: ConnectorContext): Promise<LedgerSnapshot> {
-    const info = await connector.getCompanyInfo(ctx);
-    const [accounts, taxRates, customers, suppliers] = [
-      await connector.listAccounts(ctx),
-      await connector.listTaxRates(ctx),
-      await connector.listCustomers(ctx),
-      await connector.listSuppliers(ctx),
-    ];
+    const info = await this.retrying(() => connector.getCompanyInfo(ctx));
+    const accounts = await this.retrying(() => connector.listAccounts(ctx));
+    const taxRates = await this.retrying(() => connector.listTaxRates(ctx));
+    const customers = await this.retrying(() => connector.listCustomers(ctx));
+    const suppliers = await this.retrying(() => connector.listSuppliers(ctx));
     return { companyName: info.name, accounts, taxRates, customers, suppliers };
   }
 

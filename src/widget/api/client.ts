@@ -51,6 +51,8 @@ export interface ApiClient {
   deleteCompany(): Promise<DeleteCompanyResponse>;
   /** Replaces the token used by later calls (the provider calls it when its prop changes). */
   setSessionToken(token: string | undefined): void;
+  /** Replaces the fresh-token getter (the provider calls it when its prop changes). */
+  setSessionTokenGetter(getter: (() => Promise<string> | string) | undefined): void;
 }
 
 // Browsers resolve relative URLs in fetch; other runtimes (jsdom on Node, some webviews) do not.
@@ -71,12 +73,14 @@ function resolveUrl(url: string): string {
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = (options.baseUrl ?? DEFAULT_BFF_BASE_PATH).replace(/\/+$/, '');
   let token = options.sessionToken;
+  let getSessionToken = options.getSessionToken;
   let refreshing: Promise<string> | null = null;
 
   async function freshToken(): Promise<string | undefined> {
-    if (!options.getSessionToken) return undefined;
+    const getter = getSessionToken;
+    if (!getter) return undefined;
     // Concurrent 401s share one refresh so the host is asked once.
-    refreshing ??= Promise.resolve(options.getSessionToken()).finally(() => {
+    refreshing ??= Promise.resolve(getter()).finally(() => {
       refreshing = null;
     });
     token = await refreshing;
@@ -85,7 +89,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
 
   async function send(route: BffRouteName, init: { body?: unknown; query?: string; signal?: AbortSignal }, retried = false): Promise<unknown> {
     const { method, path } = BFF_ROUTES[route];
-    if (token === undefined && options.getSessionToken && !retried) await freshToken();
+    if (token === undefined && getSessionToken && !retried) await freshToken();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -117,7 +121,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       const error = parsed.success
         ? CommerceSyncError.fromBody(response.status, parsed.data)
         : new CommerceSyncError({ code: response.status >= 500 ? 'internal_error' : 'invalid_response', status: response.status, message: `${method} ${path} failed with HTTP ${response.status}.` });
-      if (error.code === 'session_expired' && !retried && options.getSessionToken) {
+      if (error.code === 'session_expired' && !retried && getSessionToken) {
         await freshToken();
         return send(route, init, true);
       }
@@ -154,6 +158,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     deleteCompany: () => call('deleteCompany', BFF_SCHEMAS.deleteCompany.response),
     setSessionToken(next) {
       token = next;
+    },
+    setSessionTokenGetter(next) {
+      getSessionToken = next;
     },
   };
 }

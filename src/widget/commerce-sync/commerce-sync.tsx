@@ -1,7 +1,7 @@
 'use client';
 import * as Dialog from '@radix-ui/react-dialog';
-import type { ReactElement } from 'react';
-import { useEffect, useId, useRef, useState } from 'react';
+import type { ReactElement, RefObject } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { AuthorizationResult } from '../../contract/bff.js';
 import { useConnection, useSyncStatus } from '../api/hooks.js';
 import { Authorization } from '../authorization/authorization.js';
@@ -92,91 +92,100 @@ export function CommerceSync(props: CommerceSyncProps) {
   );
 }
 
+const noSubscribe = () => () => undefined;
+
 function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
   const connection = useConnection();
   const linked = connection.data?.status === 'Linked';
   const status = useSyncStatus({ enabled: linked });
   const [override, setOverride] = useState<Override | null>(null);
-  const [returnChecked, setReturnChecked] = useState(false);
+  const [returnConsumed, setReturnConsumed] = useState(false);
   const containerRef = useRef<HTMLDivElement>(null);
-  const lastView = useRef<JourneyView | null>(null);
 
-  // Read the redirect result after mount: no window access during SSR or import.
-  useEffect(() => {
-    const url = returnUrl ?? window.location.href;
-    const result = readAuthorizationReturn(url);
-    if (result) {
-      setOverride({ view: 'authorize', initialResult: result });
+  // The page URL is read from the browser only (null on the server and while hydrating).
+  const pageUrl = useSyncExternalStore(
+    noSubscribe,
+    () => returnUrl ?? window.location.href,
+    () => returnUrl ?? null,
+  );
+  const returnResult = useMemo(() => (pageUrl && !returnConsumed ? readAuthorizationReturn(pageUrl) : null), [pageUrl, returnConsumed]);
+
+  const go = (next: Override | null) => {
+    if (returnResult) {
+      setReturnConsumed(true);
+      // The outcome is shown once; a reload must not show it again.
       if (returnUrl === undefined) {
         try {
-          window.history.replaceState(window.history.state, '', stripAuthorizationReturn(url));
+          window.history.replaceState(window.history.state, '', stripAuthorizationReturn(window.location.href));
         } catch {
           // Sandboxed frames may refuse; the parameter then stays visible, which is harmless.
         }
       }
     }
-    setReturnChecked(true);
-  }, [returnUrl]);
+    setOverride(next);
+  };
 
-  if (connection.isPending || !returnChecked || (linked && status.isPending && override === null)) return <Loading />;
-  if (connection.error) return <ErrorState report error={connection.error} onRetry={() => void connection.refetch()} />;
-  if (linked && status.error && override === null) return <ErrorState report error={status.error} onRetry={() => void status.refetch()} />;
-
+  const loading = connection.isPending || (linked && status.isPending && override === null && !returnResult);
   const dataView: JourneyView = !linked ? 'picker' : status.data?.configured ? 'settings' : 'wizard';
-  const view = override?.view ?? dataView;
-  const clear = () => setOverride(null);
-  const conn = connection.data;
+  const current: Override | null = override ?? (returnResult ? { view: 'authorize', initialResult: returnResult } : null);
+  const view: JourneyView | null = loading || connection.error ? null : (current?.view ?? dataView);
+
   return (
-    <div ref={containerRef} data-part="journey" data-state={view}>
-      <ViewFocus view={view} lastView={lastView} containerRef={containerRef} />
+    <div ref={containerRef} data-part="journey" data-state={view ?? 'loading'}>
+      <ViewFocus view={view} containerRef={containerRef} />
       {renderView()}
     </div>
   );
 
   function renderView() {
-
-  if (view === 'authorize') {
-    const platform = override?.platform ?? conn.platform ?? { key: '', name: '' };
+    if (connection.isPending) return <Loading />;
+    if (connection.error) return <ErrorState report error={connection.error} onRetry={() => void connection.refetch()} />;
+    if (loading) return <Loading />;
+    if (linked && status.error && current === null) return <ErrorState report error={status.error} onRetry={() => void status.refetch()} />;
+    const conn = connection.data;
+    if (view === 'authorize') {
+      const platform = current?.platform ?? conn.platform ?? { key: '', name: '' };
+      return (
+        <Authorization
+          key={platform.key}
+          platform={platform}
+          navigate={navigate}
+          initialResult={current?.initialResult ?? null}
+          onConnected={() => go(null)}
+          onBack={() => go({ view: 'picker' })}
+        />
+      );
+    }
+    if (view === 'picker') {
+      return <PlatformPicker value={current?.platform?.key ?? null} onValueChange={(key, platform) => go({ view: 'authorize', platform: { key, name: platform.name } })} />;
+    }
+    if (view === 'wizard') {
+      return (
+        <ConfigurationWizard
+          defaultStep={current?.step ?? 'output'}
+          platformName={conn.platform?.name}
+          onSaved={() => go({ view: 'settings' })}
+          onCancel={status.data?.configured ? () => go({ view: 'settings' }) : undefined}
+        />
+      );
+    }
     return (
-      <Authorization
-        key={platform.key}
-        platform={platform}
-        returnTo={undefined}
-        navigate={navigate}
-        initialResult={override?.initialResult ?? null}
-        onConnected={clear}
-        onBack={() => setOverride({ view: 'picker' })}
+      <SyncSettings
+        now={now}
+        onEditMapping={(step) => go({ view: 'wizard', step })}
+        onReconnect={() => go({ view: 'authorize', platform: conn.platform ?? undefined })}
+        onDeauthorized={() => go(null)}
+        onDeleted={() => go(null)}
       />
     );
-  }
-  if (view === 'picker') {
-    return <PlatformPicker value={override?.platform?.key ?? null} onValueChange={(key, platform) => setOverride({ view: 'authorize', platform: { key, name: platform.name } })} />;
-  }
-  if (view === 'wizard') {
-    return (
-      <ConfigurationWizard
-        defaultStep={override?.step ?? 'output'}
-        platformName={conn.platform?.name}
-        onSaved={() => setOverride({ view: 'settings' })}
-        onCancel={status.data?.configured ? () => setOverride({ view: 'settings' }) : undefined}
-      />
-    );
-  }
-  return (
-    <SyncSettings
-      now={now}
-      onEditMapping={(step) => setOverride({ view: 'wizard', step })}
-      onReconnect={() => setOverride({ view: 'authorize', platform: conn.platform ?? undefined })}
-      onDeauthorized={clear}
-      onDeleted={clear}
-    />
-  );
   }
 }
 
 /** Moves focus to the new part's heading when the journey changes part, so keyboard users are not dropped on the body. */
-function ViewFocus({ view, lastView, containerRef }: { view: JourneyView; lastView: { current: JourneyView | null }; containerRef: { current: HTMLDivElement | null } }) {
+function ViewFocus({ view, containerRef }: { view: JourneyView | null; containerRef: RefObject<HTMLDivElement | null> }) {
+  const lastView = useRef<JourneyView | null>(null);
   useEffect(() => {
+    if (view === null) return;
     if (lastView.current === null) lastView.current = view;
     if (lastView.current === view) return;
     // The new part may still be loading: focus its heading once it renders. The view counts as
@@ -197,6 +206,6 @@ function ViewFocus({ view, lastView, containerRef }: { view: JourneyView; lastVi
     });
     observer.observe(container, { childList: true, subtree: true });
     return () => observer.disconnect();
-  }, [view, lastView, containerRef]);
+  }, [view, containerRef]);
   return null;
 }

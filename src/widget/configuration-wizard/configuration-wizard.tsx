@@ -109,15 +109,15 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   const [unmapped, setUnmapped] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const movedByUser = useRef(false);
+  const [movedByUser, setMovedByUser] = useState(false);
   const baseId = `cs-wizard${useId().replace(/:/g, '')}`;
   const index = WIZARD_STEPS.indexOf(step);
 
   useEffect(() => {
     emit('wizard_step_viewed', { step });
     // Focus follows the step only after the merchant navigated, never on first render.
-    if (movedByUser.current) headingRef.current?.focus();
-  }, [step, emit]);
+    if (movedByUser) headingRef.current?.focus();
+  }, [step, emit, movedByUser]);
 
   // Unsaved-changes guard for leaving the page.
   const dirty = formState.isDirty && !saved;
@@ -131,7 +131,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   }, [dirty]);
 
   function goTo(next: ConfigurationStep) {
-    movedByUser.current = true;
+    setMovedByUser(true);
     if (controlledStep === undefined) setInnerStep(next);
     onStepChange?.(next);
   }
@@ -331,7 +331,14 @@ function OutputStep({ control, locked, error }: { control: Control<WizardValues>
       control={control}
       name="outputFormat"
       render={({ field }) => (
-        <fieldset data-part="fieldset" data-state={error ? 'invalid' : 'valid'} aria-describedby={`${id}-help${error ? ` ${id}-error` : ''}`}>
+        <fieldset
+          role="radiogroup"
+          data-part="fieldset"
+          data-state={error ? 'invalid' : 'valid'}
+          aria-describedby={`${id}-help${error ? ` ${id}-error` : ''}`}
+          aria-invalid={error ? true : undefined}
+          aria-required
+        >
           <legend data-part="legend">
             {t('wizard.output.legend')}
             <span data-part="required-marker" aria-hidden="true">
@@ -353,8 +360,6 @@ function OutputStep({ control, locked, error }: { control: Control<WizardValues>
                 onChange={() => field.onChange(option)}
                 onBlur={field.onBlur}
                 aria-describedby={`${id}-${option}-help`}
-                aria-invalid={error ? true : undefined}
-                required
               />
               <label htmlFor={`${id}-${option}`} data-part="label">
                 {option === 'JournalEntry' ? t('wizard.output.journal') : t('wizard.output.invoice')}

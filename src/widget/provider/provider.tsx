@@ -94,18 +94,15 @@ export function CommerceSyncProvider(props: CommerceSyncProviderProps) {
     callbacks.current = props;
   });
 
-  const getToken = useRef(getSessionToken);
+  // The client is created once; token and getter follow the props. Layout effects run before
+  // any child's passive effect, so no query starts with a stale token.
+  const [client] = useState<ApiClient>(() => givenClient ?? createApiClient({ baseUrl: apiBaseUrl, sessionToken, getSessionToken }));
   useIsomorphicLayoutEffect(() => {
-    getToken.current = getSessionToken;
-  });
-
-  // The client is created once per base URL; the token changes through setSessionToken.
-  const [client] = useState<ApiClient>(
-    () => givenClient ?? createApiClient({ baseUrl: apiBaseUrl, sessionToken, getSessionToken: getSessionToken ? () => getToken.current!() : undefined }),
-  );
-  useEffect(() => {
-    client.setSessionToken(sessionToken);
+    if (sessionToken !== undefined) client.setSessionToken(sessionToken);
   }, [client, sessionToken]);
+  useIsomorphicLayoutEffect(() => {
+    if (getSessionToken) client.setSessionTokenGetter(getSessionToken);
+  }, [client, getSessionToken]);
 
   const [privateQueryClient] = useState(
     () =>

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 
@@ -16,6 +16,8 @@ export interface ScreenshotRecorder {
 /** A recorder for one journey; numbering restarts per journey so files sort in step order. */
 export function screenshots(journey: string): ScreenshotRecorder {
   const dir = join(ARTIFACTS_DIR, journey);
+  // A fresh folder per run, so the artifacts show this run's steps only.
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
   return {

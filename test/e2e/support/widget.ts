@@ -10,7 +10,12 @@ export function combobox(page: Page, label: string) {
   return page.getByRole('combobox', { name: label, exact: true });
 }
 
-/** Chooses `option` (its exact label) in the combobox labelled `label`, by pointer. */
+/** An option label: exactly `option`, or `option` followed by a detail in parentheses ("Zero Rated Income (0%)"). */
+function optionLabel(option: string): RegExp {
+  return new RegExp(`^${escapeRegExp(option)}( \\(.*\\))?$`);
+}
+
+/** Chooses `option` (its label, see {@link optionLabel}) in the combobox labelled `label`, by pointer. */
 export async function chooseOption(page: Page, label: string, option: string): Promise<void> {
   const input = combobox(page, label);
   await input.click();
@@ -18,7 +23,7 @@ export async function chooseOption(page: Page, label: string, option: string): P
   await page
     .getByRole('listbox', { name: label })
     .locator('[data-part=combobox-option]')
-    .filter({ has: page.locator('[data-part=combobox-option-label]', { hasText: new RegExp(`^${escapeRegExp(option)}$`) }) })
+    .filter({ has: page.locator('[data-part=combobox-option-label]', { hasText: optionLabel(option) }) })
     .first()
     .click();
   await waitForValue(page, label, option);
@@ -31,7 +36,7 @@ export async function chooseOptionByKeyboard(page: Page, label: string, option: 
   const list = page.getByRole('listbox', { name: label });
   for (let i = 0; i < 20; i += 1) {
     const highlighted = list.locator('[data-highlighted] [data-part=combobox-option-label]');
-    if ((await highlighted.innerText().catch(() => '')) === option) break;
+    if (optionLabel(option).test(await highlighted.innerText().catch(() => ''))) break;
     await page.keyboard.press('ArrowDown');
   }
   await page.keyboard.press('Enter');
@@ -41,7 +46,7 @@ export async function chooseOptionByKeyboard(page: Page, label: string, option: 
 async function waitForValue(page: Page, label: string, value: string): Promise<void> {
   const input = combobox(page, label);
   for (let i = 0; i < 50; i += 1) {
-    if ((await input.inputValue()) === value) return;
+    if (optionLabel(value).test(await input.inputValue())) return;
     await page.waitForTimeout(100);
   }
   throw new Error(`The "${label}" combobox shows "${await input.inputValue()}" instead of "${value}".`);
@@ -135,6 +140,39 @@ export async function nextStep(page: Page, following: string): Promise<void> {
 }
 
 /**
+ * Maps every tax-rate row the wizard shows (the rates seen in pushed sales) with the plan.
+ * Returns how many rows were mapped.
+ */
+export async function mapTaxRates(page: Page, plan: MappingPlan): Promise<number> {
+  let mapped = 0;
+  for (const input of await page.locator('[data-part=step]').getByRole('combobox').all()) {
+    const label = (await input.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? '')).replace(/\s*\*\s*$/, '').trim();
+    const match = plan.taxRates.find(([pattern]) => pattern.test(label));
+    if (!match) throw new Error(`The mapping plan has no tax rate for the wizard row "${label}".`);
+    await chooseOption(page, label, match[1]);
+    mapped += 1;
+  }
+  return mapped;
+}
+
+/**
+ * After sales were pushed, the wizard offers their tax rates: Edit mapping → Tax rates, map
+ * them, go to Review and save.
+ */
+export async function mapNewTaxRates(page: Page, plan: MappingPlan, journey: Journey): Promise<void> {
+  await page.getByRole('button', { name: 'Edit mapping' }).click();
+  await page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: 'Tax rates' }).click();
+  await stepHeading(page, 'Tax rates').waitFor();
+  const mapped = await mapTaxRates(page, plan);
+  if (mapped === 0) throw new Error('The wizard offers no tax rates to map although sales were pushed.');
+  await journey.checkpoint(page, 'edit-tax-rates');
+  await page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: 'Review' }).click();
+  await stepHeading(page, 'Review').waitFor();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('heading', { name: 'Sync settings' }).waitFor({ timeout: 30_000 });
+}
+
+/**
  * Walks every wizard step with the pointer: output (journal), sales, tax rates, payments, fees,
  * schedule (first day `startDate`, the merchant's zone) and review; saves; takes a checkpoint
  * (screenshot + axe) on each step.
@@ -154,11 +192,7 @@ export async function configureWizard(
   await journey.checkpoint(page, 'wizard-sales');
 
   await nextStep(page, 'Tax rates');
-  for (const input of await page.locator('[data-part=step]').getByRole('combobox').all()) {
-    const label = (await input.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? '')).replace(/\s*\*\s*$/, '').trim();
-    const match = plan.taxRates.find(([pattern]) => pattern.test(label));
-    if (match) await chooseOption(page, label, match[1]);
-  }
+  await mapTaxRates(page, plan);
   await journey.checkpoint(page, 'wizard-tax-rates');
 
   await nextStep(page, 'Payments');

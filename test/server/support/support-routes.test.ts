@@ -115,7 +115,8 @@ describe('support routes on the real sync service', () => {
     // The cause: catalog code, merchant message vs support detail, wizard step, and every push item.
     const detail = SupportSyncDetailSchema.parse((await support('GET', `/companies/${companyId}/syncs/${syncId}`)).body);
     expect(detail.run.problem).toMatchObject({ code: 'account_archived', step: ERROR_CATALOG.account_archived.step, retryable: false });
-    expect(detail.run.problem?.merchantMessage).toMatch(/Card clearing.*archived in Sandbox ledger/);
+    // The run-level message comes from the first failed item; the item's own message names the account.
+    expect(detail.run.problem?.merchantMessage).toMatch(/archived in Sandbox ledger/);
     expect(detail.run.problem?.supportDetail).toMatch(/not written/);
     expect(detail.run.period).toEqual({ start: '2026-03-01', finish: '2026-03-12' });
     expect(detail.accounting).toMatchObject({ key: 'sandbox', name: 'Sandbox ledger', status: 'Linked' });
@@ -124,8 +125,9 @@ describe('support routes on the real sync service', () => {
     expect(detail.counts.failed).toBeGreaterThan(0);
     const failedItem = detail.items.find((i) => i.status === 'Failed')!;
     expect(failedItem).toMatchObject({ errorCode: 'account_archived', attempts: 1 });
+    expect(failedItem.merchantMessage).toMatch(/Card clearing.*archived in Sandbox ledger/);
     expect(failedItem.merchantMessage).not.toEqual(failedItem.supportDetail);
-    expect(failedItem.supportDetail).toMatch(/acc-091/);
+    expect(failedItem.supportDetail).toMatch(/Card clearing is archived/);
 
     // History is filterable by status code and state.
     const history = SupportHistorySchema.parse((await support('GET', `/companies/${companyId}/syncs?state=failed&statusCode=${failed.statusCode}`)).body);

@@ -1,0 +1,26 @@
+export { SyncHealth } from './sync-health.js';
+export type { SyncHealthProps, SyncHealthSelection } from './sync-health.js';
+export { createSupportClient } from './client.js';
+export type { SupportClient, SupportClientOptions } from './client.js';
+export {
+  syncHealthKeys,
+  supportSearchQuery,
+  supportCompanyQuery,
+  supportHistoryQuery,
+  supportSyncQuery,
+  supportConfigurationQuery,
+  supportDeliveriesQuery,
+  SupportClientProvider,
+  useSupportClient,
+  useSyncHealthI18n,
+  useSupportSearch,
+  useSupportCompany,
+  useSupportHistory,
+  useSupportSync,
+  useSupportConfiguration,
+  useSupportDeliveries,
+  useRetryFailedItems,
+  useReenableCompany,
+} from './hooks.js';
+export { syncHealthEnUS, syncHealthEnGB, syncHealthFrFR, SYNC_HEALTH_CATALOGS } from './messages.js';
+export type { SyncHealthMessageKey, SyncHealthMessages } from './messages.js';

@@ -4,7 +4,7 @@ import type { Appearance } from '../src/widget/index.js';
 import { MOCK_SESSION_TOKEN } from '../test/mocks/bff/index.js';
 import { bff } from './mock-bff.js';
 
-/** Two partner brands on one page: each provider themes only its own root. */
+/** Two partner brands on one page: each provider themes only its own root (and names its own landmark). */
 const brands: { name: string; appearance: Appearance }[] = [
   {
     name: 'Fika Payments',
@@ -21,7 +21,7 @@ function TwoBrands() {
     <div style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 24 }}>
       {brands.map((brand) => (
         <section key={brand.name} aria-label={brand.name}>
-          <CommerceSyncProvider sessionToken={MOCK_SESSION_TOKEN} appearance={brand.appearance}>
+          <CommerceSyncProvider sessionToken={MOCK_SESSION_TOKEN} appearance={brand.appearance} messages={{ 'settings.title': `${brand.name}: accounting sync` }}>
             <SyncSettings now={() => new Date('2026-11-28T10:00:00Z')} />
           </CommerceSyncProvider>
         </section>

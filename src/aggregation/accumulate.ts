@@ -81,8 +81,11 @@ const PAYMENT_TYPE_BY_LOWER = new Map<string, string>(
   ]),
 );
 
-/** Exact decimal → minor units; the fast path is checked, anything doubtful goes through `toMinor`. */
-function minor(amount: number, currency: string): number {
+/**
+ * Exact decimal → minor units, same result as `toMinor` (and the same MoneyPrecisionError for
+ * amounts finer than the currency): a checked fast path, anything doubtful goes through `toMinor`.
+ */
+export function minor(amount: number, currency: string): number {
   const exp = currencyExponent(currency);
   const scale = exp === 2 ? 100 : 10 ** exp;
   const m = Math.round(amount * scale);

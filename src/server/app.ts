@@ -1,8 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { ListQuerySchema, PushDataTypeSchema, SyncFlowRedeemSchema, type PushDataType } from '../contract/sync-api.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import type { WebhookSqlExecutor } from '../webhooks/sql-store.js';
 import type { SyncCore } from './core.js';
 import { HttpError, errorEnvelope, parseOrThrow } from './errors.js';
+import type { Store } from './store/index.js';
+import { registerSupportRoutes } from './support/index.js';
 
 /** What the HTTP app needs. */
 export interface AppOptions {
@@ -11,6 +15,10 @@ export interface AppOptions {
   apiKeys: readonly string[];
   /** Handler for everything under `/sandbox/*`, when the sandbox is mounted. */
   sandbox?: (request: Request) => Promise<Response>;
+  /** The store, for the Sync Health support routes (`/support/*`). */
+  store?: Store;
+  /** The webhook outbox and its delivery routes (mounted at `/webhooks/*`), when webhooks are configured. */
+  webhooks?: { dispatcher: WebhookDispatcher<WebhookSqlExecutor>; handler: (request: Request) => Promise<Response> };
 }
 
 type Env = { Variables: { correlationId: string } };
@@ -114,6 +122,20 @@ export function createApp(options: AppOptions): Hono<Env> {
   });
 
   const list = (c: Context<Env>) => parseOrThrow(ListQuerySchema, c.req.query(), 'query', '');
+
+  // Webhook deliveries (Sync Health) and support queries, behind the API key like everything below.
+  if (options.webhooks) {
+    const handler = options.webhooks.handler;
+    app.all('/webhooks/*', (c) => handler(c.req.raw));
+  }
+  if (options.store) {
+    registerSupportRoutes(app, {
+      store: options.store,
+      retry: (companyId, syncId) => core.retry(companyId, syncId),
+      platformName: (key) => core.platformName(key),
+      ...(options.webhooks ? { webhooks: options.webhooks.dispatcher } : {}),
+    });
+  }
 
   // Companies and connections
   app.get('/companies', async (c) => c.json(await core.listCompanies(list(c))));

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { WebhookEndpointSchema, type WebhookEndpointInput } from '../contract/webhooks.js';
 import type { AccountingConnector } from '../platforms/connector.js';
 import { createQuickBooksConnector } from '../platforms/quickbooks/index.js';
 import { createXeroConnector } from '../platforms/xero/index.js';
@@ -31,6 +32,10 @@ Environment:
   XERO_CLIENT_ID / XERO_CLIENT_SECRET                 Register the Xero connector
   QUICKBOOKS_CLIENT_ID / QUICKBOOKS_CLIENT_SECRET     Register the QuickBooks Online connector
   QUICKBOOKS_ENVIRONMENT         sandbox (default) or production
+  COMMERCE_SYNC_WEBHOOK_URL      Partner endpoint that receives signed webhook events
+  COMMERCE_SYNC_WEBHOOK_SECRET   Signing secret for it (16+ characters; required with the URL)
+  COMMERCE_SYNC_WEBHOOK_PREVIOUS_SECRET  Old secret, also signed with while rotating
+  COMMERCE_SYNC_WEBHOOK_EVENTS   Comma-separated event types to send (default: all)
 `;
 
 /** Accounting connectors enabled by environment credentials. */
@@ -47,6 +52,32 @@ export function connectorsFromEnv(env: NodeJS.ProcessEnv): AccountingConnector[]
     }));
   }
   return out;
+}
+
+/**
+ * The webhook endpoint configured by environment (`COMMERCE_SYNC_WEBHOOK_URL` and
+ * `COMMERCE_SYNC_WEBHOOK_SECRET`), or null when no URL is set. Throws when the URL comes
+ * without a secret: unsigned events would be useless to the receiver.
+ */
+export function webhookEndpointsFromEnv(env: NodeJS.ProcessEnv): WebhookEndpointInput[] | null {
+  const url = env.COMMERCE_SYNC_WEBHOOK_URL?.trim();
+  if (!url) return null;
+  const secret = env.COMMERCE_SYNC_WEBHOOK_SECRET?.trim();
+  if (!secret) throw new Error('COMMERCE_SYNC_WEBHOOK_URL is set but COMMERCE_SYNC_WEBHOOK_SECRET is not: set a signing secret of 16+ characters.');
+  const previous = env.COMMERCE_SYNC_WEBHOOK_PREVIOUS_SECRET?.trim();
+  const events = (env.COMMERCE_SYNC_WEBHOOK_EVENTS ?? '*').split(',').map((e) => e.trim()).filter(Boolean);
+  const endpoint: WebhookEndpointInput = {
+    id: 'env',
+    url,
+    secret,
+    additionalSecrets: previous ? [previous] : [],
+    events: events as WebhookEndpointInput['events'],
+  };
+  const parsed = WebhookEndpointSchema.safeParse(endpoint);
+  if (!parsed.success) {
+    throw new Error(`Webhook settings are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'endpoint'}: ${i.message}`).join('; ')}`);
+  }
+  return [endpoint];
 }
 
 /** Runs the CLI; returns the process exit code (the server keeps running after `serve`). */
@@ -92,7 +123,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     : { sqlite: values.db ?? env.COMMERCE_SYNC_DB ?? 'commerce-sync.db' };
 
   const platforms = connectorsFromEnv(env);
+  let endpoints: WebhookEndpointInput[] | null;
+  try {
+    endpoints = webhookEndpointsFromEnv(env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
   const service = createSyncService({
+    ...(endpoints ? { webhooks: { endpoints } } : {}),
     apiKeys,
     store,
     publicUrl,

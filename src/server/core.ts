@@ -27,10 +27,12 @@ import {
   type SyncSummary,
   type UiLocale,
 } from '../contract/sync-api.js';
-import type { AccountingConnector, ConnectionTokens } from '../platforms/connector.js';
+import type { AccountingConnector, CompanyInfo, ConnectionTokens } from '../platforms/connector.js';
+import type { ConfigurationSection } from '../contract/webhooks.js';
 import { ConnectorError } from '../platforms/connector.js';
 import { withOptions, selectionsOnly, type LedgerSnapshot } from './configuration.js';
 import { accountingConnection, connectorContext } from './connections.js';
+import { NO_EVENTS, type ServiceEvents } from './events.js';
 import type { SecretBox } from './crypto.js';
 import { HttpError, notFound, parseOrThrow } from './errors.js';
 import { commerceFacts } from './facts.js';
@@ -60,6 +62,34 @@ export interface SyncCoreOptions {
   commerce: CommerceSource;
   /** Base URL the sync-flow code is appended to (the partner's widget page). Default `${publicUrl}/sync-flow`. */
   syncFlowUrl?: string;
+  /** Where connection and configuration events go (webhooks). */
+  events?: ServiceEvents;
+}
+
+/** Top-level configuration sections a `configuration.changed` event reports, by where they live. */
+const SECTION_PATHS: readonly [ConfigurationSection, (c: Configuration) => unknown][] = [
+  ['schedule', (c) => c.schedule],
+  ['mapSettings', (c) => c.configuration?.mapSettings],
+  ['sales', (c) => c.configuration?.sales],
+  ['payments', (c) => c.configuration?.payments],
+  ['fees', (c) => c.configuration?.fees],
+];
+
+/** Sections whose saved selections differ between two stored configurations (and `enabled` if it flipped). */
+export function changedSections(before: Configuration | null, after: Configuration, enabledBefore: boolean, enabledAfter: boolean): ConfigurationSection[] {
+  const out: ConfigurationSection[] = [];
+  if (enabledBefore !== enabledAfter) out.push('enabled');
+  for (const [section, read] of SECTION_PATHS) {
+    if (JSON.stringify(before ? read(before) ?? null : null) !== JSON.stringify(read(after) ?? null)) out.push(section);
+  }
+  return out;
+}
+
+/** Whether a raw configuration body says whether sync is on (`enabled`, or the current contract's `enable`). */
+function saysEnabled(body: unknown): boolean {
+  if (!body || typeof body !== 'object') return false;
+  const b = body as Record<string, unknown>;
+  return typeof b.enabled === 'boolean' || typeof b.enable === 'boolean';
 }
 
 /** How long a sync-flow URL's code stays valid. */
@@ -80,6 +110,10 @@ export class SyncCore {
 
   private get store(): Store {
     return this.o.store;
+  }
+
+  private get events(): ServiceEvents {
+    return this.o.events ?? NO_EVENTS;
   }
 
   private connector(key: string): AccountingConnector {
@@ -103,7 +137,8 @@ export class SyncCore {
 
   // Presentation
 
-  private platformName(key: string): string {
+  /** Display name of a platform key (accounting connectors and the commerce source). */
+  platformName(key: string): string {
     if (key === this.o.commerce.key) return this.o.commerce.name;
     return this.o.connectors.get(key)?.platform.name ?? key;
   }
@@ -121,7 +156,7 @@ export class SyncCore {
       lastSync: c.lastSync,
       created: c.createdAt,
       dataConnectionErrors: c.errors,
-      connectionInfo: null,
+      connectionInfo: c.connectionInfo,
     };
   }
 
@@ -182,7 +217,7 @@ export class SyncCore {
       // The partner's own data is the commerce source: pushing through this API is the link.
       await tx.insertConnection({
         id: randomUUID(), companyId: company.id, platformKey: this.o.commerce.key, sourceType: 'Commerce',
-        status: 'Linked', createdAt: now, lastSync: null, tokens: null, errors: [],
+        status: 'Linked', createdAt: now, lastSync: null, tokens: null, connectionInfo: null, errors: [],
       });
     });
     return this.toCompany(company);
@@ -211,8 +246,17 @@ export class SyncCore {
   async deleteCompany(companyId: string): Promise<void> {
     const company = await this.requireCompany(companyId);
     // Revoke the accounting platform's tokens first, so deleting leaves no live access behind.
-    for (const connection of await this.store.listConnections(company.id)) await this.revokeTokens(connection);
-    await this.store.deleteCompany(company.id);
+    const connections = await this.store.listConnections(company.id);
+    for (const connection of connections) await this.revokeTokens(connection);
+    await this.store.transaction(async (tx) => {
+      for (const connection of connections.filter((c) => c.sourceType === 'Accounting')) {
+        await this.events.emit({
+          id: `connection.deleted:${connection.id}`, type: 'connection.deleted', companyId: company.id,
+          data: { connectionId: connection.id, platformKey: connection.platformKey },
+        }, tx);
+      }
+      await tx.deleteCompany(company.id);
+    });
   }
 
   // Connections
@@ -246,6 +290,7 @@ export class SyncCore {
       createdAt: this.o.now().toISOString(),
       lastSync: null,
       tokens: null,
+      connectionInfo: null,
       errors: [],
     };
     await this.store.insertConnection(connection);
@@ -282,12 +327,29 @@ export class SyncCore {
         { itemId: 'code', message: detail.slice(0, 200), validatorName: 'exchange_failed' },
       ]);
     }
+    const { info, tokens: current } = await this.linkedCompanyInfo(connector, tokens);
     await this.store.updateConnection(connection.id, {
       status: 'Linked',
-      tokens: this.o.box.seal(JSON.stringify(tokens)),
+      tokens: this.o.box.seal(JSON.stringify(current)),
       errors: connection.errors.map((e) => ({ ...e, status: 'Resolved' as const })),
+      ...(info ? { connectionInfo: { companyName: info.name, baseCurrency: info.baseCurrency, tenantId: info.id } } : {}),
     });
     return this.getConnection(companyId, connectionId);
+  }
+
+  /**
+   * The linked ledger's company, read right after the code exchange (tokens the read rotates are
+   * kept). A failed read does not undo the link: the connection works, it only lacks the details.
+   */
+  private async linkedCompanyInfo(connector: AccountingConnector, tokens: ConnectionTokens): Promise<{ info: CompanyInfo | null; tokens: ConnectionTokens }> {
+    let current = tokens;
+    try {
+      const info = await connector.getCompanyInfo({ tokens, saveTokens: async (next) => { current = next; } });
+      return { info, tokens: current };
+    } catch (error) {
+      console.warn(`Reading the company of a new ${connector.platform.name} connection failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { info: null, tokens: current };
+    }
   }
 
   private async revokeTokens(connection: ConnectionRecord): Promise<void> {
@@ -308,7 +370,16 @@ export class SyncCore {
     const input = parseOrThrow(UpdateConnectionSchema, body, 'connection update');
     if (input.status === 'Unlinked' || input.status === 'Deauthorized') {
       await this.revokeTokens(connection);
-      await this.store.updateConnection(connection.id, { status: 'Unlinked', tokens: null });
+      await this.store.transaction(async (tx) => {
+        await tx.updateConnection(connection.id, { status: 'Unlinked', tokens: null });
+        if (connection.sourceType === 'Accounting' && connection.status !== 'Unlinked') {
+          const at = this.o.now().toISOString();
+          await this.events.emit({
+            id: `connection.deauthorized:${connection.id}:${at}`, type: 'connection.deauthorized', companyId, createdAt: at,
+            data: { connectionId: connection.id, platformKey: connection.platformKey, initiatedBy: 'merchant', errorCode: null, merchantMessage: null },
+          }, tx);
+        }
+      });
     } else if (input.status && input.status !== connection.status) {
       throw new HttpError(400, 'validation_failed', `A connection can only be set to Unlinked here; to link it, complete authorization.`, [
         { itemId: 'status', message: 'Only "Unlinked" can be set.', validatorName: 'invalid_value' },
@@ -320,7 +391,15 @@ export class SyncCore {
   async deleteConnection(companyId: string, connectionId: string): Promise<void> {
     const connection = await this.requireConnection(companyId, connectionId);
     await this.revokeTokens(connection);
-    await this.store.deleteConnection(companyId, connectionId);
+    await this.store.transaction(async (tx) => {
+      await tx.deleteConnection(companyId, connectionId);
+      if (connection.sourceType === 'Accounting') {
+        await this.events.emit({
+          id: `connection.deleted:${connection.id}`, type: 'connection.deleted', companyId,
+          data: { connectionId: connection.id, platformKey: connection.platformKey },
+        }, tx);
+      }
+    });
   }
 
   // Configuration
@@ -359,7 +438,14 @@ export class SyncCore {
 
   async setConfiguration(companyId: string, body: unknown): Promise<Configuration> {
     const company = await this.requireCompany(companyId);
-    const input = normalizeConfiguration(parseOrThrow(ConfigurationSchema, body, 'configuration'));
+    const posted = normalizeConfiguration(parseOrThrow(ConfigurationSchema, body, 'configuration'));
+    // A save that does not say whether sync is on keeps the stored choice.
+    const enabled = saysEnabled(body) ? posted.enabled === true : company.enabled;
+    const pausing = saysEnabled(body) && !enabled;
+    // Pausing may send only the flag: it then applies to the stored configuration, untouched.
+    const input: Configuration = pausing && company.config
+      ? { ...company.config, ...Object.fromEntries(Object.entries(posted).filter(([, v]) => v !== undefined)), enabled }
+      : { ...posted, enabled };
     const { snapshot, platformName, linked } = await this.ledger(companyId);
     const facts = await commerceFacts(this.store, companyId);
     const filled = withOptions(input, snapshot, facts, companyId);
@@ -369,17 +455,29 @@ export class SyncCore {
       platformName: platformName ?? undefined,
     });
     // withOptions fills a default zone for display; saving needs an explicit choice.
-    const rawZone = (body as { schedule?: { timeZone?: unknown } } | null)?.schedule?.timeZone;
+    const rawZone = (body as { schedule?: { timeZone?: unknown } } | null)?.schedule?.timeZone ?? (pausing ? company.config?.schedule?.timeZone : undefined);
     if (!rawZone && !errors.some((e) => e.itemId === 'schedule.timeZone')) {
       errors.push({ itemId: 'schedule.timeZone', message: 'Choose the time zone your business days follow.', validatorName: 'time_zone_missing' });
     }
-    if (errors.length) {
+    // A merchant must be able to pause a sync whose settings went stale (an archived account,
+    // a deleted tax rate): only switching it on requires valid selections.
+    if (errors.length && !pausing) {
       throw new HttpError(400, 'validation_failed', `The configuration was not saved: ${errors.map((e) => e.message).join(' ')}`, errors);
     }
-    const enabled = input.enabled ?? false;
-    const stored = selectionsOnly({ ...filled, enabled, configured: true });
-    await this.store.updateCompany(companyId, { config: stored, configured: true, enabled, ...(enabled && !company.enabled ? { failingSince: null } : {}) });
-    return withOptions({ ...stored, enabled, configured: true }, snapshot, facts, companyId);
+    const configured = errors.length === 0 || company.configured;
+    const stored = selectionsOnly({ ...filled, enabled, configured });
+    const sections = changedSections(company.config, stored, company.enabled, enabled);
+    await this.store.transaction(async (tx) => {
+      await tx.updateCompany(companyId, { config: stored, configured, enabled, ...(enabled && !company.enabled ? { failingSince: null } : {}) });
+      if (sections.length) {
+        const at = this.o.now().toISOString();
+        await this.events.emit({
+          id: `configuration.changed:${companyId}:${at}`, type: 'configuration.changed', companyId, createdAt: at,
+          data: { changedSections: sections, enabled, configured },
+        }, tx);
+      }
+    });
+    return withOptions({ ...stored, enabled, configured }, snapshot, facts, companyId);
   }
 
   // Integrations, branding, sync flow, UI

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createSandboxPlatform, type SandboxPlatform } from '../platforms/sandbox/index.js';
 import type { AccountingConnector } from '../platforms/connector.js';
+import type { WebhookEndpointInput } from '../contract/webhooks.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from '../webhooks/dispatcher.js';
+import { createWebhookDeliveryHandler } from '../webhooks/routes.js';
+import { createSqlWebhookStore, type WebhookSqlExecutor } from '../webhooks/sql-store.js';
+import { NO_EVENTS, webhookEvents, type ServiceEvents } from './events.js';
 import { createApp } from './app.js';
 import { SyncCore, type CommerceSource } from './core.js';
 import { createSecretBox, DEV_ENCRYPTION_KEY } from './crypto.js';
@@ -48,6 +53,17 @@ export interface SyncServiceOptions {
   instanceId?: string;
   /** Scheduler tick interval when started. Default 60 s. */
   schedulerIntervalMs?: number;
+  /**
+   * Partner webhooks: events (`sync.succeeded`, `sync.failed`, `sync.disabled`,
+   * `connection.deauthorized`, `connection.deleted`, `configuration.changed`) go through a durable
+   * outbox in the service's database and are sent on every scheduler tick. A function is read
+   * at every enqueue and send (secret rotation without a restart).
+   */
+  webhooks?: {
+    endpoints: readonly WebhookEndpointInput[] | (() => readonly WebhookEndpointInput[]);
+    /** How deliveries reach the endpoints (default: global fetch). */
+    fetch?: typeof fetch;
+  };
 }
 
 /** A running sync service. */
@@ -59,6 +75,8 @@ export interface SyncService {
   sandbox: SandboxPlatform | null;
   /** Resolves once storage is open and migrated. */
   ready: Promise<void>;
+  /** The webhook outbox when `webhooks` is configured (resolves after `ready`), else null. */
+  webhooks(): Promise<WebhookDispatcher<WebhookSqlExecutor> | null>;
   close(): Promise<void>;
 }
 
@@ -111,20 +129,39 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
 
   let app: ReturnType<typeof createApp> | null = null;
   let engine: RunEngine | null = null;
+  let dispatcher: WebhookDispatcher<WebhookSqlExecutor> | null = null;
   const instanceId = options.instanceId ?? randomUUID();
-  const init = ready.then(() => {
+  const init = ready.then(async () => {
     if (!store) throw new Error('Store failed to open');
+    let events: ServiceEvents = NO_EVENTS;
+    if (options.webhooks) {
+      const outbox = createSqlWebhookStore(store.db);
+      await outbox.migrate();
+      dispatcher = createWebhookDispatcher<WebhookSqlExecutor>({
+        store: outbox,
+        endpoints: options.webhooks.endpoints,
+        now,
+        ...(options.webhooks.fetch ? { fetch: options.webhooks.fetch } : {}),
+      });
+      events = webhookEvents(dispatcher, now);
+    }
     engine = new RunEngine({
-      store, connectors, box, now, instanceId,
+      store, connectors, box, now, instanceId, events,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       ...(options.hooks ? { hooks: options.hooks } : {}),
     });
     const core = new SyncCore({
-      store, connectors, box, engine, now, publicUrl,
+      store, connectors, box, engine, now, publicUrl, events,
       commerce: options.commerce ?? { key: 'commerce', name: 'Partner commerce' },
       ...(options.syncFlowUrl ? { syncFlowUrl: options.syncFlowUrl } : {}),
     });
-    app = createApp({ core, apiKeys: options.apiKeys, ...(sandbox ? { sandbox: (r: Request) => sandbox.handler(r) } : {}) });
+    app = createApp({
+      core,
+      store,
+      apiKeys: options.apiKeys,
+      ...(sandbox ? { sandbox: (r: Request) => sandbox.handler(r) } : {}),
+      ...(dispatcher ? { webhooks: { dispatcher, handler: createWebhookDeliveryHandler(dispatcher, { basePath: '/webhooks' }) } } : {}),
+    });
   });
   // Keep an unhandled rejection from escaping before the first request awaits it.
   init.catch(() => undefined);
@@ -144,6 +181,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     engine: lazyEngine,
     now,
     ready: init,
+    // Webhooks go out on the scheduler's beat: retries become due over time, not on requests.
+    afterTick: async (at) => {
+      await dispatcher?.deliverDue(at);
+    },
     ...(options.schedulerIntervalMs ? { intervalMs: options.schedulerIntervalMs } : {}),
   });
 
@@ -156,6 +197,10 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     scheduler,
     sandbox,
     ready: init,
+    async webhooks() {
+      await init;
+      return dispatcher;
+    },
     async close() {
       scheduler.stop();
       await init.catch(() => undefined);

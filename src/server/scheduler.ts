@@ -27,7 +27,15 @@ export function dueEnd(now: Date, timeZone: string, syncHour: number): { end: st
  * has ended and whose sync hour has passed gets one scheduled run (at most one attempt per
  * day: a failed day is retried at the next day's sync hour, rolled into that run).
  */
-export function createScheduler(options: { store: Store; engine: Pick<RunEngine, 'run'>; now: () => Date; intervalMs?: number; ready?: Promise<unknown> }): Scheduler {
+export function createScheduler(options: {
+  store: Store;
+  engine: Pick<RunEngine, 'run'>;
+  now: () => Date;
+  intervalMs?: number;
+  ready?: Promise<unknown>;
+  /** Work after the runs of each tick (sending due webhooks); its failure is logged, not thrown. */
+  afterTick?: (now: Date) => Promise<void>;
+}): Scheduler {
   let timer: ReturnType<typeof setInterval> | null = null;
   let running: Promise<void> | null = null;
 
@@ -47,6 +55,11 @@ export function createScheduler(options: { store: Store; engine: Pick<RunEngine,
       } catch (error) {
         console.error(`Scheduled sync of company ${company.id} failed to run:`, error);
       }
+    }
+    try {
+      await options.afterTick?.(now);
+    } catch (error) {
+      console.error('Scheduler tick: sending due webhooks failed:', error);
     }
   }
 

@@ -4,11 +4,13 @@ import type { Location, Order, Payment, Product, TaxComponent, Transaction } fro
 import { validateConfiguration } from '../../contract/configuration-rules.js';
 import { normalizeConfiguration, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
 import type { AccountingDocument } from '../../contract/documents.js';
-import type { SyncErrorCode } from '../../contract/error-catalog.js';
+import type { SyncErrorCode, WizardStep } from '../../contract/error-catalog.js';
 import { ConnectorError, type AccountingConnector, type ConnectorContext } from '../../platforms/connector.js';
 import { withOptions, type LedgerSnapshot } from '../configuration.js';
 import { accountingConnection, connectorContext } from '../connections.js';
 import type { SecretBox } from '../crypto.js';
+import { ERROR_CATALOG } from '../../contract/error-catalog.js';
+import { NO_EVENTS, type ServiceEvents } from '../events.js';
 import { commerceFacts } from '../facts.js';
 import type { CompanyRecord, ConnectionRecord, RunRecord, Store } from '../store/index.js';
 import { addDays, daysBetween, datesIn, localDateOf, localDayBounds } from '../time.js';
@@ -38,6 +40,8 @@ export interface RunEngineOptions {
   leaseTtlMs?: number;
   hooks?: RunHooks;
   aggregate?: (input: AggregateInput) => AggregateResult;
+  /** Where sync and connection events go (webhooks). */
+  events?: ServiceEvents;
 }
 
 /** Consecutive failing days after which a company's sync is switched off. */
@@ -60,6 +64,22 @@ class RunAbort extends Error {
   }
 }
 
+/**
+ * The merchant-local days a run's event reports (`finish` exclusive, after `start`): the run's
+ * period, else the re-opened days it re-synced, else (nothing to cover) the day it would cover next.
+ */
+function eventPeriod(start: string, end: string, reopened: readonly string[]): { start: string; finish: string } {
+  if (start < end) return { start, finish: end };
+  const days = [...reopened].sort();
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (first && last) return { start: first, finish: addDays(last, 1) };
+  return { start, finish: addDays(start, 1) };
+}
+
+const WIZARD_STEPS = new Set<string>(['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review', 'connection']);
+const wizardStepOf = (step: string | null): WizardStep | null => (step && WIZARD_STEPS.has(step) ? (step as WizardStep) : null);
+
 function asFailure(error: unknown): RunFailure {
   if (error instanceof RunAbort) return error.failure;
   if (error instanceof ConnectorError) return { code: error.code, params: error.params, detail: error.detail };
@@ -76,10 +96,12 @@ export class RunEngine {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly aggregate: (input: AggregateInput) => AggregateResult;
   private readonly writeTimes = new Map<string, number[]>();
+  private readonly events: ServiceEvents;
 
   constructor(private readonly options: RunEngineOptions) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.aggregate = options.aggregate ?? defaultAggregate;
+    this.events = options.events ?? NO_EVENTS;
   }
 
   /** Runs one sync for a company and returns its final status record. */
@@ -260,6 +282,24 @@ export class RunEngine {
         });
         await this.markSucceeded(tx, company, request.trigger, periodStart, periodEnd, reopened, startedAt, completedAt);
         if (connection) await tx.updateConnection(connection.id, { lastSync: completedAt });
+        // A run with no day to cover (already synced through today) is not news for the partner.
+        if (periodStart < periodEnd || reopened.length > 0) {
+          await this.events.emit({
+            id: `sync.succeeded:${run.id}`,
+            type: 'sync.succeeded',
+            companyId,
+            createdAt: completedAt,
+            data: {
+              syncId: run.id,
+              dataConnectionId: connection?.id ?? null,
+              period: eventPeriod(periodStart, periodEnd, reopened),
+              syncStatusCode: written > 0 ? 2000 : 2040,
+              errorCode: null,
+              merchantMessage: null,
+              documentCount: written,
+            },
+          }, tx);
+        }
       });
     } catch (error) {
       const failure = asFailure(error);
@@ -267,15 +307,52 @@ export class RunEngine {
       const completedAt = now().toISOString();
       const failingSince = company.failingSince ?? periodStart;
       const disable = request.trigger !== 'historic' && daysBetween(failingSince, periodEnd > periodStart ? periodEnd : today) >= AUTO_DISABLE_DAYS;
+      const errorMessage = disable
+        ? `${described.errorMessage} Syncing is paused after ${AUTO_DISABLE_DAYS} days of failures: fix this, then turn syncing back on.`
+        : described.errorMessage;
+      const period = eventPeriod(periodStart, periodEnd, reopened);
+      const wizardStep = wizardStepOf(described.wizardStep);
       await store.transaction(async (tx) => {
         await tx.finishRun(run.id, {
           ...described,
-          errorMessage: disable
-            ? `${described.errorMessage} Syncing is paused after ${AUTO_DISABLE_DAYS} days of failures: fix this, then turn syncing back on.`
-            : described.errorMessage,
+          errorMessage,
           dataPushed: written > 0,
           completedAt,
         });
+        await this.events.emit({
+          id: `sync.failed:${run.id}`,
+          type: 'sync.failed',
+          companyId,
+          createdAt: completedAt,
+          data: {
+            syncId: run.id,
+            dataConnectionId: connection?.id ?? null,
+            period,
+            syncStatusCode: described.statusCode,
+            errorCode: failure.code,
+            merchantMessage: errorMessage,
+            retryable: ERROR_CATALOG[failure.code].retryable,
+            wizardStep,
+          },
+        }, tx);
+        if (disable && company.enabled) {
+          await this.events.emit({
+            id: `sync.disabled:${run.id}`,
+            type: 'sync.disabled',
+            companyId,
+            createdAt: completedAt,
+            data: {
+              syncId: run.id,
+              dataConnectionId: connection?.id ?? null,
+              period,
+              syncStatusCode: described.statusCode,
+              errorCode: failure.code,
+              merchantMessage: errorMessage,
+              wizardStep,
+              consecutiveFailedDays: Math.max(1, daysBetween(failingSince, periodEnd > periodStart ? periodEnd : today)),
+            },
+          }, tx);
+        }
         if (request.trigger !== 'historic') {
           await tx.updateCompany(company.id, {
             failingSince,
@@ -293,6 +370,15 @@ export class RunEngine {
               status: 'Active',
             }],
           });
+          if (connection.status === 'Linked') {
+            await this.events.emit({
+              id: `connection.deauthorized:${run.id}`,
+              type: 'connection.deauthorized',
+              companyId,
+              createdAt: completedAt,
+              data: { connectionId: connection.id, platformKey: connection.platformKey, initiatedBy: 'platform', errorCode: failure.code, merchantMessage: described.errorMessage },
+            }, tx);
+          }
         }
       });
     }
@@ -542,6 +628,21 @@ export class RunEngine {
             errorCode: null, wizardStep: null, dataPushed: true, completedAt,
           });
           await this.markSucceeded(tx, company, run.trigger, run.periodStart ?? '', run.periodEnd ?? '', [], run.createdAt, completedAt);
+          await this.events.emit({
+            id: `sync.succeeded:${run.id}`,
+            type: 'sync.succeeded',
+            companyId,
+            createdAt: completedAt,
+            data: {
+              syncId: run.id,
+              dataConnectionId: connection.id,
+              period: eventPeriod(run.periodStart ?? '', run.periodEnd ?? '', []),
+              syncStatusCode: 2000,
+              errorCode: null,
+              merchantMessage: null,
+              documentCount: after.length,
+            },
+          }, tx);
         });
       }
       const final = await store.getRun(companyId, runId);

@@ -139,6 +139,11 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'connection info',
+    statements: ['ALTER TABLE connections ADD COLUMN connection_info TEXT'],
+  },
 ];
 
 /**

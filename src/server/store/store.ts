@@ -32,6 +32,8 @@ export interface ConnectionRecord {
   createdAt: string;
   lastSync: string | null;
   tokens: string | null;
+  /** What the platform told us about the linked company (name, base currency, tenant id); null before linking. */
+  connectionInfo: Record<string, unknown> | null;
   errors: { statusCode: string; statusText: string; errorMessage: string; erroredOnUtc: string; status: 'Active' | 'Resolved' }[];
 }
 
@@ -163,6 +165,7 @@ function toConnection(r: Row): ConnectionRecord {
     createdAt: str(r.created_at),
     lastSync: strOrNull(r.last_sync),
     tokens: strOrNull(r.tokens),
+    connectionInfo: r.connection_info ? (JSON.parse(str(r.connection_info)) as Record<string, unknown>) : null,
     errors: JSON.parse(str(r.errors)) as ConnectionRecord['errors'],
   };
 }
@@ -320,9 +323,10 @@ export class Store {
 
   async insertConnection(c: ConnectionRecord): Promise<void> {
     await this.db.execute(
-      `INSERT INTO connections (id, company_id, platform_key, source_type, status, created_at, last_sync, tokens, errors)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [c.id, c.companyId, c.platformKey, c.sourceType, c.status, c.createdAt, c.lastSync, c.tokens, JSON.stringify(c.errors)],
+      `INSERT INTO connections (id, company_id, platform_key, source_type, status, created_at, last_sync, tokens, errors, connection_info)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [c.id, c.companyId, c.platformKey, c.sourceType, c.status, c.createdAt, c.lastSync, c.tokens, JSON.stringify(c.errors),
+        c.connectionInfo ? JSON.stringify(c.connectionInfo) : null],
     );
   }
 
@@ -335,7 +339,7 @@ export class Store {
     return (await this.db.query('SELECT * FROM connections WHERE company_id = $1 ORDER BY created_at, id', [companyId])).map(toConnection);
   }
 
-  async updateConnection(id: string, patch: Partial<Pick<ConnectionRecord, 'status' | 'tokens' | 'errors' | 'lastSync'>>): Promise<void> {
+  async updateConnection(id: string, patch: Partial<Pick<ConnectionRecord, 'status' | 'tokens' | 'errors' | 'lastSync' | 'connectionInfo'>>): Promise<void> {
     const sets: string[] = [];
     const values: SqlValue[] = [];
     const add = (column: string, value: SqlValue) => {
@@ -346,6 +350,7 @@ export class Store {
     if (patch.tokens !== undefined) add('tokens', patch.tokens);
     if (patch.errors !== undefined) add('errors', JSON.stringify(patch.errors));
     if (patch.lastSync !== undefined) add('last_sync', patch.lastSync);
+    if (patch.connectionInfo !== undefined) add('connection_info', patch.connectionInfo ? JSON.stringify(patch.connectionInfo) : null);
     if (sets.length === 0) return;
     values.push(id);
     await this.db.execute(`UPDATE connections SET ${sets.join(', ')} WHERE id = $${values.length}`, values);

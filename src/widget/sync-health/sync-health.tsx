@@ -371,6 +371,8 @@ function CompanyPanel(props: {
       </div>
       <div id={configId} hidden={!showConfig} data-part="configuration">
         {showConfig && json ? (
+          // A scrollable region must be reachable by keyboard to be read (WCAG 2.1.1).
+          // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
           <pre data-part="configuration-json" tabIndex={0} aria-label={t('config.label', { name: c.name })}>
             {json}
           </pre>
@@ -556,6 +558,8 @@ function Problem({ t, detail }: { t: T; detail: SupportSyncDetail }) {
       </div>
       <div data-part="support-detail">
         <p data-part="label">{t('sync.supportDetail')}</p>
+        {/* A scrollable region must be reachable by keyboard to be read (WCAG 2.1.1). */}
+        {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex */}
         <pre lang="en" tabIndex={0} aria-label={t('sync.supportDetail')}>
           {problem.supportDetail}
         </pre>

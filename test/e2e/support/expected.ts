@@ -16,10 +16,15 @@ async function syncApi<T>(stack: DemoStack, path: string, parse: (body: unknown)
   return parse(await response.json());
 }
 
+/** The company tagged with the merchant's id, or null (after delete). */
+export async function companyOf(stack: DemoStack, merchantId: string) {
+  const companies = await syncApi(stack, `/companies?query=${encodeURIComponent(`tags.merchantId=${merchantId}`)}`, (b) => CompaniesSchema.parse(b));
+  return companies.results[0] ?? null;
+}
+
 /** The merchant's saved configuration, as the sync service holds it. */
 export async function savedConfiguration(stack: DemoStack, merchantId: string): Promise<{ companyId: string; configuration: Configuration }> {
-  const companies = await syncApi(stack, `/companies?query=${encodeURIComponent(`tags.merchantId=${merchantId}`)}`, (b) => CompaniesSchema.parse(b));
-  const company = companies.results[0];
+  const company = await companyOf(stack, merchantId);
   if (!company) throw new Error(`No company is tagged with merchantId ${merchantId}.`);
   const configuration = await syncApi(stack, `/config/companies/${company.id}/sync/commerce`, (b) => ConfigurationSchema.parse(b));
   return { companyId: company.id, configuration: normalizeConfiguration(configuration) };

@@ -29,7 +29,10 @@ export const SUPPORT_ROUTES = {
 export type SupportRouteName = keyof typeof SUPPORT_ROUTES;
 
 /** Fills `:params` of a support route path (values are URL-encoded). */
-export function supportPath(route: SupportRouteName, params: Readonly<Record<string, string>> = {}): string {
+export function supportPath(
+  route: SupportRouteName,
+  params: Readonly<Record<string, string>> = {},
+): string {
   return SUPPORT_ROUTES[route].path.replace(/:(\w+)/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) throw new Error(`supportPath(${route}): missing ${name}`);
@@ -40,7 +43,16 @@ export function supportPath(route: SupportRouteName, params: Readonly<Record<str
 const syncErrorCodes = Object.keys(ERROR_CATALOG) as [SyncErrorCode, ...SyncErrorCode[]];
 /** A catalogued sync failure code. */
 export const SupportErrorCodeSchema = z.enum(syncErrorCodes);
-const wizardSteps: [WizardStep, ...WizardStep[]] = ['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review', 'connection'];
+const wizardSteps: [WizardStep, ...WizardStep[]] = [
+  'output',
+  'sales',
+  'taxRates',
+  'payments',
+  'fees',
+  'schedule',
+  'review',
+  'connection',
+];
 /** A wizard step a failure deep-links to. */
 export const SupportWizardStepSchema = z.enum(wizardSteps);
 
@@ -50,7 +62,15 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date as YYYY-MM-D
  * Health of a company as support sees it: `disabled` = switched off by the service after
  * failing days; `paused` = switched off by the merchant; `running` = a sync is in progress.
  */
-export const CompanyHealthSchema = z.enum(['healthy', 'failing', 'disabled', 'paused', 'running', 'never_synced', 'not_configured']);
+export const CompanyHealthSchema = z.enum([
+  'healthy',
+  'failing',
+  'disabled',
+  'paused',
+  'running',
+  'never_synced',
+  'not_configured',
+]);
 /** Health of a company. */
 export type CompanyHealth = z.infer<typeof CompanyHealthSchema>;
 
@@ -148,7 +168,10 @@ export const SupportSearchQuerySchema = z
     page: z.coerce.number().int().min(1).default(1),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must be on or before to.', path: ['to'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from must be on or before to.',
+    path: ['to'],
+  });
 /** Query of the company search. */
 export type SupportSearchQuery = z.input<typeof SupportSearchQuerySchema>;
 
@@ -185,7 +208,10 @@ export const SupportHistoryQuerySchema = z
     to: IsoDate.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must be on or before to.', path: ['to'] });
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from must be on or before to.',
+    path: ['to'],
+  });
 /** Query of the sync history. */
 export type SupportHistoryQuery = z.input<typeof SupportHistoryQuerySchema>;
 
@@ -223,7 +249,11 @@ export const SupportSyncDetailSchema = z.object({
   commerce: SupportPlatformSchema.nullable(),
   accounting: SupportPlatformSchema.nullable(),
   items: z.array(SupportPushItemSchema),
-  counts: z.object({ written: z.number().int(), failed: z.number().int(), pending: z.number().int() }),
+  counts: z.object({
+    written: z.number().int(),
+    failed: z.number().int(),
+    pending: z.number().int(),
+  }),
 });
 /** Sync detail. */
 export type SupportSyncDetail = z.infer<typeof SupportSyncDetailSchema>;

@@ -124,10 +124,11 @@ export function createApp(options: AppOptions): Hono<Env> {
   const list = (c: Context<Env>) => parseOrThrow(ListQuerySchema, c.req.query(), 'query', '');
 
   // Webhook deliveries (Sync Health) and support queries, behind the API key like everything below.
-  if (options.webhooks) {
-    const handler = options.webhooks.handler;
-    app.all('/webhooks/*', (c) => handler(c.req.raw));
-  }
+  const webhookRoutes = options.webhooks?.handler;
+  app.all('/webhooks/*', (c) => {
+    if (webhookRoutes) return webhookRoutes(c.req.raw);
+    throw new HttpError(404, 'webhooks_disabled', 'Webhooks are not configured on this service: start it with webhook endpoints (COMMERCE_SYNC_WEBHOOK_URL and COMMERCE_SYNC_WEBHOOK_SECRET, or the webhooks option).');
+  });
   if (options.store) {
     registerSupportRoutes(app, {
       store: options.store,

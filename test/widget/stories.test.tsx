@@ -1,6 +1,7 @@
 import { composeStories, setProjectAnnotations } from '@storybook/react-vite';
 import { render, waitFor } from '@testing-library/react';
 import type { HttpHandler } from 'msw';
+import type { ComponentType } from 'react';
 import { StrictMode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { withCommerceSyncProvider } from '../../.storybook/decorators.js';
@@ -16,14 +17,23 @@ useMswServer();
 // Stories are composed while tests are collected, so the annotations are set at module level.
 setProjectAnnotations({ decorators: [withCommerceSyncProvider], initialGlobals: { theme: 'light', locale: 'en-US' } });
 
-const modules = { authorization, commerceSync, wizard, picker, settings, theming };
+/** What a composed story offers here: a component carrying its parameters. */
+type ComposedStory = ComponentType & { parameters: { msw?: { handlers: HttpHandler[] } } };
+const composed: Record<string, Record<string, ComposedStory>> = {
+  authorization: composeStories(authorization) as unknown as Record<string, ComposedStory>,
+  commerceSync: composeStories(commerceSync) as unknown as Record<string, ComposedStory>,
+  wizard: composeStories(wizard) as unknown as Record<string, ComposedStory>,
+  picker: composeStories(picker) as unknown as Record<string, ComposedStory>,
+  settings: composeStories(settings) as unknown as Record<string, ComposedStory>,
+  theming: composeStories(theming) as unknown as Record<string, ComposedStory>,
+};
 
 describe('every story renders its state with the shared handlers and no axe violation', { timeout: 60_000 }, () => {
-  for (const [file, module] of Object.entries(modules)) {
-    for (const [name, Story] of Object.entries(composeStories(module))) {
+  for (const [file, stories] of Object.entries(composed)) {
+    for (const [name, Story] of Object.entries(stories)) {
       it(`${file}/${name}`, async () => {
         vi.spyOn(window, 'open').mockImplementation(() => null);
-        const handlers = (Story.parameters.msw as { handlers: HttpHandler[] } | undefined)?.handlers ?? [];
+        const handlers = Story.parameters.msw?.handlers ?? [];
         server.use(...handlers);
         const { container } = render(
           <StrictMode>

@@ -2,7 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { SessionTokenSchema } from '../../../src/contract/bff.js';
 import { CommerceSync, CommerceSyncProvider } from '../../../src/widget/index.js';
 import type { Appearance } from '../../../src/widget/index.js';
-// import '../../../src/widget/styles.css';
+import '../../../src/widget/styles.css';
 import type { DemoMerchantView } from '../../shared/partner-api.js';
 import { partnerFetch } from '../api.js';
 import { Notice } from '../components/notice.js';

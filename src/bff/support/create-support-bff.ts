@@ -10,7 +10,14 @@ import {
   type SupportStaff,
 } from '../../contract/support.js';
 import type { BffLogger } from '../create-bff.js';
-import { BffHttpError, errorResponse, issuesToFieldErrors, json, readJsonBody, requestIdFor } from '../http.js';
+import {
+  BffHttpError,
+  errorResponse,
+  issuesToFieldErrors,
+  json,
+  readJsonBody,
+  requestIdFor,
+} from '../http.js';
 import type { SyncServiceOptions } from '../sync-client.js';
 
 /** Options of {@link createSupportBff}. */
@@ -25,7 +32,13 @@ export interface SupportBffOptions {
   /** The BFF base path; support routes are served under `{basePath}/support`. Default `/api/commerce-sync`. */
   basePath?: string;
   /** Called after every support action that changes something (retry, re-enable), for the partner's audit log. */
-  onAudit?(entry: { staff: SupportStaff; action: 'retryFailed' | 'reenable'; companyId: string; syncId?: string; status: number }): void;
+  onAudit?(entry: {
+    staff: SupportStaff;
+    action: 'retryFailed' | 'reenable';
+    companyId: string;
+    syncId?: string;
+    status: number;
+  }): void;
   /** Defaults to `console`. */
   logger?: BffLogger;
 }
@@ -37,7 +50,9 @@ export interface SupportBff {
   readonly pathPrefix: string;
 }
 
-const ROUTE_MATCHERS = (Object.entries(SUPPORT_ROUTES) as [SupportRouteName, (typeof SUPPORT_ROUTES)[SupportRouteName]][]).map(([name, route]) => {
+const ROUTE_MATCHERS = (
+  Object.entries(SUPPORT_ROUTES) as [SupportRouteName, (typeof SUPPORT_ROUTES)[SupportRouteName]][]
+).map(([name, route]) => {
   const keys: string[] = [];
   const pattern = route.path.replace(/:(\w+)/g, (_m, key: string) => {
     keys.push(key);
@@ -46,7 +61,10 @@ const ROUTE_MATCHERS = (Object.entries(SUPPORT_ROUTES) as [SupportRouteName, (ty
   return { name, method: route.method, keys, regex: new RegExp(`^${pattern}$`) };
 });
 
-function match(method: string, path: string): { name: SupportRouteName; params: Record<string, string> } | 'method' | null {
+function match(
+  method: string,
+  path: string,
+): { name: SupportRouteName; params: Record<string, string> } | 'method' | null {
   let wrongMethod = false;
   for (const m of ROUTE_MATCHERS) {
     const found = m.regex.exec(path);
@@ -62,7 +80,10 @@ function match(method: string, path: string): { name: SupportRouteName; params: 
   return wrongMethod ? 'method' : null;
 }
 
-const UPSTREAM_CODES: Record<number, 'validation_failed' | 'not_found' | 'conflict' | 'unauthenticated'> = {
+const UPSTREAM_CODES: Record<
+  number,
+  'validation_failed' | 'not_found' | 'conflict' | 'unauthenticated'
+> = {
   400: 'validation_failed',
   404: 'not_found',
   409: 'conflict',
@@ -87,19 +108,41 @@ export function createSupportBff(options: SupportBffOptions): SupportBff {
   const timeoutMs = options.syncService.timeoutMs ?? 30_000;
   const authorization = `Basic ${Buffer.from(options.syncService.apiKey).toString('base64')}`;
 
-  async function forward(route: SupportRouteName, path: string, search: string, method: string, body: unknown, requestId: string): Promise<Response> {
-    const target = new URL(`${base.pathname.replace(/\/+$/, '')}${SUPPORT_PATH_PREFIX}${path}${search}`, base);
+  async function forward(
+    route: SupportRouteName,
+    path: string,
+    search: string,
+    method: string,
+    body: unknown,
+    requestId: string,
+  ): Promise<Response> {
+    const target = new URL(
+      `${base.pathname.replace(/\/+$/, '')}${SUPPORT_PATH_PREFIX}${path}${search}`,
+      base,
+    );
     let upstream: Response;
     try {
-      upstream = await doFetch(new Request(target, {
-        method,
-        headers: { authorization, accept: 'application/json', 'x-correlation-id': requestId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      }));
+      upstream = await doFetch(
+        new Request(target, {
+          method,
+          headers: {
+            authorization,
+            accept: 'application/json',
+            'x-correlation-id': requestId,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        }),
+      );
     } catch (error) {
       logger.error('support: sync service unreachable', { requestId, route, error: String(error) });
-      throw new BffHttpError(503, 'upstream_unavailable', 'The sync service did not answer. Try again in a moment.', { retryable: true });
+      throw new BffHttpError(
+        503,
+        'upstream_unavailable',
+        'The sync service did not answer. Try again in a moment.',
+        { retryable: true },
+      );
     }
     const payload = (await upstream.json().catch(() => null)) as unknown;
     if (!upstream.ok) {
@@ -112,13 +155,32 @@ export function createSupportBff(options: SupportBffOptions): SupportBff {
           ...(envelope.data.validation ? { validation: envelope.data.validation.errors } : {}),
         });
       }
-      logger.error('support: sync service failed', { requestId, route, status: upstream.status, body: payload });
-      throw new BffHttpError(502, 'upstream_unavailable', 'The sync service failed to answer this support request. Try again; if it keeps failing, check the sync service logs.', { retryable: true });
+      logger.error('support: sync service failed', {
+        requestId,
+        route,
+        status: upstream.status,
+        body: payload,
+      });
+      throw new BffHttpError(
+        502,
+        'upstream_unavailable',
+        'The sync service failed to answer this support request. Try again; if it keeps failing, check the sync service logs.',
+        { retryable: true },
+      );
     }
     const parsed = SUPPORT_RESPONSE_SCHEMAS[route].safeParse(payload);
     if (!parsed.success) {
-      logger.error('support: sync service answer breaks the contract', { requestId, route, issue: parsed.error.issues[0]?.message });
-      throw new BffHttpError(502, 'upstream_unavailable', 'The sync service answered in an unexpected shape. Check that the sync service and BFF versions match.', { retryable: false });
+      logger.error('support: sync service answer breaks the contract', {
+        requestId,
+        route,
+        issue: parsed.error.issues[0]?.message,
+      });
+      throw new BffHttpError(
+        502,
+        'upstream_unavailable',
+        'The sync service answered in an unexpected shape. Check that the sync service and BFF versions match.',
+        { retryable: false },
+      );
     }
     return json(requestId, upstream.status, parsed.data);
   }
@@ -130,45 +192,93 @@ export function createSupportBff(options: SupportBffOptions): SupportBff {
       try {
         const url = new URL(request.url);
         if (url.pathname !== pathPrefix && !url.pathname.startsWith(`${pathPrefix}/`)) {
-          throw new BffHttpError(404, 'not_found', `No support route ${url.pathname}; support routes live under ${pathPrefix}.`);
+          throw new BffHttpError(
+            404,
+            'not_found',
+            `No support route ${url.pathname}; support routes live under ${pathPrefix}.`,
+          );
         }
         const staffRaw = await options.authenticateSupport(request);
         const staff = staffRaw ? SupportStaffSchema.safeParse(staffRaw) : null;
         if (!staff?.success) {
-          throw new BffHttpError(401, 'unauthenticated', 'Support routes need a support-staff sign-in (Authorization: Bearer <support token>); merchant session tokens are not accepted.', {
-            headers: { 'www-authenticate': 'Bearer realm="commerce-sync-support"' },
-            retryable: false,
-          });
+          throw new BffHttpError(
+            401,
+            'unauthenticated',
+            'Support routes need a support-staff sign-in (Authorization: Bearer <support token>); merchant session tokens are not accepted.',
+            {
+              headers: { 'www-authenticate': 'Bearer realm="commerce-sync-support"' },
+              retryable: false,
+            },
+          );
         }
         const path = url.pathname.slice(pathPrefix.length) || '/';
         const found = match(request.method, path);
-        if (found === 'method') throw new BffHttpError(405, 'method_not_allowed', `${request.method} is not allowed on ${url.pathname}.`);
-        if (!found) throw new BffHttpError(404, 'not_found', `No support route ${request.method} ${url.pathname}.`);
+        if (found === 'method')
+          throw new BffHttpError(
+            405,
+            'method_not_allowed',
+            `${request.method} is not allowed on ${url.pathname}.`,
+          );
+        if (!found)
+          throw new BffHttpError(
+            404,
+            'not_found',
+            `No support route ${request.method} ${url.pathname}.`,
+          );
 
         let body: unknown;
         if (request.method === 'POST') {
           // JSON only: a cross-site form post cannot set it without a CORS preflight, so cookie-based staff sign-ins stay CSRF-safe.
           if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
-            throw new BffHttpError(415, 'unsupported_media_type', 'Send support actions with Content-Type: application/json (an empty object is fine).');
+            throw new BffHttpError(
+              415,
+              'unsupported_media_type',
+              'Send support actions with Content-Type: application/json (an empty object is fine).',
+            );
           }
           body = (await readJsonBody(request)) ?? {};
           if (found.name === 'reenable') {
             const parsed = SupportReenableRequestSchema.safeParse(body);
             if (!parsed.success) {
-              throw new BffHttpError(400, 'validation_failed', 'Give the new start date as YYYY-MM-DD.', { validation: issuesToFieldErrors(parsed.error.issues), retryable: false });
+              throw new BffHttpError(
+                400,
+                'validation_failed',
+                'Give the new start date as YYYY-MM-DD.',
+                { validation: issuesToFieldErrors(parsed.error.issues), retryable: false },
+              );
             }
             body = parsed.data;
           }
         }
-        const response = await forward(found.name, path, request.method === 'GET' ? url.search : '', request.method, body, requestId);
+        const response = await forward(
+          found.name,
+          path,
+          request.method === 'GET' ? url.search : '',
+          request.method,
+          body,
+          requestId,
+        );
         if (found.name === 'retryFailed' || found.name === 'reenable') {
-          options.onAudit?.({ staff: staff.data, action: found.name, companyId: found.params.companyId ?? '', ...(found.params.syncId ? { syncId: found.params.syncId } : {}), status: response.status });
+          options.onAudit?.({
+            staff: staff.data,
+            action: found.name,
+            companyId: found.params.companyId ?? '',
+            ...(found.params.syncId ? { syncId: found.params.syncId } : {}),
+            status: response.status,
+          });
         }
         return response;
       } catch (error) {
         if (error instanceof BffHttpError) return errorResponse(requestId, error);
         logger.error('support: unexpected failure', { requestId, error: String(error) });
-        return errorResponse(requestId, new BffHttpError(500, 'internal_error', 'Something failed on the server; the logs have details under this request id.'));
+        return errorResponse(
+          requestId,
+          new BffHttpError(
+            500,
+            'internal_error',
+            'Something failed on the server; the logs have details under this request id.',
+          ),
+        );
       }
     },
   };

@@ -20,7 +20,13 @@ export interface SupportTokens {
   authenticate(request: Request): SupportStaff | null;
 }
 
-const ClaimsSchema = z.object({ v: z.literal(1), aud: z.literal('support'), sub: z.string(), name: z.string(), exp: z.number() });
+const ClaimsSchema = z.object({
+  v: z.literal(1),
+  aud: z.literal('support'),
+  sub: z.string(),
+  name: z.string(),
+  exp: z.number(),
+});
 
 /**
  * Support-staff tokens, separate from merchant sessions: signed with a key derived for the
@@ -33,30 +39,44 @@ const ClaimsSchema = z.object({ v: z.literal(1), aud: z.literal('support'), sub:
  */
 export function createSupportTokens(options: SupportTokensOptions): SupportTokens {
   if (Buffer.byteLength(options.secret) < MIN_SECRET_BYTES) {
-    throw new Error(`Support token secret must be at least ${MIN_SECRET_BYTES} bytes; generate one with \`openssl rand -base64 48\`.`);
+    throw new Error(
+      `Support token secret must be at least ${MIN_SECRET_BYTES} bytes; generate one with \`openssl rand -base64 48\`.`,
+    );
   }
   const ttl = options.ttlSeconds ?? 3600;
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 12 * 3600) throw new Error('ttlSeconds must be a whole number between 60 and 43200.');
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 12 * 3600)
+    throw new Error('ttlSeconds must be a whole number between 60 and 43200.');
   const now = options.now ?? (() => new Date());
-  const key = createHmac('sha256', options.secret).update('commerce-sync/bff/support-staff/v1').digest();
+  const key = createHmac('sha256', options.secret)
+    .update('commerce-sync/bff/support-staff/v1')
+    .digest();
   const mac = (data: string) => createHmac('sha256', key).update(data).digest();
 
   return {
     issue(staff) {
       const parsed = SupportStaffSchema.parse(staff);
       const exp = Math.floor(now().getTime() / 1000) + ttl;
-      const body = Buffer.from(JSON.stringify({ v: 1, aud: 'support', sub: parsed.staffId, name: parsed.name, exp })).toString('base64url');
-      return { token: `${body}.${mac(body).toString('base64url')}`, expiresAt: new Date(exp * 1000).toISOString() };
+      const body = Buffer.from(
+        JSON.stringify({ v: 1, aud: 'support', sub: parsed.staffId, name: parsed.name, exp }),
+      ).toString('base64url');
+      return {
+        token: `${body}.${mac(body).toString('base64url')}`,
+        expiresAt: new Date(exp * 1000).toISOString(),
+      };
     },
     authenticate(request) {
-      const match = /^Bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec((request.headers.get('authorization') ?? '').trim());
+      const match = /^Bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(
+        (request.headers.get('authorization') ?? '').trim(),
+      );
       if (!match?.[1] || !match[2]) return null;
       const expected = mac(match[1]);
       const given = Buffer.from(match[2], 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
       let claims: z.infer<typeof ClaimsSchema>;
       try {
-        claims = ClaimsSchema.parse(JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')));
+        claims = ClaimsSchema.parse(
+          JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')),
+        );
       } catch {
         return null;
       }

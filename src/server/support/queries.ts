@@ -1,4 +1,8 @@
-import { ERROR_CATALOG, type SyncErrorCode, type WizardStep } from '../../contract/error-catalog.js';
+import {
+  ERROR_CATALOG,
+  type SyncErrorCode,
+  type WizardStep,
+} from '../../contract/error-catalog.js';
 import { normalizeConfiguration } from '../../contract/configuration.js';
 import type { WebhookDeliveryPage, WebhookDeliveryQuery } from '../../contract/webhooks.js';
 import {
@@ -22,7 +26,13 @@ import {
 import { accountingConnection } from '../connections.js';
 import { HttpError, notFound, parseOrThrow } from '../errors.js';
 import { AUTO_DISABLE_DAYS } from '../runs/engine.js';
-import type { CompanyRecord, ConnectionRecord, PushItemRecord, RunRecord, Store } from '../store/index.js';
+import type {
+  CompanyRecord,
+  ConnectionRecord,
+  PushItemRecord,
+  RunRecord,
+  Store,
+} from '../store/index.js';
 import type { Row, SqlValue } from '../store/db.js';
 import { addDays, daysBetween, localDateOf } from '../time.js';
 
@@ -42,10 +52,12 @@ export interface SupportDeps {
   now?: () => Date;
 }
 
-const RUN_COLUMNS = 'r.id, r.company_id, r.seq, r.trigger_kind, r.period_start, r.period_end, r.status_code, r.status_text, r.error_message, r.exception_message, r.error_code, r.wizard_step, r.data_pushed, r.created_at, r.completed_at';
+const RUN_COLUMNS =
+  'r.id, r.company_id, r.seq, r.trigger_kind, r.period_start, r.period_end, r.status_code, r.status_text, r.error_message, r.exception_message, r.error_code, r.wizard_step, r.data_pushed, r.created_at, r.completed_at';
 
 const text = (v: unknown): string => String(v);
-const textOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const textOrNull = (v: unknown): string | null =>
+  v === null || v === undefined ? null : String(v);
 
 function rowToRun(r: Row): RunRecord {
   return {
@@ -67,7 +79,16 @@ function rowToRun(r: Row): RunRecord {
   };
 }
 
-const WIZARD_STEPS: ReadonlySet<string> = new Set<WizardStep>(['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review', 'connection']);
+const WIZARD_STEPS: ReadonlySet<string> = new Set<WizardStep>([
+  'output',
+  'sales',
+  'taxRates',
+  'payments',
+  'fees',
+  'schedule',
+  'review',
+  'connection',
+]);
 
 function stateOf(statusCode: number): SupportRun['state'] {
   if (statusCode === 1000 || statusCode === 1010) return 'running';
@@ -77,13 +98,17 @@ function stateOf(statusCode: number): SupportRun['state'] {
 
 function problemOf(run: RunRecord): SupportProblem | null {
   if (stateOf(run.statusCode) !== 'failed') return null;
-  const entry = run.errorCode && run.errorCode in ERROR_CATALOG ? ERROR_CATALOG[run.errorCode as SyncErrorCode] : null;
+  const entry =
+    run.errorCode && run.errorCode in ERROR_CATALOG
+      ? ERROR_CATALOG[run.errorCode as SyncErrorCode]
+      : null;
   return {
     code: entry?.code ?? null,
     rawCode: run.errorCode,
     statusCode: run.statusCode,
     retryable: entry?.retryable ?? false,
-    step: run.wizardStep && WIZARD_STEPS.has(run.wizardStep) ? (run.wizardStep as WizardStep) : null,
+    step:
+      run.wizardStep && WIZARD_STEPS.has(run.wizardStep) ? (run.wizardStep as WizardStep) : null,
     merchantMessage: run.errorMessage,
     supportDetail: run.exceptionMessage,
   };
@@ -99,7 +124,8 @@ export function toSupportRun(run: RunRecord): SupportRun {
     state: stateOf(run.statusCode),
     statusCode: run.statusCode,
     statusText: run.statusText,
-    period: run.periodStart && run.periodEnd ? { start: run.periodStart, finish: run.periodEnd } : null,
+    period:
+      run.periodStart && run.periodEnd ? { start: run.periodStart, finish: run.periodEnd } : null,
     createdUtc: run.createdAt,
     completedUtc: run.completedAt,
     dataPushed: run.dataPushed,
@@ -113,7 +139,11 @@ export function healthOf(company: CompanyRecord, latest: RunRecord | null): Comp
   if (!company.enabled) {
     // The engine switches a company off after AUTO_DISABLE_DAYS failing days and keeps failingSince; a merchant pause does not.
     const until = latest?.periodEnd ?? null;
-    return company.failingSince && until && daysBetween(company.failingSince, until) >= AUTO_DISABLE_DAYS ? 'disabled' : 'paused';
+    return company.failingSince &&
+      until &&
+      daysBetween(company.failingSince, until) >= AUTO_DISABLE_DAYS
+      ? 'disabled'
+      : 'paused';
   }
   if (!latest) return 'never_synced';
   const state = stateOf(latest.statusCode);
@@ -122,7 +152,10 @@ export function healthOf(company: CompanyRecord, latest: RunRecord | null): Comp
 
 function toItem(item: PushItemRecord): SupportPushItem {
   const doc = item.document as { total?: unknown; currency?: unknown };
-  const amount = typeof doc.total === 'number' && typeof doc.currency === 'string' ? { minor: doc.total, currency: doc.currency } : null;
+  const amount =
+    typeof doc.total === 'number' && typeof doc.currency === 'string'
+      ? { minor: doc.total, currency: doc.currency }
+      : null;
   return {
     reference: item.reference,
     date: item.day,
@@ -212,25 +245,45 @@ export class SupportQueries {
     const latest = await this.latestRuns();
     const summaries = companies.map((c) => this.summary(c, latest.get(c.id) ?? null));
 
-    const byHealth: Record<CompanyHealth, number> = { healthy: 0, failing: 0, disabled: 0, paused: 0, running: 0, never_synced: 0, not_configured: 0 };
+    const byHealth: Record<CompanyHealth, number> = {
+      healthy: 0,
+      failing: 0,
+      disabled: 0,
+      paused: 0,
+      running: 0,
+      never_synced: 0,
+      not_configured: 0,
+    };
     for (const s of summaries) byHealth[s.health] += 1;
 
     let matches = summaries;
     if (query.q) {
       const needle = query.q.toLowerCase();
-      const bySyncId = await this.store.db.query('SELECT company_id FROM runs WHERE id = $1', [query.q]);
+      const bySyncId = await this.store.db.query('SELECT company_id FROM runs WHERE id = $1', [
+        query.q,
+      ]);
       const syncCompany = bySyncId[0] ? text(bySyncId[0].company_id) : null;
-      matches = matches.filter((s) => s.companyId === query.q || s.companyId === syncCompany || s.name.toLowerCase().includes(needle)
-        || Object.values(s.tags).some((v) => v.toLowerCase() === needle));
+      matches = matches.filter(
+        (s) =>
+          s.companyId === query.q ||
+          s.companyId === syncCompany ||
+          s.name.toLowerCase().includes(needle) ||
+          Object.values(s.tags).some((v) => v.toLowerCase() === needle),
+      );
     }
     if (query.health) matches = matches.filter((s) => s.health === query.health);
     if (query.statusCode !== undefined || query.errorCode || query.from || query.to) {
       const { where, params } = runFilters(query);
-      const rows = await this.store.db.query(`SELECT DISTINCT company_id FROM runs WHERE ${where}`, params);
+      const rows = await this.store.db.query(
+        `SELECT DISTINCT company_id FROM runs WHERE ${where}`,
+        params,
+      );
       const ids = new Set(rows.map((r) => text(r.company_id)));
       matches = matches.filter((s) => ids.has(s.companyId));
     }
-    matches = [...matches].sort((a, b) => a.name.localeCompare(b.name) || a.companyId.localeCompare(b.companyId));
+    matches = [...matches].sort(
+      (a, b) => a.name.localeCompare(b.name) || a.companyId.localeCompare(b.companyId),
+    );
     return {
       totals: { companies: summaries.length, byHealth },
       results: matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize),
@@ -260,7 +313,10 @@ export class SupportQueries {
     await this.requireCompany(companyId);
     const query = parseOrThrow(SupportHistoryQuerySchema, rawQuery, 'history query');
     const { where, params } = runFilters(query, ['company_id = $1'], [companyId]);
-    const rows = await this.store.db.query(`SELECT ${RUN_COLUMNS} FROM runs r WHERE ${where} ORDER BY r.seq DESC`, params);
+    const rows = await this.store.db.query(
+      `SELECT ${RUN_COLUMNS} FROM runs r WHERE ${where} ORDER BY r.seq DESC`,
+      params,
+    );
     let runs = rows.map(rowToRun);
     if (query.state) runs = runs.filter((r) => stateOf(r.statusCode) === query.state);
     return { runs: runs.slice(0, query.limit).map(toSupportRun) };
@@ -291,18 +347,27 @@ export class SupportQueries {
   async retryFailed(companyId: string, syncId: string): Promise<SupportRetryResult> {
     await this.requireCompany(companyId);
     await this.requireRun(companyId, syncId);
-    const before = (await this.store.itemsForRun(companyId, syncId)).filter((i) => i.status !== 'Written');
+    const before = (await this.store.itemsForRun(companyId, syncId)).filter(
+      (i) => i.status !== 'Written',
+    );
     if (before.length > 0) await this.deps.retry(companyId, syncId);
     const detail = await this.sync(companyId, syncId);
     const retried = new Set(before.map((i) => i.reference));
-    const written = detail.items.filter((i) => retried.has(i.reference) && i.status === 'Written').length;
+    const written = detail.items.filter(
+      (i) => retried.has(i.reference) && i.status === 'Written',
+    ).length;
     return { attempted: before.length, written, stillFailing: before.length - written, detail };
   }
 
   /** Saved configuration (selections), for viewing or download. */
   async configuration(companyId: string): Promise<SupportConfiguration> {
     const company = await this.requireCompany(companyId);
-    return { companyId, enabled: company.enabled, configured: company.configured, configuration: company.config };
+    return {
+      companyId,
+      enabled: company.enabled,
+      configured: company.configured,
+      configuration: company.config,
+    };
   }
 
   /**
@@ -311,33 +376,55 @@ export class SupportQueries {
    */
   async reenable(companyId: string, body: unknown): Promise<SupportCompanyDetail> {
     const { startDate } = parseOrThrow(SupportReenableRequestSchema, body, 're-enable request');
-    return this.store.transaction(async (tx) => {
-      const company = await tx.getCompany(companyId);
-      if (!company) throw notFound('company', companyId);
-      if (!company.configured || !company.config) {
-        throw new HttpError(409, 'not_configured', 'This company has never saved its sync settings, so there is nothing to re-enable. The merchant must finish setting up the sync first.');
-      }
-      if (company.enabled) {
-        throw new HttpError(409, 'already_enabled', 'Syncing is already on for this company; nothing was changed.');
-      }
-      const today = localDateOf(this.now(), timeZoneOf(company));
-      const field = (message: string) => [{ itemId: 'startDate', message, validatorName: 'out_of_range' }];
-      if (startDate > today) {
-        throw new HttpError(400, 'validation_failed', `Choose a start date on or before ${today} (today in ${timeZoneOf(company)}).`, field(`Choose ${today} or earlier.`));
-      }
-      if (company.syncedThrough && startDate < company.syncedThrough) {
-        throw new HttpError(400, 'validation_failed', `Days before ${company.syncedThrough} are already synced; choose ${company.syncedThrough} or later so nothing is posted twice.`, field(`Choose ${company.syncedThrough} or later.`));
-      }
-      const config = company.config;
-      await tx.updateCompany(companyId, {
-        enabled: true,
-        failingSince: null,
-        // Scheduled syncs start at syncedThrough when set: move it so the skipped days are not retried.
-        syncedThrough: company.syncedThrough ? startDate : null,
-        config: { ...config, enabled: true, schedule: { ...(config.schedule ?? {}), startDate } },
-      });
-      return undefined;
-    }).then(() => this.company(companyId));
+    return this.store
+      .transaction(async (tx) => {
+        const company = await tx.getCompany(companyId);
+        if (!company) throw notFound('company', companyId);
+        if (!company.configured || !company.config) {
+          throw new HttpError(
+            409,
+            'not_configured',
+            'This company has never saved its sync settings, so there is nothing to re-enable. The merchant must finish setting up the sync first.',
+          );
+        }
+        if (company.enabled) {
+          throw new HttpError(
+            409,
+            'already_enabled',
+            'Syncing is already on for this company; nothing was changed.',
+          );
+        }
+        const today = localDateOf(this.now(), timeZoneOf(company));
+        const field = (message: string) => [
+          { itemId: 'startDate', message, validatorName: 'out_of_range' },
+        ];
+        if (startDate > today) {
+          throw new HttpError(
+            400,
+            'validation_failed',
+            `Choose a start date on or before ${today} (today in ${timeZoneOf(company)}).`,
+            field(`Choose ${today} or earlier.`),
+          );
+        }
+        if (company.syncedThrough && startDate < company.syncedThrough) {
+          throw new HttpError(
+            400,
+            'validation_failed',
+            `Days before ${company.syncedThrough} are already synced; choose ${company.syncedThrough} or later so nothing is posted twice.`,
+            field(`Choose ${company.syncedThrough} or later.`),
+          );
+        }
+        const config = company.config;
+        await tx.updateCompany(companyId, {
+          enabled: true,
+          failingSince: null,
+          // Scheduled syncs start at syncedThrough when set: move it so the skipped days are not retried.
+          syncedThrough: company.syncedThrough ? startDate : null,
+          config: { ...config, enabled: true, schedule: { ...(config.schedule ?? {}), startDate } },
+        });
+        return undefined;
+      })
+      .then(() => this.company(companyId));
   }
 
   /** Webhook deliveries of the company, newest first. */
@@ -351,7 +438,12 @@ export class SupportQueries {
 
 /** SQL conditions on runs (aliased `r`) for status code, catalog code and UTC day range. */
 function runFilters(
-  query: { statusCode?: number | undefined; errorCode?: string | undefined; from?: string | undefined; to?: string | undefined },
+  query: {
+    statusCode?: number | undefined;
+    errorCode?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
   conditions: string[] = [],
   params: SqlValue[] = [],
 ): { where: string; params: SqlValue[] } {

@@ -11,11 +11,16 @@ type AnyHono = Hono<any, any, any>;
 
 async function jsonBody(c: Context): Promise<unknown> {
   const body = await c.req.text();
-  if (!body.trim()) throw new HttpError(400, 'invalid_body', 'The request body is empty; send a JSON body.');
+  if (!body.trim())
+    throw new HttpError(400, 'invalid_body', 'The request body is empty; send a JSON body.');
   try {
     return JSON.parse(body) as unknown;
   } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON. Check quotes, commas and brackets.');
+    throw new HttpError(
+      400,
+      'invalid_json',
+      'The request body is not valid JSON. Check quotes, commas and brackets.',
+    );
   }
 }
 
@@ -24,13 +29,27 @@ export function createSupportRoutes(deps: SupportDeps): Hono {
   const support = new SupportQueries(deps);
   const app = new Hono();
   app.get('/companies', async (c) => c.json(await support.search(c.req.query())));
-  app.get('/companies/:companyId', async (c) => c.json(await support.company(c.req.param('companyId'))));
-  app.get('/companies/:companyId/syncs', async (c) => c.json(await support.history(c.req.param('companyId'), c.req.query())));
-  app.get('/companies/:companyId/syncs/:syncId', async (c) => c.json(await support.sync(c.req.param('companyId'), c.req.param('syncId'))));
-  app.post('/companies/:companyId/syncs/:syncId/retry-failed', async (c) => c.json(await support.retryFailed(c.req.param('companyId'), c.req.param('syncId'))));
-  app.get('/companies/:companyId/configuration', async (c) => c.json(await support.configuration(c.req.param('companyId'))));
-  app.post('/companies/:companyId/reenable', async (c) => c.json(await support.reenable(c.req.param('companyId'), await jsonBody(c))));
-  app.get('/companies/:companyId/webhook-deliveries', async (c) => c.json(await support.deliveries(c.req.param('companyId'))));
+  app.get('/companies/:companyId', async (c) =>
+    c.json(await support.company(c.req.param('companyId'))),
+  );
+  app.get('/companies/:companyId/syncs', async (c) =>
+    c.json(await support.history(c.req.param('companyId'), c.req.query())),
+  );
+  app.get('/companies/:companyId/syncs/:syncId', async (c) =>
+    c.json(await support.sync(c.req.param('companyId'), c.req.param('syncId'))),
+  );
+  app.post('/companies/:companyId/syncs/:syncId/retry-failed', async (c) =>
+    c.json(await support.retryFailed(c.req.param('companyId'), c.req.param('syncId'))),
+  );
+  app.get('/companies/:companyId/configuration', async (c) =>
+    c.json(await support.configuration(c.req.param('companyId'))),
+  );
+  app.post('/companies/:companyId/reenable', async (c) =>
+    c.json(await support.reenable(c.req.param('companyId'), await jsonBody(c))),
+  );
+  app.get('/companies/:companyId/webhook-deliveries', async (c) =>
+    c.json(await support.deliveries(c.req.param('companyId'))),
+  );
   return app;
 }
 
@@ -71,8 +90,11 @@ function keyMatches(candidate: string, keys: readonly string[]): boolean {
  * const support = createSupportHandler({ apiKeys, store, retry });
  * const handle = (r: Request) => (new URL(r.url).pathname.startsWith('/support/') ? support(r) : service.fetch(r));
  */
-export function createSupportHandler(options: SupportHandlerOptions): (request: Request) => Promise<Response> {
-  if (!options.apiKeys.length) throw new Error('createSupportHandler needs at least one API key (apiKeys).');
+export function createSupportHandler(
+  options: SupportHandlerOptions,
+): (request: Request) => Promise<Response> {
+  if (!options.apiKeys.length)
+    throw new Error('createSupportHandler needs at least one API key (apiKeys).');
   const app = new Hono<{ Variables: { correlationId: string } }>();
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-correlation-id');
@@ -86,12 +108,27 @@ export function createSupportHandler(options: SupportHandlerOptions): (request: 
     return c.json(envelope, envelope.statusCode as 400);
   });
   app.notFound((c) =>
-    c.json(errorEnvelope(new HttpError(404, 'not_found', `No support endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`), c.get('correlationId') ?? randomUUID()), 404));
+    c.json(
+      errorEnvelope(
+        new HttpError(
+          404,
+          'not_found',
+          `No support endpoint ${c.req.method} ${new URL(c.req.url).pathname}.`,
+        ),
+        c.get('correlationId') ?? randomUUID(),
+      ),
+      404,
+    ),
+  );
   app.use('*', async (c, next) => {
     const key = apiKeyFromHeader(c.req.header('authorization'));
     if (!key || !keyMatches(key, options.apiKeys)) {
       c.header('WWW-Authenticate', 'Basic realm="commerce-sync"');
-      throw new HttpError(401, 'unauthorized', 'Missing or wrong API key. Send the header Authorization: Basic <base64 of your API key>.');
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'Missing or wrong API key. Send the header Authorization: Basic <base64 of your API key>.',
+      );
     }
     await next();
   });

@@ -168,9 +168,11 @@ export function Combobox(props: ComboboxProps) {
         {open
           ? matches.map((option, i) => (
               // Options are reached with aria-activedescendant from the input, which handles the keys.
+              // Keyed by position: each keystroke then updates the rendered rows in place instead of
+              // removing and creating DOM nodes (options hold no state of their own).
               // eslint-disable-next-line jsx-a11y/click-events-have-key-events
               <li
-                key={option.value}
+                key={i}
                 id={optionId(i)}
                 role="option"
                 data-index={i}

@@ -37,7 +37,11 @@ export interface SupportClient {
   readonly baseUrl: string;
   search(query: SupportSearchQuery, signal?: AbortSignal): Promise<SupportSearchResult>;
   company(companyId: string, signal?: AbortSignal): Promise<SupportCompanyDetail>;
-  history(companyId: string, query?: SupportHistoryQuery, signal?: AbortSignal): Promise<SupportHistory>;
+  history(
+    companyId: string,
+    query?: SupportHistoryQuery,
+    signal?: AbortSignal,
+  ): Promise<SupportHistory>;
   sync(companyId: string, syncId: string, signal?: AbortSignal): Promise<SupportSyncDetail>;
   retryFailed(companyId: string, syncId: string): Promise<SupportRetryResult>;
   configuration(companyId: string, signal?: AbortSignal): Promise<SupportConfiguration>;
@@ -47,7 +51,8 @@ export interface SupportClient {
 
 function toSearch(query: Readonly<Record<string, string | number | undefined>> = {}): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : '';
 }
@@ -69,7 +74,12 @@ export function createSupportClient(options: SupportClientOptions = {}): Support
   const baseUrl = (options.baseUrl ?? DEFAULT_BFF_BASE_PATH).replace(/\/+$/, '');
   let token = options.supportToken;
 
-  async function call<R extends SupportRouteName>(route: R, params: Record<string, string>, init: { query?: string; body?: unknown; signal?: AbortSignal | undefined } = {}, retried = false): Promise<z.infer<(typeof SUPPORT_RESPONSE_SCHEMAS)[R]>> {
+  async function call<R extends SupportRouteName>(
+    route: R,
+    params: Record<string, string>,
+    init: { query?: string; body?: unknown; signal?: AbortSignal | undefined } = {},
+    retried = false,
+  ): Promise<z.infer<(typeof SUPPORT_RESPONSE_SCHEMAS)[R]>> {
     if (token === undefined && options.getSupportToken) token = await options.getSupportToken();
     const { method } = SUPPORT_ROUTES[route];
     const path = `${SUPPORT_PATH_PREFIX}${supportPath(route, params)}`;
@@ -78,16 +88,23 @@ export function createSupportClient(options: SupportClientOptions = {}): Support
     if (method === 'POST') headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await (options.fetch ?? globalThis.fetch)(resolveUrl(`${baseUrl}${path}${init.query ?? ''}`), {
-        method,
-        headers,
-        body: method === 'POST' ? JSON.stringify(init.body ?? {}) : undefined,
-        signal: init.signal,
-        credentials: 'same-origin',
-      });
+      response = await (options.fetch ?? globalThis.fetch)(
+        resolveUrl(`${baseUrl}${path}${init.query ?? ''}`),
+        {
+          method,
+          headers,
+          body: method === 'POST' ? JSON.stringify(init.body ?? {}) : undefined,
+          signal: init.signal,
+          credentials: 'same-origin',
+        },
+      );
     } catch (cause) {
       if (init.signal?.aborted) throw cause;
-      throw new CommerceSyncError({ code: 'network_error', message: `Could not reach ${baseUrl}${path}.`, cause });
+      throw new CommerceSyncError({
+        code: 'network_error',
+        message: `Could not reach ${baseUrl}${path}.`,
+        cause,
+      });
     }
     const json = (await response.json().catch(() => undefined)) as unknown;
     if (!response.ok) {
@@ -98,20 +115,38 @@ export function createSupportClient(options: SupportClientOptions = {}): Support
       const parsed = BffErrorSchema.safeParse(json);
       throw parsed.success
         ? CommerceSyncError.fromBody(response.status, parsed.data)
-        : new CommerceSyncError({ code: response.status >= 500 ? 'internal_error' : 'invalid_response', status: response.status, message: `${method} ${path} failed with HTTP ${response.status}.` });
+        : new CommerceSyncError({
+            code: response.status >= 500 ? 'internal_error' : 'invalid_response',
+            status: response.status,
+            message: `${method} ${path} failed with HTTP ${response.status}.`,
+          });
     }
     const parsed = SUPPORT_RESPONSE_SCHEMAS[route].safeParse(json);
     if (!parsed.success) {
-      throw new CommerceSyncError({ code: 'invalid_response', status: response.status, message: `${method} ${path} answered a body that does not match the contract: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+      throw new CommerceSyncError({
+        code: 'invalid_response',
+        status: response.status,
+        message: `${method} ${path} answered a body that does not match the contract: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      });
     }
     return parsed.data as z.infer<(typeof SUPPORT_RESPONSE_SCHEMAS)[R]>;
   }
 
   return {
     baseUrl,
-    search: (query, signal) => call('search', {}, { query: toSearch(query as Record<string, string | number | undefined>), signal }),
+    search: (query, signal) =>
+      call(
+        'search',
+        {},
+        { query: toSearch(query as Record<string, string | number | undefined>), signal },
+      ),
     company: (companyId, signal) => call('company', { companyId }, { signal }),
-    history: (companyId, query = {}, signal) => call('history', { companyId }, { query: toSearch(query as Record<string, string | number | undefined>), signal }),
+    history: (companyId, query = {}, signal) =>
+      call(
+        'history',
+        { companyId },
+        { query: toSearch(query as Record<string, string | number | undefined>), signal },
+      ),
     sync: (companyId, syncId, signal) => call('sync', { companyId, syncId }, { signal }),
     retryFailed: (companyId, syncId) => call('retryFailed', { companyId, syncId }, { body: {} }),
     configuration: (companyId, signal) => call('configuration', { companyId }, { signal }),

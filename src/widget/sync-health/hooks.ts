@@ -1,46 +1,82 @@
 'use client';
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo } from 'react';
-import type { SupportHistoryQuery, SupportReenableRequest, SupportSearchQuery } from '../../contract/support.js';
+import type {
+  SupportHistoryQuery,
+  SupportReenableRequest,
+  SupportSearchQuery,
+} from '../../contract/support.js';
 import { closestLocale, formatMessage } from '../i18n/index.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { SupportClient } from './client.js';
-import { SYNC_HEALTH_CATALOGS, type SyncHealthMessageKey, type SyncHealthMessages } from './messages.js';
+import {
+  SYNC_HEALTH_CATALOGS,
+  type SyncHealthMessageKey,
+  type SyncHealthMessages,
+} from './messages.js';
 
 /** Every Sync Health query key, from one factory (scoped by the client's base URL). */
 export const syncHealthKeys = {
   all: (client: SupportClient) => ['commerce-sync', client.baseUrl, 'support'] as const,
-  search: (client: SupportClient, query: SupportSearchQuery) => [...syncHealthKeys.all(client), 'search', query] as const,
-  company: (client: SupportClient, companyId: string) => [...syncHealthKeys.all(client), 'company', companyId] as const,
-  history: (client: SupportClient, companyId: string, query: SupportHistoryQuery) => [...syncHealthKeys.company(client, companyId), 'history', query] as const,
-  sync: (client: SupportClient, companyId: string, syncId: string) => [...syncHealthKeys.company(client, companyId), 'sync', syncId] as const,
-  configuration: (client: SupportClient, companyId: string) => [...syncHealthKeys.company(client, companyId), 'configuration'] as const,
-  deliveries: (client: SupportClient, companyId: string) => [...syncHealthKeys.company(client, companyId), 'deliveries'] as const,
+  search: (client: SupportClient, query: SupportSearchQuery) =>
+    [...syncHealthKeys.all(client), 'search', query] as const,
+  company: (client: SupportClient, companyId: string) =>
+    [...syncHealthKeys.all(client), 'company', companyId] as const,
+  history: (client: SupportClient, companyId: string, query: SupportHistoryQuery) =>
+    [...syncHealthKeys.company(client, companyId), 'history', query] as const,
+  sync: (client: SupportClient, companyId: string, syncId: string) =>
+    [...syncHealthKeys.company(client, companyId), 'sync', syncId] as const,
+  configuration: (client: SupportClient, companyId: string) =>
+    [...syncHealthKeys.company(client, companyId), 'configuration'] as const,
+  deliveries: (client: SupportClient, companyId: string) =>
+    [...syncHealthKeys.company(client, companyId), 'deliveries'] as const,
 };
 
 /** `queryOptions` for the company search (with totals). */
 export function supportSearchQuery(client: SupportClient, query: SupportSearchQuery) {
-  return queryOptions({ queryKey: syncHealthKeys.search(client, query), queryFn: ({ signal }) => client.search(query, signal) });
+  return queryOptions({
+    queryKey: syncHealthKeys.search(client, query),
+    queryFn: ({ signal }) => client.search(query, signal),
+  });
 }
 /** `queryOptions` for one company. */
 export function supportCompanyQuery(client: SupportClient, companyId: string) {
-  return queryOptions({ queryKey: syncHealthKeys.company(client, companyId), queryFn: ({ signal }) => client.company(companyId, signal) });
+  return queryOptions({
+    queryKey: syncHealthKeys.company(client, companyId),
+    queryFn: ({ signal }) => client.company(companyId, signal),
+  });
 }
 /** `queryOptions` for a company's sync history. */
-export function supportHistoryQuery(client: SupportClient, companyId: string, query: SupportHistoryQuery = {}) {
-  return queryOptions({ queryKey: syncHealthKeys.history(client, companyId, query), queryFn: ({ signal }) => client.history(companyId, query, signal) });
+export function supportHistoryQuery(
+  client: SupportClient,
+  companyId: string,
+  query: SupportHistoryQuery = {},
+) {
+  return queryOptions({
+    queryKey: syncHealthKeys.history(client, companyId, query),
+    queryFn: ({ signal }) => client.history(companyId, query, signal),
+  });
 }
 /** `queryOptions` for one sync with its push items. */
 export function supportSyncQuery(client: SupportClient, companyId: string, syncId: string) {
-  return queryOptions({ queryKey: syncHealthKeys.sync(client, companyId, syncId), queryFn: ({ signal }) => client.sync(companyId, syncId, signal) });
+  return queryOptions({
+    queryKey: syncHealthKeys.sync(client, companyId, syncId),
+    queryFn: ({ signal }) => client.sync(companyId, syncId, signal),
+  });
 }
 /** `queryOptions` for a company's saved configuration. */
 export function supportConfigurationQuery(client: SupportClient, companyId: string) {
-  return queryOptions({ queryKey: syncHealthKeys.configuration(client, companyId), queryFn: ({ signal }) => client.configuration(companyId, signal) });
+  return queryOptions({
+    queryKey: syncHealthKeys.configuration(client, companyId),
+    queryFn: ({ signal }) => client.configuration(companyId, signal),
+  });
 }
 /** `queryOptions` for a company's webhook deliveries. */
 export function supportDeliveriesQuery(client: SupportClient, companyId: string) {
-  return queryOptions({ queryKey: syncHealthKeys.deliveries(client, companyId), queryFn: ({ signal }) => client.deliveries(companyId, signal) });
+  return queryOptions({
+    queryKey: syncHealthKeys.deliveries(client, companyId),
+    queryFn: ({ signal }) => client.deliveries(companyId, signal),
+  });
 }
 
 const SupportClientContext = createContext<SupportClient | null>(null);
@@ -56,7 +92,10 @@ export const SupportClientProvider = SupportClientContext.Provider;
  */
 export function useSupportClient(): SupportClient {
   const client = useContext(SupportClientContext);
-  if (!client) throw new Error('useSupportClient must be used inside <SyncHealth> or <SupportClientProvider value={createSupportClient(…)}>.');
+  if (!client)
+    throw new Error(
+      'useSupportClient must be used inside <SyncHealth> or <SupportClientProvider value={createSupportClient(…)}>.',
+    );
   return client;
 }
 
@@ -69,8 +108,15 @@ export function useSupportClient(): SupportClient {
  */
 export function useSyncHealthI18n(overrides?: Partial<SyncHealthMessages>) {
   const { locale, format } = useCommerceSyncContext('useSyncHealthI18n');
-  const messages = useMemo(() => ({ ...SYNC_HEALTH_CATALOGS[closestLocale(locale)], ...overrides }), [locale, overrides]);
-  const t = useCallback((key: SyncHealthMessageKey, params?: Readonly<Record<string, string | number>>) => formatMessage(messages[key], params), [messages]);
+  const messages = useMemo(
+    () => ({ ...SYNC_HEALTH_CATALOGS[closestLocale(locale)], ...overrides }),
+    [locale, overrides],
+  );
+  const t = useCallback(
+    (key: SyncHealthMessageKey, params?: Readonly<Record<string, string | number>>) =>
+      formatMessage(messages[key], params),
+    [messages],
+  );
   return { t, format, locale, messages };
 }
 
@@ -103,7 +149,10 @@ export function useSupportCompany(companyId: string | null) {
  */
 export function useSupportHistory(companyId: string | null, query: SupportHistoryQuery = {}) {
   const client = useSupportClient();
-  return useQuery({ ...supportHistoryQuery(client, companyId ?? '', query), enabled: companyId !== null });
+  return useQuery({
+    ...supportHistoryQuery(client, companyId ?? '', query),
+    enabled: companyId !== null,
+  });
 }
 
 /**
@@ -114,7 +163,10 @@ export function useSupportHistory(companyId: string | null, query: SupportHistor
  */
 export function useSupportSync(companyId: string | null, syncId: string | null) {
   const client = useSupportClient();
-  return useQuery({ ...supportSyncQuery(client, companyId ?? '', syncId ?? ''), enabled: companyId !== null && syncId !== null });
+  return useQuery({
+    ...supportSyncQuery(client, companyId ?? '', syncId ?? ''),
+    enabled: companyId !== null && syncId !== null,
+  });
 }
 
 /**
@@ -125,7 +177,10 @@ export function useSupportSync(companyId: string | null, syncId: string | null) 
  */
 export function useSupportConfiguration(companyId: string | null, enabled = true) {
   const client = useSupportClient();
-  return useQuery({ ...supportConfigurationQuery(client, companyId ?? ''), enabled: enabled && companyId !== null });
+  return useQuery({
+    ...supportConfigurationQuery(client, companyId ?? ''),
+    enabled: enabled && companyId !== null,
+  });
 }
 
 /**
@@ -136,7 +191,10 @@ export function useSupportConfiguration(companyId: string | null, enabled = true
  */
 export function useSupportDeliveries(companyId: string | null) {
   const client = useSupportClient();
-  return useQuery({ ...supportDeliveriesQuery(client, companyId ?? ''), enabled: companyId !== null });
+  return useQuery({
+    ...supportDeliveriesQuery(client, companyId ?? ''),
+    enabled: companyId !== null,
+  });
 }
 
 /**
@@ -150,7 +208,8 @@ export function useRetryFailedItems() {
   const client = useSupportClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ companyId, syncId }: { companyId: string; syncId: string }) => client.retryFailed(companyId, syncId),
+    mutationFn: ({ companyId, syncId }: { companyId: string; syncId: string }) =>
+      client.retryFailed(companyId, syncId),
     onSuccess: async (result, { companyId, syncId }) => {
       queryClient.setQueryData(syncHealthKeys.sync(client, companyId, syncId), result.detail);
       await queryClient.invalidateQueries({ queryKey: syncHealthKeys.all(client) });
@@ -169,7 +228,8 @@ export function useReenableCompany() {
   const client = useSupportClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ companyId, ...body }: { companyId: string } & SupportReenableRequest) => client.reenable(companyId, body),
+    mutationFn: ({ companyId, ...body }: { companyId: string } & SupportReenableRequest) =>
+      client.reenable(companyId, body),
     onSuccess: async (company) => {
       queryClient.setQueryData(syncHealthKeys.company(client, company.companyId), company);
       await queryClient.invalidateQueries({ queryKey: syncHealthKeys.all(client) });

@@ -22,5 +22,10 @@ export {
   useRetryFailedItems,
   useReenableCompany,
 } from './hooks.js';
-export { syncHealthEnUS, syncHealthEnGB, syncHealthFrFR, SYNC_HEALTH_CATALOGS } from './messages.js';
+export {
+  syncHealthEnUS,
+  syncHealthEnGB,
+  syncHealthFrFR,
+  SYNC_HEALTH_CATALOGS,
+} from './messages.js';
 export type { SyncHealthMessageKey, SyncHealthMessages } from './messages.js';

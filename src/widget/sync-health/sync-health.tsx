@@ -2,7 +2,12 @@
 import type { FormEvent, ReactNode, RefObject } from 'react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { ERROR_CATALOG, type SyncErrorCode } from '../../contract/error-catalog.js';
-import type { CompanyHealth, SupportRun, SupportSearchQuery, SupportSyncDetail } from '../../contract/support.js';
+import type {
+  CompanyHealth,
+  SupportRun,
+  SupportSearchQuery,
+  SupportSyncDetail,
+} from '../../contract/support.js';
 import { CompanyHealthSchema } from '../../contract/support.js';
 import { Button } from '../components/button.js';
 import type { SupportClient } from './client.js';
@@ -37,7 +42,13 @@ export interface SyncHealthProps {
   /** Fires when support opens a company or a sync, or goes back. */
   onSelectionChange?: (selection: SyncHealthSelection) => void;
   /** Fires after "retry failed items" finished, with how many were written. */
-  onRetried?: (result: { companyId: string; syncId: string; attempted: number; written: number; stillFailing: number }) => void;
+  onRetried?: (result: {
+    companyId: string;
+    syncId: string;
+    attempted: number;
+    written: number;
+    stillFailing: number;
+  }) => void;
   /** Fires after a company was re-enabled. */
   onReenabled?: (result: { companyId: string; startDate: string }) => void;
   /** Override any Sync Health message. */
@@ -53,7 +64,19 @@ const HEALTHS = CompanyHealthSchema.options;
 const STATUS_CODES = [2000, 2040, 4000, 4040, 4220, 4260, 5000, 5080, 5120, 5130];
 const ERROR_CODES = Object.keys(ERROR_CATALOG) as SyncErrorCode[];
 
-function Heading({ level, children, headingRef, ...rest }: { level: number; children: ReactNode; id?: string; tabIndex?: number; 'data-part'?: string; headingRef?: RefObject<HTMLHeadingElement | null> }) {
+function Heading({
+  level,
+  children,
+  headingRef,
+  ...rest
+}: {
+  level: number;
+  children: ReactNode;
+  id?: string;
+  tabIndex?: number;
+  'data-part'?: string;
+  headingRef?: RefObject<HTMLHeadingElement | null>;
+}) {
   const Tag = `h${Math.min(Math.max(level, 1), 6)}` as 'h2';
   return (
     <Tag ref={headingRef} {...rest}>
@@ -63,8 +86,12 @@ function Heading({ level, children, headingRef, ...rest }: { level: number; chil
 }
 
 function errorText(t: T, error: unknown): string {
-  const code = typeof error === 'object' && error && 'code' in error ? String((error as { code: unknown }).code) : '';
-  if (code === 'unauthenticated' || code === 'session_invalid' || code === 'session_expired') return t('error.unauthenticated');
+  const code =
+    typeof error === 'object' && error && 'code' in error
+      ? String((error as { code: unknown }).code)
+      : '';
+  if (code === 'unauthenticated' || code === 'session_invalid' || code === 'session_expired')
+    return t('error.unauthenticated');
   if (code === 'not_found') return t('error.notFound');
   if (code === 'network_error') return t('error.network');
   return t('error.generic');
@@ -93,7 +120,10 @@ function runPeriod(t: T, format: Format, run: Pick<SupportRun, 'period'>): strin
   // `finish` is exclusive; show the last day covered.
   const last = new Date(`${run.period.finish}T00:00:00Z`);
   last.setUTCDate(last.getUTCDate() - 1);
-  return t('sync.periodRange', { start: format.date(run.period.start), end: format.date(last.toISOString().slice(0, 10)) });
+  return t('sync.periodRange', {
+    start: format.date(run.period.start),
+    end: format.date(last.toISOString().slice(0, 10)),
+  });
 }
 
 function catalogMessage(t: T, code: SyncErrorCode | null): string | null {
@@ -119,10 +149,20 @@ export function SyncHealth(props: SyncHealthProps) {
   );
 }
 
-function SyncHealthView({ selection: controlled, defaultSelection, onSelectionChange, onRetried, onReenabled, messages, headingLevel = 2 }: SyncHealthProps) {
+function SyncHealthView({
+  selection: controlled,
+  defaultSelection,
+  onSelectionChange,
+  onRetried,
+  onReenabled,
+  messages,
+  headingLevel = 2,
+}: SyncHealthProps) {
   const { t, format } = useSyncHealthI18n(messages);
   const titleId = useId();
-  const [uncontrolled, setUncontrolled] = useState<SyncHealthSelection>(defaultSelection ?? { companyId: null, syncId: null });
+  const [uncontrolled, setUncontrolled] = useState<SyncHealthSelection>(
+    defaultSelection ?? { companyId: null, syncId: null },
+  );
   const selection = controlled ?? uncontrolled;
   const select = (next: SyncHealthSelection) => {
     if (!controlled) setUncontrolled(next);
@@ -135,7 +175,14 @@ function SyncHealthView({ selection: controlled, defaultSelection, onSelectionCh
       <Heading level={headingLevel} id={titleId} data-part="title">
         {t('title')}
       </Heading>
-      <SearchPanel t={t} format={format} query={query} onSearch={setQuery} selectedCompanyId={selection.companyId} onOpen={(companyId) => select({ companyId, syncId: null })} />
+      <SearchPanel
+        t={t}
+        format={format}
+        query={query}
+        onSearch={setQuery}
+        selectedCompanyId={selection.companyId}
+        onOpen={(companyId) => select({ companyId, syncId: null })}
+      />
       {selection.companyId ? (
         <CompanyPanel
           key={selection.companyId}
@@ -153,9 +200,31 @@ function SyncHealthView({ selection: controlled, defaultSelection, onSelectionCh
   );
 }
 
-function SearchPanel({ t, format, query, onSearch, onOpen, selectedCompanyId }: { t: T; format: Format; query: SupportSearchQuery; onSearch: (q: SupportSearchQuery) => void; onOpen: (companyId: string) => void; selectedCompanyId: string | null }) {
+function SearchPanel({
+  t,
+  format,
+  query,
+  onSearch,
+  onOpen,
+  selectedCompanyId,
+}: {
+  t: T;
+  format: Format;
+  query: SupportSearchQuery;
+  onSearch: (q: SupportSearchQuery) => void;
+  onOpen: (companyId: string) => void;
+  selectedCompanyId: string | null;
+}) {
   const search = useSupportSearch(query);
-  const ids = { q: useId(), health: useId(), status: useId(), code: useId(), from: useId(), to: useId(), totals: useId() };
+  const ids = {
+    q: useId(),
+    health: useId(),
+    status: useId(),
+    code: useId(),
+    from: useId(),
+    to: useId(),
+    totals: useId(),
+  };
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -183,11 +252,13 @@ function SearchPanel({ t, format, query, onSearch, onOpen, selectedCompanyId }: 
           </p>
           <ul aria-labelledby={ids.totals} data-part="totals-list">
             <li data-part="total" data-state="all">
-              <span data-part="total-label">{t('totals.all')}</span> <strong data-part="total-value">{search.data.totals.companies}</strong>
+              <span data-part="total-label">{t('totals.all')}</span>{' '}
+              <strong data-part="total-value">{search.data.totals.companies}</strong>
             </li>
             {HEALTHS.map((health) => (
               <li key={health} data-part="total" data-state={health}>
-                <span data-part="total-label">{t(`health.${health}`)}</span> <strong data-part="total-value">{search.data.totals.byHealth[health] ?? 0}</strong>
+                <span data-part="total-label">{t(`health.${health}`)}</span>{' '}
+                <strong data-part="total-value">{search.data.totals.byHealth[health] ?? 0}</strong>
               </li>
             ))}
           </ul>
@@ -197,7 +268,13 @@ function SearchPanel({ t, format, query, onSearch, onOpen, selectedCompanyId }: 
       <form role="search" aria-label={t('search.label')} data-part="search-form" onSubmit={submit}>
         <div data-part="field">
           <label htmlFor={ids.q}>{t('search.query')}</label>
-          <input id={ids.q} name="q" type="search" defaultValue={query.q ?? ''} autoComplete="off" />
+          <input
+            id={ids.q}
+            name="q"
+            type="search"
+            defaultValue={query.q ?? ''}
+            autoComplete="off"
+          />
         </div>
         <div data-part="field">
           <label htmlFor={ids.health}>{t('search.health')}</label>
@@ -212,7 +289,11 @@ function SearchPanel({ t, format, query, onSearch, onOpen, selectedCompanyId }: 
         </div>
         <div data-part="field">
           <label htmlFor={ids.status}>{t('search.statusCode')}</label>
-          <select id={ids.status} name="statusCode" defaultValue={query.statusCode === undefined ? '' : String(query.statusCode)}>
+          <select
+            id={ids.status}
+            name="statusCode"
+            defaultValue={query.statusCode === undefined ? '' : String(query.statusCode)}
+          >
             <option value="">{t('search.any')}</option>
             {STATUS_CODES.map((code) => (
               <option key={code} value={code}>
@@ -246,7 +327,9 @@ function SearchPanel({ t, format, query, onSearch, onOpen, selectedCompanyId }: 
       </form>
 
       {search.isPending ? <Loading t={t} /> : null}
-      {search.error ? <QueryError t={t} error={search.error} onRetry={() => void search.refetch()} /> : null}
+      {search.error ? (
+        <QueryError t={t} error={search.error} onRetry={() => void search.refetch()} />
+      ) : null}
       {search.data ? (
         search.data.results.length === 0 ? (
           <p data-part="empty" role="status">
@@ -266,9 +349,18 @@ function SearchPanel({ t, format, query, onSearch, onOpen, selectedCompanyId }: 
             </thead>
             <tbody>
               {search.data.results.map((company) => (
-                <tr key={company.companyId} data-part="company-row" data-state={company.health} aria-current={company.companyId === selectedCompanyId ? 'true' : undefined}>
+                <tr
+                  key={company.companyId}
+                  data-part="company-row"
+                  data-state={company.health}
+                  aria-current={company.companyId === selectedCompanyId ? 'true' : undefined}
+                >
                   <th scope="row">
-                    <Button variant="link" aria-label={t('results.open', { name: company.name })} onClick={() => onOpen(company.companyId)}>
+                    <Button
+                      variant="link"
+                      aria-label={t('results.open', { name: company.name })}
+                      onClick={() => onOpen(company.companyId)}
+                    >
                       {company.name}
                     </Button>
                   </th>
@@ -315,13 +407,20 @@ function CompanyPanel(props: {
   }, [loaded, syncId]);
 
   if (company.isPending) return <Loading t={t} />;
-  if (company.error) return <QueryError t={t} error={company.error} onRetry={() => void company.refetch()} />;
+  if (company.error)
+    return <QueryError t={t} error={company.error} onRetry={() => void company.refetch()} />;
   const c = company.data;
   const json = configuration.data ? JSON.stringify(configuration.data, null, 2) : null;
 
   return (
     <section data-part="company" data-state={c.health} aria-labelledby={headingId}>
-      <Heading level={level} id={headingId} tabIndex={-1} data-part="company-title" headingRef={headingRef}>
+      <Heading
+        level={level}
+        id={headingId}
+        tabIndex={-1}
+        data-part="company-title"
+        headingRef={headingRef}
+      >
         {c.name}
       </Heading>
       <dl data-part="company-facts">
@@ -335,11 +434,19 @@ function CompanyPanel(props: {
         </div>
         <div>
           <dt>{t('company.accounting')}</dt>
-          <dd>{c.accounting ? t('company.platform', { name: c.accounting.name, status: c.accounting.status }) : t('none')}</dd>
+          <dd>
+            {c.accounting
+              ? t('company.platform', { name: c.accounting.name, status: c.accounting.status })
+              : t('none')}
+          </dd>
         </div>
         <div>
           <dt>{t('company.commerce')}</dt>
-          <dd>{c.commerce ? t('company.platform', { name: c.commerce.name, status: c.commerce.status }) : t('none')}</dd>
+          <dd>
+            {c.commerce
+              ? t('company.platform', { name: c.commerce.name, status: c.commerce.status })
+              : t('none')}
+          </dd>
         </div>
         <div>
           <dt>{t('company.timeZone')}</dt>
@@ -360,31 +467,66 @@ function CompanyPanel(props: {
       </dl>
 
       <div data-part="company-actions">
-        <Button aria-expanded={showConfig} aria-controls={configId} onClick={() => setShowConfig((v) => !v)} disabled={!json}>
+        <Button
+          aria-expanded={showConfig}
+          aria-controls={configId}
+          onClick={() => setShowConfig((v) => !v)}
+          disabled={!json}
+        >
           {showConfig ? t('config.hide') : t('config.view')}
         </Button>
         {json ? (
-          <a data-part="download" href={`data:application/json;charset=utf-8,${encodeURIComponent(json)}`} download={`commerce-sync-configuration-${c.companyId}.json`}>
+          <a
+            data-part="download"
+            href={`data:application/json;charset=utf-8,${encodeURIComponent(json)}`}
+            download={`commerce-sync-configuration-${c.companyId}.json`}
+          >
             {t('config.download')}
           </a>
         ) : null}
       </div>
       <div id={configId} hidden={!showConfig} data-part="configuration">
         {showConfig && json ? (
-          // A scrollable region must be reachable by keyboard to be read (WCAG 2.1.1).
-          // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
-          <pre data-part="configuration-json" tabIndex={0} aria-label={t('config.label', { name: c.name })}>
+          <pre
+            data-part="configuration-json"
+            // A scrollable region must be reachable by keyboard to be read (WCAG 2.1.1).
+            // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+            tabIndex={0}
+            aria-label={t('config.label', { name: c.name })}
+          >
             {json}
           </pre>
         ) : null}
       </div>
 
-      {c.health === 'disabled' ? <ReenableForm t={t} format={format} level={level + 1} companyId={c.companyId} onReenabled={props.onReenabled} /> : null}
+      {c.health === 'disabled' ? (
+        <ReenableForm
+          t={t}
+          format={format}
+          level={level + 1}
+          companyId={c.companyId}
+          onReenabled={props.onReenabled}
+        />
+      ) : null}
 
       {syncId ? (
-        <SyncDetail t={t} format={format} level={level + 1} companyId={companyId} syncId={syncId} onBack={() => onOpenSync(null)} onRetried={props.onRetried} />
+        <SyncDetail
+          t={t}
+          format={format}
+          level={level + 1}
+          companyId={companyId}
+          syncId={syncId}
+          onBack={() => onOpenSync(null)}
+          onRetried={props.onRetried}
+        />
       ) : (
-        <HistoryTable t={t} format={format} level={level + 1} companyId={companyId} onOpen={onOpenSync} />
+        <HistoryTable
+          t={t}
+          format={format}
+          level={level + 1}
+          companyId={companyId}
+          onOpen={onOpenSync}
+        />
       )}
 
       <Deliveries t={t} format={format} level={level + 1} companyId={companyId} />
@@ -392,11 +534,28 @@ function CompanyPanel(props: {
   );
 }
 
-function ReenableForm({ t, format, level, companyId, onReenabled }: { t: T; format: Format; level: number; companyId: string; onReenabled: SyncHealthProps['onReenabled'] }) {
+function ReenableForm({
+  t,
+  format,
+  level,
+  companyId,
+  onReenabled,
+}: {
+  t: T;
+  format: Format;
+  level: number;
+  companyId: string;
+  onReenabled: SyncHealthProps['onReenabled'];
+}) {
   const reenable = useReenableCompany();
   const ids = { title: useId(), date: useId(), error: useId(), description: useId() };
   const [done, setDone] = useState<string | null>(null);
-  const fieldError = reenable.error && typeof reenable.error === 'object' && 'validation' in reenable.error ? (reenable.error as { validation: readonly { itemId: string; message: string }[] }).validation.find((v) => v.itemId === 'startDate')?.message : undefined;
+  const fieldError =
+    reenable.error && typeof reenable.error === 'object' && 'validation' in reenable.error
+      ? (
+          reenable.error as { validation: readonly { itemId: string; message: string }[] }
+        ).validation.find((v) => v.itemId === 'startDate')?.message
+      : undefined;
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const startDate = String(new FormData(event.currentTarget).get('startDate') ?? '');
@@ -419,7 +578,14 @@ function ReenableForm({ t, format, level, companyId, onReenabled }: { t: T; form
       <form onSubmit={submit} data-part="reenable-form" aria-describedby={ids.description}>
         <div data-part="field" data-invalid={fieldError ? '' : undefined}>
           <label htmlFor={ids.date}>{t('reenable.startDate')}</label>
-          <input id={ids.date} name="startDate" type="date" required aria-invalid={fieldError ? true : undefined} aria-describedby={fieldError ? ids.error : undefined} />
+          <input
+            id={ids.date}
+            name="startDate"
+            type="date"
+            required
+            aria-invalid={fieldError ? true : undefined}
+            aria-describedby={fieldError ? ids.error : undefined}
+          />
           {fieldError ? (
             <p id={ids.error} data-part="field-error">
               {fieldError}
@@ -444,7 +610,11 @@ function ReenableForm({ t, format, level, companyId, onReenabled }: { t: T; form
 
 type SortKey = 'started' | 'period' | 'result' | 'code';
 
-function sortRuns(runs: readonly SupportRun[], key: SortKey, direction: 'ascending' | 'descending'): SupportRun[] {
+function sortRuns(
+  runs: readonly SupportRun[],
+  key: SortKey,
+  direction: 'ascending' | 'descending',
+): SupportRun[] {
   const value = (r: SupportRun): string | number => {
     if (key === 'started') return r.createdUtc;
     if (key === 'period') return r.period?.start ?? '';
@@ -459,10 +629,25 @@ function sortRuns(runs: readonly SupportRun[], key: SortKey, direction: 'ascendi
   return direction === 'ascending' ? sorted : sorted.reverse();
 }
 
-function SortHeader({ label, column, sort, onSort }: { label: string; column: SortKey; sort: { key: SortKey; direction: 'ascending' | 'descending' }; onSort: (key: SortKey) => void }) {
+function SortHeader({
+  label,
+  column,
+  sort,
+  onSort,
+}: {
+  label: string;
+  column: SortKey;
+  sort: { key: SortKey; direction: 'ascending' | 'descending' };
+  onSort: (key: SortKey) => void;
+}) {
   const active = sort.key === column;
   return (
-    <th scope="col" aria-sort={active ? sort.direction : 'none'} data-part="sort-header" data-state={active ? sort.direction : 'none'}>
+    <th
+      scope="col"
+      aria-sort={active ? sort.direction : 'none'}
+      data-part="sort-header"
+      data-state={active ? sort.direction : 'none'}
+    >
       <button type="button" data-part="sort-button" onClick={() => onSort(column)}>
         {label}
         <span aria-hidden="true" data-part="sort-icon">
@@ -473,12 +658,34 @@ function SortHeader({ label, column, sort, onSort }: { label: string; column: So
   );
 }
 
-function HistoryTable({ t, format, level, companyId, onOpen }: { t: T; format: Format; level: number; companyId: string; onOpen: (syncId: string) => void }) {
+function HistoryTable({
+  t,
+  format,
+  level,
+  companyId,
+  onOpen,
+}: {
+  t: T;
+  format: Format;
+  level: number;
+  companyId: string;
+  onOpen: (syncId: string) => void;
+}) {
   const history = useSupportHistory(companyId);
-  const [sort, setSort] = useState<{ key: SortKey; direction: 'ascending' | 'descending' }>({ key: 'started', direction: 'descending' });
+  const [sort, setSort] = useState<{ key: SortKey; direction: 'ascending' | 'descending' }>({
+    key: 'started',
+    direction: 'descending',
+  });
   const titleId = useId();
-  const runs = useMemo(() => sortRuns(history.data?.runs ?? [], sort.key, sort.direction), [history.data, sort]);
-  const onSort = (key: SortKey) => setSort((s) => ({ key, direction: s.key === key && s.direction === 'ascending' ? 'descending' : 'ascending' }));
+  const runs = useMemo(
+    () => sortRuns(history.data?.runs ?? [], sort.key, sort.direction),
+    [history.data, sort],
+  );
+  const onSort = (key: SortKey) =>
+    setSort((s) => ({
+      key,
+      direction: s.key === key && s.direction === 'ascending' ? 'descending' : 'ascending',
+    }));
 
   return (
     <section data-part="history" aria-labelledby={titleId}>
@@ -486,8 +693,12 @@ function HistoryTable({ t, format, level, companyId, onOpen }: { t: T; format: F
         {t('history.title')}
       </Heading>
       {history.isPending ? <Loading t={t} /> : null}
-      {history.error ? <QueryError t={t} error={history.error} onRetry={() => void history.refetch()} /> : null}
-      {history.data && history.data.runs.length === 0 ? <p data-part="empty">{t('history.empty')}</p> : null}
+      {history.error ? (
+        <QueryError t={t} error={history.error} onRetry={() => void history.refetch()} />
+      ) : null}
+      {history.data && history.data.runs.length === 0 ? (
+        <p data-part="empty">{t('history.empty')}</p>
+      ) : null}
       {history.data && history.data.runs.length > 0 ? (
         <table data-part="history-table" aria-labelledby={titleId}>
           <thead>
@@ -568,7 +779,23 @@ function Problem({ t, detail }: { t: T; detail: SupportSyncDetail }) {
   );
 }
 
-function SyncDetail({ t, format, level, companyId, syncId, onBack, onRetried }: { t: T; format: Format; level: number; companyId: string; syncId: string; onBack: () => void; onRetried: SyncHealthProps['onRetried'] }) {
+function SyncDetail({
+  t,
+  format,
+  level,
+  companyId,
+  syncId,
+  onBack,
+  onRetried,
+}: {
+  t: T;
+  format: Format;
+  level: number;
+  companyId: string;
+  syncId: string;
+  onBack: () => void;
+  onRetried: SyncHealthProps['onRetried'];
+}) {
   const sync = useSupportSync(companyId, syncId);
   const retry = useRetryFailedItems();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -581,13 +808,20 @@ function SyncDetail({ t, format, level, companyId, syncId, onBack, onRetried }: 
   }, [loaded]);
 
   if (sync.isPending) return <Loading t={t} />;
-  if (sync.error) return <QueryError t={t} error={sync.error} onRetry={() => void sync.refetch()} />;
+  if (sync.error)
+    return <QueryError t={t} error={sync.error} onRetry={() => void sync.refetch()} />;
   const d = sync.data;
   const notWritten = d.counts.failed + d.counts.pending;
 
   return (
     <section data-part="sync-detail" data-state={d.run.state} aria-labelledby={titleId}>
-      <Heading level={level} id={titleId} tabIndex={-1} data-part="sync-title" headingRef={headingRef}>
+      <Heading
+        level={level}
+        id={titleId}
+        tabIndex={-1}
+        data-part="sync-title"
+        headingRef={headingRef}
+      >
         {t('sync.title', { seq: d.run.seq })}
       </Heading>
       <Button variant="link" onClick={onBack}>
@@ -613,11 +847,19 @@ function SyncDetail({ t, format, level, companyId, syncId, onBack, onRetried }: 
         </div>
         <div>
           <dt>{t('company.accounting')}</dt>
-          <dd>{d.accounting ? t('company.platform', { name: d.accounting.name, status: d.accounting.status }) : t('none')}</dd>
+          <dd>
+            {d.accounting
+              ? t('company.platform', { name: d.accounting.name, status: d.accounting.status })
+              : t('none')}
+          </dd>
         </div>
         <div>
           <dt>{t('company.commerce')}</dt>
-          <dd>{d.commerce ? t('company.platform', { name: d.commerce.name, status: d.commerce.status }) : t('none')}</dd>
+          <dd>
+            {d.commerce
+              ? t('company.platform', { name: d.commerce.name, status: d.commerce.status })
+              : t('none')}
+          </dd>
         </div>
       </dl>
       <Problem t={t} detail={d} />
@@ -632,8 +874,20 @@ function SyncDetail({ t, format, level, companyId, syncId, onBack, onRetried }: 
                 { companyId, syncId },
                 {
                   onSuccess: (r) => {
-                    setResult(t('sync.retried', { attempted: r.attempted, written: r.written, stillFailing: r.stillFailing }));
-                    onRetried?.({ companyId, syncId, attempted: r.attempted, written: r.written, stillFailing: r.stillFailing });
+                    setResult(
+                      t('sync.retried', {
+                        attempted: r.attempted,
+                        written: r.written,
+                        stillFailing: r.stillFailing,
+                      }),
+                    );
+                    onRetried?.({
+                      companyId,
+                      syncId,
+                      attempted: r.attempted,
+                      written: r.written,
+                      stillFailing: r.stillFailing,
+                    });
                   },
                 },
               )
@@ -678,7 +932,9 @@ function SyncDetail({ t, format, level, companyId, syncId, onBack, onRetried }: 
                 </th>
                 <td>{format.date(item.date)}</td>
                 <td>{item.kind}</td>
-                <td>{item.amount ? format.money(item.amount.minor, item.amount.currency) : t('none')}</td>
+                <td>
+                  {item.amount ? format.money(item.amount.minor, item.amount.currency) : t('none')}
+                </td>
                 <td>
                   <span data-part="badge" data-state={item.status.toLowerCase()}>
                     {t(`item.${item.status}`)}
@@ -704,7 +960,17 @@ function SyncDetail({ t, format, level, companyId, syncId, onBack, onRetried }: 
   );
 }
 
-function Deliveries({ t, format, level, companyId }: { t: T; format: Format; level: number; companyId: string }) {
+function Deliveries({
+  t,
+  format,
+  level,
+  companyId,
+}: {
+  t: T;
+  format: Format;
+  level: number;
+  companyId: string;
+}) {
   const deliveries = useSupportDeliveries(companyId);
   const titleId = useId();
   return (
@@ -713,9 +979,13 @@ function Deliveries({ t, format, level, companyId }: { t: T; format: Format; lev
         {t('deliveries.title')}
       </Heading>
       {deliveries.isPending ? <Loading t={t} /> : null}
-      {deliveries.error ? <QueryError t={t} error={deliveries.error} onRetry={() => void deliveries.refetch()} /> : null}
+      {deliveries.error ? (
+        <QueryError t={t} error={deliveries.error} onRetry={() => void deliveries.refetch()} />
+      ) : null}
       {deliveries.data && !deliveries.data.available ? <p>{t('deliveries.unavailable')}</p> : null}
-      {deliveries.data?.available && deliveries.data.items.length === 0 ? <p>{t('deliveries.empty')}</p> : null}
+      {deliveries.data?.available && deliveries.data.items.length === 0 ? (
+        <p>{t('deliveries.empty')}</p>
+      ) : null}
       {deliveries.data?.available && deliveries.data.items.length > 0 ? (
         <table data-part="deliveries-table" aria-labelledby={titleId}>
           <thead>
@@ -749,4 +1019,3 @@ function Deliveries({ t, format, level, companyId }: { t: T; format: Format; lev
     </section>
   );
 }
-

@@ -30,13 +30,40 @@ export async function activate(page: Page, target: Locator, key: 'Enter' | 'Spac
   await page.keyboard.press(key === 'Space' ? ' ' : 'Enter');
 }
 
-/** Whether a visible focus indicator is drawn on the focused element (outline or box-shadow). */
+/**
+ * Whether a visible focus indicator is drawn for the focused element: an outline or box-shadow
+ * on it, or on a close ancestor that draws the ring for it (e.g. a card around a radio).
+ */
 export function hasVisibleFocus(page: Page): Promise<boolean> {
   return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+    let el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return false;
-    const style = getComputedStyle(el);
-    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-    return outline || (style.boxShadow !== 'none' && style.boxShadow !== '');
+    for (let depth = 0; el && depth < 3; depth += 1, el = el.parentElement) {
+      const style = getComputedStyle(el);
+      if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) return true;
+      if (depth === 0 && style.boxShadow !== 'none' && style.boxShadow !== '') return true;
+    }
+    return false;
   });
+}
+
+/**
+ * Types an ISO date into a focused `<input type="date">` with the keyboard. The segment order
+ * follows the browser's UI locale, not the page's, so it is detected first: ArrowUp on the first
+ * segment changes either the month or the day of the current value (then ArrowDown restores it).
+ */
+export async function typeDate(page: Page, input: Locator, iso: string): Promise<void> {
+  await tabTo(page, input);
+  const [year, month, day] = iso.split('-') as [string, string, string];
+  let monthFirst = true;
+  const before = await input.inputValue();
+  if (before) {
+    await page.keyboard.press('ArrowUp');
+    const after = await input.inputValue();
+    await page.keyboard.press('ArrowDown');
+    monthFirst = after.slice(5, 7) !== before.slice(5, 7);
+  }
+  await page.keyboard.type(monthFirst ? `${month}${day}${year}` : `${day}${month}${year}`);
+  const value = await input.inputValue();
+  if (value !== iso) throw new Error(`Typing ${iso} into the date field gave "${value}".`);
 }

@@ -69,7 +69,7 @@ export interface MappingPlan {
 
 /** What the UK café maps: the sandbox's UK VAT chart. */
 export const UK_PLAN: MappingPlan = {
-  template: /UK VAT/,
+  template: /^New ledger: UK VAT/,
   ledgerName: 'Brick Lane Coffee Ltd',
   sales: {
     Sales: 'Sales',
@@ -110,6 +110,12 @@ export async function pickSandbox(page: Page): Promise<void> {
 /** Fills and submits the sandbox consent page (in the popup or, redirect mode, in the page itself). */
 export async function allowOnConsentPage(consent: Page, plan: MappingPlan): Promise<void> {
   await consent.getByRole('heading', { name: /Allow commerce-sync/ }).waitFor();
+  // Reconnecting picks the merchant's existing ledger; the first time creates it from the template.
+  const existing = consent.getByRole('radio', { name: new RegExp(escapeRegExp(plan.ledgerName)) });
+  if ((await existing.count()) > 0) {
+    await existing.check();
+    return;
+  }
   await consent.getByRole('radio', { name: plan.template }).check();
   await consent.getByLabel(/Name of the new ledger/).fill(plan.ledgerName);
 }

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ErrorEnvelopeSchema } from '../../../src/contract/errors.js';
 import { ERROR_CATALOG } from '../../../src/contract/error-catalog.js';
 import {
@@ -12,10 +9,18 @@ import {
   SupportSearchResultSchema,
   SupportSyncDetailSchema,
 } from '../../../src/contract/support.js';
-import { openStore, type Store } from '../../../src/server/index.js';
+import Database from 'better-sqlite3';
+import type { Store } from '../../../src/server/index.js';
+import { createSqliteWebhookStore, createWebhookDispatcher } from '../../../src/webhooks/index.js';
 import { createSupportHandler } from '../../../src/server/support/index.js';
-import { buildConfiguration, buildOrder, buildPayment, SANDBOX_ACCOUNTS } from '../../fixtures/index.js';
+import {
+  buildConfiguration,
+  buildOrder,
+  buildPayment,
+  SANDBOX_ACCOUNTS,
+} from '../../fixtures/index.js';
 import { API_KEY, AUTH, BASE, call, clock, linkSandbox, makeService } from '../helpers.js';
+import { postgresTarget, sqliteTarget, type Target } from '../targets.js';
 
 type Service = ReturnType<typeof makeService>;
 
@@ -25,9 +30,18 @@ function supportFor(service: Service, store: Store, now: () => Date) {
     apiKeys: [API_KEY],
     store,
     now,
-    platformName: (key) => (key === 'sandbox' ? service.sandbox?.connector.platform.name : key === 'commerce' ? 'Partner commerce' : undefined),
+    platformName: (key) =>
+      key === 'sandbox'
+        ? service.sandbox?.connector.platform.name
+        : key === 'commerce'
+          ? 'Partner commerce'
+          : undefined,
     async retry(companyId, syncId) {
-      const reply = await call(service, 'POST', `/companies/${companyId}/sync/commerce/syncs/${syncId}/retry`);
+      const reply = await call(
+        service,
+        'POST',
+        `/companies/${companyId}/sync/commerce/syncs/${syncId}/retry`,
+      );
       if (reply.status !== 200) throw new Error(`retry answered ${reply.status}`);
       return reply.body;
     },
@@ -36,13 +50,22 @@ function supportFor(service: Service, store: Store, now: () => Date) {
     const headers: Record<string, string> = {};
     if (auth) headers.Authorization = auth;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await handler(new Request(`${BASE}/support${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+    const response = await handler(
+      new Request(`${BASE}/support${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
     return { status: response.status, body: (await response.json()) as unknown };
   };
 }
 
 async function configuredCompany(service: Service, name: string, startDate: string) {
-  const created = await call(service, 'POST', '/companies', { name, tags: { merchantId: `m-${name}` } });
+  const created = await call(service, 'POST', '/companies', {
+    name,
+    tags: { merchantId: `m-${name}` },
+  });
   const companyId = created.body.id as string;
   const { ledgerId } = await linkSandbox(service, companyId, 'uk');
   const config = buildConfiguration({ timeZone: 'Europe/London' });
@@ -52,17 +75,20 @@ async function configuredCompany(service: Service, name: string, startDate: stri
   return { companyId, ledgerId };
 }
 
-describe('support routes on the real sync service', () => {
+describe.each([
+  ['SQLite file', sqliteTarget],
+  ['PostgreSQL', postgresTarget],
+])('support routes on the real sync service (%s)', (_name, makeTarget: () => Target) => {
   const c = clock('2026-03-12T10:00:00Z');
-  let dir: string;
+  let target: Target;
   let store: Store;
   let service: Service;
   let archiveAfterFirstWrite: (() => void) | null;
 
   beforeEach(async () => {
     c.set('2026-03-12T10:00:00Z');
-    dir = mkdtempSync(join(tmpdir(), 'cs-support-'));
-    store = await openStore({ sqlite: join(dir, 'sync.db') });
+    target = makeTarget();
+    store = await target.open();
     archiveAfterFirstWrite = null;
     service = makeService({
       now: c.now,
@@ -78,7 +104,7 @@ describe('support routes on the real sync service', () => {
   afterEach(async () => {
     await service.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await target.cleanup();
   });
 
   it('finds a failed company, reads the cause, and retries only the failed items without duplicates', async () => {
@@ -86,9 +112,16 @@ describe('support routes on the real sync service', () => {
     const healthy = await configuredCompany(service, 'Bakery', '2026-03-01');
     await call(service, 'POST', `/companies/${healthy.companyId}/sync/commerce/latest`, {});
     const { companyId, ledgerId } = await configuredCompany(service, 'Cafe Lumiere', '2026-03-01');
-    await call(service, 'POST', `/companies/${companyId}/data/commerce-orders`, [buildOrder({ createdDate: '2026-03-02T12:00:00Z' }), buildOrder({ createdDate: '2026-03-10T12:00:00Z' })]);
-    await call(service, 'POST', `/companies/${companyId}/data/commerce-payments`, [buildPayment({ createdDate: '2026-03-02T12:00:00Z' }), buildPayment({ createdDate: '2026-03-10T12:00:00Z' })]);
-    archiveAfterFirstWrite = () => service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+    await call(service, 'POST', `/companies/${companyId}/data/commerce-orders`, [
+      buildOrder({ createdDate: '2026-03-02T12:00:00Z' }),
+      buildOrder({ createdDate: '2026-03-10T12:00:00Z' }),
+    ]);
+    await call(service, 'POST', `/companies/${companyId}/data/commerce-payments`, [
+      buildPayment({ createdDate: '2026-03-02T12:00:00Z' }),
+      buildPayment({ createdDate: '2026-03-10T12:00:00Z' }),
+    ]);
+    archiveAfterFirstWrite = () =>
+      service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
     const run = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
     archiveAfterFirstWrite = null;
     expect(run.body.syncStatusCode).toBeGreaterThanOrEqual(4000);
@@ -99,27 +132,52 @@ describe('support routes on the real sync service', () => {
     // Support finds it: totals, then by sync id, by name, and by catalog code and date range.
     const all = SupportSearchResultSchema.parse((await support('GET', '/companies')).body);
     expect(all.totals).toMatchObject({ companies: 2, byHealth: { healthy: 1, failing: 1 } });
-    const bySyncId = SupportSearchResultSchema.parse((await support('GET', `/companies?q=${syncId}`)).body);
+    const bySyncId = SupportSearchResultSchema.parse(
+      (await support('GET', `/companies?q=${syncId}`)).body,
+    );
     expect(bySyncId.results.map((r) => r.companyId)).toEqual([companyId]);
-    const byName = SupportSearchResultSchema.parse((await support('GET', '/companies?q=lumi')).body);
+    const byName = SupportSearchResultSchema.parse(
+      (await support('GET', '/companies?q=lumi')).body,
+    );
     expect(byName.results.map((r) => r.name)).toEqual(['Cafe Lumiere']);
-    const byHealth = SupportSearchResultSchema.parse((await support('GET', '/companies?health=failing')).body);
+    const byHealth = SupportSearchResultSchema.parse(
+      (await support('GET', '/companies?health=failing')).body,
+    );
     expect(byHealth.results.map((r) => r.companyId)).toEqual([companyId]);
     const failed = byHealth.results[0]!.latestRun!;
     const code = failed.problem!.code!;
-    const byCode = SupportSearchResultSchema.parse((await support('GET', `/companies?errorCode=${code}&statusCode=${failed.statusCode}&from=2026-03-12&to=2026-03-12`)).body);
+    const byCode = SupportSearchResultSchema.parse(
+      (
+        await support(
+          'GET',
+          `/companies?errorCode=${code}&statusCode=${failed.statusCode}&from=2026-03-12&to=2026-03-12`,
+        )
+      ).body,
+    );
     expect(byCode.results.map((r) => r.companyId)).toEqual([companyId]);
-    const otherDay = SupportSearchResultSchema.parse((await support('GET', `/companies?errorCode=${code}&from=2026-03-13`)).body);
+    const otherDay = SupportSearchResultSchema.parse(
+      (await support('GET', `/companies?errorCode=${code}&from=2026-03-13`)).body,
+    );
     expect(otherDay.results).toEqual([]);
 
     // The cause: catalog code, merchant message vs support detail, wizard step, and every push item.
-    const detail = SupportSyncDetailSchema.parse((await support('GET', `/companies/${companyId}/syncs/${syncId}`)).body);
-    expect(detail.run.problem).toMatchObject({ code: 'account_archived', step: ERROR_CATALOG.account_archived.step, retryable: false });
+    const detail = SupportSyncDetailSchema.parse(
+      (await support('GET', `/companies/${companyId}/syncs/${syncId}`)).body,
+    );
+    expect(detail.run.problem).toMatchObject({
+      code: 'account_archived',
+      step: ERROR_CATALOG.account_archived.step,
+      retryable: false,
+    });
     // The run-level message comes from the first failed item; the item's own message names the account.
     expect(detail.run.problem?.merchantMessage).toMatch(/archived in Sandbox ledger/);
     expect(detail.run.problem?.supportDetail).toMatch(/not written/);
     expect(detail.run.period).toEqual({ start: '2026-03-01', finish: '2026-03-12' });
-    expect(detail.accounting).toMatchObject({ key: 'sandbox', name: 'Sandbox ledger', status: 'Linked' });
+    expect(detail.accounting).toMatchObject({
+      key: 'sandbox',
+      name: 'Sandbox ledger',
+      status: 'Linked',
+    });
     expect(detail.commerce).toMatchObject({ key: 'commerce', name: 'Partner commerce' });
     expect(detail.counts.written).toBe(postedBefore);
     expect(detail.counts.failed).toBeGreaterThan(0);
@@ -130,14 +188,30 @@ describe('support routes on the real sync service', () => {
     expect(failedItem.supportDetail).toMatch(/Card clearing is archived/);
 
     // History is filterable by status code and state.
-    const history = SupportHistorySchema.parse((await support('GET', `/companies/${companyId}/syncs?state=failed&statusCode=${failed.statusCode}`)).body);
+    const history = SupportHistorySchema.parse(
+      (
+        await support(
+          'GET',
+          `/companies/${companyId}/syncs?state=failed&statusCode=${failed.statusCode}`,
+        )
+      ).body,
+    );
     expect(history.runs.map((r) => r.syncId)).toEqual([syncId]);
-    expect(SupportHistorySchema.parse((await support('GET', `/companies/${companyId}/syncs?state=succeeded`)).body).runs).toEqual([]);
+    expect(
+      SupportHistorySchema.parse(
+        (await support('GET', `/companies/${companyId}/syncs?state=succeeded`)).body,
+      ).runs,
+    ).toEqual([]);
 
     // Fixed in the ledger (the mapped account restored), then only failed items are retried.
     service.sandbox?.admin.restoreAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
-    const retried = SupportRetryResultSchema.parse((await support('POST', `/companies/${companyId}/syncs/${syncId}/retry-failed`)).body);
-    expect(retried).toMatchObject({ attempted: detail.counts.failed + detail.counts.pending, stillFailing: 0 });
+    const retried = SupportRetryResultSchema.parse(
+      (await support('POST', `/companies/${companyId}/syncs/${syncId}/retry-failed`)).body,
+    );
+    expect(retried).toMatchObject({
+      attempted: detail.counts.failed + detail.counts.pending,
+      stillFailing: 0,
+    });
     expect(retried.detail.run).toMatchObject({ state: 'succeeded', problem: null });
     expect(retried.detail.items.every((i) => i.status === 'Written')).toBe(true);
     const written = retried.detail.items.find((i) => i.reference === failedItem.reference)!;
@@ -146,13 +220,17 @@ describe('support routes on the real sync service', () => {
     expect(ledgerAfter).toHaveLength(detail.items.length);
 
     // Again: nothing to retry, nothing posted twice.
-    const again = SupportRetryResultSchema.parse((await support('POST', `/companies/${companyId}/syncs/${syncId}/retry-failed`)).body);
+    const again = SupportRetryResultSchema.parse(
+      (await support('POST', `/companies/${companyId}/syncs/${syncId}/retry-failed`)).body,
+    );
     expect(again).toMatchObject({ attempted: 0, written: 0, stillFailing: 0 });
     expect(service.sandbox?.admin.documents(ledgerId)).toHaveLength(detail.items.length);
     const refs = (service.sandbox?.admin.documents(ledgerId) ?? []).map((d) => JSON.stringify(d));
     expect(new Set(refs).size).toBe(refs.length);
 
-    const afterTotals = SupportSearchResultSchema.parse((await support('GET', '/companies')).body).totals;
+    const afterTotals = SupportSearchResultSchema.parse(
+      (await support('GET', '/companies')).body,
+    ).totals;
     expect(afterTotals.byHealth).toMatchObject({ healthy: 2, failing: 0 });
   });
 
@@ -163,40 +241,138 @@ describe('support routes on the real sync service', () => {
     c.set('2026-03-05T03:00:00Z');
     await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
 
-    const found = SupportCompanyDetailSchema.parse((await support('GET', `/companies/${companyId}`)).body);
-    expect(found).toMatchObject({ health: 'disabled', enabled: false, failingSince: '2026-02-01', startDate: '2026-02-01', timeZone: 'Europe/London' });
-    expect(SupportSearchResultSchema.parse((await support('GET', '/companies?health=disabled')).body).results).toHaveLength(1);
+    const found = SupportCompanyDetailSchema.parse(
+      (await support('GET', `/companies/${companyId}`)).body,
+    );
+    expect(found).toMatchObject({
+      health: 'disabled',
+      enabled: false,
+      failingSince: '2026-02-01',
+      startDate: '2026-02-01',
+      timeZone: 'Europe/London',
+    });
+    expect(
+      SupportSearchResultSchema.parse((await support('GET', '/companies?health=disabled')).body)
+        .results,
+    ).toHaveLength(1);
 
-    const config = SupportConfigurationSchema.parse((await support('GET', `/companies/${companyId}/configuration`)).body);
-    expect(config.configuration?.configuration?.payments?.accounts?.card?.selectedAccountId).toBe(SANDBOX_ACCOUNTS.cardClearing.id);
+    const config = SupportConfigurationSchema.parse(
+      (await support('GET', `/companies/${companyId}/configuration`)).body,
+    );
+    expect(config.configuration?.configuration?.payments?.accounts?.card?.selectedAccountId).toBe(
+      SANDBOX_ACCOUNTS.cardClearing.id,
+    );
 
-    const future = await support('POST', `/companies/${companyId}/reenable`, { startDate: '2026-03-06' });
+    const future = await support('POST', `/companies/${companyId}/reenable`, {
+      startDate: '2026-03-06',
+    });
     expect(future.status).toBe(400);
     expect(ErrorEnvelopeSchema.parse(future.body).validation?.errors[0]?.itemId).toBe('startDate');
-    const malformed = await support('POST', `/companies/${companyId}/reenable`, { startDate: '5 March' });
-    expect(ErrorEnvelopeSchema.parse(malformed.body)).toMatchObject({ statusCode: 400, code: 'validation_failed' });
+    const malformed = await support('POST', `/companies/${companyId}/reenable`, {
+      startDate: '5 March',
+    });
+    expect(ErrorEnvelopeSchema.parse(malformed.body)).toMatchObject({
+      statusCode: 400,
+      code: 'validation_failed',
+    });
 
     service.sandbox?.admin.restoreAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
-    const reenabled = SupportCompanyDetailSchema.parse((await support('POST', `/companies/${companyId}/reenable`, { startDate: '2026-03-04' })).body);
+    const reenabled = SupportCompanyDetailSchema.parse(
+      (await support('POST', `/companies/${companyId}/reenable`, { startDate: '2026-03-04' })).body,
+    );
     expect(reenabled).toMatchObject({ enabled: true, failingSince: null, startDate: '2026-03-04' });
-    const twice = await support('POST', `/companies/${companyId}/reenable`, { startDate: '2026-03-04' });
-    expect(ErrorEnvelopeSchema.parse(twice.body)).toMatchObject({ statusCode: 409, code: 'already_enabled' });
+    const twice = await support('POST', `/companies/${companyId}/reenable`, {
+      startDate: '2026-03-04',
+    });
+    expect(ErrorEnvelopeSchema.parse(twice.body)).toMatchObject({
+      statusCode: 409,
+      code: 'already_enabled',
+    });
 
     const next = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
     expect(next.body).toMatchObject({ syncStatusCode: 2040 });
     expect(next.body.syncDateRangeUtc.start).toBe('2026-03-04T00:00:00.000Z');
-    expect(SupportCompanyDetailSchema.parse((await support('GET', `/companies/${companyId}`)).body).health).toBe('healthy');
+    expect(
+      SupportCompanyDetailSchema.parse((await support('GET', `/companies/${companyId}`)).body)
+        .health,
+    ).toBe('healthy');
 
-    expect(SupportDeliveriesSchema.parse((await support('GET', `/companies/${companyId}/webhook-deliveries`)).body)).toEqual({ available: false, items: [] });
+    expect(
+      SupportDeliveriesSchema.parse(
+        (await support('GET', `/companies/${companyId}/webhook-deliveries`)).body,
+      ),
+    ).toEqual({ available: false, items: [] });
+  });
+
+  it("lists the company's webhook deliveries from the webhook dispatcher", async () => {
+    const { companyId } = await configuredCompany(service, 'Deli', '2026-03-01');
+    const database = new Database(':memory:');
+    // The partner's endpoint is outside our system: it answers 503 here.
+    const dispatcher = createWebhookDispatcher({
+      store: createSqliteWebhookStore({ database }),
+      endpoints: [
+        {
+          id: 'ep-1',
+          url: 'https://partner.test/hooks',
+          secret: 'whsec-0123456789abcdef',
+          events: ['*'],
+        },
+      ],
+      fetch: async () => new Response('unavailable', { status: 503 }),
+      now: c.now,
+    });
+    await dispatcher.enqueue({
+      type: 'configuration.changed',
+      companyId,
+      data: { changedSections: ['schedule'], enabled: true, configured: true },
+    });
+    await dispatcher.enqueue({
+      type: 'configuration.changed',
+      companyId: 'another-company',
+      data: { changedSections: ['fees'], enabled: true, configured: true },
+    });
+    await dispatcher.deliverDue(c.now());
+    const handler = createSupportHandler({
+      apiKeys: [API_KEY],
+      store,
+      now: c.now,
+      retry: async () => undefined,
+      webhooks: dispatcher,
+    });
+    const response = await handler(
+      new Request(`${BASE}/support/companies/${companyId}/webhook-deliveries`, {
+        headers: { Authorization: AUTH },
+      }),
+    );
+    const deliveries = SupportDeliveriesSchema.parse(await response.json());
+    expect(deliveries.available).toBe(true);
+    expect(deliveries.items).toHaveLength(1);
+    expect(deliveries.items[0]).toMatchObject({
+      companyId,
+      eventType: 'configuration.changed',
+      status: 'pending',
+      attempts: 1,
+      lastResponseCode: 503,
+    });
+    database.close();
   });
 
   it('refuses missing or wrong API keys and answers unknown ids with the error envelope', async () => {
     const support = supportFor(service, store, c.now);
     for (const auth of [null, `Basic ${btoa('wrong-key-000')}`, `Bearer ${API_KEY}`]) {
       const reply = await support('GET', '/companies', undefined, auth);
-      expect(ErrorEnvelopeSchema.parse(reply.body)).toMatchObject({ statusCode: 401, code: 'unauthorized' });
+      expect(ErrorEnvelopeSchema.parse(reply.body)).toMatchObject({
+        statusCode: 401,
+        code: 'unauthorized',
+      });
     }
-    expect(ErrorEnvelopeSchema.parse((await support('GET', '/companies/nope')).body)).toMatchObject({ statusCode: 404, code: 'not_found' });
-    expect(ErrorEnvelopeSchema.parse((await support('GET', '/companies?from=2026-03-05&to=2026-03-01')).body)).toMatchObject({ statusCode: 400, code: 'validation_failed' });
+    expect(ErrorEnvelopeSchema.parse((await support('GET', '/companies/nope')).body)).toMatchObject(
+      { statusCode: 404, code: 'not_found' },
+    );
+    expect(
+      ErrorEnvelopeSchema.parse(
+        (await support('GET', '/companies?from=2026-03-05&to=2026-03-01')).body,
+      ),
+    ).toMatchObject({ statusCode: 400, code: 'validation_failed' });
   });
 });

@@ -3,7 +3,13 @@ import { http, HttpResponse } from 'msw';
 import { SyncHealth, createSupportClient } from '../../../src/widget/sync-health/index.js';
 import type { SyncHealthProps } from '../../../src/widget/sync-health/index.js';
 import { expectNoAxeViolations, renderWidget, server, useMswServer } from '../helpers.js';
-import { SUPPORT_BASE, SUPPORT_TOKEN, createSupportHandlers, createSupportState, type SupportMockState } from './support-mock.js';
+import {
+  SUPPORT_BASE,
+  SUPPORT_TOKEN,
+  createSupportHandlers,
+  createSupportState,
+  type SupportMockState,
+} from './support-mock.js';
 
 useMswServer();
 
@@ -13,20 +19,30 @@ beforeEach(() => {
   server.use(...createSupportHandlers(state));
 });
 
-function renderHealth(props: Partial<SyncHealthProps> = {}, locale = 'en-US', token = SUPPORT_TOKEN) {
+function renderHealth(
+  props: Partial<SyncHealthProps> = {},
+  locale = 'en-US',
+  token = SUPPORT_TOKEN,
+) {
   const client = createSupportClient({ supportToken: token });
   return renderWidget(<SyncHealth client={client} {...props} />, { locale });
 }
 
 const columnTexts = (table: HTMLElement, column: number) =>
-  within(table).getAllByRole('row').slice(1).map((row) => within(row).getAllByRole('cell')[column]?.textContent ?? '');
+  within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) => within(row).getAllByRole('cell')[column]?.textContent ?? '');
 
-describe('<SyncHealth>', () => {
+// axe over these larger tables takes a few seconds in jsdom.
+describe('<SyncHealth>', { timeout: 30_000 }, () => {
   it('shows totals by status and finds a company by sync id with the keyboard', async () => {
     const { container, user } = renderHealth();
     const totals = await screen.findByRole('list', { name: 'Companies by status' });
     expect(within(totals).getByText('Failing').parentElement).toHaveTextContent('Failing 1');
-    expect(within(totals).getByText('Switched off after failures').parentElement).toHaveTextContent('1');
+    expect(within(totals).getByText('Switched off after failures').parentElement).toHaveTextContent(
+      '1',
+    );
     expect(screen.getByRole('table', { name: 'Companies (3)' })).toBeInTheDocument();
     await expectNoAxeViolations(container);
 
@@ -37,12 +53,18 @@ describe('<SyncHealth>', () => {
     expect(within(results).getByRole('button', { name: 'Open Cafe Lumiere' })).toBeInTheDocument();
 
     await user.clear(search);
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Problem' }), 'tax_rate_unmapped');
+    await user.selectOptions(
+      screen.getByRole('combobox', { name: 'Problem' }),
+      'tax_rate_unmapped',
+    );
     await user.click(screen.getByRole('button', { name: 'Search' }));
     const filtered = await screen.findByRole('table', { name: 'Companies (1)' });
     expect(within(filtered).getByRole('button', { name: 'Open Deli Dijon' })).toBeInTheDocument();
 
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Problem' }), 'currency_mismatch');
+    await user.selectOptions(
+      screen.getByRole('combobox', { name: 'Problem' }),
+      'currency_mismatch',
+    );
     await user.click(screen.getByRole('button', { name: 'Search' }));
     expect(await screen.findByText('No company matches these filters.')).toBeInTheDocument();
     await expectNoAxeViolations(container);
@@ -77,10 +99,17 @@ describe('<SyncHealth>', () => {
     await user.click(view);
     expect(view).toHaveAttribute('aria-expanded', 'true');
     const json = screen.getByLabelText('Configuration of Cafe Lumiere');
-    expect(JSON.parse(json.textContent ?? '')).toMatchObject({ companyId: 'cafe', configuration: { configuration: { payments: { accounts: { card: { selectedAccountId: 'acc-091' } } } } } });
+    expect(JSON.parse(json.textContent ?? '')).toMatchObject({
+      companyId: 'cafe',
+      configuration: {
+        configuration: { payments: { accounts: { card: { selectedAccountId: 'acc-091' } } } },
+      },
+    });
     const download = screen.getByRole('link', { name: 'Download configuration (JSON)' });
     expect(download).toHaveAttribute('download', 'commerce-sync-configuration-cafe.json');
-    expect(decodeURIComponent(download.getAttribute('href')?.split(',').slice(1).join(',') ?? '')).toContain('"acc-091"');
+    expect(
+      decodeURIComponent(download.getAttribute('href')?.split(',').slice(1).join(',') ?? ''),
+    ).toContain('"acc-091"');
 
     const deliveries = screen.getByRole('table', { name: 'Webhook deliveries' });
     expect(within(deliveries).getByText('sync.failed')).toBeInTheDocument();
@@ -90,13 +119,22 @@ describe('<SyncHealth>', () => {
 
   it('shows a sync: merchant message vs support detail, every document, and retries only the failed ones', async () => {
     const onRetried = vi.fn();
-    const { container, user } = renderHealth({ defaultSelection: { companyId: 'cafe', syncId: null }, onRetried });
+    const { container, user } = renderHealth({
+      defaultSelection: { companyId: 'cafe', syncId: null },
+      onRetried,
+    });
     await user.click(await screen.findByRole('button', { name: 'Details of sync 3' }));
     const title = await screen.findByRole('heading', { name: 'Sync 3' });
     await waitFor(() => expect(title).toHaveFocus());
-    expect(screen.getByText('What the merchant sees').parentElement).toHaveTextContent('A mapped account is archived in the accounting platform.');
-    expect(screen.getByText(/mapped to Card payments is archived in Sandbox ledger/)).toBeInTheDocument();
-    expect(screen.getByLabelText('Support detail')).toHaveTextContent('Account 091 Card clearing is archived.');
+    expect(screen.getByText('What the merchant sees').parentElement).toHaveTextContent(
+      'A mapped account is archived in the accounting platform.',
+    );
+    expect(
+      screen.getByText(/mapped to Card payments is archived in Sandbox ledger/),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Support detail')).toHaveTextContent(
+      'Account 091 Card clearing is archived.',
+    );
     expect(screen.getByText('Payments')).toBeInTheDocument();
     expect(screen.getByText('Mar 2, 2026 to Mar 11, 2026')).toBeInTheDocument();
 
@@ -107,23 +145,42 @@ describe('<SyncHealth>', () => {
     await expectNoAxeViolations(container);
 
     await user.click(screen.getByRole('button', { name: 'Retry failed items (1)' }));
-    expect(await screen.findByText('Retried 1 item(s): 1 written, 0 still failing.')).toBeInTheDocument();
-    expect(onRetried).toHaveBeenCalledWith({ companyId: 'cafe', syncId: 'cafe-sync-3', attempted: 1, written: 1, stillFailing: 0 });
-    await waitFor(() => expect(within(screen.getByRole('table', { name: 'Documents (2)' })).getAllByText('Written')).toHaveLength(2));
+    expect(
+      await screen.findByText('Retried 1 item(s): 1 written, 0 still failing.'),
+    ).toBeInTheDocument();
+    expect(onRetried).toHaveBeenCalledWith({
+      companyId: 'cafe',
+      syncId: 'cafe-sync-3',
+      attempted: 1,
+      written: 1,
+      stillFailing: 0,
+    });
+    await waitFor(() =>
+      expect(
+        within(screen.getByRole('table', { name: 'Documents (2)' })).getAllByText('Written'),
+      ).toHaveLength(2),
+    );
     expect(screen.getByText('Every document of this sync is written.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Retry failed items/ })).not.toBeInTheDocument();
     expect(state.retries['cafe-sync-3']).toBe(1);
     await expectNoAxeViolations(container);
 
     await user.click(screen.getByRole('button', { name: 'Back to history' }));
-    await waitFor(() => expect(screen.getByRole('heading', { name: 'Cafe Lumiere' })).toHaveFocus());
+    await waitFor(() =>
+      expect(screen.getByRole('heading', { name: 'Cafe Lumiere' })).toHaveFocus(),
+    );
   });
 
   it('re-enables a company switched off after failures, showing the server field error first', async () => {
     const onReenabled = vi.fn();
-    const { container, user } = renderHealth({ defaultSelection: { companyId: 'deli', syncId: null }, onReenabled });
+    const { container, user } = renderHealth({
+      defaultSelection: { companyId: 'deli', syncId: null },
+      onReenabled,
+    });
     await screen.findByRole('heading', { name: 'Turn syncing back on' });
-    expect(screen.getByText('Webhooks are not configured on this deployment.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Webhooks are not configured on this deployment.'),
+    ).toBeInTheDocument();
     await expectNoAxeViolations(container);
     const date = screen.getByLabelText('New start date');
     await user.type(date, '2026-04-01');
@@ -136,26 +193,54 @@ describe('<SyncHealth>', () => {
     await user.clear(date);
     await user.type(date, '2026-03-10');
     await user.keyboard('{Enter}');
-    await waitFor(() => expect(onReenabled).toHaveBeenCalledWith({ companyId: 'deli', startDate: '2026-03-10' }));
-    expect(state.companies.find((c) => c.companyId === 'deli')).toMatchObject({ enabled: true, startDate: '2026-03-10' });
-    await waitFor(() => expect(screen.queryByRole('heading', { name: 'Turn syncing back on' })).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(onReenabled).toHaveBeenCalledWith({ companyId: 'deli', startDate: '2026-03-10' }),
+    );
+    expect(state.companies.find((c) => c.companyId === 'deli')).toMatchObject({
+      enabled: true,
+      startDate: '2026-03-10',
+    });
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('heading', { name: 'Turn syncing back on' }),
+      ).not.toBeInTheDocument(),
+    );
   });
 
   it('tells support to sign in again when the token is refused', async () => {
     const { container } = renderHealth({}, 'en-US', 'merchant-session-token');
-    expect(await screen.findByRole('alert')).toHaveTextContent('Your support sign-in is missing or has expired.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Your support sign-in is missing or has expired.',
+    );
     await expectNoAxeViolations(container);
   });
 
   it('speaks French with French dates and money', async () => {
-    server.use(http.get(`${SUPPORT_BASE}/companies/:companyId/webhook-deliveries`, () => HttpResponse.json({ available: true, items: [] })));
-    const { container, user } = renderHealth({ defaultSelection: { companyId: 'cafe', syncId: null } }, 'fr-FR');
-    expect(await screen.findByRole('heading', { name: 'État des synchronisations' })).toBeInTheDocument();
-    await user.click(await screen.findByRole('button', { name: 'Détails de la synchronisation 3' }));
+    server.use(
+      http.get(`${SUPPORT_BASE}/companies/:companyId/webhook-deliveries`, () =>
+        HttpResponse.json({ available: true, items: [] }),
+      ),
+    );
+    const { container, user } = renderHealth(
+      { defaultSelection: { companyId: 'cafe', syncId: null } },
+      'fr-FR',
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'État des synchronisations' }),
+    ).toBeInTheDocument();
+    await user.click(
+      await screen.findByRole('button', { name: 'Détails de la synchronisation 3' }),
+    );
     expect(await screen.findByText('du 2 mars 2026 au 11 mars 2026')).toBeInTheDocument();
-    expect(screen.getByText('Un compte associé est archivé dans le logiciel comptable. Restaurez-le ou choisissez un autre compte, puis relancez la synchronisation.')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Un compte associé est archivé dans le logiciel comptable. Restaurez-le ou choisissez un autre compte, puis relancez la synchronisation.',
+      ),
+    ).toBeInTheDocument();
     expect(screen.getByText(/1\s234,56\s£/)).toBeInTheDocument();
-    expect(screen.getByText('Aucune livraison de webhook pour cette entreprise.')).toBeInTheDocument();
+    expect(
+      screen.getByText('Aucune livraison de webhook pour cette entreprise.'),
+    ).toBeInTheDocument();
     await expectNoAxeViolations(container);
   });
 });

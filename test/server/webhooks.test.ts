@@ -1,0 +1,188 @@
+/*
+ * Webhooks wired into the sync service: events are enqueued with the state change that causes
+ * them and sent, signed, on the scheduler tick to a real HTTP receiver on 127.0.0.1.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebhookDeliveryPageSchema, WebhookEventSchema, type WebhookEvent } from '../../src/contract/webhooks.js';
+import { webhookEndpointsFromEnv } from '../../src/server/cli.js';
+import { verifyWebhook } from '../../src/webhooks/index.js';
+import { buildConfiguration, buildPayment, SANDBOX_ACCOUNTS } from '../fixtures/index.js';
+import { call, clock, linkSandbox, makeService } from './helpers.js';
+
+const SECRET = 'whsec-test-secret-0123456789abcdef';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function receiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${port}/hooks`, received });
+    });
+  });
+}
+
+describe('sync service webhooks', () => {
+  const c = clock('2026-03-12T10:00:00Z');
+  let hook: Awaited<ReturnType<typeof receiver>>;
+  let service: ReturnType<typeof makeService>;
+
+  beforeEach(async () => {
+    c.set('2026-03-12T10:00:00Z');
+    hook = await receiver();
+    service = makeService({ now: c.now, webhooks: { endpoints: [{ id: 'partner', url: hook.url, secret: SECRET, events: ['*'] }] } });
+  });
+  afterEach(async () => {
+    await service.close();
+    await new Promise((resolve) => hook.server.close(resolve));
+  });
+
+  /**
+   * Sends what is due without a scheduler tick (a tick would also start the scheduled syncs of
+   * the enabled company and add their events).
+   */
+  async function deliver(): Promise<void> {
+    const webhooks = await service.webhooks();
+    await webhooks?.deliverDue(c.now());
+  }
+
+  /** Verifies every received request's signature and returns the events in arrival order. */
+  async function events(): Promise<WebhookEvent[]> {
+    const out: WebhookEvent[] = [];
+    for (const r of hook.received) {
+      const header = r.headers['commerce-sync-signature'];
+      const verified = await verifyWebhook({ payload: r.body, header: typeof header === 'string' ? header : null, secret: SECRET, now: c.now() });
+      expect(verified.ok, JSON.stringify(verified)).toBe(true);
+      const event = WebhookEventSchema.parse(JSON.parse(r.body));
+      expect(r.headers['commerce-sync-event']).toBe(event.type);
+      out.push(event);
+    }
+    return out;
+  }
+
+  async function configuredCompany() {
+    const companyId = (await call(service, 'POST', '/companies', { name: 'Cafe' })).body.id as string;
+    const { connectionId, ledgerId } = await linkSandbox(service, companyId, 'uk');
+    const config = buildConfiguration({ timeZone: 'Europe/London' });
+    config.schedule = { ...config.schedule, startDate: '2026-03-01' };
+    const saved = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    return { companyId, connectionId, ledgerId };
+  }
+
+  it('sends a signed sync.failed for a failing run and sync.succeeded once it is fixed, once each', async () => {
+    const { companyId, connectionId, ledgerId } = await configuredCompany();
+    await deliver();
+    expect((await events()).map((e) => e.type)).toEqual(['configuration.changed']);
+    hook.received.length = 0;
+
+    service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+    await call(service, 'POST', `/companies/${companyId}/data/commerce-payments`, [buildPayment({ createdDate: '2026-03-10T12:00:00Z' })]);
+    const failed = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+    expect(failed.body.syncStatusCode).toBe(4000);
+    // Nothing is sent before delivery: the event waits in the outbox.
+    expect(hook.received).toHaveLength(0);
+    await deliver();
+    const [failure] = await events();
+    expect(failure).toMatchObject({
+      id: `sync.failed:${failed.body.commerceSyncId}`,
+      type: 'sync.failed',
+      companyId,
+      data: {
+        syncId: failed.body.commerceSyncId,
+        dataConnectionId: connectionId,
+        period: { start: '2026-03-01', finish: '2026-03-12' },
+        syncStatusCode: 4000,
+        errorCode: 'account_archived',
+        merchantMessage: failed.body.errorMessage,
+        retryable: false,
+        wizardStep: 'payments',
+      },
+    });
+
+    service.sandbox?.admin.restoreAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+    const fixed = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+    expect(fixed.body.syncStatusCode).toBe(2000);
+    await deliver();
+    const sent = await events();
+    expect(sent.map((e) => e.type)).toEqual(['sync.failed', 'sync.succeeded']);
+    expect(sent[1]).toMatchObject({
+      id: `sync.succeeded:${fixed.body.commerceSyncId}`,
+      data: { syncStatusCode: 2000, errorCode: null, merchantMessage: null, period: { start: '2026-03-01', finish: '2026-03-12' } },
+    });
+    expect(sent[1]?.type === 'sync.succeeded' && sent[1].data.documentCount).toBeGreaterThan(0);
+
+    // The delivery log is readable behind the API key at /webhooks/deliveries.
+    const page = await call(service, 'GET', `/webhooks/deliveries?companyId=${companyId}`);
+    expect(page.status).toBe(200);
+    const deliveries = WebhookDeliveryPageSchema.parse(page.body).items;
+    // The test clock stands still, so the newest-first order among these is by id: compare as a set.
+    expect(deliveries.map((d) => `${d.eventType}:${d.status}`).sort()).toEqual(['configuration.changed:succeeded', 'sync.failed:succeeded', 'sync.succeeded:succeeded']);
+    expect((await call(service, 'GET', '/webhooks/deliveries', undefined, { auth: false })).status).toBe(401);
+  });
+
+  it('sends connection.deauthorized when the merchant unlinks, and connection.deleted on delete', async () => {
+    const { companyId, connectionId } = await configuredCompany();
+    const unlinked = await call(service, 'PATCH', `/companies/${companyId}/connections/${connectionId}`, { status: 'Unlinked' });
+    expect(unlinked.body.status).toBe('Unlinked');
+    // Unlinking again changes nothing and sends nothing.
+    await call(service, 'PATCH', `/companies/${companyId}/connections/${connectionId}`, { status: 'Unlinked' });
+    expect((await call(service, 'DELETE', `/companies/${companyId}/connections/${connectionId}`)).status).toBe(204);
+    await deliver();
+    const sent = (await events()).filter((e) => e.type !== 'configuration.changed');
+    expect(sent).toEqual([
+      expect.objectContaining({ type: 'connection.deauthorized', companyId, data: { connectionId, platformKey: 'sandbox', initiatedBy: 'merchant', errorCode: null, merchantMessage: null } }),
+      expect.objectContaining({ id: `connection.deleted:${connectionId}`, type: 'connection.deleted', data: { connectionId, platformKey: 'sandbox' } }),
+    ]);
+  });
+
+  it('reports a platform-side revocation as connection.deauthorized from the failing run', async () => {
+    const { companyId, connectionId, ledgerId } = await configuredCompany();
+    service.sandbox?.admin.revokeAuthorizations(ledgerId);
+    const run = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+    expect(run.body.syncStatusCode).toBe(4220);
+    await deliver();
+    const sent = (await events()).filter((e) => e.type !== 'configuration.changed');
+    expect(sent.map((e) => e.type)).toEqual(['sync.failed', 'connection.deauthorized']);
+    expect(sent[1]).toMatchObject({ id: `connection.deauthorized:${run.body.commerceSyncId}`, data: { connectionId, initiatedBy: 'platform', errorCode: 'authorization_revoked' } });
+  });
+
+  it('reports configuration changes by section, and sends due events on the scheduler tick', async () => {
+    const { companyId } = await configuredCompany();
+    c.set('2026-03-12T10:05:00Z');
+    const paused = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, { enabled: false });
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200);
+    expect(hook.received).toHaveLength(0);
+    // Paused, the company has no scheduled run: the tick only sends the outbox.
+    await service.scheduler.tick(c.now());
+    expect((await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body).toEqual([]);
+    const changes = (await events()).filter((e) => e.type === 'configuration.changed');
+    expect(changes.map((e) => e.data)).toEqual([
+      { changedSections: ['enabled', 'schedule', 'mapSettings', 'sales', 'payments', 'fees'], enabled: true, configured: true },
+      { changedSections: ['enabled'], enabled: false, configured: true },
+    ]);
+  });
+
+  it('reads the endpoint from the environment and refuses a URL without a secret', () => {
+    expect(webhookEndpointsFromEnv({})).toBeNull();
+    expect(webhookEndpointsFromEnv({ COMMERCE_SYNC_WEBHOOK_URL: 'https://partner.example/hooks', COMMERCE_SYNC_WEBHOOK_SECRET: SECRET, COMMERCE_SYNC_WEBHOOK_EVENTS: 'sync.failed, sync.disabled' }))
+      .toEqual([{ id: 'env', url: 'https://partner.example/hooks', secret: SECRET, additionalSecrets: [], events: ['sync.failed', 'sync.disabled'] }]);
+    expect(() => webhookEndpointsFromEnv({ COMMERCE_SYNC_WEBHOOK_URL: 'https://partner.example/hooks' })).toThrow(/COMMERCE_SYNC_WEBHOOK_SECRET/);
+    expect(() => webhookEndpointsFromEnv({ COMMERCE_SYNC_WEBHOOK_URL: 'https://partner.example/hooks', COMMERCE_SYNC_WEBHOOK_SECRET: 'short' })).toThrow(/16 characters/);
+    expect(() => webhookEndpointsFromEnv({ COMMERCE_SYNC_WEBHOOK_URL: 'https://partner.example/hooks', COMMERCE_SYNC_WEBHOOK_SECRET: SECRET, COMMERCE_SYNC_WEBHOOK_EVENTS: 'sync.maybe' })).toThrow(/events/);
+  });
+});

@@ -5,7 +5,7 @@ import jsxA11y from 'eslint-plugin-jsx-a11y';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'storybook-static/**', 'node_modules/**', 'artifacts/**', 'coverage/**', 'demo/dist/**'] },
+  { ignores: ['dist/**', 'storybook-static/**', 'node_modules/**', 'artifacts/**', 'coverage/**', 'demo/dist/**', '.storybook/public/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /**
@@ -17,9 +18,25 @@ const entries: Record<string, string> = {
   widget: resolve(import.meta.dirname, 'src/widget/index.ts'),
 };
 
+/** Ships the widget's stylesheet as `dist/styles.css` (the `commerce-sync/styles.css` export). */
+function widgetStylesheet(): Plugin {
+  return {
+    name: 'commerce-sync:widget-stylesheet',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'styles.css',
+        source: readFileSync(resolve(import.meta.dirname, 'src/widget/styles.css'), 'utf8'),
+      });
+    },
+  };
+}
+
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 export default defineConfig({
+  plugins: [widgetStylesheet()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -28,7 +45,7 @@ export default defineConfig({
     lib: { entry: entries, formats: ['es'] },
     rollupOptions: {
       // Dependencies stay external: the host app's bundler and package manager own them.
-      external: (id) => nodeBuiltins.has(id) || /^[a-z@][^:]*$/.test(id) && !id.startsWith('/'),
+      external: (id) => nodeBuiltins.has(id) || (/^[a-z@][^:]*$/.test(id) && !id.startsWith('/')),
     },
   },
   test: {

@@ -1,11 +1,5 @@
-import {
-  normalizeConfiguration,
-  PAYMENT_TYPE_KEYS,
-  PAYOUT_ACCOUNT_KEY,
-  type AccountConfiguration,
-  type Configuration,
-  type Option,
-} from './configuration.js';
+import { normalizeConfiguration, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY } from './configuration-helpers.js';
+import type { AccountConfiguration, Configuration, Option } from './configuration.js';
 import type { FieldError } from './errors.js';
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from './configuration-helpers.js';
 
 /**
  * The merchant's sync configuration, Codat-compatible ("options + selected"): the server fills
@@ -126,13 +127,6 @@ export const TimeZoneSchema = z.string().refine(isValidTimeZone, {
   message: 'Choose a time zone from the list (an IANA name such as Europe/London).',
 });
 
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export const ScheduleSchema = z.object({
@@ -173,39 +167,10 @@ export const ConfigurationSchema = z.object({
 });
 export type Configuration = z.infer<typeof ConfigurationSchema>;
 
-/** Reads the pause flag and the sync hour whatever names the client used, and emits `enabled`/`syncHour`. */
-export function normalizeConfiguration(config: Configuration): Configuration {
-  const { enable, ...rest } = config;
-  const enabled = config.enabled ?? enable ?? false;
-  const schedule = config.schedule
-    ? (() => {
-        const { syncHourUtc, ...s } = config.schedule;
-        return { ...s, syncHour: s.syncHour ?? syncHourUtc ?? 0, timeZone: s.timeZone ?? 'Etc/UTC' };
-      })()
-    : config.schedule;
-  return { ...rest, enabled, schedule };
-}
-
-/** The payment-type keys of `configuration.payments.accounts`, from a commerce payment type. */
-export const PAYMENT_TYPE_KEYS = {
-  Cash: 'cash',
-  Card: 'card',
-  Invoice: 'invoice',
-  OnlineCard: 'onlineCard',
-  Swish: 'swish',
-  Vipps: 'vipps',
-  Mobile: 'mobile',
-  StoreCredit: 'storeCredit',
-  Paypal: 'paypal',
-  Custom: 'custom',
-  Prepaid: 'prepaidPayment',
-  Unknown: 'unknown',
-} as const;
-
-/** Account key for where payouts land (the merchant's bank account). */
-export const PAYOUT_ACCOUNT_KEY = 'payout';
-/** Tax-rate key ("20", "17.5", "0") for a percentage; trailing zeros are dropped. */
-export function taxRateKey(percentage: number | string): string {
-  const n = Number(percentage);
-  return String(Math.round(n * 1e6) / 1e6);
-}
+export {
+  isValidTimeZone,
+  normalizeConfiguration,
+  PAYMENT_TYPE_KEYS,
+  PAYOUT_ACCOUNT_KEY,
+  taxRateKey,
+} from './configuration-helpers.js';

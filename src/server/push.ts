@@ -42,7 +42,11 @@ interface Parsed {
 }
 
 function isDelete(item: unknown): boolean {
-  return typeof item === 'object' && item !== null && !Array.isArray(item) && Object.keys(item).length === 1 && 'id' in item;
+  if (typeof item !== 'object' || item === null || Array.isArray(item) || !('id' in item)) return false;
+  // Counting keys without Object.keys: this runs once per pushed record.
+  let keys = 0;
+  for (const key in item) if (Object.hasOwn(item, key) && ++keys > 1) return false;
+  return keys === 1;
 }
 
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

@@ -51,8 +51,16 @@ export function openSqlite(path: string): Db {
       order.push(Number(n) - 1);
       return '?';
     });
+    // Bulk pushes run this thousands of times: one reused argument array, no per-row copies.
+    const args: SqlValue[] = new Array<SqlValue>(order.length);
     let changes = 0;
-    for (const row of rows) changes += statement.run(...bind(order.map((i) => row[i] ?? null))).changes;
+    for (const row of rows) {
+      for (let k = 0; k < order.length; k += 1) {
+        const v = row[order[k] ?? 0] ?? null;
+        args[k] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      }
+      changes += statement.run(args).changes;
+    }
     return changes;
   }
 

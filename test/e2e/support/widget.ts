@@ -1,7 +1,5 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import type { Journey } from './journey.js';
-
-const DEV_TOLERATE_EARLY_SAVE = true;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -207,7 +205,16 @@ export async function mapNewTaxRates(page: Page, plan: MappingPlan, journey: Jou
 export async function configureWizard(
   page: Page,
   plan: MappingPlan,
-  options: { startDate: string; timeZone: string; journey: Journey },
+  options: {
+    startDate: string;
+    timeZone: string;
+    journey: Journey;
+    /**
+     * Fail when the wizard saves before Review (a known widget bug, see the merchant journey). Only
+     * the merchant journey checks it, so the other journeys keep covering what comes after.
+     */
+    requireReview?: boolean;
+  },
 ): Promise<void> {
   const { journey } = options;
   await stepHeading(page, 'Output').waitFor();
@@ -236,15 +243,22 @@ export async function configureWizard(
   await chooseOption(page, 'Time zone', options.timeZone.replace(/_/g, ' '));
   await journey.checkpoint(page, 'wizard-schedule');
 
+  // A save sent before the merchant pressed Save means the Review step was skipped.
+  let savedEarly = false;
+  const onRequest = (request: Request) => {
+    if (request.method() === 'PUT' && new URL(request.url()).pathname.endsWith('/configuration')) savedEarly = true;
+  };
+  page.on('request', onRequest);
   await page.getByRole('button', { name: 'Next', exact: true }).click();
-  const review = stepHeading(page, 'Review');
   const settings = page.getByRole('heading', { name: 'Sync settings' });
-  await review.or(settings).first().waitFor();
-  if (await settings.isVisible()) {
-    if (!DEV_TOLERATE_EARLY_SAVE) {
+  await stepHeading(page, 'Review').or(settings).first().waitFor();
+  await page.waitForLoadState('networkidle');
+  page.off('request', onRequest);
+  if (savedEarly) {
+    if (options.requireReview) {
       throw new Error(
-        'Widget bug: pressing Next on the Schedule step saved the configuration at once, without showing the Review step ' +
-          '(the Next and Save buttons are one reused DOM button whose type changes to "submit" during the click).',
+        'Widget bug: pressing Next on the Schedule step saved the configuration at once, so the merchant never saw ' +
+          'the Review step (Next and Save render as one reused <button> whose type becomes "submit" during the click).',
       );
     }
   } else {

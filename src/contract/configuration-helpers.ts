@@ -13,6 +13,7 @@ export function isValidTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
 
 /** Reads the pause flag and the sync hour whatever names the client used, and emits `enabled`/`syncHour`. */
 export function normalizeConfiguration(config: Configuration): Configuration {

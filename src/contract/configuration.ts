@@ -127,8 +127,6 @@ export const TimeZoneSchema = z.string().refine(isValidTimeZone, {
   message: 'Choose a time zone from the list (an IANA name such as Europe/London).',
 });
 
-}
-
 export const ScheduleSchema = z.object({
   selectedFrequency: SyncFrequency.nullish(),
   frequencyOptions: z.array(z.string()).nullish(),

@@ -1,11 +1,6 @@
-import type { z } from 'zod';
-import {
-  BFF_ROUTES,
-  BFF_SCHEMAS,
-  BffErrorSchema,
-  DEFAULT_BFF_BASE_PATH,
-} from '../../contract/bff.js';
+import { BFF_ROUTES, DEFAULT_BFF_BASE_PATH } from '../../contract/bff.js';
 import type {
+  BffError,
   BffRouteName,
   ConfigurationView,
   ConnectionView,
@@ -21,6 +16,8 @@ import type {
   SyncToggleResponse,
 } from '../../contract/bff.js';
 import { CommerceSyncError } from './errors.js';
+import { expectShape, isBffErrorBody } from './shape.js';
+import type { Shape } from './shape.js';
 
 /** Options of {@link createApiClient}. */
 export interface ApiClientOptions {
@@ -34,7 +31,7 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-/** A typed client for every BFF route the widget uses; responses are validated with the contract. */
+/** A typed client for every BFF route the widget uses; responses are typed by the contract and shape-checked. */
 export interface ApiClient {
   readonly baseUrl: string;
   listPlatforms(signal?: AbortSignal): Promise<PlatformList>;
@@ -55,6 +52,12 @@ export interface ApiClient {
   setSessionTokenGetter(getter: (() => Promise<string> | string) | undefined): void;
 }
 
+// What the widget reads from each answer; deeper fields are typed by the contract and produced by
+// the BFF's own zod validation.
+const CONNECTION: Shape = { status: 'string', platform: 'object?', accountingCompanyName: 'string?' };
+const CONFIGURATION: Shape = { configured: 'boolean?', configuration: 'object?', schedule: 'object?' };
+const TOGGLE: Shape = { enabled: 'boolean' };
+
 // Browsers resolve relative URLs in fetch; other runtimes (jsdom on Node, some webviews) do not.
 function resolveUrl(url: string): string {
   const base = typeof location === 'undefined' ? undefined : location.href;
@@ -62,8 +65,9 @@ function resolveUrl(url: string): string {
 }
 
 /**
- * Creates the BFF client. It sends `Authorization: Bearer <token>`, parses every body with the
- * contract's zod schema, turns error bodies into {@link CommerceSyncError}, and on 401
+ * Creates the BFF client. It sends `Authorization: Bearer <token>`, checks the shape of every
+ * body the widget relies on (the BFF validates with the contract's zod schemas on its side, so
+ * the browser does not ship them), turns error bodies into {@link CommerceSyncError}, and on 401
  * `session_expired` asks `getSessionToken()` once for a fresh token and retries.
  *
  * @example
@@ -117,9 +121,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       }
     }
     if (!response.ok) {
-      const parsed = BffErrorSchema.safeParse(json);
-      const error = parsed.success
-        ? CommerceSyncError.fromBody(response.status, parsed.data)
+      const error = isBffErrorBody(json)
+        ? CommerceSyncError.fromBody(response.status, json as BffError)
         : new CommerceSyncError({ code: response.status >= 500 ? 'internal_error' : 'invalid_response', status: response.status, message: `${method} ${path} failed with HTTP ${response.status}.` });
       if (error.code === 'session_expired' && !retried && getSessionToken) {
         await freshToken();
@@ -130,32 +133,32 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     return json;
   }
 
-  async function call<S extends z.ZodType>(route: BffRouteName, schema: S, init: { body?: unknown; query?: string; signal?: AbortSignal } = {}): Promise<z.infer<S>> {
+  async function call<T>(route: BffRouteName, shape: Shape, init: { body?: unknown; query?: string; signal?: AbortSignal } = {}): Promise<T> {
     const json = await send(route, init);
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
+    const problem = expectShape(json, shape);
+    if (problem !== null) {
       throw new CommerceSyncError({
         code: 'invalid_response',
-        message: `${BFF_ROUTES[route].method} ${BFF_ROUTES[route].path} answered a body that does not match the contract: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        message: `${BFF_ROUTES[route].method} ${BFF_ROUTES[route].path} answered a body that does not match the contract: ${problem}`,
       });
     }
-    return parsed.data;
+    return json as T;
   }
 
   return {
     baseUrl,
-    listPlatforms: (signal) => call('listPlatforms', BFF_SCHEMAS.listPlatforms.response, { signal }),
-    startAuthorization: (body) => call('startAuthorization', BFF_SCHEMAS.startAuthorization.response, { body }),
-    getConnection: (signal) => call('getConnection', BFF_SCHEMAS.getConnection.response, { signal }),
-    deauthorize: () => call('deauthorize', BFF_SCHEMAS.deauthorize.response),
-    getConfiguration: (signal) => call('getConfiguration', BFF_SCHEMAS.getConfiguration.response, { signal }),
-    saveConfiguration: (body) => call('saveConfiguration', BFF_SCHEMAS.saveConfiguration.response, { body }),
-    pauseSync: () => call('pauseSync', BFF_SCHEMAS.pauseSync.response),
-    resumeSync: () => call('resumeSync', BFF_SCHEMAS.resumeSync.response),
-    runSync: (body) => call('runSync', BFF_SCHEMAS.runSync.response, { body }),
-    getSyncStatus: (signal) => call('getSyncStatus', BFF_SCHEMAS.getSyncStatus.response, { signal }),
-    getSyncHistory: (limit = 20, signal) => call('getSyncHistory', BFF_SCHEMAS.getSyncHistory.response, { query: `?limit=${limit}`, signal }),
-    deleteCompany: () => call('deleteCompany', BFF_SCHEMAS.deleteCompany.response),
+    listPlatforms: (signal) => call<PlatformList>('listPlatforms', { platforms: 'array' }, { signal }),
+    startAuthorization: (body) => call<StartAuthorizationResponse>('startAuthorization', { url: 'string', mode: 'string', popup: 'object', authorizationId: 'string', messageOrigin: 'string', expiresAt: 'string' }, { body }),
+    getConnection: (signal) => call<ConnectionView>('getConnection', CONNECTION, { signal }),
+    deauthorize: () => call<ConnectionView>('deauthorize', CONNECTION),
+    getConfiguration: (signal) => call<ConfigurationView>('getConfiguration', CONFIGURATION, { signal }),
+    saveConfiguration: (body) => call<ConfigurationView>('saveConfiguration', CONFIGURATION, { body }),
+    pauseSync: () => call<SyncToggleResponse>('pauseSync', TOGGLE),
+    resumeSync: () => call<SyncToggleResponse>('resumeSync', TOGGLE),
+    runSync: (body) => call<RunSyncResponse>('runSync', { run: 'object' }, { body }),
+    getSyncStatus: (signal) => call<SyncStatusView>('getSyncStatus', { health: 'string', enabled: 'boolean', configured: 'boolean', latest: 'object?', lastSuccessful: 'object?' }, { signal }),
+    getSyncHistory: (limit = 20, signal) => call<SyncHistory>('getSyncHistory', { items: 'array' }, { query: `?limit=${limit}`, signal }),
+    deleteCompany: () => call<DeleteCompanyResponse>('deleteCompany', { deleted: 'boolean' }),
     setSessionToken(next) {
       token = next;
     },

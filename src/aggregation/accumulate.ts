@@ -72,8 +72,6 @@ export interface AccumulatorOptions {
 }
 
 const SAMPLE_LIMIT = 5;
-/** Who "rejects" partner data that cannot be posted, in `document_rejected` messages. */
-export const DATA_CHECK = 'The sales data check';
 const PAYMENT_TYPE_BY_LOWER = new Map<string, string>(
   Object.entries(PAYMENT_TYPE_KEYS).flatMap(([name, key]) => [
     [name.toLowerCase(), key],
@@ -385,8 +383,8 @@ export class Accumulator {
 
   private precisionProblem(t: DayTotals, kind: string, id: string, error: MoneyPrecisionError): void {
     this.problem(t, {
-      code: 'document_rejected',
-      params: { platform: DATA_CHECK, document: 'daily summary', detail: `${kind} ${id} has an amount of ${error.amount} ${error.currency}, which has more decimal places than ${error.currency} allows. Ask your commerce platform to correct it.` },
+      code: 'record_invalid',
+      params: { document: 'daily summary', detail: `${kind} ${id} has an amount of ${error.amount} ${error.currency}, which has more decimal places than ${error.currency} allows. Ask your commerce platform to correct it.` },
       detail: `precision:${kind}`,
       recordIds: [id],
       configPath: null,
@@ -483,8 +481,8 @@ export class Accumulator {
           if (dayIndex >= 0) {
             const t = this.dayTotals(dayIndex, groupIndex);
             this.problem(t, {
-              code: 'document_rejected',
-              params: { platform: DATA_CHECK, document: 'daily summary', detail: `order ${order.orderNumber ?? order.id} totals ${gross} minor units of ${cur} but its lines and charges add up to ${parts}. Ask your commerce platform to correct the order.` },
+              code: 'record_invalid',
+              params: { document: 'daily summary', detail: `order ${order.orderNumber ?? order.id} totals ${gross} minor units of ${cur} but its lines and charges add up to ${parts}. Ask your commerce platform to correct the order.` },
               detail: `totals:${order.id}`,
               recordIds: [order.id],
               configPath: null,
@@ -640,9 +638,8 @@ export class Accumulator {
       }
       const t = this.dayTotals(dayIndex, this.group(tx.currency, null, null));
       this.problem(t, {
-        code: 'document_rejected',
+        code: 'record_invalid',
         params: {
-          platform: DATA_CHECK,
           document: 'refunds',
           detail: orderId === undefined
             ? `refund ${tx.id} does not say which order it refunds (transactionSourceRef), so its tax rates are unknown. Ask your commerce platform to send it with its order.`

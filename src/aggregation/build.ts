@@ -11,7 +11,6 @@ import { documentReference } from '../contract/documents.js';
 import type { SyncErrorCode } from '../contract/error-catalog.js';
 import { ERROR_CATALOG, formatCatalogMessage } from '../contract/error-catalog.js';
 import type { DayTotals, SlotKey } from './accumulate.js';
-import { DATA_CHECK } from './accumulate.js';
 
 /**
  * Turns one merchant-day × group of running totals into accounting documents (journal mode or
@@ -413,8 +412,7 @@ export function buildDay(
             });
           }
           if (left > 0) {
-            report('document_rejected', {
-              platform: DATA_CHECK,
+            report('record_invalid', {
               document: direction === 'received' ? 'payments' : 'refund payments',
               detail: `${PAYMENT_TYPE_NAMES[k] ?? k} ${direction === 'received' ? 'payments' : 'refunds'} exceed the day's ${direction === 'received' ? 'sales' : 'refunds'} by ${left} minor units of ${cur}. Check that the day's orders and refunds were all sent.`,
             }, null, samples(`payment:${k}`));

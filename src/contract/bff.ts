@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationSchema } from './configuration.js';
 import { LocalDateSchema } from './documents.js';
-import { ERROR_CATALOG } from './error-catalog.js';
-import type { SyncErrorCode, WizardStep } from './error-catalog.js';
+import { SyncErrorCodeSchema, WizardStepSchema } from './catalog-schemas.js';
 import { ErrorEnvelopeSchema } from './errors.js';
 
 /**
@@ -47,22 +46,7 @@ export type BffRouteName = keyof typeof BFF_ROUTES;
 // Sync failures (shared by errors, status and history)
 // ---------------------------------------------------------------------------------------------
 
-const syncErrorCodes = Object.keys(ERROR_CATALOG) as [SyncErrorCode, ...SyncErrorCode[]];
-/** A sync failure code from the error catalog (src/contract/error-catalog.ts). */
-export const SyncErrorCodeSchema = z.enum(syncErrorCodes);
-
-const wizardSteps: [WizardStep, ...WizardStep[]] = [
-  'output',
-  'sales',
-  'taxRates',
-  'payments',
-  'fees',
-  'schedule',
-  'review',
-  'connection',
-];
-/** A wizard step a failure deep-links to. */
-export const WizardStepSchema = z.enum(wizardSteps);
+export { SyncErrorCodeSchema, WizardStepSchema };
 
 /** A failure explained for the merchant: catalog code, text, where to fix it. */
 export const SyncProblemSchema = z.object({

@@ -5,8 +5,10 @@
  * English default is here for servers and logs).
  */
 
-/** Wizard steps a failure can deep-link to. */
-export type WizardStep = 'output' | 'sales' | 'taxRates' | 'payments' | 'fees' | 'schedule' | 'review' | 'connection';
+/** Wizard steps a failure can deep-link to, in wizard order. */
+export const WIZARD_STEPS = ['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review', 'connection'] as const;
+/** A wizard step a failure can deep-link to. */
+export type WizardStep = (typeof WIZARD_STEPS)[number];
 
 export interface CatalogEntry {
   /** Stable error code (never reused). */
@@ -40,6 +42,7 @@ export type SyncErrorCode =
   | 'platform_outage'
   | 'currency_mismatch'
   | 'document_rejected'
+  | 'record_invalid'
   | 'internal_error';
 
 const entries: CatalogEntry[] = [
@@ -62,6 +65,7 @@ const entries: CatalogEntry[] = [
   { code: 'platform_outage', statusCode: 5000, retryable: true, step: null, message: '{platform} is not responding. The sync will retry automatically; nothing needs doing.' },
   { code: 'currency_mismatch', statusCode: 5120, retryable: false, step: null, message: 'Some sales are in {currency}, which {platform} is not set up to accept. Enable {currency} in {platform}, then sync again.' },
   { code: 'document_rejected', statusCode: 5130, retryable: false, step: 'review', message: '{platform} rejected the {document} for {date}: {detail}' },
+  { code: 'record_invalid', statusCode: 5120, retryable: false, step: null, message: 'Some sales data for {date} cannot be posted: {detail}' },
   { code: 'internal_error', statusCode: 5000, retryable: true, step: null, message: 'Something went wrong on our side. The sync will retry; contact support if this continues.' },
 ];
 

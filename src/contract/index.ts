@@ -80,7 +80,7 @@ export type {
 } from './documents.js';
 export { FieldErrorSchema, ErrorEnvelopeSchema } from './errors.js';
 export type { FieldError, ErrorEnvelope } from './errors.js';
-export { ERROR_CATALOG, formatCatalogMessage } from './error-catalog.js';
+export { ERROR_CATALOG, WIZARD_STEPS, formatCatalogMessage } from './error-catalog.js';
 export type { CatalogEntry, SyncErrorCode, WizardStep } from './error-catalog.js';
 export { validateConfiguration } from './configuration-rules.js';
 export type { ConfigurationRuleContext, ConfigurationRule } from './configuration-rules.js';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CATALOG } from './error-catalog.js';
-import type { SyncErrorCode, WizardStep } from './error-catalog.js';
+import { SyncErrorCodeSchema, WizardStepSchema } from './catalog-schemas.js';
 import { LocalDateSchema } from './documents.js';
 
 /**
@@ -22,21 +21,6 @@ export const WebhookEventType = z.enum([
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
-// The catalog code and wizard step enums are kept module-private: src/contract/bff.ts exports the public ones.
-const SyncErrorCodeSchema = z.enum(
-  Object.keys(ERROR_CATALOG) as [SyncErrorCode, ...SyncErrorCode[]],
-);
-
-const WizardStepSchema = z.enum([
-  'output',
-  'sales',
-  'taxRates',
-  'payments',
-  'fees',
-  'schedule',
-  'review',
-  'connection',
-] as const satisfies readonly WizardStep[]);
 
 /** Merchant-local days a sync covered: `start` inclusive, `finish` exclusive (YYYY-MM-DD, merchant's time zone). */
 export const SyncPeriodSchema = z

@@ -40,7 +40,7 @@ describe('keyboard only: the journey without a pointer', () => {
     await stepHeading(page, following).waitFor();
   }
 
-  it('signs in, connects, configures and pushes sales with the keyboard alone, with visible focus', async () => {
+  it('signs in, connects, configures, pushes sales, fixes a sync error and syncs with the keyboard alone', async () => {
     const record = journey('keyboard-only');
     onTestFailed(() => record.captureFailure(context.pages()));
 
@@ -118,6 +118,28 @@ describe('keyboard only: the journey without a pointer', () => {
     await alert.waitFor({ timeout: 60_000 });
     expect(await alert.innerText()).toMatch(/tax rate/i);
     await record.checkpoint(page, 'sync-needs-tax-rates');
+
+    // The message links to the fix: map the new tax rates by keyboard, save, sync again.
+    await activate(page, alert.getByRole('link', { name: 'Open the accounting settings' }));
+    await activate(page, page.getByRole('button', { name: 'Edit mapping' }));
+    await activate(page, page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: 'Tax rates' }));
+    await stepHeading(page, 'Tax rates').waitFor();
+    for (const input of await page.locator('[data-part=step]').getByRole('combobox').all()) {
+      const label = (await input.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? '')).replace(/\s*\*\s*$/, '').trim();
+      const rate = UK_PLAN.taxRates.find(([pattern]) => pattern.test(label));
+      if (!rate) throw new Error(`No tax rate planned for "${label}".`);
+      await chooseByKeyboard(label, rate[1]);
+    }
+    await record.checkpoint(page, 'tax-rates-mapped');
+    await activate(page, page.getByRole('navigation', { name: 'Setup steps' }).getByRole('button', { name: 'Review' }));
+    await stepHeading(page, 'Review').waitFor();
+    await activate(page, page.getByRole('button', { name: 'Save', exact: true }));
+    await settings.waitFor();
+
+    await activate(page, page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Overview' }));
+    await activate(page, page.getByRole('main').getByRole('button', { name: 'Sync now' }));
+    await page.getByText('Sync finished').waitFor({ timeout: 60_000 });
+    await record.checkpoint(page, 'synced');
 
     record.assertAccessible();
   });

@@ -11,7 +11,8 @@ export default defineConfig({
   test: {
     name: 'e2e',
     environment: 'node',
-    include: ['test/e2e/**/*.e2e.ts'],
+    // The journeys (*.e2e.ts) and the demo server's own tests (*.test.ts), which need no browser.
+    include: ['test/e2e/**/*.e2e.ts', 'test/e2e/**/*.test.ts'],
     globalSetup: ['test/e2e/support/global-setup.ts'],
     // One journey at a time: each starts its own stack and browser, and CI has 2 cores.
     fileParallelism: false,

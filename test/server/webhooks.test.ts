@@ -9,6 +9,7 @@ import { webhookEndpointsFromEnv } from '../../src/server/cli.js';
 import { verifyWebhook } from '../../src/webhooks/index.js';
 import { buildConfiguration, buildPayment, SANDBOX_ACCOUNTS } from '../fixtures/index.js';
 import { call, clock, linkSandbox, makeService } from './helpers.js';
+import { postgresTarget } from './targets.js';
 
 const SECRET = 'whsec-test-secret-0123456789abcdef';
 
@@ -74,11 +75,11 @@ describe('sync service webhooks', () => {
     return out;
   }
 
-  async function configuredCompany() {
+  async function configuredCompany(startDate = '2026-03-01') {
     const companyId = (await call(service, 'POST', '/companies', { name: 'Cafe' })).body.id as string;
     const { connectionId, ledgerId } = await linkSandbox(service, companyId, 'uk');
     const config = buildConfiguration({ timeZone: 'Europe/London' });
-    config.schedule = { ...config.schedule, startDate: '2026-03-01' };
+    config.schedule = { ...config.schedule, startDate };
     const saved = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config);
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     return { companyId, connectionId, ledgerId };
@@ -133,6 +134,11 @@ describe('sync service webhooks', () => {
     // The test clock stands still, so the newest-first order among these is by id: compare as a set.
     expect(deliveries.map((d) => `${d.eventType}:${d.status}`).sort()).toEqual(['configuration.changed:succeeded', 'sync.failed:succeeded', 'sync.succeeded:succeeded']);
     expect((await call(service, 'GET', '/webhooks/deliveries', undefined, { auth: false })).status).toBe(401);
+    // Support sees the same deliveries on the company's Sync Health page.
+    const support = await call(service, 'GET', `/support/companies/${companyId}/webhook-deliveries`);
+    expect(support.status).toBe(200);
+    expect(support.body.available).toBe(true);
+    expect(support.body.items).toHaveLength(3);
   });
 
   it('sends connection.deauthorized when the merchant unlinks, and connection.deleted on delete', async () => {
@@ -161,6 +167,24 @@ describe('sync service webhooks', () => {
     expect(sent[1]).toMatchObject({ id: `connection.deauthorized:${run.body.commerceSyncId}`, data: { connectionId, initiatedBy: 'platform', errorCode: 'authorization_revoked' } });
   });
 
+  it('sends sync.disabled once, with the failing run that switched the company off', async () => {
+    const { companyId } = await configuredCompany('2026-02-01');
+    c.set('2026-03-05T10:00:00Z');
+    const ledgerId = service.sandbox?.admin.listLedgers()[0]?.id ?? '';
+    service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+    const run = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+    expect(run.body.errorMessage).toMatch(/paused after 31 days/);
+    const again = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+    expect(again.body.syncStatusCode).toBe(4000);
+    await deliver();
+    const sent = (await events()).filter((e) => e.type !== 'configuration.changed');
+    expect(sent.map((e) => e.type)).toEqual(['sync.failed', 'sync.disabled', 'sync.failed']);
+    expect(sent[1]).toMatchObject({
+      id: `sync.disabled:${run.body.commerceSyncId}`,
+      data: { syncId: run.body.commerceSyncId, errorCode: 'account_archived', consecutiveFailedDays: 32, period: { start: '2026-02-01', finish: '2026-03-05' } },
+    });
+  });
+
   it('reports configuration changes by section, and sends due events on the scheduler tick', async () => {
     const { companyId } = await configuredCompany();
     c.set('2026-03-12T10:05:00Z');
@@ -184,5 +208,40 @@ describe('sync service webhooks', () => {
     expect(() => webhookEndpointsFromEnv({ COMMERCE_SYNC_WEBHOOK_URL: 'https://partner.example/hooks' })).toThrow(/COMMERCE_SYNC_WEBHOOK_SECRET/);
     expect(() => webhookEndpointsFromEnv({ COMMERCE_SYNC_WEBHOOK_URL: 'https://partner.example/hooks', COMMERCE_SYNC_WEBHOOK_SECRET: 'short' })).toThrow(/16 characters/);
     expect(() => webhookEndpointsFromEnv({ COMMERCE_SYNC_WEBHOOK_URL: 'https://partner.example/hooks', COMMERCE_SYNC_WEBHOOK_SECRET: SECRET, COMMERCE_SYNC_WEBHOOK_EVENTS: 'sync.maybe' })).toThrow(/events/);
+  });
+});
+
+describe('sync service webhooks on PostgreSQL', () => {
+  it('enqueues in the run transaction and sends from the same database', { timeout: 30_000 }, async () => {
+    const target = postgresTarget();
+    const store = await target.open('cs-webhooks');
+    const hook = await receiver();
+    const c = clock('2026-03-12T10:00:00Z');
+    const service = makeService({ now: c.now, store, webhooks: { endpoints: [{ id: 'partner', url: hook.url, secret: SECRET, events: ['sync.failed', 'connection.deauthorized'] }] } });
+    try {
+      const companyId = (await call(service, 'POST', '/companies', { name: 'Cafe' })).body.id as string;
+      const { connectionId, ledgerId } = await linkSandbox(service, companyId, 'uk');
+      const config = buildConfiguration({ timeZone: 'Europe/London' });
+      config.schedule = { ...config.schedule, startDate: '2026-03-01' };
+      expect((await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config)).status).toBe(200);
+      expect((await call(service, 'GET', `/companies/${companyId}/connections/${connectionId}`)).body.connectionInfo).toMatchObject({ tenantId: ledgerId, baseCurrency: 'GBP' });
+      service.sandbox?.admin.revokeAuthorizations(ledgerId);
+      const run = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+      expect(run.body.syncStatusCode).toBe(4220);
+      await (await service.webhooks())?.deliverDue(c.now());
+      const types: string[] = [];
+      for (const r of hook.received) {
+        const header = r.headers['commerce-sync-signature'];
+        expect((await verifyWebhook({ payload: r.body, header: typeof header === 'string' ? header : null, secret: SECRET, now: c.now() })).ok).toBe(true);
+        types.push(WebhookEventSchema.parse(JSON.parse(r.body)).type);
+      }
+      // Only the subscribed events: configuration.changed is not among them.
+      expect(types).toEqual(['sync.failed', 'connection.deauthorized']);
+    } finally {
+      await service.close();
+      await store.close();
+      await new Promise((resolve) => hook.server.close(resolve));
+      await target.cleanup();
+    }
   });
 });

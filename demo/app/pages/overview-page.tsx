@@ -6,7 +6,7 @@ import {
   SyncNowResultSchema,
   type DemoMerchantView,
 } from '../../shared/partner-api.js';
-import { partnerFetch } from '../api.js';
+import { PartnerApiError, partnerFetch } from '../api.js';
 import { Notice } from '../components/notice.js';
 import { formatLocalDate } from '../format.js';
 import { navigate } from '../router.js';
@@ -123,11 +123,30 @@ export function OverviewPage({ merchant }: { merchant: DemoMerchantView }) {
         {syncNow.isError ? (
           <Notice tone="error" title="Could not sync">
             {syncNow.error.message}
+            {needsSettings(syncNow.error) ? (
+              <>
+                {' '}
+                <a
+                  href="/accounting"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate('/accounting');
+                  }}
+                >
+                  Open the accounting settings
+                </a>
+              </>
+            ) : null}
           </Notice>
         ) : null}
       </section>
     </div>
   );
+}
+
+/** Whether a sync failure is fixed in the widget (configuration or connection problems, 4xxx). */
+function needsSettings(error: Error): boolean {
+  return error instanceof PartnerApiError && (error.code === 'not_connected' || /^sync_4\d{3}$/.test(error.code));
 }
 
 function previousDay(date: string): string {

@@ -1,8 +1,8 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { AUTHORIZATION_RETURN_PARAM, AuthorizationMessageSchema, AuthorizationReturnQuerySchema } from '../../contract/bff.js';
-import type { AuthorizationFailureReason, AuthorizationResult } from '../../contract/bff.js';
+import { AUTHORIZATION_MESSAGE_TYPE, AUTHORIZATION_RETURN_PARAM } from '../../contract/bff.js';
+import type { AuthorizationFailureReason, AuthorizationOutcome, AuthorizationResult } from '../../contract/bff.js';
 import { CommerceSyncError } from '../api/errors.js';
 import { commerceSyncKeys } from '../api/query-keys.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
@@ -36,6 +36,38 @@ export interface UseAuthorizationResult {
 }
 
 const POPUP_NAME = 'commerce-sync-authorization';
+
+// Typed against the contract's unions, so tsc fails if a value is added there and not here.
+const OUTCOMES: Readonly<Record<AuthorizationOutcome, true>> = { connected: true, denied: true, error: true };
+const REASONS: Readonly<Record<AuthorizationFailureReason, true>> = {
+  access_denied: true,
+  state_invalid: true,
+  state_expired: true,
+  state_replayed: true,
+  session_mismatch: true,
+  invalid_callback: true,
+  exchange_failed: true,
+  platform_error: true,
+};
+
+function isOutcome(value: unknown): value is AuthorizationOutcome {
+  return typeof value === 'string' && Object.hasOwn(OUTCOMES, value);
+}
+
+function isReason(value: unknown): value is AuthorizationFailureReason {
+  return typeof value === 'string' && Object.hasOwn(REASONS, value);
+}
+
+// The popup page is ours, but any window of the same origin can post: accept only a well-formed result.
+function readAuthorizationMessage(data: unknown): AuthorizationResult | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { type, result } = data as { type?: unknown; result?: unknown };
+  if (type !== AUTHORIZATION_MESSAGE_TYPE || typeof result !== 'object' || result === null) return null;
+  const { outcome, reason, authorizationId, platformKey } = result as Record<string, unknown>;
+  const nullableString = (v: unknown) => v === null || typeof v === 'string';
+  if (!isOutcome(outcome) || !(reason === null || isReason(reason)) || !nullableString(authorizationId) || !nullableString(platformKey)) return null;
+  return { outcome, reason, authorizationId: authorizationId as string | null, platformKey: platformKey as string | null };
+}
 const DEFAULT_POPUP = { width: 600, height: 720 };
 const CLOSED_POLL_MS = 300;
 
@@ -49,12 +81,13 @@ const CLOSED_POLL_MS = 300;
 export function readAuthorizationReturn(url: string): AuthorizationResult | null {
   const params = new URL(url, 'http://localhost').searchParams;
   if (!params.has(AUTHORIZATION_RETURN_PARAM)) return null;
-  const parsed = AuthorizationReturnQuerySchema.safeParse(Object.fromEntries(params));
-  if (!parsed.success) return null;
+  const outcome = params.get(AUTHORIZATION_RETURN_PARAM);
+  const reason = params.get('reason');
+  if (!isOutcome(outcome) || (reason !== null && !isReason(reason))) return null;
   return {
-    outcome: parsed.data.commerceSync,
-    reason: parsed.data.reason ?? (parsed.data.commerceSync === 'denied' ? 'access_denied' : parsed.data.commerceSync === 'error' ? 'platform_error' : null),
-    authorizationId: parsed.data.authorizationId ?? null,
+    outcome,
+    reason: reason ?? (outcome === 'denied' ? 'access_denied' : outcome === 'error' ? 'platform_error' : null),
+    authorizationId: params.get('authorizationId'),
     platformKey: null,
   };
 }
@@ -123,10 +156,10 @@ export function useAuthorization(options: UseAuthorizationOptions): UseAuthoriza
     const onMessage = (event: MessageEvent) => {
       const current = attempt.current;
       if (current.done || event.origin !== current.origin) return;
-      const parsed = AuthorizationMessageSchema.safeParse(event.data);
-      if (!parsed.success) return;
-      if (parsed.data.result.authorizationId && current.id && parsed.data.result.authorizationId !== current.id) return;
-      finish(parsed.data.result);
+      const result = readAuthorizationMessage(event.data);
+      if (!result) return;
+      if (result.authorizationId && current.id && result.authorizationId !== current.id) return;
+      finish(result);
       try {
         current.popup?.close();
       } catch {

@@ -1,11 +1,8 @@
 'use client';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Control, FieldPath } from 'react-hook-form';
 import { Controller, useForm, useWatch } from 'react-hook-form';
-import { z } from 'zod';
 import type { ConfigurationView } from '../../contract/bff.js';
-import { isValidTimeZone } from '../../contract/configuration.js';
 import { useConfiguration, useSaveConfiguration } from '../api/hooks.js';
 import { Button } from '../components/button.js';
 import { Combobox } from '../components/combobox.js';
@@ -17,6 +14,7 @@ import type { CommerceSyncContextValue } from '../provider/provider.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
 import { WIZARD_STEPS, buildRows, errorTarget, toConfiguration, toFormValues } from './model.js';
+import { wizardResolver } from './resolver.js';
 
 /** Props of {@link ConfigurationWizard}. */
 export interface ConfigurationWizardProps {
@@ -60,25 +58,6 @@ function rowLabel(row: SelectRow, t: CommerceSyncContextValue['t']): string {
   return row.labelKey ? t(row.labelKey, row.labelParams) : row.labelText;
 }
 
-function buildSchema(rows: readonly SelectRow[], t: CommerceSyncContextValue['t']) {
-  const required = (label: string) => t('error.required', { label });
-  return z
-    .object({
-      outputFormat: z.enum(['', 'JournalEntry', 'Invoice']).refine((v) => v !== '', { message: required(t('wizard.step.output')) }),
-      selections: z.record(z.string(), z.string()),
-      syncFees: z.boolean(),
-      startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: required(t('wizard.schedule.startDate')) }),
-      timeZone: z.string().refine(isValidTimeZone, { message: required(t('wizard.schedule.timeZone')) }),
-      syncHour: z.string().regex(/^(?:[01]?\d|2[0-3])$/, { message: required(t('wizard.schedule.syncHour')) }),
-    })
-    .superRefine((values, ctx) => {
-      for (const row of rows) {
-        if (!row.required || (row.feesOnly && !values.syncFees)) continue;
-        if (!values.selections[row.name]) ctx.addIssue({ code: 'custom', path: ['selections', row.name], message: required(rowLabel(row, t)) });
-      }
-    });
-}
-
 function stepFields(step: ConfigurationStep, rows: readonly SelectRow[]): FieldPath<WizardValues>[] {
   switch (step) {
     case 'output':
@@ -99,10 +78,26 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   const save = useSaveConfiguration();
   const platform = platformName ?? configuration.accountingSoftwareCompanyName ?? 'your accounting software';
   const rows = useMemo(() => buildRows(configuration), [configuration]);
-  const schema = useMemo(() => buildSchema(rows, t), [rows, t]);
+  const resolver = useMemo(
+    () =>
+      wizardResolver(
+        rows,
+        configuration,
+        {
+          required: (label) => t('error.required', { label }),
+          outputFormat: t('wizard.step.output'),
+          startDate: t('wizard.schedule.startDate'),
+          timeZone: t('wizard.schedule.timeZone'),
+          syncHour: t('wizard.schedule.syncHour'),
+          row: (row) => rowLabel(row, t),
+        },
+        platform,
+      ),
+    [rows, configuration, t, platform],
+  );
   const defaults = useMemo(() => toFormValues(configuration, rows, browserTimeZone()), [configuration, rows]);
   const locked = Boolean(configuration.configured && configuration.configuration?.mapSettings?.outputFormat);
-  const form = useForm<WizardValues, unknown, WizardValues>({ resolver: zodResolver(schema), defaultValues: defaults, mode: 'onTouched' });
+  const form = useForm<WizardValues, unknown, WizardValues>({ resolver, defaultValues: defaults, mode: 'onTouched' });
   const { control, handleSubmit, formState, trigger, setError, reset, register } = form;
   const [innerStep, setInnerStep] = useState<ConfigurationStep>(defaultStep);
   const step = controlledStep ?? innerStep;

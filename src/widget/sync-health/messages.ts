@@ -47,6 +47,8 @@ const catalogEnUS: Record<`catalog.${SyncErrorCode}`, string> = {
     'Some sales are in a currency the accounting platform does not accept. Enable it there, then sync again.',
   'catalog.document_rejected':
     'The accounting platform rejected a document. Check the settings under Review, then sync again.',
+  'catalog.record_invalid':
+    'Some sales data sent by the commerce platform cannot be posted. The partner must correct it; nothing needs changing in the settings.',
   'catalog.internal_error':
     'Something went wrong on our side. The sync retries; contact support if this continues.',
 };
@@ -90,6 +92,8 @@ const catalogFrFR: Record<`catalog.${SyncErrorCode}`, string> = {
     'Des ventes sont dans une devise que le logiciel comptable n’accepte pas. Activez-la, puis relancez la synchronisation.',
   'catalog.document_rejected':
     'Le logiciel comptable a refusé un document. Vérifiez les réglages dans Récapitulatif, puis relancez la synchronisation.',
+  'catalog.record_invalid':
+    'Des données de vente envoyées par la plateforme de commerce ne peuvent pas être publiées. Le partenaire doit les corriger ; aucun réglage n’est à changer.',
   'catalog.internal_error':
     'Une erreur est survenue de notre côté. La synchronisation réessaiera ; contactez le support si cela persiste.',
 };

@@ -397,6 +397,7 @@ function CompanyPanel(props: {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const headingId = useId();
   const [showConfig, setShowConfig] = useState(false);
+  const [reenabledOn, setReenabledOn] = useState<string | null>(null);
   const configuration = useSupportConfiguration(companyId, true);
   const configId = useId();
   const loaded = company.data !== undefined;
@@ -502,12 +503,19 @@ function CompanyPanel(props: {
       {c.health === 'disabled' ? (
         <ReenableForm
           t={t}
-          format={format}
           level={level + 1}
           companyId={c.companyId}
-          onReenabled={props.onReenabled}
+          onReenabled={(result) => {
+            setReenabledOn(result.startDate);
+            // The form disappears once the company is on again: keep focus on the company.
+            headingRef.current?.focus();
+            props.onReenabled?.(result);
+          }}
         />
       ) : null}
+      <p role="status" data-part="reenable-result">
+        {reenabledOn ? t('reenable.done', { date: format.date(reenabledOn) }) : ''}
+      </p>
 
       {syncId ? (
         <SyncDetail
@@ -536,20 +544,17 @@ function CompanyPanel(props: {
 
 function ReenableForm({
   t,
-  format,
   level,
   companyId,
   onReenabled,
 }: {
   t: T;
-  format: Format;
   level: number;
   companyId: string;
-  onReenabled: SyncHealthProps['onReenabled'];
+  onReenabled: NonNullable<SyncHealthProps['onReenabled']>;
 }) {
   const reenable = useReenableCompany();
   const ids = { title: useId(), date: useId(), error: useId(), description: useId() };
-  const [done, setDone] = useState<string | null>(null);
   const fieldError =
     reenable.error && typeof reenable.error === 'object' && 'validation' in reenable.error
       ? (
@@ -562,10 +567,7 @@ function ReenableForm({
     reenable.mutate(
       { companyId, startDate },
       {
-        onSuccess: () => {
-          setDone(startDate);
-          onReenabled?.({ companyId, startDate });
-        },
+        onSuccess: () => onReenabled({ companyId, startDate }),
       },
     );
   };
@@ -601,9 +603,6 @@ function ReenableForm({
           {errorText(t, reenable.error)}
         </p>
       ) : null}
-      <p role="status" data-part="reenable-result">
-        {done ? t('reenable.done', { date: format.date(done) }) : ''}
-      </p>
     </section>
   );
 }
@@ -801,7 +800,13 @@ function SyncDetail({
   const headingRef = useRef<HTMLHeadingElement>(null);
   const titleId = useId();
   const [result, setResult] = useState<string>('');
+  const resultRef = useRef<HTMLParagraphElement>(null);
   const loaded = sync.data !== undefined;
+
+  // The retry button may disappear after a retry; focus the outcome so keyboard users keep their place.
+  useEffect(() => {
+    if (result) resultRef.current?.focus();
+  }, [result]);
 
   useEffect(() => {
     if (loaded) headingRef.current?.focus();
@@ -903,7 +908,7 @@ function SyncDetail({
             {errorText(t, retry.error)}
           </p>
         ) : null}
-        <p role="status" data-part="retry-result">
+        <p role="status" data-part="retry-result" ref={resultRef} tabIndex={-1}>
           {result}
         </p>
       </div>

@@ -18,6 +18,14 @@ interface Received {
   body: string;
 }
 
+/**
+ * One delivery round sends its events concurrently, so arrival order is not event order: tests
+ * compare events sorted by type, then time.
+ */
+function sorted(events: readonly WebhookEvent[]): WebhookEvent[] {
+  return [...events].sort((a, b) => a.type.localeCompare(b.type) || a.createdAt.localeCompare(b.createdAt));
+}
+
 function receiver(): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
@@ -149,7 +157,7 @@ describe('sync service webhooks', () => {
     await call(service, 'PATCH', `/companies/${companyId}/connections/${connectionId}`, { status: 'Unlinked' });
     expect((await call(service, 'DELETE', `/companies/${companyId}/connections/${connectionId}`)).status).toBe(204);
     await deliver();
-    const sent = (await events()).filter((e) => e.type !== 'configuration.changed');
+    const sent = sorted((await events()).filter((e) => e.type !== 'configuration.changed'));
     expect(sent).toEqual([
       expect.objectContaining({ type: 'connection.deauthorized', companyId, data: { connectionId, platformKey: 'sandbox', initiatedBy: 'merchant', errorCode: null, merchantMessage: null } }),
       expect.objectContaining({ id: `connection.deleted:${connectionId}`, type: 'connection.deleted', data: { connectionId, platformKey: 'sandbox' } }),
@@ -162,9 +170,9 @@ describe('sync service webhooks', () => {
     const run = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
     expect(run.body.syncStatusCode).toBe(4220);
     await deliver();
-    const sent = (await events()).filter((e) => e.type !== 'configuration.changed');
-    expect(sent.map((e) => e.type)).toEqual(['sync.failed', 'connection.deauthorized']);
-    expect(sent[1]).toMatchObject({ id: `connection.deauthorized:${run.body.commerceSyncId}`, data: { connectionId, initiatedBy: 'platform', errorCode: 'authorization_revoked' } });
+    const sent = sorted((await events()).filter((e) => e.type !== 'configuration.changed'));
+    expect(sent.map((e) => e.type)).toEqual(['connection.deauthorized', 'sync.failed']);
+    expect(sent[0]).toMatchObject({ id: `connection.deauthorized:${run.body.commerceSyncId}`, data: { connectionId, initiatedBy: 'platform', errorCode: 'authorization_revoked' } });
   });
 
   it('sends sync.disabled once, with the failing run that switched the company off', async () => {
@@ -177,9 +185,9 @@ describe('sync service webhooks', () => {
     const again = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
     expect(again.body.syncStatusCode).toBe(4000);
     await deliver();
-    const sent = (await events()).filter((e) => e.type !== 'configuration.changed');
-    expect(sent.map((e) => e.type)).toEqual(['sync.failed', 'sync.disabled', 'sync.failed']);
-    expect(sent[1]).toMatchObject({
+    const sent = sorted((await events()).filter((e) => e.type !== 'configuration.changed'));
+    expect(sent.map((e) => e.type)).toEqual(['sync.disabled', 'sync.failed', 'sync.failed']);
+    expect(sent[0]).toMatchObject({
       id: `sync.disabled:${run.body.commerceSyncId}`,
       data: { syncId: run.body.commerceSyncId, errorCode: 'account_archived', consecutiveFailedDays: 32, period: { start: '2026-02-01', finish: '2026-03-05' } },
     });
@@ -194,7 +202,7 @@ describe('sync service webhooks', () => {
     // Paused, the company has no scheduled run: the tick only sends the outbox.
     await service.scheduler.tick(c.now());
     expect((await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body).toEqual([]);
-    const changes = (await events()).filter((e) => e.type === 'configuration.changed');
+    const changes = sorted((await events()).filter((e) => e.type === 'configuration.changed'));
     expect(changes.map((e) => e.data)).toEqual([
       { changedSections: ['enabled', 'schedule', 'mapSettings', 'sales', 'payments', 'fees'], enabled: true, configured: true },
       { changedSections: ['enabled'], enabled: false, configured: true },
@@ -229,14 +237,14 @@ describe('sync service webhooks on PostgreSQL', () => {
       const run = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
       expect(run.body.syncStatusCode).toBe(4220);
       await (await service.webhooks())?.deliverDue(c.now());
-      const types: string[] = [];
+      const received: WebhookEvent[] = [];
       for (const r of hook.received) {
         const header = r.headers['commerce-sync-signature'];
         expect((await verifyWebhook({ payload: r.body, header: typeof header === 'string' ? header : null, secret: SECRET, now: c.now() })).ok).toBe(true);
-        types.push(WebhookEventSchema.parse(JSON.parse(r.body)).type);
+        received.push(WebhookEventSchema.parse(JSON.parse(r.body)));
       }
       // Only the subscribed events: configuration.changed is not among them.
-      expect(types).toEqual(['sync.failed', 'connection.deauthorized']);
+      expect(sorted(received).map((e) => e.type)).toEqual(['connection.deauthorized', 'sync.failed']);
     } finally {
       await service.close();
       await store.close();

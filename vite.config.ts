@@ -16,19 +16,27 @@ const entries: Record<string, string> = {
   bff: resolve(import.meta.dirname, 'src/bff/index.ts'),
   webhooks: resolve(import.meta.dirname, 'src/webhooks/index.ts'),
   widget: resolve(import.meta.dirname, 'src/widget/index.ts'),
+  // Support-team UI ships as its own entry so merchants' bundles never carry it.
+  'sync-health': resolve(import.meta.dirname, 'src/widget/sync-health/index.ts'),
 };
 
-/** Ships the widget's stylesheet as `dist/styles.css` (the `commerce-sync/styles.css` export). */
-function widgetStylesheet(): Plugin {
+/**
+ * Ships the widget's stylesheets as `dist/styles.css` and `dist/sync-health.css` (the
+ * `commerce-sync/styles.css` and `commerce-sync/sync-health.css` exports). They are plain
+ * files the host links or imports, so strict-CSP pages need no inline styles.
+ */
+function widgetStylesheets(): Plugin {
+  const sheets = {
+    'styles.css': 'src/widget/styles.css',
+    'sync-health.css': 'src/widget/sync-health/sync-health.css',
+  };
   return {
-    name: 'commerce-sync:widget-stylesheet',
+    name: 'commerce-sync:widget-stylesheets',
     apply: 'build',
     generateBundle() {
-      this.emitFile({
-        type: 'asset',
-        fileName: 'styles.css',
-        source: readFileSync(resolve(import.meta.dirname, 'src/widget/styles.css'), 'utf8'),
-      });
+      for (const [fileName, source] of Object.entries(sheets)) {
+        this.emitFile({ type: 'asset', fileName, source: readFileSync(resolve(import.meta.dirname, source), 'utf8') });
+      }
     },
   };
 }
@@ -36,7 +44,7 @@ function widgetStylesheet(): Plugin {
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 export default defineConfig({
-  plugins: [widgetStylesheet()],
+  plugins: [widgetStylesheets()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -46,6 +54,12 @@ export default defineConfig({
     rollupOptions: {
       // Dependencies stay external: the host app's bundler and package manager own them.
       external: (id) => nodeBuiltins.has(id) || (/^[a-z@][^:]*$/.test(id) && !id.startsWith('/')),
+      onwarn(warning, warn) {
+        // Rolldown keeps each client entry's 'use client' at the top of its output chunk; the
+        // per-module notice about inner modules' directives is expected noise.
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('use client')) return;
+        warn(warning);
+      },
     },
   },
   test: {

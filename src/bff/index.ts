@@ -10,3 +10,5 @@ export { toNodeHandler } from './node.js';
 export type { FetchHandler } from './node.js';
 export type { SyncServiceOptions } from './sync-client.js';
 export { MAX_BODY_BYTES } from './http.js';
+export { createSupportBff, createSupportTokens } from './support/index.js';
+export type { SupportBff, SupportBffOptions, SupportTokens, SupportTokensOptions } from './support/index.js';

@@ -96,6 +96,26 @@ describe('demo partner server', () => {
     expect(result.pushed.orders).toBeGreaterThan(0);
   });
 
+  it('pushes Canadian sales with their GST and PST components for the Vancouver shop', async () => {
+    const vancouver = findMerchant('granville-roasters-vancouver')!;
+    const created = await service.fetch(
+      new Request(`${syncUrl}/companies`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(API_KEY).toString('base64')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: vancouver.name, tags: { merchantId: vancouver.id } }),
+      }),
+    );
+    expect(created.ok).toBe(true);
+    const response = await call('/api/partner/simulate', { method: 'POST', cookie: cookieFor(vancouver.id), body: JSON.stringify({ days: 1 }) });
+    expect(response.status).toBe(200);
+    const result = (await response.json()) as { period: { start: string; end: string }; seed: number };
+    // Noon UTC on 30 March is 05:00 in Vancouver: yesterday there is the 29th.
+    expect(result.period).toEqual({ start: '2026-03-29', end: '2026-03-30' });
+    const generated = simulateSales({ merchant: vancouver, period: result.period, seed: result.seed });
+    expect(generated.taxComponents.map((c) => c.name)).toEqual(expect.arrayContaining([expect.stringMatching(/GST/), expect.stringMatching(/PST/)]));
+    expect(new Set(generated.orders.map((o) => o.currency))).toContain('CAD');
+  });
+
   it('answers the ledger view as not connected before the sandbox is linked', async () => {
     const body = await (await call('/api/partner/ledger', { cookie: cookieFor(merchant.id) })).json();
     expect(body).toEqual({ connected: false });

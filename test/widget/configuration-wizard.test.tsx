@@ -124,6 +124,32 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     await expectNoAxeViolations(container);
   });
 
+  it('applies the shared configuration rules on the field before anything is sent', async () => {
+    const state = mockBff({ scenario: 'connected' });
+    const { user } = renderWidget(<ConfigurationWizard />);
+    await screen.findByRole('heading', { name: 'Output', level: 3 });
+    await user.click(screen.getByRole('radio', { name: 'One journal a day' }));
+    await next(user, 'Sales accounts');
+    await choose(user, 'Sales', 'Sales');
+    await choose(user, 'Refunds', 'Refunds');
+    await next(user, 'Tax rates');
+    await choose(user, 'Sales at 20%', 'Standard 20%');
+    await choose(user, 'Sales at 5%', 'Reduced 5%');
+    await next(user, 'Payments');
+    // Card payments and payouts in the same account break validateConfiguration's card_equals_payout rule.
+    await choose(user, 'Card', 'Business bank');
+    await choose(user, 'Cash', 'Cash clearing');
+    await choose(user, 'Payouts (bank)', 'Business bank');
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    const payout = screen.getByRole('combobox', { name: 'Payouts (bank)' });
+    await waitFor(() => expect(payout).toHaveAttribute('aria-invalid', 'true'));
+    expect(payout).toHaveAccessibleDescription(/Payouts must land in a different account from card payments/);
+    expect(screen.getByRole('heading', { name: 'Payments', level: 3 })).toBeInTheDocument();
+    await choose(user, 'Card', 'Card clearing');
+    await next(user, 'Fees');
+    expect(state.requests.some((r) => r.route === 'saveConfiguration')).toBe(false);
+  });
+
   it('uses the mock BFF validation for an account that left the ledger', async () => {
     const state = mockBff({ scenario: 'connected' });
     const { user } = renderWidget(<ConfigurationWizard />);

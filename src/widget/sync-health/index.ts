@@ -1,3 +1,9 @@
+'use client';
+/**
+ * `commerce-sync/sync-health`: the support-team Sync Health view and its headless hooks. A
+ * separate entry from the merchant widget (`commerce-sync`) so merchants' bundles never carry
+ * it. Render inside `CommerceSyncProvider`; link `commerce-sync/sync-health.css` for its styles.
+ */
 export { SyncHealth } from './sync-health.js';
 export type { SyncHealthProps, SyncHealthSelection } from './sync-health.js';
 export { createSupportClient } from './client.js';

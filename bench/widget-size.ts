@@ -20,6 +20,8 @@ export interface BuiltFile {
   code: string;
   bytes: number;
   gzipBytes: number;
+  /** Rendered (pre-minification) bytes of each bundled module, largest first. */
+  modules: { id: string; bytes: number }[];
 }
 
 const root = resolve(import.meta.dirname, '..');
@@ -28,7 +30,7 @@ const root = resolve(import.meta.dirname, '..');
 export async function buildWidgetBundle(): Promise<BuiltFile[]> {
   const outDir = await mkdtemp(join(tmpdir(), 'cs-widget-size-'));
   try {
-    await build({
+    const result = await build({
       configFile: false,
       root,
       logLevel: 'silent',
@@ -45,6 +47,14 @@ export async function buildWidgetBundle(): Promise<BuiltFile[]> {
         rollupOptions: { external: (id) => /^react(-dom)?(\/|$)/.test(id) },
       },
     });
+    const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+    const modulesOf = (name: string) => {
+      const chunk = outputs.find((o) => o.type === 'chunk' && o.fileName === name);
+      if (chunk?.type !== 'chunk') return [];
+      return Object.entries(chunk.modules)
+        .map(([id, info]) => ({ id: id.replace(/^.*node_modules\//, '').replace(`${root}/`, ''), bytes: info.renderedLength }))
+        .sort((a, b) => b.bytes - a.bytes);
+    };
     const names = (await readdir(outDir, { recursive: true })).filter((n) => n.endsWith('.js'));
     return Promise.all(
       names.map(async (name) => {
@@ -53,7 +63,7 @@ export async function buildWidgetBundle(): Promise<BuiltFile[]> {
         const minified = await minify(name, built, { compress: true, mangle: true });
         if (minified.errors.length > 0) throw new Error(`Minifying ${name} failed: ${minified.errors.map((e) => e.message).join('; ')}`);
         const code = minified.code;
-        return { name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length };
+        return { name, code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code, { level: 9 }).length, modules: modulesOf(name) };
       }),
     );
   } finally {
@@ -72,6 +82,12 @@ async function main(): Promise<void> {
   for (const f of files) console.info(`  ${f.name.padEnd(24)} ${kb(f.bytes).padStart(7)} kB min  ${kb(f.gzipBytes).padStart(6)} kB gzip`);
   console.info(`  ${'styles.css'.padEnd(24)} ${kb(Buffer.byteLength(css)).padStart(7)} kB raw  ${kb(gzipSync(css, { level: 9 }).length).padStart(6)} kB gzip (separate file)`);
   console.info(`  total JS: ${kb(raw)} kB minified, ${kb(total)} kB gzip — target ${WIDGET_SIZE_TARGET_KB} kB: ${total / 1024 <= WIDGET_SIZE_TARGET_KB ? 'within' : 'OVER'} (${((100 * total) / 1024 / WIDGET_SIZE_TARGET_KB).toFixed(0)}% of target)`);
+  if (process.argv.includes('--modules')) {
+    for (const f of files) {
+      console.info(`  largest modules of ${f.name} (rendered bytes before minification):`);
+      for (const m of f.modules.slice(0, 20)) console.info(`    ${kb(m.bytes).padStart(7)} kB  ${m.id}`);
+    }
+  }
   console.info(`  built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

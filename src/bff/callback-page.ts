@@ -56,7 +56,9 @@ export function callbackPage(options: {
   var origin = ${scriptJson(options.targetOrigin)};
   if (window.opener && !window.opener.closed) {
     window.opener.postMessage(message, origin);
-    window.close();
+    // Let the opener receive the message before it can see this window closed: Chromium may
+    // report "closed" to the opener before a message posted just before close() is delivered.
+    setTimeout(function () { window.close(); }, 400);
   }
 })();
 </script>

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { WebhookEndpointSchema, type WebhookEndpointInput } from '../contract/webhooks.js';
 import type { AccountingConnector } from '../platforms/connector.js';
-import { createQuickBooksConnector } from '../platforms/quickbooks/index.js';
-import { createXeroConnector } from '../platforms/xero/index.js';
+import { vendorConnectorsFromEnv } from '../platforms/http/vendor-connectors.js';
 import { createSyncService, type StoreOptions } from './index.js';
 
 const USAGE = `Usage: commerce-sync serve [options]
@@ -31,28 +30,12 @@ Environment:
   COMMERCE_SYNC_ENCRYPTION_KEY   32-byte key, hex or base64, for tokens at rest (required unless --dev)
   XERO_CLIENT_ID / XERO_CLIENT_SECRET                 Register the Xero connector
   QUICKBOOKS_CLIENT_ID / QUICKBOOKS_CLIENT_SECRET     Register the QuickBooks Online connector
-  QUICKBOOKS_ENVIRONMENT         sandbox (default) or production
+  QUICKBOOKS_ENVIRONMENT         production (default) or sandbox (Intuit development keys)
   COMMERCE_SYNC_WEBHOOK_URL      Partner endpoint that receives signed webhook events
   COMMERCE_SYNC_WEBHOOK_SECRET   Signing secret for it (16+ characters; required with the URL)
   COMMERCE_SYNC_WEBHOOK_PREVIOUS_SECRET  Old secret, also signed with while rotating
   COMMERCE_SYNC_WEBHOOK_EVENTS   Comma-separated event types to send (default: all)
 `;
-
-/** Accounting connectors enabled by environment credentials. */
-export function connectorsFromEnv(env: NodeJS.ProcessEnv): AccountingConnector[] {
-  const out: AccountingConnector[] = [];
-  if (env.XERO_CLIENT_ID && env.XERO_CLIENT_SECRET) {
-    out.push(createXeroConnector({ clientId: env.XERO_CLIENT_ID, clientSecret: env.XERO_CLIENT_SECRET }));
-  }
-  if (env.QUICKBOOKS_CLIENT_ID && env.QUICKBOOKS_CLIENT_SECRET) {
-    out.push(createQuickBooksConnector({
-      clientId: env.QUICKBOOKS_CLIENT_ID,
-      clientSecret: env.QUICKBOOKS_CLIENT_SECRET,
-      environment: env.QUICKBOOKS_ENVIRONMENT === 'production' ? 'production' : 'sandbox',
-    }));
-  }
-  return out;
-}
 
 /**
  * The webhook endpoint configured by environment (`COMMERCE_SYNC_WEBHOOK_URL` and
@@ -122,9 +105,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     ? { postgres: { connectionString: postgresUrl, ...(schema ? { schema } : {}) } }
     : { sqlite: values.db ?? env.COMMERCE_SYNC_DB ?? 'commerce-sync.db' };
 
-  const platforms = connectorsFromEnv(env);
+  let platforms: AccountingConnector[];
   let endpoints: WebhookEndpointInput[] | null;
   try {
+    // Both throw on half-set or invalid settings, so a typo stops the start with a clear message.
+    platforms = vendorConnectorsFromEnv(env);
     endpoints = webhookEndpointsFromEnv(env);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

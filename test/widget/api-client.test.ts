@@ -26,7 +26,7 @@ describe('createApiClient answer checks', () => {
     const client = createApiClient({ baseUrl: 'http://127.0.0.1/bff', sessionToken: 't', fetch: answering(200, JSON.stringify({ platforms: 'none' })) });
     const error = await failure(client.listPlatforms());
     expect(error.code).toBe('invalid_response');
-    expect(error.message).toBe('GET /platforms answered a body that does not match the contract: "platforms" should be a array, got string');
+    expect(error.message).toBe('GET /platforms answered a body that does not match the contract: "platforms" should be an array, got string');
   });
 
   it('rejects a non-object body and an empty one', async () => {

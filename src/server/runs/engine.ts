@@ -264,6 +264,9 @@ export class RunEngine {
         throw new RunAbort({
           code: (firstFailed.errorCode as SyncErrorCode | null) ?? 'document_rejected',
           params: { document: firstFailed.kind, date: firstFailed.day, detail: firstFailed.errorMessage ?? '' },
+          // Items keep the merchant message already filled with the failure's own params
+          // (account name, mapping, …); the catalog template alone would leave them blank.
+          message: firstFailed.errorMessage || undefined,
           detail: `${failed.length} document(s) not written; first ${firstFailed.reference}: ${firstFailed.detail ?? firstFailed.errorMessage ?? ''}`,
         });
       }
@@ -539,7 +542,10 @@ export class RunEngine {
         await store.markItem(companyId, document.reference, {
           status: 'Failed',
           errorCode: 'document_rejected',
-          errorMessage: `it settles ${missing}, which was not posted`,
+          errorMessage: describeFailure(
+            { code: 'document_rejected', params: { document: document.kind, date: document.date, detail: `it settles ${missing}, which was not posted` }, detail: '' },
+            connector.platform.name,
+          ).errorMessage,
           detail: `Dependency ${missing} not written`,
           updatedAt: now().toISOString(),
         });

@@ -34,7 +34,7 @@ export function expectShape(value: unknown, shape: Shape): string | null {
     const want = (optional ? expected.slice(0, -1) : expected) as Kind;
     const got = kindOf(record[key]);
     if (got === want || (optional && got === 'null')) continue;
-    return `"${key}" should be ${optional ? `${want} or null` : `a ${want}`}, got ${got}`;
+    return `"${key}" should be ${want === 'array' || want === 'object' ? 'an' : 'a'} ${want}${optional ? ' or null' : ''}, got ${got}`;
   }
   return null;
 }

@@ -171,6 +171,9 @@ describe.each([
     });
     // The run-level message comes from the first failed item; the item's own message names the account.
     expect(detail.run.problem?.merchantMessage).toMatch(/archived in Sandbox ledger/);
+    // The run's message keeps the failed item's own params (account name, mapping), not blanks.
+    expect(detail.run.problem?.merchantMessage).not.toMatch(/\{\w+\}/);
+    expect(detail.run.problem?.merchantMessage).toMatch(/Card clearing/);
     expect(detail.run.problem?.supportDetail).toMatch(/not written/);
     expect(detail.run.period).toEqual({ start: '2026-03-01', finish: '2026-03-12' });
     expect(detail.accounting).toMatchObject({

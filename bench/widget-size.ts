@@ -82,6 +82,9 @@ async function main(): Promise<void> {
   for (const f of files) console.info(`  ${f.name.padEnd(24)} ${kb(f.bytes).padStart(7)} kB min  ${kb(f.gzipBytes).padStart(6)} kB gzip`);
   console.info(`  ${'styles.css'.padEnd(24)} ${kb(Buffer.byteLength(css)).padStart(7)} kB raw  ${kb(gzipSync(css, { level: 9 }).length).padStart(6)} kB gzip (separate file)`);
   console.info(`  total JS: ${kb(raw)} kB minified, ${kb(total)} kB gzip — target ${WIDGET_SIZE_TARGET_KB} kB: ${total / 1024 <= WIDGET_SIZE_TARGET_KB ? 'within' : 'OVER'} (${((100 * total) / 1024 / WIDGET_SIZE_TARGET_KB).toFixed(0)}% of target)`);
+  // zod registers its classes by name ("$ZodType"), which survives minification.
+  const withZod = files.filter((f) => f.code.includes('$ZodType')).map((f) => f.name);
+  console.info(`  zod in the bundle: ${withZod.length > 0 ? `yes (${withZod.join(', ')})` : 'no'}`);
   if (process.argv.includes('--modules')) {
     for (const f of files) {
       console.info(`  largest modules of ${f.name} (rendered bytes before minification):`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUTHORIZATION_MESSAGE_TYPE, type BffRouteName } from './bff-routes.js';
 import { ConfigurationSchema } from './configuration.js';
 import { LocalDateSchema } from './documents.js';
 import { SyncErrorCodeSchema, WizardStepSchema } from './catalog-schemas.js';
@@ -12,35 +13,14 @@ import { ErrorEnvelopeSchema } from './errors.js';
  * exception text ever reach the browser (a test walks these schemas to prove it).
  */
 
-/** Base path the BFF is mounted under unless the partner chooses another. */
-export const DEFAULT_BFF_BASE_PATH = '/api/commerce-sync';
-
-/** Response header carrying the request id (also echoed as `correlationId` in error bodies). */
-export const REQUEST_ID_HEADER = 'x-request-id';
-
-/**
- * Every BFF route, relative to the base path. The widget's client and the MSW handlers build
- * URLs from this table so that a path is spelled once.
- */
-export const BFF_ROUTES = {
-  createSession: { method: 'POST', path: '/session' },
-  listPlatforms: { method: 'GET', path: '/platforms' },
-  startAuthorization: { method: 'POST', path: '/authorizations' },
-  oauthCallback: { method: 'GET', path: '/oauth/callback' },
-  getConnection: { method: 'GET', path: '/connection' },
-  deauthorize: { method: 'DELETE', path: '/connection' },
-  getConfiguration: { method: 'GET', path: '/configuration' },
-  saveConfiguration: { method: 'PUT', path: '/configuration' },
-  pauseSync: { method: 'POST', path: '/sync/pause' },
-  resumeSync: { method: 'POST', path: '/sync/resume' },
-  runSync: { method: 'POST', path: '/sync/run' },
-  getSyncStatus: { method: 'GET', path: '/sync/status' },
-  getSyncHistory: { method: 'GET', path: '/sync/history' },
-  deleteCompany: { method: 'DELETE', path: '/company' },
-} as const satisfies Record<string, { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: `/${string}` }>;
-
-/** Name of a BFF route in {@link BFF_ROUTES}. */
-export type BffRouteName = keyof typeof BFF_ROUTES;
+export {
+  DEFAULT_BFF_BASE_PATH,
+  REQUEST_ID_HEADER,
+  BFF_ROUTES,
+  AUTHORIZATION_MESSAGE_TYPE,
+  AUTHORIZATION_RETURN_PARAM,
+} from './bff-routes.js';
+export type { BffRouteName } from './bff-routes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Sync failures (shared by errors, status and history)
@@ -282,8 +262,6 @@ export const AuthorizationResultSchema = z.object({
 /** The result of an authorization attempt. */
 export type AuthorizationResult = z.infer<typeof AuthorizationResultSchema>;
 
-/** `type` of the message the popup callback page posts to `window.opener`. */
-export const AUTHORIZATION_MESSAGE_TYPE = 'commerce-sync:authorization-result';
 
 /**
  * The message the callback page posts to `window.opener` (popup mode), with the exact partner
@@ -296,8 +274,6 @@ export const AuthorizationMessageSchema = z.object({
 /** The popup's result message. */
 export type AuthorizationMessage = z.infer<typeof AuthorizationMessageSchema>;
 
-/** Query parameter the redirect-mode return URL carries the outcome in. */
-export const AUTHORIZATION_RETURN_PARAM = 'commerceSync';
 
 /**
  * Query parameters appended to `returnTo` in redirect mode:

@@ -21,5 +21,7 @@ describe('the browser bundle of the widget', { timeout: 120_000 }, () => {
     // No eval or runtime code generation (strict CSP), and no inline <style> injection.
     expect(code).not.toMatch(/\beval\(|new Function\(/);
     expect(code).not.toMatch(/createElement\(\s*["']style["']\)/);
+    // The schema library stays on the server: the browser only needs the contract's types.
+    expect(code).not.toContain('$ZodType');
   });
 });

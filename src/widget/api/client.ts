@@ -1,4 +1,4 @@
-import { BFF_ROUTES, DEFAULT_BFF_BASE_PATH } from '../../contract/bff.js';
+import { BFF_ROUTES, DEFAULT_BFF_BASE_PATH } from '../../contract/bff-routes.js';
 import type {
   BffError,
   BffRouteName,

@@ -1,7 +1,7 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { AUTHORIZATION_MESSAGE_TYPE, AUTHORIZATION_RETURN_PARAM } from '../../contract/bff.js';
+import { AUTHORIZATION_MESSAGE_TYPE, AUTHORIZATION_RETURN_PARAM } from '../../contract/bff-routes.js';
 import type { AuthorizationFailureReason, AuthorizationOutcome, AuthorizationResult } from '../../contract/bff.js';
 import { CommerceSyncError } from '../api/errors.js';
 import { commerceSyncKeys } from '../api/query-keys.js';

@@ -266,7 +266,15 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
             {save.isPending ? t('common.saving') : t('common.save')}
           </Button>
         ) : (
-          <Button variant="primary" onClick={() => void next()}>
+          <Button
+            variant="primary"
+            onClick={(event) => {
+              // React reuses this element as the Save (submit) button once the review step
+              // renders; cancelling the click's default keeps that switch from submitting.
+              event.preventDefault();
+              void next();
+            }}
+          >
             {t('common.next')}
           </Button>
         )}

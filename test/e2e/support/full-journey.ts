@@ -26,8 +26,6 @@ export async function fullMerchantJourney(options: {
   plan: MappingPlan;
   connect: 'popup' | 'redirect';
   record: Journey;
-  /** See {@link configureWizard}. */
-  requireReview?: boolean;
 }): Promise<void> {
   const { stack, context, page, merchant, plan, record } = options;
 
@@ -54,7 +52,7 @@ export async function fullMerchantJourney(options: {
 
   // The first day to sync is the first simulated day (the days before today in the merchant's zone).
   const planned = lastDays(new Date(), merchant.timeZone, SIMULATED_DAYS);
-  await configureWizard(page, plan, { startDate: planned.start, timeZone: merchant.timeZone, journey: record, requireReview: options.requireReview ?? false });
+  await configureWizard(page, plan, { startDate: planned.start, timeZone: merchant.timeZone, journey: record });
   await record.checkpoint(page, 'settings-after-save');
 
   await openPage(page, 'Ledger');

@@ -209,11 +209,6 @@ export async function configureWizard(
     startDate: string;
     timeZone: string;
     journey: Journey;
-    /**
-     * Fail when the wizard saves before Review (a known widget bug, see the merchant journey). Only
-     * the merchant journey checks it, so the other journeys keep covering what comes after.
-     */
-    requireReview?: boolean;
   },
 ): Promise<void> {
   const { journey } = options;
@@ -255,16 +250,10 @@ export async function configureWizard(
   await page.waitForLoadState('networkidle');
   page.off('request', onRequest);
   if (savedEarly) {
-    if (options.requireReview) {
-      throw new Error(
-        'Widget bug: pressing Next on the Schedule step saved the configuration at once, so the merchant never saw ' +
-          'the Review step (Next and Save render as one reused <button> whose type becomes "submit" during the click).',
-      );
-    }
-  } else {
-    await page.getByText(/one journal per currency is posted to Sandbox ledger/).waitFor();
-    await journey.checkpoint(page, 'wizard-review');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    throw new Error('Pressing Next on the Schedule step saved the configuration at once: the merchant never saw the Review step.');
   }
+  await page.getByText(/one journal per currency is posted to Sandbox ledger/).waitFor();
+  await journey.checkpoint(page, 'wizard-review');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByRole('heading', { name: 'Sync settings' }).waitFor({ timeout: 30_000 });
 }

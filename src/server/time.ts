@@ -1,7 +1,21 @@
+import { addDays, datesOf, localDate, localDayRange } from '../aggregation/time.js';
+
 /**
  * Merchant-local calendar arithmetic for the scheduler and runs (IANA zones, DST-correct).
- * Dates are `YYYY-MM-DD` strings; instants are `Date`s.
+ * Dates are `YYYY-MM-DD` strings; instants are `Date`s. Day boundaries come from the
+ * aggregation engine's calendar, so runs and aggregation always agree on what a day is.
  */
+
+export { addDays };
+
+/** The merchant-local date of an instant. */
+export const localDateOf = (instant: Date | string, timeZone: string): string => localDate(instant, timeZone);
+
+/** Every date in `[start, end)`. */
+export const datesIn = (start: string, end: string): string[] => datesOf({ start, end });
+
+/** The UTC instants a merchant-local day spans: `[start, end)` (23 or 25 hours on DST days). */
+export const localDayBounds = (date: string, timeZone: string): { start: Date; end: Date } => localDayRange(date, timeZone);
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -34,28 +48,9 @@ export function zonedParts(instant: Date, timeZone: string): { date: string; hou
   };
 }
 
-/** The merchant-local date of an instant. */
-export function localDateOf(instant: Date | string, timeZone: string): string {
-  return zonedParts(typeof instant === 'string' ? new Date(instant) : instant, timeZone).date;
-}
-
-/** Adds whole calendar days to a `YYYY-MM-DD` date. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-/** Every date in `[start, end)`. */
-export function datesIn(start: string, end: string): string[] {
-  const out: string[] = [];
-  for (let d = start; d < end; d = addDays(d, 1)) out.push(d);
-  return out;
 }
 
 /**
@@ -77,9 +72,4 @@ export function zonedInstant(date: string, hour: number, timeZone: string): Date
   const pe = zonedParts(new Date(earlier), timeZone);
   if (pe.date === date && pe.hour === hour) return new Date(earlier);
   return new Date(guess);
-}
-
-/** The UTC instants a merchant-local day spans: `[start, end)` (23 or 25 hours on DST days). */
-export function localDayBounds(date: string, timeZone: string): { start: Date; end: Date } {
-  return { start: zonedInstant(date, 0, timeZone), end: zonedInstant(addDays(date, 1), 0, timeZone) };
 }

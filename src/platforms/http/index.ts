@@ -14,3 +14,5 @@ export { vendorRuntime, TtlCache } from './runtime.js';
 export type { VendorRuntimeOptions, VendorRuntime } from './runtime.js';
 export { vendorConnectorsFromEnv } from './vendor-connectors.js';
 export type { VendorConnectorEnv } from './vendor-connectors.js';
+export { authorizedJsonCall } from './authorized-call.js';
+export type { AuthorizedRequest, AuthorizedResponse } from './authorized-call.js';

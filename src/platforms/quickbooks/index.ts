@@ -12,7 +12,8 @@ import type {
 } from '../connector.js';
 import type { AccountingDocument, PaymentDocument } from '../../contract/documents.js';
 import { TenantRateLimiter } from '../http/rate-limiter.js';
-import { drain, retryingFetch } from '../http/retrying-fetch.js';
+import { authorizedJsonCall } from '../http/authorized-call.js';
+import { drain } from '../http/retrying-fetch.js';
 import { hashedKey } from '../http/idempotency.js';
 import { basicAuthorization, requestTokens, TokenKeeper } from '../http/oauth.js';
 import type { TokenResponse } from '../http/oauth.js';
@@ -192,62 +193,44 @@ export function createQuickBooksConnector(
       operation: string;
     },
   ): Promise<Record<string, unknown>> {
-    let tokens = await keeper.current(ctx);
-    for (let attempt = 0; ; attempt += 1) {
-      const url = new URL(
-        `${apiBase}/v3/company/${encodeURIComponent(tokens.tenantId)}${request.path}`,
-      );
-      for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
-      url.searchParams.set('minorversion', QUICKBOOKS_MINOR_VERSION);
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${tokens.accessToken}`,
-        accept: 'application/json',
-      };
-      if (request.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await retryingFetch(
-        {
-          platformName: PLATFORM,
-          fetch: runtime.fetch,
-          now: runtime.now,
-          sleep: runtime.sleep,
-          random: runtime.random,
-          limiter,
-          timeoutMs: options.timeoutMs,
-        },
-        {
-          tenantId: tokens.tenantId,
-          url: url.toString(),
-          method: request.method,
-          headers,
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
-          signal: ctx.signal,
-        },
-      );
-      if (response.status === 401 && attempt === 0) {
-        await drain(response);
-        tokens = await keeper.afterUnauthorized(ctx, tokens);
-        continue;
-      }
-      const json = await readJson(response);
-      if (!response.ok) {
-        const context = { document: request.document, operation: request.operation };
-        const error = quickBooksError(response.status, json, context);
-        if (error.code !== 'period_locked') throw error;
-        // The fault does not say where the books close; the merchant message should.
-        const lockDate = await lockDates
-          .get(tokens.tenantId, () => readLockDate(ctx))
-          .catch(() => null);
-        throw quickBooksError(response.status, json, { ...context, lockDate });
-      }
-      if (!json || typeof json !== 'object') {
-        throw new ConnectorError(
-          'platform_outage',
-          `${request.operation}: QuickBooks sent an unexpected body`,
-          { platform: PLATFORM },
-        );
-      }
-      return json as Record<string, unknown>;
+    const { ok, status, json, tokens } = await authorizedJsonCall(
+      {
+        platformName: PLATFORM,
+        fetch: runtime.fetch,
+        now: runtime.now,
+        sleep: runtime.sleep,
+        random: runtime.random,
+        limiter,
+        timeoutMs: options.timeoutMs,
+      },
+      keeper,
+      ctx,
+      (current) => {
+        const url = new URL(`${apiBase}/v3/company/${encodeURIComponent(current.tenantId)}${request.path}`);
+        for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
+        url.searchParams.set('minorversion', QUICKBOOKS_MINOR_VERSION);
+        return { url: url.toString(), method: request.method, body: request.body };
+      },
+      faultBody,
+    );
+    if (!ok) {
+      const context = { document: request.document, operation: request.operation };
+      const error = quickBooksError(status, json, context);
+      if (error.code !== 'period_locked') throw error;
+      // The fault does not say where the books close; the merchant message should.
+      const lockDate = await lockDates
+        .get(tokens.tenantId, () => readLockDate(ctx))
+        .catch(() => null);
+      throw quickBooksError(status, json, { ...context, lockDate });
     }
+    if (!json || typeof json !== 'object') {
+      throw new ConnectorError(
+        'platform_outage',
+        `${request.operation}: QuickBooks sent an unexpected body`,
+        { platform: PLATFORM },
+      );
+    }
+    return json as Record<string, unknown>;
   }
 
   /** Runs a query over every page (STARTPOSITION/MAXRESULTS) and returns all rows of `entity`. */
@@ -639,12 +622,7 @@ export function createQuickBooksConnector(
   };
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { Fault: { Error: [{ Message: text.slice(0, 500) }] } };
-  }
+/** A non-JSON error body (an HTML error page, say) in the shape of an Intuit fault. */
+function faultBody(text: string): unknown {
+  return { Fault: { Error: [{ Message: text }] } };
 }

@@ -13,7 +13,7 @@ import type {
 import type { AccountingDocument } from '../../contract/documents.js';
 import { TenantRateLimiter } from '../http/rate-limiter.js';
 import { drain } from '../http/retrying-fetch.js';
-import { retryingFetch } from '../http/retrying-fetch.js';
+import { authorizedJsonCall } from '../http/authorized-call.js';
 import { boundedKey } from '../http/idempotency.js';
 import { postOAuthForm, requestTokens, TokenKeeper } from '../http/oauth.js';
 import type { TokenResponse } from '../http/oauth.js';
@@ -230,57 +230,39 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
   ): Promise<T> {
     const url = new URL(XERO_ENDPOINTS.api + request.path);
     for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
-    let tokens = await keeper.current(ctx);
-    for (let attempt = 0; ; attempt += 1) {
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${tokens.accessToken}`,
-        'xero-tenant-id': tokens.tenantId,
-        accept: 'application/json',
-      };
-      if (request.body !== undefined) headers['content-type'] = 'application/json';
-      if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
-      const response = await retryingFetch(
-        {
-          platformName: PLATFORM,
-          fetch: runtime.fetch,
-          now: runtime.now,
-          sleep: runtime.sleep,
-          random: runtime.random,
-          limiter,
-          timeoutMs: options.timeoutMs,
+    const { ok, status, json } = await authorizedJsonCall(
+      {
+        platformName: PLATFORM,
+        fetch: runtime.fetch,
+        now: runtime.now,
+        sleep: runtime.sleep,
+        random: runtime.random,
+        limiter,
+        timeoutMs: options.timeoutMs,
+      },
+      keeper,
+      ctx,
+      (tokens) => ({
+        url: url.toString(),
+        method: request.method,
+        headers: {
+          'xero-tenant-id': tokens.tenantId,
+          ...(request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {}),
         },
-        {
-          tenantId: tokens.tenantId,
-          url: url.toString(),
-          method: request.method,
-          headers,
-          body: request.body === undefined ? undefined : JSON.stringify(request.body),
-          signal: ctx.signal,
-        },
+        body: request.body,
+      }),
+      (text) => ({ Message: text }),
+    );
+    if (!ok) throw xeroError(status, json, { document: request.document, operation: request.operation });
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ConnectorError(
+        'platform_outage',
+        `${request.operation}: Xero sent an unexpected body (${parsed.error.issues[0]?.message ?? 'invalid'})`,
+        { platform: PLATFORM },
       );
-      if (response.status === 401 && attempt === 0) {
-        await drain(response);
-        tokens = await keeper.afterUnauthorized(ctx, tokens);
-        continue;
-      }
-      const json = await readJson(response);
-      if (!response.ok)
-        throw xeroError(response.status, json, {
-          document: request.document,
-          operation: request.operation,
-        });
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) {
-        throw new ConnectorError(
-          'platform_outage',
-          `${request.operation}: Xero sent an unexpected body (${parsed.error.issues[0]?.message ?? 'invalid'})`,
-          {
-            platform: PLATFORM,
-          },
-        );
-      }
-      return parsed.data;
     }
+    return parsed.data;
   }
 
   const getOrganisation = (ctx: ConnectorContext) =>
@@ -498,16 +480,6 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       return { platformId: id };
     },
   };
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { Message: text.slice(0, 500) };
-  }
 }
 
 /**

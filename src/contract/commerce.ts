@@ -18,19 +18,30 @@ const DateTime = z
   .refine(isRealDateTime, 'This date-time does not exist.');
 
 function isRealDateTime(text: string): boolean {
-  if (Number.isNaN(Date.parse(text))) return false;
-  const year = Number(text.slice(0, 4));
-  const month = Number(text.slice(5, 7));
-  const day = Number(text.slice(8, 10));
-  const hour = Number(text.slice(11, 13));
-  const minute = Number(text.slice(14, 16));
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  return probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day && hour < 24 && minute < 60;
+  // The regex above fixed the layout, so the fields sit at known offsets; checking them as
+  // digits avoids two Date allocations per field (this runs for every pushed date-time).
+  const num = (at: number, width: number): number => {
+    let n = 0;
+    for (let i = at; i < at + width; i += 1) n = n * 10 + (text.charCodeAt(i) - 48);
+    return n;
+  };
+  const year = num(0, 4);
+  const month = num(5, 2);
+  const day = num(8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (num(11, 2) > 23 || num(14, 2) > 59) return false;
+  return text.charCodeAt(16) !== 58 /* ':' */ || num(17, 2) <= 59;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** A decimal amount as a finite JSON number (or its decimal text). */
 const Decimal = z.union([
-  z.number().refine(Number.isFinite, 'Amounts must be finite numbers.'),
+  // zod 4 numbers already refuse NaN and ±Infinity.
+  z.number(),
   z
     .string()
     .regex(/^[+-]?\d+(?:\.\d+)?$/, 'Use a decimal amount such as 12.34.')

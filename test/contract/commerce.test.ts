@@ -73,10 +73,21 @@ describe('commerce record schemas', () => {
     expect(DeletedRecordSchema.parse({ id: 'o-1' })).toEqual({ id: 'o-1' });
   });
 
+  it('accepts real calendar instants in every offset form', () => {
+    for (const createdDate of ['2028-02-29T23:59:59.999Z', '2000-02-29T00:00Z', '2026-12-31T23:59:59+14:00', '2026-06-30T12:00:00-0930']) {
+      expect(PaymentSchema.safeParse({ ...buildPayment(), createdDate }).success, createdDate).toBe(true);
+    }
+  });
+
   it.each([
     ['an order without an id', () => OrderSchema.safeParse({ ...buildOrder(), id: '' }), 'Every record needs an id.'],
     ['a date-time without an offset', () => OrderSchema.safeParse({ ...buildOrder(), createdDate: '2026-03-10T12:00:00' }), 'time zone offset'],
     ['a date that does not exist', () => PaymentSchema.safeParse({ ...buildPayment(), createdDate: '2026-02-30T12:00:00Z' }), 'does not exist'],
+    ['29 February of a common year', () => PaymentSchema.safeParse({ ...buildPayment(), createdDate: '2026-02-29T12:00:00Z' }), 'does not exist'],
+    ['the 31st of a 30-day month', () => PaymentSchema.safeParse({ ...buildPayment(), createdDate: '2026-04-31T12:00:00+01:00' }), 'does not exist'],
+    ['hour 24', () => PaymentSchema.safeParse({ ...buildPayment(), createdDate: '2026-03-10T24:00:00Z' }), 'does not exist'],
+    ['second 60', () => PaymentSchema.safeParse({ ...buildPayment(), createdDate: '2026-03-10T23:59:60Z' }), 'does not exist'],
+    ['month 13', () => PaymentSchema.safeParse({ ...buildPayment(), createdDate: '2026-13-01T10:00Z' }), 'does not exist'],
     ['a non-finite amount', () => PaymentSchema.safeParse({ ...buildPayment(), amount: Number.NaN }), ''],
     ['an unknown payment type', () => PaymentSchema.safeParse({ ...buildPayment(), type: 'Crypto' }), ''],
     ['a positive totalRefund', () => OrderSchema.safeParse({ ...buildOrder(), totalRefund: 5 }), 'zero or negative'],

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { aggregate as defaultAggregate, type AggregateInput, type AggregateResult } from '../../aggregation/index.js';
 import type { Location, Order, Payment, Product, TaxComponent, Transaction } from '../../contract/commerce.js';
 import { validateConfiguration } from '../../contract/configuration-rules.js';
-import { normalizeConfiguration, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
+import { normalizeConfiguration, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
 import type { AccountingDocument } from '../../contract/documents.js';
 import type { SyncErrorCode, WizardStep } from '../../contract/error-catalog.js';
 import { ConnectorError, type AccountingConnector, type ConnectorContext } from '../../platforms/connector.js';
@@ -79,6 +79,24 @@ function eventPeriod(start: string, end: string, reopened: readonly string[]): {
 
 const WIZARD_STEPS = new Set<string>(['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review', 'connection']);
 const wizardStepOf = (step: string | null): WizardStep | null => (step && WIZARD_STEPS.has(step) ? (step as WizardStep) : null);
+
+const PAYMENT_TYPE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(PAYMENT_TYPE_KEYS).map(([name, key]) => [key, name]));
+
+/**
+ * A saved configuration cannot leave a row unmapped, so at run time an unmapped tax-rate or
+ * payment-type row is one the merchant's sales just brought in: it gets its own catalog code
+ * (and message naming the rate or type) rather than the generic configuration_invalid.
+ */
+function unmappedInSales(error: { itemId: string; validatorName: string }): RunFailure | null {
+  if (error.validatorName !== 'selection_required') return null;
+  const rate = /^configuration\.sales\.taxRates\.(.+)\.selectedTaxRateId$/.exec(error.itemId)?.[1];
+  if (rate) return { code: 'tax_rate_unmapped', params: { taxRate: rate }, detail: `${error.itemId}: sales at ${rate}% have no tax rate mapped`, step: 'taxRates' };
+  const key = /^configuration\.payments\.accounts\.(.+)\.selectedAccountId$/.exec(error.itemId)?.[1];
+  if (key && key !== PAYOUT_ACCOUNT_KEY) {
+    return { code: 'payment_type_unmapped', params: { paymentType: PAYMENT_TYPE_NAMES[key] ?? key }, detail: `${error.itemId}: payment type ${key} has no account mapped`, step: 'payments' };
+  }
+  return null;
+}
 
 function asFailure(error: unknown): RunFailure {
   if (error instanceof RunAbort) return error.failure;
@@ -426,6 +444,10 @@ export class RunEngine {
   private checkAgainstLedger(config: Configuration, ledger: LedgerSnapshot, platformName: string): void {
     const commerce = config.configuration ?? {};
     const invoiceMode = commerce.mapSettings?.outputFormat === 'Invoice';
+    // With no income account left, "choose another account" cannot be followed: say what can.
+    if (commerce.sales?.syncSales !== false && !ledger.accounts.some((a) => a.classification === 'Income' && a.status === 'Active')) {
+      throw new RunAbort({ code: 'no_sales_account', params: {}, detail: 'The ledger has no active Income account.', step: 'sales' });
+    }
     const sections: [string, Record<string, AccountConfiguration> | null | undefined][] = [
       ['configuration.sales.accounts', commerce.sales?.syncSales !== false ? commerce.sales?.accounts : null],
       ['configuration.payments.accounts', commerce.payments?.syncPayments !== false ? commerce.payments?.accounts : null],
@@ -472,7 +494,7 @@ export class RunEngine {
     const errors = validateConfiguration(config, { platformName });
     const first = errors[0];
     if (first) {
-      throw new RunAbort({
+      throw new RunAbort(unmappedInSales(first) ?? {
         code: 'configuration_invalid',
         params: { detail: first.message },
         detail: errors.map((e) => `${e.itemId}: ${e.validatorName}`).join('; '),

@@ -8,6 +8,7 @@ import { AccountingPage } from './pages/accounting-page.js';
 import { LedgerPage } from './pages/ledger-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
+import { SupportArea } from './pages/support-page.js';
 import { navigate, useLocation } from './router.js';
 
 const TITLES: Record<string, { title: string; description: string }> = {
@@ -19,9 +20,16 @@ const TITLES: Record<string, { title: string; description: string }> = {
   '/ledger': { title: 'Ledger', description: 'What the sandbox accounting platform has received from commerce-sync.' },
 };
 
-/** The Harbour POS demo dashboard: sign-in, then Overview, Accounting (the widget) and Ledger pages. */
+/**
+ * The Harbour POS demo dashboard: merchant sign-in, then Overview, Accounting (the widget) and
+ * Ledger pages; and, under `/support`, the support staff's own sign-in and Sync Health.
+ */
 export function App() {
   const location = useLocation();
+  return location.pathname === '/support' ? <SupportArea /> : <MerchantApp location={location} />;
+}
+
+function MerchantApp({ location }: { location: URL }) {
   const session = useQuery({
     queryKey: ['session'],
     queryFn: () => partnerFetch('/api/partner/session', SessionSchema),

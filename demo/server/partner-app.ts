@@ -7,15 +7,20 @@ import type { SandboxLedgerSummary, SandboxPostedDocument } from '../../src/plat
 import {
   SignInRequestSchema,
   SimulateRequestSchema,
+  SupportSignInRequestSchema,
   type LedgerView,
   type PartnerError,
   type Session,
   type SignedIn,
   type SimulateResult,
+  type SupportSession,
+  type SupportSignedIn,
+  type SupportToken,
   type SyncNowResult,
 } from '../shared/partner-api.js';
 import { DEMO_MERCHANTS, findMerchant, type DemoMerchant } from './merchants.js';
 import type { SessionCodec } from './session.js';
+import { DEMO_SUPPORT_AGENTS, findSupportAgent, type DemoSupportAgent } from './support-agents.js';
 import { SyncServiceError, type SyncClient } from './sync-client.js';
 
 /** Generated commerce records of one simulated period, with the reference data they use. */
@@ -42,6 +47,16 @@ export interface PartnerAppOptions {
   bff: (request: Request) => Promise<Response>;
   sync: SyncClient;
   simulate: SalesSimulator;
+  /**
+   * The Support area: its own sign-in cookie, the support-token issuer, and the support BFF
+   * mounted under `/api/commerce-sync/support`. Support tokens are only issued to a signed-in
+   * support agent, never on a merchant session.
+   */
+  support?: {
+    session: SessionCodec;
+    issueToken(agent: DemoSupportAgent): SupportToken;
+    bff: (request: Request) => Promise<Response>;
+  };
   now?: () => Date;
   /** How long "sync now" waits for the run to finish before answering with its current state. */
   syncWaitMs?: number;
@@ -94,6 +109,42 @@ export function createPartnerApp(options: PartnerAppOptions): Hono {
     console.error('[partner] unexpected error', error);
     return c.json<PartnerError>({ error: 'Something went wrong on the dashboard server. Try again.', code: 'internal_error' }, 500);
   });
+
+  const support = options.support;
+  if (support) {
+    app.all('/api/commerce-sync/support', (c) => support.bff(c.req.raw));
+    app.all('/api/commerce-sync/support/*', (c) => support.bff(c.req.raw));
+
+    const requireAgent = (c: Context): DemoSupportAgent => {
+      const agent = findSupportAgent(support.session.read(c.req.raw));
+      if (!agent) throw new PartnerHttpError(401, 'unauthenticated', 'Sign in as a support agent first.');
+      return agent;
+    };
+    app.get('/api/partner/support/agents', (c) => c.json({ agents: DEMO_SUPPORT_AGENTS }));
+    app.get('/api/partner/support/session', (c) =>
+      c.json<SupportSession>({ agent: findSupportAgent(support.session.read(c.req.raw)) ?? null }),
+    );
+    app.post('/api/partner/support/session', async (c) => {
+      const parsed = SupportSignInRequestSchema.safeParse(await c.req.json().catch(() => null));
+      const agent = parsed.success ? findSupportAgent(parsed.data.agentId) : undefined;
+      if (!agent) throw new PartnerHttpError(400, 'validation_failed', 'Choose one of the support agents to sign in as.');
+      c.header('set-cookie', support.session.signIn(agent.id));
+      return c.json<SupportSignedIn>({ agent });
+    });
+    app.delete('/api/partner/support/session', (c) => {
+      c.header('set-cookie', support.session.signOut());
+      return c.body(null, 204);
+    });
+    app.post('/api/partner/support/token', (c) => {
+      // JSON only: a cross-site form post cannot mint a token with the agent's cookie.
+      if (!(c.req.header('content-type') ?? '').startsWith('application/json')) {
+        throw new PartnerHttpError(400, 'validation_failed', 'Send the token request as application/json.');
+      }
+      const agent = requireAgent(c);
+      c.header('cache-control', 'no-store');
+      return c.json<SupportToken>(support.issueToken(agent));
+    });
+  }
 
   app.all('/api/commerce-sync', (c) => options.bff(c.req.raw));
   app.all('/api/commerce-sync/*', (c) => options.bff(c.req.raw));

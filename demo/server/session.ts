@@ -16,19 +16,26 @@ export interface SessionCodec {
   read(request: Request): string | null;
 }
 
-/** Creates the cookie codec with the partner server's secret. */
-export function createSessionCodec(secret: string): SessionCodec {
-  const sign = (value: string) => createHmac('sha256', secret).update(value).digest('base64url');
+/** Name of the demo's support-staff sign-in cookie, separate from the merchants' one. */
+export const SUPPORT_SESSION_COOKIE = 'harbour_support';
+
+/**
+ * Creates the cookie codec with the partner server's secret. Each cookie name signs with its own
+ * derived key, so a merchant cookie copied into the support cookie never verifies.
+ */
+export function createSessionCodec(secret: string, cookieName: string = SESSION_COOKIE): SessionCodec {
+  const key = cookieName === SESSION_COOKIE ? secret : createHmac('sha256', secret).update(`harbour/${cookieName}`).digest();
+  const sign = (value: string) => createHmac('sha256', key).update(value).digest('base64url');
   return {
     signIn(merchantId) {
       const value = `${merchantId}.${sign(merchantId)}`;
-      return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${60 * 60 * 12}`;
+      return `${cookieName}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${60 * 60 * 12}`;
     },
     signOut() {
-      return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+      return `${cookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
     },
     read(request) {
-      const raw = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
+      const raw = readCookie(request.headers.get('cookie'), cookieName);
       if (!raw) return null;
       const dot = raw.lastIndexOf('.');
       if (dot <= 0) return null;

@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { createBff } from '../../src/bff/index.js';
-import { createSyncService, type SyncService } from '../../src/server/index.js';
+import { createBff, createSupportBff, createSupportTokens } from '../../src/bff/index.js';
+import type { SandboxAdmin } from '../../src/platforms/sandbox/index.js';
+import { createSyncService, type RunHooks, type SyncService } from '../../src/server/index.js';
 import { listen, type ListeningServer, type PortRequest } from './listen.js';
 import { createPartnerApp } from './partner-app.js';
 import { findMerchant } from './merchants.js';
 import { loadDemoSecrets } from './secrets.js';
-import { createSessionCodec } from './session.js';
+import { createSessionCodec, SUPPORT_SESSION_COOKIE } from './session.js';
 import { simulateSales } from './simulator.js';
 import { createSyncClient } from './sync-client.js';
 import { createDevUi, createStaticUi, type UiServer } from './ui.js';
@@ -26,6 +27,8 @@ export interface DemoStackOptions {
   ui: { mode: 'dev' } | { mode: 'static'; dir: string };
   /** Start the sync service's daily scheduler (the demo does; tests drive syncs explicitly). */
   scheduler?: boolean;
+  /** Observes the sync service's document writes (e2e tests use it to break a ledger mid-run). */
+  hooks?: RunHooks;
   log?: (line: string) => void;
 }
 
@@ -39,6 +42,8 @@ export interface DemoStack {
   sandboxUrl: string;
   /** The sync-service API key the partner server uses (for tests that call the API directly). */
   syncApiKey: string;
+  /** Direct control of the sandbox ledgers (archive or restore an account…), for tests and drills. */
+  sandbox: SandboxAdmin | null;
   /** Closes both servers, the UI server, the scheduler and every database handle. */
   close(): Promise<void>;
 }
@@ -96,6 +101,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       encryptionKey: secrets.tokenEncryptionKey,
       publicUrl: syncUrl,
       sandbox: { databasePath: join(options.dataDir, 'sandbox.sqlite') },
+      ...(options.hooks ? { hooks: options.hooks } : {}),
     });
     service = created;
     await created.ready;
@@ -136,16 +142,41 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         warn: (message, details) => console.warn(`[bff] ${message}`, details),
       },
     });
+    // Support staff get their own cookie and tokens; the key is derived for support only, so a
+    // merchant's widget token never opens the support routes.
+    const supportTokens = createSupportTokens({ secret: secrets.bffSecret });
+    const supportBff = createSupportBff({
+      authenticateSupport: supportTokens.authenticate,
+      syncService: { baseUrl: syncUrl, apiKey: secrets.syncApiKey },
+      onAudit: (entry) =>
+        log(`[support] ${entry.staff.name} (${entry.staff.staffId}) ${entry.action} ${entry.companyId}${entry.syncId ? ` sync ${entry.syncId}` : ''} → ${entry.status}`),
+      logger: {
+        error: (message, details) => console.error(`[support-bff] ${message}`, details),
+        warn: (message, details) => console.warn(`[support-bff] ${message}`, details),
+      },
+    });
     ui = options.ui.mode === 'dev' ? await createDevUi(appServer.server) : createStaticUi(options.ui.dir);
     app = createPartnerApp({
       session,
       bff: (request) => bff.fetch(request),
       sync: createSyncClient({ baseUrl: syncUrl, apiKey: secrets.syncApiKey }),
       simulate: simulateSales,
+      support: {
+        session: createSessionCodec(secrets.sessionSecret, SUPPORT_SESSION_COOKIE),
+        issueToken: (agent) => supportTokens.issue({ staffId: agent.id, name: agent.name }),
+        bff: (request) => supportBff.fetch(request),
+      },
     });
     log(`[demo] dashboard on ${appUrl}`);
 
-    return { appUrl, syncUrl, sandboxUrl: `${syncUrl}/sandbox`, syncApiKey: secrets.syncApiKey, close };
+    return {
+      appUrl,
+      syncUrl,
+      sandboxUrl: `${syncUrl}/sandbox`,
+      syncApiKey: secrets.syncApiKey,
+      sandbox: created.sandbox?.admin ?? null,
+      close,
+    };
   } catch (error) {
     await close().catch(() => {});
     throw error;

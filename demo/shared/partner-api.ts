@@ -115,6 +115,26 @@ export const LedgerViewSchema = z.discriminatedUnion('connected', [
 ]);
 export type LedgerView = z.infer<typeof LedgerViewSchema>;
 
+/** A support agent a visitor can sign in as on the Support page. */
+export const SupportAgentSchema = z.object({ id: z.string(), name: z.string(), team: z.string() });
+export type SupportAgentView = z.infer<typeof SupportAgentSchema>;
+
+export const SupportAgentListSchema = z.object({ agents: z.array(SupportAgentSchema) });
+
+export const SupportSignInRequestSchema = z.object({ agentId: z.string().min(1, 'Choose a support agent to sign in as.') });
+
+/** `GET /api/partner/support/session`: the signed-in support agent, or null. */
+export const SupportSessionSchema = z.object({ agent: SupportAgentSchema.nullable() });
+export type SupportSession = z.infer<typeof SupportSessionSchema>;
+
+/** `POST /api/partner/support/session`: the agent just signed in. */
+export const SupportSignedInSchema = z.object({ agent: SupportAgentSchema });
+export type SupportSignedIn = z.infer<typeof SupportSignedInSchema>;
+
+/** `POST /api/partner/support/token`: a short-lived support-staff token for the support BFF routes. */
+export const SupportTokenSchema = z.object({ token: z.string(), expiresAt: z.string() });
+export type SupportToken = z.infer<typeof SupportTokenSchema>;
+
 /** Error body of the partner routes. */
 export const PartnerErrorSchema = z.object({ error: z.string(), code: z.string() });
 export type PartnerError = z.infer<typeof PartnerErrorSchema>;

@@ -1,27 +1,11 @@
 import { useCallback, useMemo, useState } from 'react';
 import { SessionTokenSchema } from '../../../src/contract/bff.js';
 import { CommerceSync, CommerceSyncProvider } from '../../../src/widget/index.js';
-import type { Appearance } from '../../../src/widget/index.js';
 import '../../../src/widget/styles.css';
 import type { DemoMerchantView } from '../../shared/partner-api.js';
 import { partnerFetch } from '../api.js';
+import { HARBOUR_APPEARANCE } from '../appearance.js';
 import { Notice } from '../components/notice.js';
-
-/** The widget themed in Harbour POS colours. */
-const APPEARANCE: Appearance = {
-  colors: {
-    primary: '#0e4a5c',
-    primaryFg: '#ffffff',
-    foreground: '#15242b',
-    mutedFg: '#56666d',
-    border: '#c9d3d7',
-    muted: '#f1f5f6',
-    focus: '#1a73e8',
-  },
-  radius: '8px',
-  fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
-  fontSize: '15px',
-};
 
 const OUTCOME_TEXT = {
   connected: 'Accounting platform connected.',
@@ -61,7 +45,7 @@ export function AccountingPage({ merchant }: { merchant: DemoMerchantView }) {
           apiBaseUrl="/api/commerce-sync"
           getSessionToken={getSessionToken}
           locale={merchant.locale}
-          appearance={APPEARANCE}
+          appearance={HARBOUR_APPEARANCE}
           {...callbacks}
         >
           <CommerceSync />

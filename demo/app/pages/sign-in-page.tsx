@@ -84,7 +84,17 @@ export function SignInPage({ returnTo }: { returnTo: string }) {
         </form>
       </main>
       <footer className="hb-signin-foot hb-muted hb-small">
-        Harbour POS is a fictional point-of-sale platform used to demo commerce-sync.
+        Harbour POS is a fictional point-of-sale platform used to demo commerce-sync. Harbour POS staff?{' '}
+        <a
+          href="/support"
+          onClick={(e) => {
+            if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+            e.preventDefault();
+            navigate('/support');
+          }}
+        >
+          Support sign-in
+        </a>
       </footer>
     </div>
   );

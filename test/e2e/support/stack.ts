@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { startDemoStack, type DemoStack } from '../../../demo/server/stack.js';
+import { startDemoStack, type DemoStack, type DemoStackOptions } from '../../../demo/server/stack.js';
 
 /** A demo stack on free loopback ports with its data in a fresh temp folder. */
 export interface TestStack extends DemoStack {
@@ -11,8 +11,11 @@ export interface TestStack extends DemoStack {
   stop(): Promise<void>;
 }
 
-/** Starts the real stack (sync service, sandbox, BFF, partner server) for one journey. */
-export async function startTestStack(): Promise<TestStack> {
+/**
+ * Starts the real stack (sync service, sandbox, BFF, partner server) for one journey; `hooks`
+ * observe the sync service's document writes (to break the ledger in the middle of a run).
+ */
+export async function startTestStack(options: Pick<DemoStackOptions, 'hooks'> = {}): Promise<TestStack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'commerce-sync-e2e-data-'));
   const stack = await startDemoStack({
     dataDir,
@@ -21,6 +24,7 @@ export async function startTestStack(): Promise<TestStack> {
     syncPort: { port: 0, strict: true },
     ui: { mode: 'static', dir: inject('uiDir') },
     scheduler: false,
+    ...(options.hooks ? { hooks: options.hooks } : {}),
     log: () => {},
   });
   return {

@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { findMerchant } from '../../demo/server/merchants.js';
-import { ERROR_CATALOG } from '../../src/contract/error-catalog.js';
 import { syncHealthEnGB } from '../../src/widget/sync-health/messages.js';
 import { launchBrowser, newContext } from './support/browser.js';
 import { openPage, simulateSales } from './support/dashboard.js';
@@ -152,10 +151,8 @@ describe('sync health: support finds a failing merchant, reads the cause, and re
     expect(await problem.locator('[data-part="merchant-server-message"]').innerText()).toMatch(/Card clearing.*archived in Sandbox ledger/);
     expect(await problem.locator('pre[aria-label="Support detail"]').innerText()).toMatch(/document\(s\) not written/);
     const step = await problem.locator('[data-part="problem-facts"] div').filter({ hasText: 'Fixed at wizard step' }).locator('dd').innerText();
-    // The step the catalog gives this code (the run-level problem does not say which mapping failed).
-    const catalogStep = ERROR_CATALOG.account_archived.step;
-    expect(catalogStep).not.toBeNull();
-    expect(step).toBe(syncHealthEnGB[`step.${catalogStep!}`]);
+    // The archived account is the card clearing account: the fix is on the Payments step.
+    expect(step).toBe(syncHealthEnGB['step.payments']);
     const failedItems = supportPage.locator('[data-part="push-item"][data-state="failed"]');
     const failedCount = await failedItems.count();
     expect(failedCount).toBeGreaterThan(0);

@@ -77,6 +77,9 @@ function eventPeriod(start: string, end: string, reopened: readonly string[]): {
   return { start, finish: addDays(start, 1) };
 }
 
+/** Write failures caused by the ledger's state (something mapped was archived or removed). */
+const LEDGER_STATE_CODES = new Set<string>(['account_archived', 'account_missing', 'tax_rate_missing', 'customer_archived', 'supplier_archived']);
+
 const WIZARD_STEPS = new Set<string>(['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review', 'connection']);
 const wizardStepOf = (step: string | null): WizardStep | null => (step && WIZARD_STEPS.has(step) ? (step as WizardStep) : null);
 
@@ -279,7 +282,19 @@ export class RunEngine {
       const failed = (await store.itemsForRun(companyId, run.id)).filter((i) => i.status !== 'Written');
       const firstFailed = failed[0];
       if (firstFailed) {
+        let step: WizardStep | null | undefined;
+        if (firstFailed.errorCode && LEDGER_STATE_CODES.has(firstFailed.errorCode)) {
+          // The ledger changed while the run was writing. The check every run starts with names
+          // the mapping that now points at something unusable, and so the wizard step to fix it.
+          try {
+            const fresh = await this.ledgerSnapshot(connector, ctx);
+            this.checkAgainstLedger(withOptions(company.config, fresh, facts, companyId), fresh, platformName);
+          } catch (error) {
+            if (error instanceof RunAbort) step = error.failure.step;
+          }
+        }
         throw new RunAbort({
+          step,
           code: (firstFailed.errorCode as SyncErrorCode | null) ?? 'document_rejected',
           params: { document: firstFailed.kind, date: firstFailed.day, detail: firstFailed.errorMessage ?? '' },
           // Items keep the merchant message already filled with the failure's own params

@@ -1,5 +1,4 @@
 import { ErrorEnvelopeSchema } from '../../../src/contract/errors.js';
-import { ERROR_CATALOG } from '../../../src/contract/error-catalog.js';
 import {
   SupportCompanyDetailSchema,
   SupportConfigurationSchema,
@@ -166,7 +165,8 @@ describe.each([
     );
     expect(detail.run.problem).toMatchObject({
       code: 'account_archived',
-      step: ERROR_CATALOG.account_archived.step,
+      // The archived account is the card clearing account, so the fix is on the Payments step.
+      step: 'payments',
       retryable: false,
     });
     // The run-level message comes from the first failed item; the item's own message names the account.

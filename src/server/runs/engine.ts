@@ -355,21 +355,22 @@ export class RunEngine {
           dataPushed: written > 0,
           completedAt,
         });
+        // What both failure events say about the run.
+        const failed = {
+          syncId: run.id,
+          dataConnectionId: connection?.id ?? null,
+          period,
+          syncStatusCode: described.statusCode,
+          errorCode: failure.code,
+          merchantMessage: errorMessage,
+          wizardStep,
+        };
         await this.events.emit({
           id: `sync.failed:${run.id}`,
           type: 'sync.failed',
           companyId,
           createdAt: completedAt,
-          data: {
-            syncId: run.id,
-            dataConnectionId: connection?.id ?? null,
-            period,
-            syncStatusCode: described.statusCode,
-            errorCode: failure.code,
-            merchantMessage: errorMessage,
-            retryable: ERROR_CATALOG[failure.code].retryable,
-            wizardStep,
-          },
+          data: { ...failed, retryable: ERROR_CATALOG[failure.code].retryable },
         }, tx);
         if (disable && company.enabled) {
           await this.events.emit({
@@ -378,13 +379,7 @@ export class RunEngine {
             companyId,
             createdAt: completedAt,
             data: {
-              syncId: run.id,
-              dataConnectionId: connection?.id ?? null,
-              period,
-              syncStatusCode: described.statusCode,
-              errorCode: failure.code,
-              merchantMessage: errorMessage,
-              wizardStep,
+              ...failed,
               consecutiveFailedDays: Math.max(1, daysBetween(failingSince, periodEnd > periodStart ? periodEnd : today)),
             },
           }, tx);

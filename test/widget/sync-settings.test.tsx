@@ -5,6 +5,7 @@ import { SyncSettings } from '../../src/widget/index.js';
 import { nextSyncAt } from '../../src/widget/sync-settings/next-sync.js';
 import { bffError, bffUrl } from '../mocks/bff/index.js';
 import { expectNoAxeViolations, mockBff, renderWidget, server, useMswServer } from './helpers.js';
+import { catalogFrFR } from '../../src/widget/i18n/catalog-messages.js';
 
 useMswServer();
 
@@ -71,6 +72,17 @@ describe('SyncSettings', { timeout: 30_000 }, () => {
     expect(onReconnect).toHaveBeenCalled();
     expect(container.querySelector('[data-part="sync-settings"]')).toHaveAttribute('data-state', 'failing');
     await expectNoAxeViolations(container);
+  });
+
+  it('tells a French merchant what went wrong in French, with the same fix link', async () => {
+    mockBff({ scenario: 'failing' });
+    const onEditMapping = vi.fn();
+    const { user } = renderWidget(<SyncSettings now={now} onEditMapping={onEditMapping} />, { locale: 'fr-FR' });
+    const first = (await screen.findAllByText('Échec', { selector: '[data-part="badge"]' }))[0]!.closest('li')!;
+    expect(first).toHaveTextContent(catalogFrFR['catalog.payment_type_unmapped']);
+    expect(first).not.toHaveTextContent('appeared in your sales');
+    await user.click(within(first).getByRole('button', { name: /Paiements/ }));
+    expect(onEditMapping).toHaveBeenCalledWith('payments');
   });
 
   it('shows an empty history before the first run', async () => {

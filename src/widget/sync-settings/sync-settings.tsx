@@ -8,6 +8,7 @@ import { ErrorState, Loading } from '../components/status-views.js';
 import type { ConfigurationStep } from '../configuration-wizard/model.js';
 import { isConfigurationStep } from '../configuration-wizard/model.js';
 import type { CommerceSyncContextValue } from '../provider/provider.js';
+import { localizedCatalogMessage } from '../i18n/catalog-messages.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import { nextSyncAt } from './next-sync.js';
 
@@ -49,7 +50,7 @@ function runPeriod(run: SyncRun, format: CommerceSyncContextValue['format']): st
  * <SyncSettings onEditMapping={(step) => openWizard(step)} onDeleted={() => setView('picker')} />
  */
 export function SyncSettings({ onEditMapping, onReconnect, onDeauthorized, onDeleted, now = () => new Date() }: SyncSettingsProps) {
-  const { t, format } = useCommerceSyncContext('SyncSettings');
+  const { t, format, locale } = useCommerceSyncContext('SyncSettings');
   const status = useSyncStatus();
   const history = useSyncHistory();
   const connection = useConnection();
@@ -171,7 +172,9 @@ export function SyncSettings({ onEditMapping, onReconnect, onDeauthorized, onDel
                 </span>
                 {item.problem ? (
                   <div data-part="history-problem">
-                    <p data-part="history-message">{item.problem.message}</p>
+                    <p data-part="history-message">
+                      {localizedCatalogMessage(locale, item.problem.code) ?? item.problem.message}
+                    </p>
                     {step === 'connection' && onReconnect ? (
                       <Button variant="link" onClick={onReconnect}>
                         {t('settings.fixConnection')}

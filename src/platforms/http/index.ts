@@ -7,7 +7,7 @@ export { TenantRateLimiter, systemClock, abortableSleep } from './rate-limiter.j
 export type { RateLimitPolicy, LimiterClock } from './rate-limiter.js';
 export { retryingFetch, retryAfterMs, drain } from './retrying-fetch.js';
 export type { RetryingFetchOptions, VendorCall } from './retrying-fetch.js';
-export { basicAuthorization, postOAuthForm, requestTokens, TokenKeeper } from './oauth.js';
+export { basicAuthorization, connectionTokensFrom, postOAuthForm, requestTokens, TokenKeeper } from './oauth.js';
 export type { TokenEndpointOptions, TokenResponse } from './oauth.js';
 export { hashedKey, boundedKey } from './idempotency.js';
 export { vendorRuntime, TtlCache } from './runtime.js';

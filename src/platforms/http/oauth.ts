@@ -135,6 +135,26 @@ export async function requestTokens(
  * tokens through `ctx.saveTokens` once, and hands later callers holding the stale tokens the
  * rotated ones.
  */
+/**
+ * Connection tokens from a token-endpoint answer. Vendors may omit the refresh token or scope
+ * on a refresh; the previous values then stay in force.
+ */
+export function connectionTokensFrom(
+  response: TokenResponse,
+  tenantId: string,
+  nowMs: number,
+  previous?: ConnectionTokens,
+  defaultScope: string | null = null,
+): ConnectionTokens {
+  return {
+    accessToken: response.access_token,
+    refreshToken: response.refresh_token ?? previous?.refreshToken ?? null,
+    expiresAt: nowMs + response.expires_in * 1000,
+    tenantId,
+    scope: response.scope ?? previous?.scope ?? defaultScope,
+  };
+}
+
 export class TokenKeeper {
   readonly #inflight = new Map<string, Promise<ConnectionTokens>>();
   /** Old refresh token → tokens that replaced it (bounded; newest kept). */

@@ -15,7 +15,7 @@ import { TenantRateLimiter } from '../http/rate-limiter.js';
 import { authorizedJsonCall } from '../http/authorized-call.js';
 import { drain } from '../http/retrying-fetch.js';
 import { hashedKey } from '../http/idempotency.js';
-import { basicAuthorization, requestTokens, TokenKeeper } from '../http/oauth.js';
+import { basicAuthorization, connectionTokensFrom, requestTokens, TokenKeeper } from '../http/oauth.js';
 import type { TokenResponse } from '../http/oauth.js';
 import { TtlCache, vendorRuntime } from '../http/runtime.js';
 import type { VendorRuntimeOptions } from '../http/runtime.js';
@@ -157,17 +157,8 @@ export function createQuickBooksConnector(
   /** Customer/vendor of transactions this process wrote, by realm and transaction id. */
   const parties = new Map<string, string>();
 
-  const toConnectionTokens = (
-    response: TokenResponse,
-    tenantId: string,
-    previous?: ConnectionTokens,
-  ): ConnectionTokens => ({
-    accessToken: response.access_token,
-    refreshToken: response.refresh_token ?? previous?.refreshToken ?? null,
-    expiresAt: runtime.now() + response.expires_in * 1000,
-    tenantId,
-    scope: response.scope ?? previous?.scope ?? QUICKBOOKS_SCOPE,
-  });
+  const toConnectionTokens = (response: TokenResponse, tenantId: string, previous?: ConnectionTokens): ConnectionTokens =>
+    connectionTokensFrom(response, tenantId, runtime.now(), previous, QUICKBOOKS_SCOPE);
 
   const refresh = async (tokens: ConnectionTokens): Promise<ConnectionTokens> => {
     if (!tokens.refreshToken)

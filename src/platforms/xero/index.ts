@@ -15,7 +15,7 @@ import { TenantRateLimiter } from '../http/rate-limiter.js';
 import { drain } from '../http/retrying-fetch.js';
 import { authorizedJsonCall } from '../http/authorized-call.js';
 import { boundedKey } from '../http/idempotency.js';
-import { postOAuthForm, requestTokens, TokenKeeper } from '../http/oauth.js';
+import { connectionTokensFrom, postOAuthForm, requestTokens, TokenKeeper } from '../http/oauth.js';
 import type { TokenResponse } from '../http/oauth.js';
 import { TtlCache, vendorRuntime } from '../http/runtime.js';
 import type { VendorRuntimeOptions } from '../http/runtime.js';
@@ -189,17 +189,8 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
   const organisations = new TtlCache<z.infer<typeof OrganisationSchema>>(15 * 60_000, runtime.now);
   const charts = new TtlCache<z.infer<typeof AccountSchema>[]>(15 * 60_000, runtime.now);
 
-  const toConnectionTokens = (
-    response: TokenResponse,
-    tenantId: string,
-    previous?: ConnectionTokens,
-  ): ConnectionTokens => ({
-    accessToken: response.access_token,
-    refreshToken: response.refresh_token ?? previous?.refreshToken ?? null,
-    expiresAt: runtime.now() + response.expires_in * 1000,
-    tenantId,
-    scope: response.scope ?? previous?.scope ?? null,
-  });
+  const toConnectionTokens = (response: TokenResponse, tenantId: string, previous?: ConnectionTokens): ConnectionTokens =>
+    connectionTokensFrom(response, tenantId, runtime.now(), previous, null);
 
   const refresh = async (tokens: ConnectionTokens): Promise<ConnectionTokens> => {
     if (!tokens.refreshToken) {

@@ -3,6 +3,7 @@ import type { FormEvent, ReactNode, RefObject } from 'react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { ERROR_CATALOG, type SyncErrorCode } from '../../contract/error-catalog.js';
 import type {
+  SupportPlatform,
   CompanyHealth,
   SupportRun,
   SupportSearchQuery,
@@ -433,22 +434,7 @@ function CompanyPanel(props: {
             </span>
           </dd>
         </div>
-        <div>
-          <dt>{t('company.accounting')}</dt>
-          <dd>
-            {c.accounting
-              ? t('company.platform', { name: c.accounting.name, status: c.accounting.status })
-              : t('none')}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('company.commerce')}</dt>
-          <dd>
-            {c.commerce
-              ? t('company.platform', { name: c.commerce.name, status: c.commerce.status })
-              : t('none')}
-          </dd>
-        </div>
+        <PlatformFacts t={t} accounting={c.accounting} commerce={c.commerce} />
         <div>
           <dt>{t('company.timeZone')}</dt>
           <dd>{format.timeZone(c.timeZone)}</dd>
@@ -736,6 +722,24 @@ function HistoryTable({
   );
 }
 
+/** The accounting and commerce platforms of a company or a sync, as two description-list rows. */
+function PlatformFacts({ t, accounting, commerce }: { t: T; accounting: SupportPlatform | null; commerce: SupportPlatform | null }) {
+  const describe = (platform: SupportPlatform | null) =>
+    platform ? t('company.platform', { name: platform.name, status: platform.status }) : t('none');
+  return (
+    <>
+      <div>
+        <dt>{t('company.accounting')}</dt>
+        <dd>{describe(accounting)}</dd>
+      </div>
+      <div>
+        <dt>{t('company.commerce')}</dt>
+        <dd>{describe(commerce)}</dd>
+      </div>
+    </>
+  );
+}
+
 function Problem({ t, detail }: { t: T; detail: SupportSyncDetail }) {
   const problem = detail.run.problem;
   if (!problem) return null;
@@ -850,22 +854,7 @@ function SyncDetail({
             ({d.run.statusCode} {d.run.statusText})
           </dd>
         </div>
-        <div>
-          <dt>{t('company.accounting')}</dt>
-          <dd>
-            {d.accounting
-              ? t('company.platform', { name: d.accounting.name, status: d.accounting.status })
-              : t('none')}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('company.commerce')}</dt>
-          <dd>
-            {d.commerce
-              ? t('company.platform', { name: d.commerce.name, status: d.commerce.status })
-              : t('none')}
-          </dd>
-        </div>
+        <PlatformFacts t={t} accounting={d.accounting} commerce={d.commerce} />
       </dl>
       <Problem t={t} detail={d} />
 

@@ -41,6 +41,16 @@ function widgetStylesheets(): Plugin {
   };
 }
 
+/**
+ * The widget's jsdom suite: the `dom` project below (React 19 from devDependencies) and
+ * `npm run test:react18` (test/react18/vitest.config.ts), which runs the same files on React 18.
+ */
+export const widgetDomTests = {
+  environment: 'jsdom',
+  include: ['test/widget/**/*.test.{ts,tsx}', 'test/**/*.dom.test.tsx'],
+  setupFiles: ['test/setup-dom.ts'],
+};
+
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 export default defineConfig({
@@ -77,12 +87,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: {
-          name: 'dom',
-          environment: 'jsdom',
-          include: ['test/widget/**/*.test.{ts,tsx}', 'test/**/*.dom.test.tsx'],
-          setupFiles: ['test/setup-dom.ts'],
-        },
+        test: { name: 'dom', ...widgetDomTests },
       },
     ],
   },

@@ -20,17 +20,19 @@ const DateTime = z
 function isRealDateTime(text: string): boolean {
   // The regex above fixed the layout, so the fields sit at known offsets; checking them as
   // digits avoids two Date allocations per field (this runs for every pushed date-time).
-  const num = (at: number, width: number): number => {
-    let n = 0;
-    for (let i = at; i < at + width; i += 1) n = n * 10 + (text.charCodeAt(i) - 48);
-    return n;
-  };
-  const year = num(0, 4);
-  const month = num(5, 2);
-  const day = num(8, 2);
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
-  if (num(11, 2) > 23 || num(14, 2) > 59) return false;
-  return text.charCodeAt(16) !== 58 /* ':' */ || num(17, 2) <= 59;
+  if (digitsAt(text, 11, 2) > 23 || digitsAt(text, 14, 2) > 59) return false;
+  return text.charCodeAt(16) !== 58 /* ':' */ || digitsAt(text, 17, 2) <= 59;
+}
+
+/** The number written by `width` ASCII digits at `at`. */
+function digitsAt(text: string, at: number, width: number): number {
+  let n = 0;
+  for (let i = at; i < at + width; i += 1) n = n * 10 + (text.charCodeAt(i) - 48);
+  return n;
 }
 
 function daysInMonth(year: number, month: number): number {

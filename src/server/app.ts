@@ -4,7 +4,9 @@ import { ListQuerySchema, PushDataTypeSchema, SyncFlowRedeemSchema, type PushDat
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { WebhookSqlExecutor } from '../webhooks/sql-store.js';
 import type { SyncCore } from './core.js';
+import type { AcceptedRecords } from './push.js';
 import { HttpError, errorEnvelope, parseOrThrow } from './errors.js';
+import { recordTexts, type RecordTexts } from './record-texts.js';
 import type { Store } from './store/index.js';
 import { registerSupportRoutes } from './support/index.js';
 
@@ -44,11 +46,11 @@ export function apiKeyFromHeader(header: string | undefined): string | null {
 }
 
 /**
- * The body as text. Pushes are megabytes: reading the stream directly spares the copy that
+ * The body's bytes. Pushes are megabytes: reading the stream directly spares the copy that
  * joining chunks makes when (as usual) the body arrives as one chunk.
  */
-async function bodyText(request: Request): Promise<string> {
-  if (!request.body) return '';
+async function bodyBytes(request: Request): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   for (;;) {
@@ -57,11 +59,14 @@ async function bodyText(request: Request): Promise<string> {
     chunks.push(value);
   }
   const bytes = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-async function jsonBody(c: Context<Env>, optional = false, large = false): Promise<unknown> {
-  const text = large ? await bodyText(c.req.raw) : await c.req.text();
+async function jsonBody(c: Context<Env>, optional = false): Promise<unknown> {
+  return parseJson(await c.req.text(), optional);
+}
+
+function parseJson(text: string, optional: boolean): unknown {
   if (!text.trim()) {
     if (optional) return undefined;
     throw new HttpError(400, 'invalid_body', 'The request body is empty; send a JSON body.');
@@ -73,10 +78,33 @@ async function jsonBody(c: Context<Env>, optional = false, large = false): Promi
   }
 }
 
-/** Encodes a large response once (Buffer's encoder is the faster one for megabyte strings). */
-function utf8(text: string): Uint8Array<ArrayBuffer> {
-  const buffer = Buffer.from(text, 'utf8');
-  return new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.byteLength);
+interface PushBody {
+  bytes: Buffer;
+  text: string;
+  items: unknown;
+  sources: RecordTexts | null;
+}
+
+/** A push body: its bytes, the records (`[...]` or `{ <dataType>: [...] }`) and, where found, each one's own text. */
+async function pushBody(c: Context<Env>, dataType: PushDataType): Promise<PushBody> {
+  const bytes = await bodyBytes(c.req.raw);
+  const text = bytes.toString('utf8');
+  const items = recordsOf(parseJson(text, false), dataType);
+  return { bytes, text, items, sources: Array.isArray(items) ? recordTexts(text, dataType) : null };
+}
+
+/**
+ * The accepted records as a JSON array. When every record was stored exactly as sent, that
+ * is the request's own array, so its bytes are echoed instead of joining the texts again.
+ */
+function acceptedArray(push: PushBody, accepted: AcceptedRecords): Uint8Array {
+  if (accepted.asSent && push.sources) {
+    const { start, end } = push.sources;
+    // Offsets are in characters; in pure ASCII (the usual case) they are the byte offsets too.
+    if (push.bytes.length === push.text.length) return push.bytes.subarray(start, end);
+    return Buffer.from(push.text.slice(start, end), 'utf8');
+  }
+  return Buffer.from(`[${accepted.texts.join(',')}]`, 'utf8');
 }
 
 function dataTypeOf(segment: string): PushDataType {
@@ -199,18 +227,24 @@ export function createApp(options: AppOptions): Hono<Env> {
   // Push (2023 and partner contracts)
   app.post('/data/companies/:companyId/sync/:dataset', async (c) => {
     const dataType = dataTypeOf(c.req.param('dataset'));
-    const body = await jsonBody(c, false, true);
-    const { dataset, accepted } = await core.push(c.req.param('companyId'), dataType, recordsOf(body, dataType));
+    const body = await pushBody(c, dataType);
+    const { dataset, accepted } = await core.push(c.req.param('companyId'), dataType, body.items, body.sources?.texts);
     c.header('X-Dataset-Id', dataset.id);
-    // The records were serialised once for storage; the echo reuses those texts.
-    return c.body(utf8(`{"data":{${JSON.stringify(dataType)}:[${accepted.join(',')}]},"datasetId":${JSON.stringify(dataset.id)}}`), 200, { 'Content-Type': 'application/json' });
+    // The records were serialised once for storage (or not at all); the echo reuses them.
+    const echo = Buffer.concat([
+      Buffer.from(`{"data":{${JSON.stringify(dataType)}:`),
+      acceptedArray(body, accepted),
+      Buffer.from(`},"datasetId":${JSON.stringify(dataset.id)}}`),
+    ]);
+    return c.body(new Uint8Array(echo.buffer as ArrayBuffer, echo.byteOffset, echo.byteLength), 200, { 'Content-Type': 'application/json' });
   });
   const partnerPush = async (c: Context<Env>) => {
     const dataType = dataTypeOf(c.req.param('dataset') ?? '');
-    const body = await jsonBody(c, false, true);
-    const { dataset, accepted } = await core.push(c.req.param('companyId') ?? '', dataType, recordsOf(body, dataType));
+    const body = await pushBody(c, dataType);
+    const { dataset, accepted } = await core.push(c.req.param('companyId') ?? '', dataType, body.items, body.sources?.texts);
     c.header('X-Dataset-Id', dataset.id);
-    return c.body(utf8(`[${accepted.join(',')}]`), 200, { 'Content-Type': 'application/json' });
+    const echo = acceptedArray(body, accepted);
+    return c.body(new Uint8Array(echo.buffer as ArrayBuffer, echo.byteOffset, echo.byteLength), 200, { 'Content-Type': 'application/json' });
   };
   app.post('/companies/:companyId/data/:dataset', partnerPush);
   app.put('/companies/:companyId/data/:dataset', partnerPush);

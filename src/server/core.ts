@@ -36,7 +36,7 @@ import { NO_EVENTS, type ServiceEvents } from './events.js';
 import type { SecretBox } from './crypto.js';
 import { HttpError, notFound, parseOrThrow } from './errors.js';
 import { commerceFacts } from './facts.js';
-import { ingestPush } from './push.js';
+import { ingestPush, type AcceptedRecords } from './push.js';
 import { RunAbort, type RunEngine } from './runs/engine.js';
 import { describeFailure } from './runs/status.js';
 import type { CompanyRecord, ConnectionRecord, DatasetRecord, RunRecord, Store } from './store/index.js';
@@ -583,9 +583,12 @@ export class SyncCore {
 
   // Push
 
-  /** Stores a push; `accepted` holds the stored records as JSON texts (for the response echo). */
-  async push(companyId: string, dataType: PushDataType, items: unknown): Promise<{ dataset: DatasetStatus; accepted: string[] }> {
-    const { dataset, accepted } = await ingestPush(this.store, companyId, dataType, items, this.o.now());
+  /**
+   * Stores a push; `accepted` holds the stored records as JSON texts (for the response echo).
+   * `texts` are the records' own JSON texts from the request body, when the caller has them.
+   */
+  async push(companyId: string, dataType: PushDataType, items: unknown, texts?: readonly string[] | null): Promise<{ dataset: DatasetStatus; accepted: AcceptedRecords }> {
+    const { dataset, accepted } = await ingestPush(this.store, companyId, dataType, items, this.o.now(), texts);
     return { dataset: this.toDataset(dataset), accepted };
   }
 

@@ -14,6 +14,7 @@ import {
 import { normalizeConfiguration } from '../contract/configuration.js';
 import type { FieldError } from '../contract/errors.js';
 import { MAX_PUSH_RECORDS, type PushDataType } from '../contract/sync-api.js';
+import { canonicalTest } from './canonical.js';
 import { HttpError, notFound, zodFieldErrors } from './errors.js';
 import type { DatasetRecord, RecordRow, Store } from './store/index.js';
 import { localDateOf } from './time.js';
@@ -30,12 +31,28 @@ export const PUSH_SCHEMAS: Readonly<Record<PushDataType, z.ZodType>> = {
   productCategories: ProductCategorySchema,
 };
 
+/** The records a push stored, as JSON texts, for the response echo. */
+export interface AcceptedRecords {
+  texts: string[];
+  /** The texts are exactly the request's records, in the request's order. */
+  asSent: boolean;
+}
+
 const PUSH_LOCK_TTL_MS = 5 * 60_000;
 const MAX_REPORTED_ERRORS = 100;
+
+interface RecordDates {
+  id: string;
+  createdDate?: unknown;
+  sourceModifiedDate?: unknown;
+  modifiedDate?: unknown;
+}
 
 interface Parsed {
   id: string;
   deleted: boolean;
+  /** Stored as the request's own text of the record. */
+  asSent: boolean;
   createdAt: string | null;
   sourceModified: string | null;
   body: string;
@@ -61,8 +78,13 @@ function instant(value: unknown): string | null {
   return new Date(value).toISOString();
 }
 
-/** Validates a whole batch; throws 400 listing per-record field errors, nothing stored. */
-export function validateBatch(dataType: PushDataType, items: unknown): Parsed[] {
+/**
+ * Validates a whole batch; throws 400 listing per-record field errors, nothing stored.
+ * `texts`, when given, are the records' own JSON texts (one per item, from the request
+ * body): a record the contract would keep exactly as sent is stored as that text, without
+ * being rebuilt by zod and serialised again. Every other record goes through zod.
+ */
+export function validateBatch(dataType: PushDataType, items: unknown, texts?: readonly string[] | null): Parsed[] {
   if (!Array.isArray(items)) {
     throw new HttpError(400, 'validation_failed', `Send the ${dataType} as a JSON array (or as {"${dataType}": [...]}).`, [
       { itemId: dataType, message: 'Expected an array of records.', validatorName: 'invalid_type' },
@@ -77,22 +99,37 @@ export function validateBatch(dataType: PushDataType, items: unknown): Parsed[] 
     );
   }
   const schema = PUSH_SCHEMAS[dataType];
+  const unchanged = canonicalTest(schema);
+  const sources = texts && texts.length === items.length ? texts : null;
   const errors: FieldError[] = [];
   const parsed: Parsed[] = [];
   items.forEach((item, index) => {
     const deleted = isDelete(item);
+    if (!deleted && unchanged(item)) {
+      const record = item as RecordDates;
+      parsed.push({
+        id: record.id,
+        deleted,
+        createdAt: instant(record.createdDate),
+        sourceModified: instant(record.sourceModifiedDate ?? record.modifiedDate),
+        body: sources?.[index] ?? JSON.stringify(item),
+        asSent: sources !== null,
+      });
+      return;
+    }
     const result = (deleted ? DeletedRecordSchema : schema).safeParse(item);
     if (!result.success) {
       if (errors.length < MAX_REPORTED_ERRORS) errors.push(...zodFieldErrors(result.error, `${dataType}.${index}`));
       return;
     }
-    const record = result.data as { id: string; createdDate?: unknown; sourceModifiedDate?: unknown; modifiedDate?: unknown };
+    const record = result.data as RecordDates;
     parsed.push({
       id: record.id,
       deleted,
       createdAt: deleted ? null : instant(record.createdDate),
       sourceModified: deleted ? null : instant(record.sourceModifiedDate ?? record.modifiedDate),
       body: deleted ? '' : JSON.stringify(record),
+      asSent: false,
     });
   });
   if (errors.length) {
@@ -113,8 +150,15 @@ export function validateBatch(dataType: PushDataType, items: unknown): Parsed[] 
  * that day for an adjustment on the next run. One push per data type per company at a time;
  * all or nothing.
  */
-export async function ingestPush(store: Store, companyId: string, dataType: PushDataType, items: unknown, now: Date): Promise<{ dataset: DatasetRecord; accepted: string[] }> {
-  const parsed = validateBatch(dataType, items);
+export async function ingestPush(
+  store: Store,
+  companyId: string,
+  dataType: PushDataType,
+  items: unknown,
+  now: Date,
+  texts?: readonly string[] | null,
+): Promise<{ dataset: DatasetRecord; accepted: AcceptedRecords }> {
+  const parsed = validateBatch(dataType, items, texts);
   const company = await store.getCompany(companyId);
   if (!company) throw notFound('company', companyId);
   const owner = randomUUID();
@@ -180,7 +224,9 @@ export async function ingestPush(store: Store, companyId: string, dataType: Push
         reopened: [...reopened].sort(),
       };
       await tx.insertDataset(dataset);
-      return { dataset, accepted };
+      // Every record new or changed, each stored as sent, in the order sent: the echo is the request's array.
+      const asSent = accepted.length === parsed.length && parsed.every((p) => p.asSent);
+      return { dataset, accepted: { texts: accepted, asSent } };
     });
   } finally {
     await store.releasePushLock(companyId, dataType, owner);

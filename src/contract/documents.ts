@@ -164,3 +164,20 @@ export function documentReference(parts: {
   const q = parts.qualifier ? `:${parts.qualifier}` : '';
   return `${parts.companyId}:${parts.date}:${g}:${parts.kind}${q}:r${parts.revision}`;
 }
+
+/**
+ * The size of a document in minor units of its currency, as a person reading a ledger would
+ * quote it: the total of an invoice, credit note, bill or bank transaction, the amount of a
+ * payment or transfer, and the debit side of a journal (a journal's lines sum to zero).
+ */
+export function documentAmount(document: AccountingDocument): number {
+  switch (document.kind) {
+    case 'journal':
+      return document.lines.reduce((sum, line) => (line.amount > 0 ? sum + line.amount : sum), 0);
+    case 'payment':
+    case 'transfer':
+      return document.amount;
+    default:
+      return document.total;
+  }
+}

@@ -3,6 +3,7 @@ import {
   type SyncErrorCode,
   type WizardStep,
 } from '../../contract/error-catalog.js';
+import { documentAmount } from '../../contract/documents.js';
 import { normalizeConfiguration } from '../../contract/configuration.js';
 import type { WebhookDeliveryPage, WebhookDeliveryQuery } from '../../contract/webhooks.js';
 import {
@@ -151,11 +152,7 @@ export function healthOf(company: CompanyRecord, latest: RunRecord | null): Comp
 }
 
 function toItem(item: PushItemRecord): SupportPushItem {
-  const doc = item.document as { total?: unknown; currency?: unknown };
-  const amount =
-    typeof doc.total === 'number' && typeof doc.currency === 'string'
-      ? { minor: doc.total, currency: doc.currency }
-      : null;
+  const amount = { minor: documentAmount(item.document), currency: item.document.currency };
   return {
     reference: item.reference,
     date: item.day,

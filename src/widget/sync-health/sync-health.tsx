@@ -118,13 +118,14 @@ function Loading({ t }: { t: T }) {
 
 function runPeriod(t: T, format: Format, run: Pick<SupportRun, 'period'>): string {
   if (!run.period) return t('none');
+  // A run that found every day already synced covers no days (`finish` equals `start`).
+  if (run.period.finish <= run.period.start) return t('sync.periodEmpty');
   // `finish` is exclusive; show the last day covered.
   const last = new Date(`${run.period.finish}T00:00:00Z`);
   last.setUTCDate(last.getUTCDate() - 1);
-  return t('sync.periodRange', {
-    start: format.date(run.period.start),
-    end: format.date(last.toISOString().slice(0, 10)),
-  });
+  const start = format.date(run.period.start);
+  const end = format.date(last.toISOString().slice(0, 10));
+  return start === end ? start : t('sync.periodRange', { start, end });
 }
 
 function catalogMessage(t: T, code: SyncErrorCode | null): string | null {

@@ -221,6 +221,11 @@ describe.each([
     expect(written.attempts).toBe(2);
     const ledgerAfter = service.sandbox?.admin.documents(ledgerId) ?? [];
     expect(ledgerAfter).toHaveLength(detail.items.length);
+    // Each document's amount is what the ledger shows as its total (a journal's debit side).
+    for (const item of retried.detail.items) {
+      const posted = ledgerAfter.find((d) => d.reference === item.reference);
+      expect(item.amount, item.reference).toEqual({ minor: posted?.totals.total, currency: posted?.currency });
+    }
 
     // Again: nothing to retry, nothing posted twice.
     const again = SupportRetryResultSchema.parse(

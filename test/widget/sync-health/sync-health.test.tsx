@@ -117,6 +117,22 @@ describe('<SyncHealth>', { timeout: 30_000 }, () => {
     await expectNoAxeViolations(container);
   });
 
+  it('shows each run\'s days: one day, a range, or none when every day was already synced', async () => {
+    const runs = state.runs.cafe ?? [];
+    const [first] = runs;
+    if (!first) throw new Error('mock has no cafe runs');
+    // A catch-up run that found nothing new: its period starts and ends on the same day.
+    runs.push({ ...first, syncId: 'cafe-sync-9', seq: 9, trigger: 'latest', period: { start: '2026-03-12', finish: '2026-03-12' }, createdUtc: '2026-03-12T09:00:00.000Z' });
+    const { user } = renderHealth();
+    await user.click(await screen.findByRole('button', { name: 'Open Cafe Lumiere' }));
+    const history = await screen.findByRole('table', { name: 'Sync history' });
+    const periods = columnTexts(history, 1);
+    expect(periods).toContain('No new days (all were already synced)');
+    expect(periods).toContain('Mar 2, 2026 to Mar 11, 2026');
+    expect(periods).toContain('Mar 1, 2026');
+    expect(periods.join(' ')).not.toMatch(/Mar 12, 2026 to Mar 11, 2026/);
+  });
+
   it('shows a sync: merchant message vs support detail, every document, and retries only the failed ones', async () => {
     const onRetried = vi.fn();
     const { container, user } = renderHealth({

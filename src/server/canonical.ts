@@ -17,6 +17,8 @@ export type CanonicalTest = (value: unknown) => boolean;
 /** The parts of a zod 4 definition the compiler reads. */
 interface Def {
   type: string;
+  /** Set on string and number formats (z.iso.date(), z.email(), z.int(), …), which validate as a whole. */
+  format?: string;
   checks?: readonly Check[];
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
@@ -55,7 +57,8 @@ function checksRunner(checks: readonly Check[]): CanonicalTest {
       // An asynchronous refinement cannot be answered here: let zod decide.
       if (result instanceof Promise || payload.issues.length > 0) return false;
     }
-    return true;
+    // Some checks rewrite the value (trim, toLowerCase, normalize): then it is not unchanged.
+    return Object.is(payload.value, value);
   };
 }
 
@@ -115,6 +118,8 @@ class Emitter {
 
   private kind(schema: z.ZodType, x: string): string {
     const def = defOf(schema);
+    // A format schema is its own check (zod runs it inside the type's parse): zod answers those.
+    if (def.format !== undefined) return `if (!${this.value(bySchema(schema))}(${x})) return false;\n`;
     const checks = this.checks(def.checks ?? [], x, def.type === 'string');
     switch (def.type) {
       case 'string':

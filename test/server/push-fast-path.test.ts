@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { OrderSchema } from '../../src/contract/commerce.js';
 import { openStore, type Store } from '../../src/server/index.js';
 import { canonicalTest } from '../../src/server/canonical.js';
@@ -87,6 +87,36 @@ describe('canonical test (records zod keeps unchanged)', () => {
     // Both answers occur, so neither branch above is vacuous.
     expect(yes).toBeGreaterThan(0);
     expect(no).toBeGreaterThan(0);
+  });
+
+  it('handles the kinds and checks the commerce contract does not use yet as zod does', () => {
+    const schema = z.object({
+      name: z.string().trim().toLowerCase(),
+      when: z.iso.date().optional(),
+      count: z.number().int().default(1),
+      tags: z.array(z.string()).max(2).nullable(),
+      kind: z.literal('a').or(z.literal('b')),
+      meta: z.record(z.string(), z.number()).optional(),
+    });
+    const test = canonicalTest(schema);
+    const cases: unknown[] = [
+      { name: 'ok', count: 2, tags: null, kind: 'a' },
+      { name: ' Padded ', count: 2, tags: null, kind: 'a' }, // rewritten by trim/toLowerCase
+      { name: 'ok', tags: null, kind: 'a' }, // count defaulted
+      { name: 'ok', count: 2, tags: ['x', 'y', 'z'], kind: 'b' }, // too many tags
+      { name: 'ok', count: 2.5, tags: null, kind: 'b' },
+      { name: 'ok', count: 2, tags: null, kind: 'c' },
+      { name: 'ok', count: 2, tags: null, kind: 'a', when: '2026-02-30' },
+      { name: 'ok', count: 2, tags: null, kind: 'a', when: '2026-02-28' },
+      { name: 'ok', count: 2, tags: null, kind: 'a', meta: { x: 1 } }, // records are zod's to rebuild
+    ];
+    const answers = cases.map((value) => {
+      const yes = test(value);
+      const result = schema.safeParse(value);
+      if (yes) expect(result.success && result.data).toEqual(value);
+      return yes;
+    });
+    expect(answers).toEqual([true, false, false, false, false, false, false, true, false]);
   });
 
   it('says no to what zod would change or refuse', () => {

@@ -48,6 +48,15 @@ describe.each([
     const tagged = await store.listCompanies(1, 1, { name: 'merchantId', value: 'm-1' });
     expect(tagged.total).toBe(2);
     expect(tagged.rows.map((c) => c.id)).toEqual(['c1']);
+    expect((await store.listCompanies(2, 1, { name: 'merchantId', value: 'm-1' })).rows.map((c) => c.id)).toEqual(['c333']);
+    expect(await store.listCompanies(3, 1, { name: 'merchantId', value: 'm-1' })).toEqual({ rows: [], total: 2 });
+    expect((await store.listCompanies(2, 2)).rows.map((c) => c.id)).toEqual(['c333']);
+    // Tag names are data, not paths: dots, quotes and dollar signs match literally.
+    await store.insertCompany(company('c4', { 'region.code': 'uk', 'say "hi"': '$1', merchantId: 'M-1' }));
+    expect((await store.listCompanies(1, 10, { name: 'region.code', value: 'uk' })).rows.map((c) => c.id)).toEqual(['c4']);
+    expect((await store.listCompanies(1, 10, { name: 'say "hi"', value: '$1' })).rows.map((c) => c.id)).toEqual(['c4']);
+    expect((await store.listCompanies(1, 10, { name: 'region', value: 'uk' })).total).toBe(0);
+    expect((await store.listCompanies(1, 10, { name: 'merchantId', value: 'm-1' })).total).toBe(2); // values match exactly
     await store.updateCompany('c1', { syncedThrough: '2026-03-01', enabled: true, config: { enabled: true } });
     expect(await store.getCompany('c1')).toMatchObject({ syncedThrough: '2026-03-01', enabled: true, config: { enabled: true } });
     expect(await store.deleteCompany('c22')).toBe(true);

@@ -269,10 +269,31 @@ export class Store {
   }
 
   /** Companies in creation order, optionally only those whose tag `tagName` equals `tagValue`. */
+  /**
+   * One page of companies, oldest first, optionally only those whose tag `name` equals `value`.
+   * Filtering, counting and paging happen in the database: a page costs the same with ten
+   * companies or a hundred thousand.
+   */
   async listCompanies(page: number, pageSize: number, tag?: { name: string; value: string }): Promise<{ rows: CompanyRecord[]; total: number }> {
-    const all = (await this.db.query('SELECT * FROM companies ORDER BY created_at, id')).map(toCompany);
-    const filtered = tag ? all.filter((c) => c.tags[tag.name] === tag.value) : all;
-    return { rows: filtered.slice((page - 1) * pageSize, page * pageSize), total: filtered.length };
+    const params: SqlValue[] = [];
+    let where = '';
+    if (tag) {
+      params.push(tag.name, tag.value);
+      // Any tag name works (dots and quotes included): the key is a parameter, never part of a path.
+      where =
+        this.db.dialect === 'sqlite'
+          ? 'WHERE EXISTS (SELECT 1 FROM json_each(companies.tags) t WHERE t.key = $1 AND t.type = \'text\' AND t.value = $2)'
+          : 'WHERE (companies.tags::jsonb ->> $1) = $2';
+    }
+    const counted = await this.db.query(`SELECT COUNT(*) AS n FROM companies ${where}`, params);
+    const total = Number(counted[0]?.n ?? 0);
+    const offset = (page - 1) * pageSize;
+    if (offset >= total) return { rows: [], total };
+    const rows = await this.db.query(
+      `SELECT * FROM companies ${where} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, offset],
+    );
+    return { rows: rows.map(toCompany), total };
   }
 
   async updateCompany(id: string, patch: Partial<Omit<CompanyRecord, 'id' | 'createdAt'>>): Promise<void> {

@@ -18,25 +18,34 @@ export interface ConfigurationRuleContext {
   platformName?: string;
 }
 
-/** Stable rule codes (`validatorName` of each {@link FieldError}). */
-export type ConfigurationRule =
-  | 'connections_not_linked'
-  | 'output_format_missing'
-  | 'output_format_locked'
-  | 'selection_required'
-  | 'selection_not_an_option'
-  | 'no_sales_account'
-  | 'fees_need_payments'
-  | 'card_equals_payout'
-  | 'prepaid_equals_prepaid_payment'
-  | 'draft_with_payments'
-  | 'invoice_status_missing'
-  | 'sales_customer_missing'
-  | 'fees_supplier_missing'
-  | 'grouping_missing'
-  | 'frequency_missing'
-  | 'start_date_invalid'
-  | 'time_zone_missing';
+/** Stable rule codes (`validatorName` of each {@link FieldError}); clients translate by these. */
+export const CONFIGURATION_RULES = [
+  'connections_not_linked',
+  'output_format_missing',
+  'output_format_locked',
+  'selection_required',
+  'selection_not_an_option',
+  'no_sales_account',
+  'fees_need_payments',
+  'card_equals_payout',
+  'prepaid_equals_prepaid_payment',
+  'draft_with_payments',
+  'invoice_status_missing',
+  'sales_customer_missing',
+  'fees_supplier_missing',
+  'grouping_missing',
+  'frequency_missing',
+  'start_date_invalid',
+  'time_zone_missing',
+] as const;
+
+/** A configuration rule code. */
+export type ConfigurationRule = (typeof CONFIGURATION_RULES)[number];
+
+/** Whether a `validatorName` is one of the {@link CONFIGURATION_RULES}. */
+export function isConfigurationRule(name: unknown): name is ConfigurationRule {
+  return typeof name === 'string' && (CONFIGURATION_RULES as readonly string[]).includes(name);
+}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 

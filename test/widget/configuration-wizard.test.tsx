@@ -150,6 +150,41 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     expect(state.requests.some((r) => r.route === 'saveConfiguration')).toBe(false);
   });
 
+  it('speaks the merchant\'s language for rule problems, from the shared rules and from the server', async () => {
+    mockBff({ scenario: 'configured' });
+    const { user, container } = renderWidget(<ConfigurationWizard defaultStep="payments" />, { locale: 'fr-FR' });
+    expect(await screen.findByRole('heading', { name: 'Paiements', level: 3 })).toBeInTheDocument();
+    // Before anything is sent: card payments and payouts in one account break card_equals_payout.
+    await choose(user, 'Payouts (bank)', 'Card clearing');
+    await user.click(screen.getByRole('button', { name: 'Suivant' }));
+    const payout = screen.getByRole('combobox', { name: 'Payouts (bank)' });
+    await waitFor(() => expect(payout).toHaveAttribute('aria-invalid', 'true'));
+    expect(payout).toHaveAccessibleDescription(/^Les versements doivent arriver sur un autre compte que les paiements par carte/);
+    await choose(user, 'Payouts (bank)', 'Business bank');
+
+    // From the server (English texts, stable codes): translated by code, placed on the field.
+    server.use(
+      http.put(bffUrl('saveConfiguration'), () =>
+        bffError(422, 'validation_failed', 'Some settings need attention.', [
+          { itemId: 'configuration.sales.accounts.refund.selectedAccountId', validatorName: 'selection_not_an_option', message: 'The account chosen for “Refunds” is no longer available in Sandbox ledger (deleted or archived). Choose another account.' },
+          { itemId: 'connections', validatorName: 'connections_not_linked', message: 'Connect your sales platform before configuring the sync.' },
+          { itemId: 'configuration.sales.somethingNew', validatorName: 'rule_from_a_newer_service', message: 'A newer service says so.' },
+        ]),
+      ),
+    );
+    await user.click(screen.getByRole('button', { name: 'Vérification' }));
+    await user.click(await screen.findByRole('button', { name: 'Enregistrer' }));
+    expect(await screen.findByRole('heading', { name: 'Comptes de ventes', level: 3 })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Remboursements' })).toHaveAccessibleDescription(
+      /^Le choix pour « Remboursements » n’est plus disponible dans .+ \(supprimé ou archivé\)\. Choisissez-en un autre\.$/,
+    );
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent(/Connectez votre plateforme de vente et .+ avant de configurer la synchronisation\./);
+    // A code this widget does not know keeps the server's text.
+    expect(alert).toHaveTextContent('A newer service says so.');
+    await expectNoAxeViolations(container);
+  });
+
   it('uses the mock BFF validation for an account that left the ledger', async () => {
     const state = mockBff({ scenario: 'connected' });
     const { user } = renderWidget(<ConfigurationWizard />);

@@ -3,6 +3,8 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Control, FieldPath } from 'react-hook-form';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import type { ConfigurationView } from '../../contract/bff.js';
+import { isConfigurationRule } from '../../contract/configuration-rules.js';
+import type { FieldError } from '../../contract/errors.js';
 import { useConfiguration, useSaveConfiguration } from '../api/hooks.js';
 import { Button } from '../components/button.js';
 import { Combobox } from '../components/combobox.js';
@@ -10,6 +12,7 @@ import type { ComboboxOption } from '../components/combobox.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Field } from '../components/field.js';
 import { ErrorState, Loading } from '../components/status-views.js';
+import type { MessageKey } from '../i18n/index.js';
 import type { CommerceSyncContextValue } from '../provider/provider.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
@@ -58,6 +61,31 @@ function rowLabel(row: SelectRow, t: CommerceSyncContextValue['t']): string {
   return row.labelKey ? t(row.labelKey, row.labelParams) : row.labelText;
 }
 
+/** Labels of the form fields that are not mapping rows. */
+const FIELD_LABELS: Readonly<Record<string, MessageKey>> = {
+  outputFormat: 'wizard.step.output',
+  syncFees: 'wizard.fees.sync',
+  startDate: 'wizard.schedule.startDate',
+  timeZone: 'wizard.schedule.timeZone',
+  syncHour: 'wizard.schedule.syncHour',
+};
+
+/**
+ * A configuration-rule problem (from the shared rules before saving, or from the server) in the
+ * merchant's language: known rule codes are translated from the catalog with the field's label
+ * and the platform name; anything else keeps the text it came with.
+ */
+function ruleMessage(problem: FieldError, field: string | null, rows: readonly SelectRow[], platform: string, t: CommerceSyncContextValue['t']): string {
+  const code = problem.validatorName;
+  if (!isConfigurationRule(code)) return problem.message;
+  const row = field?.startsWith('selections.') ? rows.find((r) => `selections.${r.name}` === field) : undefined;
+  const labelKey = field ? FIELD_LABELS[field] : undefined;
+  const label = row ? rowLabel(row, t) : labelKey ? t(labelKey) : null;
+  // These two name the field; without one, the text that came with the problem says more.
+  if (label === null && (code === 'selection_required' || code === 'selection_not_an_option')) return problem.message;
+  return t(`rule.${code}`, { label: label ?? '', platform });
+}
+
 function stepFields(step: ConfigurationStep, rows: readonly SelectRow[]): FieldPath<WizardValues>[] {
   switch (step) {
     case 'output':
@@ -90,6 +118,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
           timeZone: t('wizard.schedule.timeZone'),
           syncHour: t('wizard.schedule.syncHour'),
           row: (row) => rowLabel(row, t),
+          rule: (problem, field) => ruleMessage(problem, field, rows, platform, t),
         },
         platform,
       ),
@@ -154,10 +183,10 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
           for (const item of error.validation) {
             const target = errorTarget(item.itemId, rows, mappingComponents);
             if (!target) {
-              orphan.push(item.message);
+              orphan.push(ruleMessage(item, null, rows, platform, t));
               continue;
             }
-            setError(target.field as FieldPath<WizardValues>, { type: 'server', message: item.message });
+            setError(target.field as FieldPath<WizardValues>, { type: 'server', message: ruleMessage(item, target.field, rows, platform, t) });
             if (firstStep === null || WIZARD_STEPS.indexOf(target.step) < WIZARD_STEPS.indexOf(firstStep)) firstStep = target.step;
           }
           setUnmapped(orphan);

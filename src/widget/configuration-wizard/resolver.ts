@@ -2,6 +2,7 @@ import type { FieldErrors, Resolver } from 'react-hook-form';
 import type { ConfigurationView } from '../../contract/bff.js';
 import { isValidTimeZone } from '../../contract/configuration-helpers.js';
 import { validateConfiguration } from '../../contract/configuration-rules.js';
+import type { FieldError } from '../../contract/errors.js';
 import type { SelectRow, WizardValues } from './model.js';
 import { errorTarget, toConfiguration } from './model.js';
 
@@ -15,6 +16,8 @@ export interface WizardResolverLabels {
   syncHour: string;
   /** The merchant-facing label of a mapping row. */
   row: (row: SelectRow) => string;
+  /** The merchant-facing text of a configuration rule problem placed on `field` (see `ruleMessage`). */
+  rule: (problem: FieldError, field: string) => string;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -60,7 +63,7 @@ export function wizardResolver(
     const { body, mappingComponents } = toConfiguration(values, rows, configuration);
     for (const problem of validateConfiguration(body, { previous: configuration, platformName })) {
       const target = errorTarget(problem.itemId, rows, mappingComponents);
-      if (target) setError(errors, target.field, problem.validatorName, problem.message);
+      if (target) setError(errors, target.field, problem.validatorName, labels.rule(problem, target.field));
     }
     return Object.keys(errors).length === 0 ? { values, errors: {} } : { values: {}, errors: errors as FieldErrors<WizardValues> };
   };

@@ -137,6 +137,24 @@ export const enUS = {
   'settings.deleting': 'Deleting…',
   'settings.deleted': 'The sync is deleted.',
   'settings.documents': '{count} documents',
+  // Configuration rules (validatorName of a field error), shown on the field they concern.
+  'rule.connections_not_linked': 'Connect your sales platform and {platform} before configuring the sync.',
+  'rule.output_format_missing': 'Choose how sales are posted: a daily journal or a daily invoice.',
+  'rule.output_format_locked': 'The posting method cannot be changed after the first sync. Keep it, or delete this sync and set it up again.',
+  'rule.selection_required': 'Choose a value for {label}.',
+  'rule.selection_not_an_option': 'The choice for “{label}” is no longer available in {platform} (deleted or archived). Choose another one.',
+  'rule.no_sales_account': '{platform} has no income (sales) account. Create one in {platform}, then reopen this step.',
+  'rule.fees_need_payments': 'Fees are taken from payments, so set up payments before turning on fees (or turn fees off).',
+  'rule.card_equals_payout': 'Payouts must land in a different account from card payments: card payments go to a clearing account, payouts to your bank account.',
+  'rule.prepaid_equals_prepaid_payment': 'Gift card sales and gift card payments need different accounts: choose a liability account for gift cards sold and another for gift cards redeemed.',
+  'rule.draft_with_payments': 'Payments cannot be recorded against draft invoices. Create invoices as submitted, or turn off payments.',
+  'rule.invoice_status_missing': 'Choose whether daily invoices are created as submitted (approved) or as drafts.',
+  'rule.sales_customer_missing': 'Choose the customer daily sales invoices are raised to.',
+  'rule.fees_supplier_missing': 'Choose the supplier that fee bills are raised from (usually your payment processor).',
+  'rule.grouping_missing': 'Choose how sales are grouped (daily).',
+  'rule.frequency_missing': 'Choose how often sales are synced (daily).',
+  'rule.start_date_invalid': 'Choose the first day to sync, as a date (YYYY-MM-DD).',
+  'rule.time_zone_missing': 'Choose the time zone your business days follow.',
 } as const;
 
 /** Every message key the widget uses. */

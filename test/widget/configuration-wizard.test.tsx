@@ -33,7 +33,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     const sales = screen.getByRole('combobox', { name: 'Sales' });
     await waitFor(() => expect(sales).toHaveAttribute('aria-invalid', 'true'));
     expect(sales).toHaveFocus();
-    expect(sales).toHaveAccessibleDescription('Choose a value for Sales.');
+    expect(sales).toHaveAccessibleDescription('Choose a value for Sales. Income account sales are posted to.');
     expect(sales).toHaveAttribute('aria-required', 'true');
     expect(screen.getByRole('combobox', { name: /Gratuity/ })).not.toHaveAttribute('aria-required');
     await expectNoAxeViolations(container);
@@ -50,9 +50,9 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     await choose(user, 'Sales at 5%', 'Reduced 5%');
     await expectNoAxeViolations(container);
     await next(user, 'Payments');
-    await choose(user, 'Card', 'Card clearing');
-    await choose(user, 'Cash', 'Cash clearing');
-    await choose(user, 'Payouts (bank)', 'Business bank');
+    await choose(user, 'Card payments', 'Card clearing');
+    await choose(user, 'Cash payments', 'Cash clearing');
+    await choose(user, 'Payouts', 'Business bank');
     await next(user, 'Fees');
     expect(screen.queryByRole('combobox', { name: /Fee supplier/ })).not.toBeInTheDocument();
     await user.click(screen.getByRole('checkbox', { name: 'Post payment fees' }));
@@ -75,7 +75,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     expect(summary).toHaveTextContent('Every day at 3:00 AM (Europe/Paris), starting with Dec 1, 2026, one journal per currency is posted to Sandbox ledger.');
     expect(screen.getByText('Payment fees are posted as a bill to Card processor Ltd.')).toBeInTheDocument();
     const table = screen.getByRole('table');
-    expect(within(table).getByRole('row', { name: /Payouts \(bank\)/ })).toHaveTextContent('Business bank account');
+    expect(within(table).getByRole('row', { name: /^Payouts/ })).toHaveTextContent('Business bank account');
     expect(within(table).getByRole('row', { name: /Gratuity/ })).toHaveTextContent('Not set');
     await expectNoAxeViolations(container);
 
@@ -118,9 +118,9 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent('Some settings need attention before they can be saved.');
     expect(alert).toHaveTextContent('Fees need payments configured.');
-    const payout = screen.getByRole('combobox', { name: 'Payouts (bank)' });
+    const payout = screen.getByRole('combobox', { name: 'Payouts' });
     expect(payout).toHaveAttribute('aria-invalid', 'true');
-    expect(payout).toHaveAccessibleDescription('The payout account must differ from the card account.');
+    expect(payout).toHaveAccessibleDescription('The payout account must differ from the card account. Bank account the payment processor’s payouts land in.');
     await expectNoAxeViolations(container);
   });
 
@@ -137,15 +137,15 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     await choose(user, 'Sales at 5%', 'Reduced 5%');
     await next(user, 'Payments');
     // Card payments and payouts in the same account break validateConfiguration's card_equals_payout rule.
-    await choose(user, 'Card', 'Business bank');
-    await choose(user, 'Cash', 'Cash clearing');
-    await choose(user, 'Payouts (bank)', 'Business bank');
+    await choose(user, 'Card payments', 'Business bank');
+    await choose(user, 'Cash payments', 'Cash clearing');
+    await choose(user, 'Payouts', 'Business bank');
     await user.click(screen.getByRole('button', { name: 'Next' }));
-    const payout = screen.getByRole('combobox', { name: 'Payouts (bank)' });
+    const payout = screen.getByRole('combobox', { name: 'Payouts' });
     await waitFor(() => expect(payout).toHaveAttribute('aria-invalid', 'true'));
     expect(payout).toHaveAccessibleDescription(/Payouts must land in a different account from card payments/);
     expect(screen.getByRole('heading', { name: 'Payments', level: 3 })).toBeInTheDocument();
-    await choose(user, 'Card', 'Card clearing');
+    await choose(user, 'Card payments', 'Card clearing');
     await next(user, 'Fees');
     expect(state.requests.some((r) => r.route === 'saveConfiguration')).toBe(false);
   });
@@ -155,12 +155,14 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     const { user, container } = renderWidget(<ConfigurationWizard defaultStep="payments" />, { locale: 'fr-FR' });
     expect(await screen.findByRole('heading', { name: 'Paiements', level: 3 })).toBeInTheDocument();
     // Before anything is sent: card payments and payouts in one account break card_equals_payout.
-    await choose(user, 'Payouts (bank)', 'Card clearing');
+    await choose(user, 'Versements', 'Card clearing');
     await user.click(screen.getByRole('button', { name: 'Suivant' }));
-    const payout = screen.getByRole('combobox', { name: 'Payouts (bank)' });
+    const payout = screen.getByRole('combobox', { name: 'Versements' });
     await waitFor(() => expect(payout).toHaveAttribute('aria-invalid', 'true'));
-    expect(payout).toHaveAccessibleDescription(/^Les versements doivent arriver sur un autre compte que les paiements par carte/);
-    await choose(user, 'Payouts (bank)', 'Business bank');
+    expect(payout).toHaveAccessibleDescription(/^Les versements doivent arriver sur un autre compte que les paiements par carte.+ Compte bancaire sur lequel arrivent les versements du prestataire de paiement\.$/);
+    // Row labels and help texts are the merchant's language too, not the service's English.
+    expect(screen.getByRole('combobox', { name: 'Paiements par carte' })).toHaveAccessibleDescription('Compte d’attente ou bancaire qui reçoit les paiements par carte.');
+    await choose(user, 'Versements', 'Business bank');
 
     // From the server (English texts, stable codes): translated by code, placed on the field.
     server.use(
@@ -176,7 +178,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     await user.click(await screen.findByRole('button', { name: 'Enregistrer' }));
     expect(await screen.findByRole('heading', { name: 'Comptes de ventes', level: 3 })).toBeInTheDocument();
     expect(screen.getByRole('combobox', { name: 'Remboursements' })).toHaveAccessibleDescription(
-      /^Le choix pour « Remboursements » n’est plus disponible dans .+ \(supprimé ou archivé\)\. Choisissez-en un autre\.$/,
+      /^Le choix pour « Remboursements » n’est plus disponible dans .+ \(supprimé ou archivé\)\. Choisissez-en un autre\. Compte des remboursements ; laissez vide pour utiliser le compte des ventes\.$/,
     );
     const alert = screen.getByRole('alert');
     expect(alert).toHaveTextContent(/Connectez votre plateforme de vente et .+ avant de configurer la synchronisation\./);
@@ -196,7 +198,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     refund.accountOptions = refund.accountOptions!.filter((o) => o.id !== 'acc-4010');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByRole('heading', { name: 'Sales accounts', level: 3 })).toBeInTheDocument();
-    expect(screen.getByRole('combobox', { name: 'Refunds' })).toHaveAccessibleDescription('This account is no longer in your ledger. Choose another.');
+    expect(screen.getByRole('combobox', { name: 'Refunds' })).toHaveAccessibleDescription('This account is no longer in your ledger. Choose another. Account refunds are posted to; leave empty to use the sales account.');
   });
 
   it('locks the output mode after the first save, with the reason', async () => {
@@ -212,7 +214,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     mockBff({ scenario: 'configured' });
     renderWidget(<ConfigurationWizard defaultStep="payments" />);
     expect(await screen.findByRole('heading', { name: 'Payments', level: 3 })).toBeInTheDocument();
-    expect(screen.getByRole('combobox', { name: 'Card' })).toHaveValue('Card clearing');
+    expect(screen.getByRole('combobox', { name: 'Card payments' })).toHaveValue('Card clearing');
     expect(screen.getByRole('button', { name: 'Payments' })).toHaveAttribute('aria-current', 'step');
   });
 
@@ -231,9 +233,9 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     await choose(user, 'Component GST 5%', 'Reduced 5%');
     await choose(user, 'Component PST 7%', 'Reduced 5%');
     await next(user, 'Payments');
-    await choose(user, 'Card', 'Card clearing');
-    await choose(user, 'Cash', 'Cash clearing');
-    await choose(user, 'Payouts (bank)', 'Business bank');
+    await choose(user, 'Card payments', 'Card clearing');
+    await choose(user, 'Cash payments', 'Cash clearing');
+    await choose(user, 'Payouts', 'Business bank');
     await next(user, 'Fees');
     await next(user, 'Schedule');
     await next(user, 'Review');

@@ -88,9 +88,9 @@ describe('the whole journey', { timeout: 120_000 }, () => {
     await typeAndPick(user, 'Sales at 20%', 'Standard');
     await typeAndPick(user, 'Sales at 5%', 'Reduced');
     await nextStep(user, 'Payments');
-    await typeAndPick(user, 'Card', 'Card clearing');
-    await typeAndPick(user, 'Cash', 'Cash clearing');
-    await typeAndPick(user, 'Payouts (bank)', 'Business bank');
+    await typeAndPick(user, 'Card payments', 'Card clearing');
+    await typeAndPick(user, 'Cash payments', 'Cash clearing');
+    await typeAndPick(user, 'Payouts', 'Business bank');
     await nextStep(user, 'Fees');
     await nextStep(user, 'Schedule');
     await typeAndPick(user, 'Time zone', 'Europe/London');

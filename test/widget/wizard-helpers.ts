@@ -31,9 +31,9 @@ export async function fillWizard(user: User): Promise<void> {
   await choose(user, 'Sales at 20%', 'Standard 20%');
   await choose(user, 'Sales at 5%', 'Reduced 5%');
   await next(user, 'Payments');
-  await choose(user, 'Card', 'Card clearing');
-  await choose(user, 'Cash', 'Cash clearing');
-  await choose(user, 'Payouts (bank)', 'Business bank');
+  await choose(user, 'Card payments', 'Card clearing');
+  await choose(user, 'Cash payments', 'Cash clearing');
+  await choose(user, 'Payouts', 'Business bank');
   await next(user, 'Fees');
   await user.click(screen.getByRole('checkbox', { name: 'Post payment fees' }));
   await choose(user, 'Fee supplier', 'Card processor');

@@ -61,6 +61,12 @@ function rowLabel(row: SelectRow, t: CommerceSyncContextValue['t']): string {
   return row.labelKey ? t(row.labelKey, row.labelParams) : row.labelText;
 }
 
+function rowDescription(row: SelectRow, label: string, t: CommerceSyncContextValue['t']): string | undefined {
+  // `{type}` names the payment type inside a sentence, hence lower case.
+  if (row.descriptionKey) return t(row.descriptionKey, { type: label.toLocaleLowerCase(), ...row.descriptionParams });
+  return row.descriptionText ?? undefined;
+}
+
 /** Labels of the form fields that are not mapping rows. */
 const FIELD_LABELS: Readonly<Record<string, MessageKey>> = {
   outputFormat: 'wizard.step.output',
@@ -326,7 +332,7 @@ function SelectField({ row, control }: { row: SelectRow; control: Control<Wizard
       control={control}
       name={`selections.${row.name}`}
       render={({ field, fieldState }) => (
-        <Field label={label} description={row.descriptionText ?? undefined} error={fieldState.error?.message} required={row.required}>
+        <Field label={label} description={rowDescription(row, label, t)} error={fieldState.error?.message} required={row.required}>
           {(wiring) => (
             <Combobox
               {...wiring}

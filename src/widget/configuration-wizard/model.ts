@@ -26,6 +26,10 @@ export interface SelectRow {
   labelParams?: Record<string, string>;
   /** Server label (fallback when no catalog key). */
   labelText: string;
+  /** Catalog key for the help text, when the row is a known one. */
+  descriptionKey?: MessageKey | null;
+  descriptionParams?: Record<string, string>;
+  /** Server help text (fallback when no catalog key). */
   descriptionText: string | null;
   required: boolean;
   options: ComboboxOption[];
@@ -40,16 +44,39 @@ export function fieldKey(itemId: string): string {
   return itemId.replace(/\./g, '/');
 }
 
-const SALES_LABELS: Record<string, MessageKey> = {
-  sales: 'wizard.sales.sales',
-  refund: 'wizard.sales.refund',
-  gratuity: 'wizard.sales.gratuity',
-  prepaid: 'wizard.sales.prepaid',
-  tax: 'wizard.sales.tax',
+/** Catalog keys of the known account rows: label and help text. */
+interface RowTexts {
+  label: MessageKey;
+  help: MessageKey;
+}
+
+const SALES_LABELS: Record<string, RowTexts> = {
+  sales: { label: 'wizard.sales.sales', help: 'wizard.sales.salesHelp' },
+  refund: { label: 'wizard.sales.refund', help: 'wizard.sales.refundHelp' },
+  shipping: { label: 'wizard.sales.shipping', help: 'wizard.sales.shippingHelp' },
+  tax: { label: 'wizard.sales.tax', help: 'wizard.sales.taxHelp' },
+  rounding: { label: 'wizard.sales.rounding', help: 'wizard.sales.roundingHelp' },
+  gratuity: { label: 'wizard.sales.gratuity', help: 'wizard.sales.gratuityHelp' },
+  prepaid: { label: 'wizard.sales.prepaid', help: 'wizard.sales.prepaidHelp' },
 };
-const FEE_LABELS: Record<string, MessageKey> = {
-  paymentFee: 'wizard.fees.paymentFee',
-  paymentFeeRefund: 'wizard.fees.paymentFeeRefund',
+const PAYMENT_LABELS: Record<string, RowTexts> = {
+  card: { label: 'wizard.payments.card', help: 'wizard.payments.typeHelp' },
+  cash: { label: 'wizard.payments.cash', help: 'wizard.payments.typeHelp' },
+  invoice: { label: 'wizard.payments.invoice', help: 'wizard.payments.typeHelp' },
+  onlineCard: { label: 'wizard.payments.onlineCard', help: 'wizard.payments.typeHelp' },
+  swish: { label: 'wizard.payments.swish', help: 'wizard.payments.typeHelp' },
+  vipps: { label: 'wizard.payments.vipps', help: 'wizard.payments.typeHelp' },
+  mobile: { label: 'wizard.payments.mobile', help: 'wizard.payments.typeHelp' },
+  storeCredit: { label: 'wizard.payments.storeCredit', help: 'wizard.payments.typeHelp' },
+  paypal: { label: 'wizard.payments.paypal', help: 'wizard.payments.typeHelp' },
+  custom: { label: 'wizard.payments.custom', help: 'wizard.payments.typeHelp' },
+  prepaidPayment: { label: 'wizard.payments.prepaidPayment', help: 'wizard.payments.typeHelp' },
+  unknown: { label: 'wizard.payments.unknown', help: 'wizard.payments.typeHelp' },
+  payout: { label: 'wizard.payments.payout', help: 'wizard.payments.payoutHelp' },
+};
+const FEE_LABELS: Record<string, RowTexts> = {
+  paymentFee: { label: 'wizard.fees.paymentFee', help: 'wizard.fees.paymentFeeHelp' },
+  paymentFeeRefund: { label: 'wizard.fees.paymentFeeRefund', help: 'wizard.fees.paymentFeeRefundHelp' },
 };
 
 function accountOptions(options: readonly AccountOption[] | null | undefined): ComboboxOption[] {
@@ -73,17 +100,20 @@ function accountRows(
   accounts: Record<string, AccountConfiguration> | null | undefined,
   prefix: string,
   step: ConfigurationStep,
-  labels: Record<string, MessageKey>,
+  labels: Record<string, RowTexts>,
   feesOnly = false,
 ): SelectRow[] {
   return Object.entries(accounts ?? {}).map(([key, account]) => {
     const itemId = `${prefix}.${key}.selectedAccountId`;
+    // Known rows speak the merchant's language; others (product categories, …) keep the server's words.
+    const known = Object.hasOwn(labels, key) ? labels[key] : undefined;
     return {
       name: fieldKey(itemId),
       itemId,
       step,
-      labelKey: labels[key] ?? null,
+      labelKey: known?.label ?? null,
       labelText: account.labelText ?? humanize(key),
+      descriptionKey: known?.help ?? null,
       descriptionText: account.descriptionText ?? null,
       required: account.required ?? false,
       options: accountOptions(account.accountOptions),
@@ -112,7 +142,7 @@ export function buildRows(config: ConfigurationView): SelectRow[] {
     const itemId = `configuration.sales.newTaxRates.component.${component.id}`;
     rows.push({ name: fieldKey(itemId), itemId, step: 'taxRates', labelKey: 'wizard.taxRates.component', labelParams: { name: component.name ?? component.id }, labelText: component.name ?? component.id, descriptionText: null, required: true, options: ledgerRates, componentId: component.id });
   }
-  rows.push(...accountRows(c?.payments?.accounts, 'configuration.payments.accounts', 'payments', {}));
+  rows.push(...accountRows(c?.payments?.accounts, 'configuration.payments.accounts', 'payments', PAYMENT_LABELS));
   const supplier = c?.fees?.feesSupplier;
   if (supplier) {
     const itemId = 'configuration.fees.feesSupplier.selectedSupplierId';

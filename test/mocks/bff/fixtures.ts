@@ -136,9 +136,9 @@ export function configurationFixture(options: ConfigurationFixtureOptions = {}):
       payments: {
         syncPayments: true,
         accounts: {
-          card: row('Card', true, 'acc-1210'),
-          cash: row('Cash', true, 'acc-1220'),
-          payout: row('Payouts (bank)', true, 'acc-1200'),
+          card: row('Card payments', true, 'acc-1210'),
+          cash: row('Cash payments', true, 'acc-1220'),
+          payout: row('Payouts', true, 'acc-1200'),
         },
       },
       fees: {

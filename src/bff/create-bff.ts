@@ -362,7 +362,7 @@ export function createBff(options: BffOptions): Bff {
     return value;
   };
 
-  const problemFor = (status: { syncStatusCode: number; errorMessage: string; errorCode?: string | null; wizardStep?: string | null }): SyncProblem | null => {
+  const problemFor = (status: { syncStatusCode: number; errorMessage: string; errorCode?: string | null; wizardStep?: string | null; errorParams?: Record<string, string> | null }): SyncProblem | null => {
     if (status.syncStatusCode < 4000) return null;
     const named = SyncErrorCodeSchema.safeParse(status.errorCode);
     const code: SyncErrorCode = named.success ? named.data : (FALLBACK_CODE_BY_STATUS[status.syncStatusCode] ?? 'internal_error');
@@ -377,6 +377,8 @@ export function createBff(options: BffOptions): Bff {
       message,
       step: step.success ? step.data : entry.step,
       retryable: entry.retryable,
+      // Only with the service's own message: the params are the specifics that message names.
+      ...(status.errorMessage.trim() && status.errorParams ? { params: status.errorParams } : {}),
     };
   };
 

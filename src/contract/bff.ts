@@ -39,6 +39,11 @@ export const SyncProblemSchema = z.object({
   step: WizardStepSchema.nullable(),
   /** Whether it can succeed on a later retry without any change. */
   retryable: z.boolean(),
+  /**
+   * The specifics `message` was written with (`platform`, `accountName`, `mappingKey`, `taxRate`,
+   * `date`, …), so the widget can say the same in the merchant's language.
+   */
+  params: z.record(z.string(), z.string()).optional(),
 });
 /** A merchant-facing sync failure. */
 export type SyncProblem = z.infer<typeof SyncProblemSchema>;

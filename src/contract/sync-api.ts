@@ -241,6 +241,11 @@ export const CompanySyncStatusSchema = z.object({
   period: z.object({ start: z.string(), finish: z.string() }).nullable(),
   errorCode: z.string().nullable(),
   wizardStep: z.string().nullable(),
+  /**
+   * Extension: the parameters of the catalog message (`platform`, `accountName`, `mappingKey`,
+   * `taxRate`, `date`, …), as strings, so a client can word `errorMessage` in its own language.
+   */
+  errorParams: z.record(z.string(), z.string()).nullable().optional(),
   trigger: z.enum(['scheduled', 'latest', 'historic', 'retry']),
   completedUtc: z.string().nullable(),
 });

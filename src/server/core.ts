@@ -622,6 +622,7 @@ export class SyncCore {
       period: r.periodStart && r.periodEnd ? { start: r.periodStart, finish: r.periodEnd } : null,
       errorCode: r.errorCode,
       wizardStep: r.wizardStep,
+      errorParams: r.errorParams,
       trigger: r.trigger,
       completedUtc: r.completedAt,
     };

@@ -228,6 +228,9 @@ describe('pause, resume, run, status and history', () => {
     expect(run.state).toBe('failed');
     expect(run.problem).toMatchObject({ code: 'account_archived', step: 'sales', statusCode: 4000 });
     expect(run.problem?.message).toContain('Sales');
+    // The specifics the message names, so the widget can say the same in the merchant's language.
+    expect(run.problem?.params).toMatchObject({ platform: 'Sandbox ledger', mappingKey: 'sales.sales', mapping: 'Sales' });
+    expect(run.problem?.message).toContain(run.problem?.params?.accountName ?? '(no account name)');
 
     const [company] = await companiesOf(h, 'm-alice');
     const statuses = await serviceJson<{ syncExceptionMessage: string }[]>(h, 'GET', `/companies/${company!.id}/sync/commerce/syncs/list/status`);

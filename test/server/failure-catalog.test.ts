@@ -6,7 +6,7 @@
  * then fixes the cause the way a merchant would and checks the ledger holds every document once.
  */
 import type { Configuration } from '../../src/contract/configuration.js';
-import { ERROR_CATALOG, type SyncErrorCode } from '../../src/contract/error-catalog.js';
+import { ERROR_CATALOG, formatCatalogMessage, type SyncErrorCode } from '../../src/contract/error-catalog.js';
 import { CompanySyncStatusSchema, PushItemsSchema, type CompanySyncStatus } from '../../src/contract/sync-api.js';
 import type { SandboxAdmin } from '../../src/platforms/sandbox/index.js';
 import { REFRESH_TOKEN_TTL_MS } from '../../src/platforms/sandbox/index.js';
@@ -332,6 +332,12 @@ describe('every catalogued failure through a real sync', () => {
     expect(failed.wizardStep).toBe(entry.step);
     expect(failed.errorMessage).toMatch(failure.message);
     expect(failed.errorMessage).not.toMatch(/\{\w+\}/);
+    // The run keeps the specifics its message was written with, so clients can word it in
+    // another language: the catalog text filled with them is exactly the message.
+    if (entry.message.includes('{platform}')) expect(failed.errorParams?.platform).toBe('Sandbox ledger');
+    expect(formatCatalogMessage(entry.message, failed.errorParams ?? {})).toBe(failed.errorMessage);
+    if (failure.code === 'account_archived' || failure.code === 'account_missing') expect(failed.errorParams?.mappingKey).toMatch(/^sales\.\w+$/);
+    if (failure.code === 'payment_type_unmapped') expect(failed.errorParams?.paymentTypeKey).toBe('mobile');
     expect(failed.syncExceptionMessage.length).toBeGreaterThan(0);
     expect(failed.syncExceptionMessage).not.toEqual(failed.errorMessage);
 

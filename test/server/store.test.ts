@@ -137,7 +137,7 @@ describe.each([
     await store.insertCompany(company('c1'));
     const run = await store.insertRun({
       id: 'r1', companyId: 'c1', trigger: 'latest', periodStart: '2026-03-01', periodEnd: '2026-03-02', statusCode: 1000, statusText: 'InProgress',
-      errorMessage: '', exceptionMessage: '', errorCode: null, wizardStep: null, dataPushed: false, createdAt: '2026-03-02T01:00:00Z', completedAt: null,
+      errorMessage: '', exceptionMessage: '', errorCode: null, wizardStep: null, errorParams: null, dataPushed: false, createdAt: '2026-03-02T01:00:00Z', completedAt: null,
     });
     expect(run.seq).toBe(1);
     const docs = [journal('c1:2026-03-01:a:r0', '2026-03-01'), journal('c1:2026-03-01:b:r0', '2026-03-01')];

@@ -3,7 +3,7 @@ import { delay, http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { SyncSettings } from '../../src/widget/index.js';
 import { nextSyncAt } from '../../src/widget/sync-settings/next-sync.js';
-import { bffError, bffUrl } from '../mocks/bff/index.js';
+import { bffError, bffUrl, syncRunFixture } from '../mocks/bff/index.js';
 import { expectNoAxeViolations, mockBff, renderWidget, server, useMswServer } from './helpers.js';
 import { catalogFrFR } from '../../src/widget/i18n/catalog-messages.js';
 
@@ -74,14 +74,25 @@ describe('SyncSettings', { timeout: 30_000 }, () => {
     await expectNoAxeViolations(container);
   });
 
-  it('tells a French merchant what went wrong in French, with the same fix link', async () => {
-    mockBff({ scenario: 'failing' });
+  it('tells a French merchant what went wrong in French, with the run\'s specifics and the same fix link', async () => {
+    const state = mockBff({ scenario: 'failing' });
+    state.history.unshift(
+      syncRunFixture({ id: 'run-7', date: '2026-11-28', failure: { code: 'account_archived', params: { platform: 'Sandbox ledger', accountName: 'Card clearing', mapping: 'Card payments', mappingKey: 'payments.card' } } }),
+      syncRunFixture({ id: 'run-8', date: '2026-11-28', failure: { code: 'period_locked', params: { platform: 'Sandbox ledger', lockDate: '2026-11-30', date: '2026-11-28' } } }),
+      // A run from a service that sends no specifics: the general French text.
+      syncRunFixture({ id: 'run-9', date: '2026-11-28', failure: { code: 'account_missing' } }),
+    );
     const onEditMapping = vi.fn();
     const { user } = renderWidget(<SyncSettings now={now} onEditMapping={onEditMapping} />, { locale: 'fr-FR' });
-    const first = (await screen.findAllByText('Échec', { selector: '[data-part="badge"]' }))[0]!.closest('li')!;
-    expect(first).toHaveTextContent(catalogFrFR['catalog.payment_type_unmapped']);
-    expect(first).not.toHaveTextContent('appeared in your sales');
-    await user.click(within(first).getByRole('button', { name: /Paiements/ }));
+    const failed = (await screen.findAllByText('Échec', { selector: '[data-part="badge"]' })).map((badge) => badge.closest('li')!);
+    const [archived, locked, missing, unmapped] = failed;
+    // Rows are named as the wizard names them, in French; dates in the French format.
+    expect(archived).toHaveTextContent('Le compte « Card clearing » associé à « Paiements par carte » est archivé dans Sandbox ledger. Restaurez-le dans Sandbox ledger');
+    expect(locked).toHaveTextContent('verrouillées jusqu’au 30 nov. 2026 : les ventes du 28 nov. 2026 ne peuvent pas être publiées');
+    expect(missing).toHaveTextContent(catalogFrFR['catalog.account_missing']);
+    expect(unmapped).toHaveTextContent('Un nouveau moyen de paiement, Paiements Swish, est apparu dans les ventes.');
+    for (const item of failed) expect(item).not.toHaveTextContent(/appeared in your sales|is archived in|\{\w+\}/);
+    await user.click(within(unmapped!).getByRole('button', { name: /Paiements/ }));
     expect(onEditMapping).toHaveBeenCalledWith('payments');
   });
 

@@ -96,7 +96,7 @@ function unmappedInSales(error: { itemId: string; validatorName: string }): RunF
   if (rate) return { code: 'tax_rate_unmapped', params: { taxRate: rate }, detail: `${error.itemId}: sales at ${rate}% have no tax rate mapped`, step: 'taxRates' };
   const key = /^configuration\.payments\.accounts\.(.+)\.selectedAccountId$/.exec(error.itemId)?.[1];
   if (key && key !== PAYOUT_ACCOUNT_KEY) {
-    return { code: 'payment_type_unmapped', params: { paymentType: PAYMENT_TYPE_NAMES[key] ?? key }, detail: `${error.itemId}: payment type ${key} has no account mapped`, step: 'payments' };
+    return { code: 'payment_type_unmapped', params: { paymentType: PAYMENT_TYPE_NAMES[key] ?? key, paymentTypeKey: key }, detail: `${error.itemId}: payment type ${key} has no account mapped`, step: 'payments' };
   }
   return null;
 }
@@ -172,6 +172,7 @@ export class RunEngine {
       exceptionMessage: d?.exceptionMessage ?? '',
       errorCode: d?.errorCode ?? null,
       wizardStep: d?.wizardStep ?? null,
+      errorParams: d?.errorParams ?? null,
       dataPushed: false,
       createdAt: at,
       completedAt: at,
@@ -234,6 +235,7 @@ export class RunEngine {
       exceptionMessage: '',
       errorCode: null,
       wizardStep: null,
+      errorParams: null,
       dataPushed: false,
       createdAt: startedAt,
       completedAt: null,
@@ -296,7 +298,8 @@ export class RunEngine {
         throw new RunAbort({
           step,
           code: (firstFailed.errorCode as SyncErrorCode | null) ?? 'document_rejected',
-          params: { document: firstFailed.kind, date: firstFailed.day, detail: firstFailed.errorMessage ?? '' },
+          // The item's own specifics (lock date, currency, account, …) win over the generic ones.
+          params: { document: firstFailed.kind, date: firstFailed.day, detail: firstFailed.errorMessage ?? '', ...firstFailed.errorParams },
           // Items keep the merchant message already filled with the failure's own params
           // (account name, mapping, …); the catalog template alone would leave them blank.
           message: firstFailed.errorMessage || undefined,
@@ -469,11 +472,13 @@ export class RunEngine {
         if (!id) continue;
         const account = ledger.accounts.find((a) => a.id === id);
         const mapping = row.labelText ?? key;
+        // The row as `<section>.<key>` ("payments.card"), so clients can name it in their own words.
+        const mappingKey = `${path.split('.')[1] ?? ''}.${key}`;
         if (!account || account.status === 'Deleted') {
-          throw new RunAbort({ code: 'account_missing', params: { accountName: account?.name ?? id, mapping }, detail: `${path}.${key}: account ${id} not in ledger`, step: stepForPath(path) });
+          throw new RunAbort({ code: 'account_missing', params: { accountName: account?.name ?? id, mapping, mappingKey }, detail: `${path}.${key}: account ${id} not in ledger`, step: stepForPath(path) });
         }
         if (account.status === 'Archived') {
-          throw new RunAbort({ code: 'account_archived', params: { accountName: account.name, mapping }, detail: `${path}.${key}: account ${id} archived`, step: stepForPath(path) });
+          throw new RunAbort({ code: 'account_archived', params: { accountName: account.name, mapping, mappingKey }, detail: `${path}.${key}: account ${id} archived`, step: stepForPath(path) });
         }
       }
     }
@@ -571,13 +576,15 @@ export class RunEngine {
       }
       const missing = document.appliesTo && !related[document.appliesTo] ? document.appliesTo : null;
       if (missing) {
+        const rejected = describeFailure(
+          { code: 'document_rejected', params: { document: document.kind, date: document.date, detail: `it settles ${missing}, which was not posted` }, detail: '' },
+          connector.platform.name,
+        );
         await store.markItem(companyId, document.reference, {
           status: 'Failed',
           errorCode: 'document_rejected',
-          errorMessage: describeFailure(
-            { code: 'document_rejected', params: { document: document.kind, date: document.date, detail: `it settles ${missing}, which was not posted` }, detail: '' },
-            connector.platform.name,
-          ).errorMessage,
+          errorMessage: rejected.errorMessage,
+          errorParams: rejected.errorParams,
           detail: `Dependency ${missing} not written`,
           updatedAt: now().toISOString(),
         });
@@ -602,6 +609,7 @@ export class RunEngine {
           status: 'Failed',
           errorCode: failure.code,
           errorMessage: described.errorMessage,
+          errorParams: described.errorParams,
           detail: failure.detail,
           updatedAt: now().toISOString(),
         });

@@ -35,9 +35,12 @@ export function describeFailure(failure: RunFailure, platformName: string): {
   exceptionMessage: string;
   errorCode: string;
   wizardStep: string | null;
+  errorParams: Record<string, string>;
 } {
   const entry = ERROR_CATALOG[failure.code];
   const statusCode = entry.statusCode;
+  const errorParams: Record<string, string> = { platform: platformName };
+  for (const [name, value] of Object.entries(failure.params)) errorParams[name] = String(value);
   return {
     statusCode,
     statusText: STATUS_TEXT[statusCode] ?? 'Error',
@@ -45,6 +48,7 @@ export function describeFailure(failure: RunFailure, platformName: string): {
     exceptionMessage: failure.detail,
     errorCode: failure.code,
     wizardStep: failure.step !== undefined ? failure.step : entry.step,
+    errorParams,
   };
 }
 

@@ -144,6 +144,16 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'connection info',
     statements: ['ALTER TABLE connections ADD COLUMN connection_info TEXT'],
   },
+  {
+    version: 3,
+    name: 'run and push item error params',
+    statements: [
+      // The failure's message parameters (JSON object of strings), so clients can word the
+      // merchant message in the merchant's language with the run's own specifics.
+      'ALTER TABLE runs ADD COLUMN error_params TEXT',
+      'ALTER TABLE push_items ADD COLUMN error_params TEXT',
+    ],
+  },
 ];
 
 /**

@@ -54,6 +54,8 @@ export interface RunRecord {
   exceptionMessage: string;
   errorCode: string | null;
   wizardStep: string | null;
+  /** Parameters of the catalog message (`{accountName}`, `{platform}`, …), as strings. */
+  errorParams: Record<string, string> | null;
   dataPushed: boolean;
   createdAt: string;
   completedAt: string | null;
@@ -76,6 +78,8 @@ export interface PushItemRecord {
   platformId: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Parameters `errorMessage` was written with (see {@link RunRecord.errorParams}). */
+  errorParams: Record<string, string> | null;
   detail: string | null;
   attempts: number;
   updatedAt: string;
@@ -170,7 +174,8 @@ function toConnection(r: Row): ConnectionRecord {
   };
 }
 
-function toRun(r: Row): RunRecord {
+/** A `runs` row (any selection of all its columns) as a {@link RunRecord}. */
+export function runFromRow(r: Row): RunRecord {
   return {
     id: str(r.id),
     companyId: str(r.company_id),
@@ -184,6 +189,7 @@ function toRun(r: Row): RunRecord {
     exceptionMessage: str(r.exception_message),
     errorCode: strOrNull(r.error_code),
     wizardStep: strOrNull(r.wizard_step),
+    errorParams: r.error_params ? (JSON.parse(str(r.error_params)) as Record<string, string>) : null,
     dataPushed: bool(r.data_pushed),
     createdAt: str(r.created_at),
     completedAt: strOrNull(r.completed_at),
@@ -204,6 +210,7 @@ function toItem(r: Row): PushItemRecord {
     platformId: strOrNull(r.platform_id),
     errorCode: strOrNull(r.error_code),
     errorMessage: strOrNull(r.error_message),
+    errorParams: r.error_params ? (JSON.parse(str(r.error_params)) as Record<string, string>) : null,
     detail: strOrNull(r.detail),
     attempts: num(r.attempts),
     updatedAt: str(r.updated_at),
@@ -530,36 +537,37 @@ export class Store {
       const seq = num(rows[0]?.m ?? 0) + 1;
       await tx.execute(
         `INSERT INTO runs (id, company_id, seq, trigger_kind, period_start, period_end, status_code, status_text, error_message,
-          exception_message, error_code, wizard_step, data_pushed, created_at, completed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+          exception_message, error_code, wizard_step, data_pushed, created_at, completed_at, error_params)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
         [r.id, r.companyId, seq, r.trigger, r.periodStart, r.periodEnd, r.statusCode, r.statusText, r.errorMessage,
-          r.exceptionMessage, r.errorCode, r.wizardStep, r.dataPushed ? 1 : 0, r.createdAt, r.completedAt],
+          r.exceptionMessage, r.errorCode, r.wizardStep, r.dataPushed ? 1 : 0, r.createdAt, r.completedAt,
+          r.errorParams ? JSON.stringify(r.errorParams) : null],
       );
       return { ...r, seq };
     });
   }
 
-  async finishRun(id: string, patch: Pick<RunRecord, 'statusCode' | 'statusText' | 'errorMessage' | 'exceptionMessage' | 'errorCode' | 'wizardStep' | 'dataPushed' | 'completedAt'>): Promise<void> {
+  async finishRun(id: string, patch: Pick<RunRecord, 'statusCode' | 'statusText' | 'errorMessage' | 'exceptionMessage' | 'errorCode' | 'wizardStep' | 'dataPushed' | 'completedAt'> & { errorParams?: RunRecord['errorParams'] }): Promise<void> {
     await this.db.execute(
       `UPDATE runs SET status_code = $1, status_text = $2, error_message = $3, exception_message = $4, error_code = $5,
-        wizard_step = $6, data_pushed = $7, completed_at = $8 WHERE id = $9`,
+        wizard_step = $6, data_pushed = $7, completed_at = $8, error_params = $9 WHERE id = $10`,
       [patch.statusCode, patch.statusText, patch.errorMessage, patch.exceptionMessage, patch.errorCode, patch.wizardStep,
-        patch.dataPushed ? 1 : 0, patch.completedAt, id],
+        patch.dataPushed ? 1 : 0, patch.completedAt, patch.errorParams ? JSON.stringify(patch.errorParams) : null, id],
     );
   }
 
   async getRun(companyId: string, id: string): Promise<RunRecord | null> {
     const rows = await this.db.query('SELECT * FROM runs WHERE company_id = $1 AND id = $2', [companyId, id]);
-    return rows[0] ? toRun(rows[0]) : null;
+    return rows[0] ? runFromRow(rows[0]) : null;
   }
 
   async listRuns(companyId: string): Promise<RunRecord[]> {
-    return (await this.db.query('SELECT * FROM runs WHERE company_id = $1 ORDER BY seq DESC', [companyId])).map(toRun);
+    return (await this.db.query('SELECT * FROM runs WHERE company_id = $1 ORDER BY seq DESC', [companyId])).map(runFromRow);
   }
 
   async latestRun(companyId: string): Promise<RunRecord | null> {
     const rows = await this.db.query('SELECT * FROM runs WHERE company_id = $1 ORDER BY seq DESC LIMIT 1', [companyId]);
-    return rows[0] ? toRun(rows[0]) : null;
+    return rows[0] ? runFromRow(rows[0]) : null;
   }
 
   async lastSuccessfulRun(companyId: string): Promise<RunRecord | null> {
@@ -567,12 +575,12 @@ export class Store {
       'SELECT * FROM runs WHERE company_id = $1 AND status_code IN (2000, 2040) ORDER BY seq DESC LIMIT 1',
       [companyId],
     );
-    return rows[0] ? toRun(rows[0]) : null;
+    return rows[0] ? runFromRow(rows[0]) : null;
   }
 
   /** Runs still marked in progress (1000/1010). */
   async runsInProgress(companyId: string): Promise<RunRecord[]> {
-    return (await this.db.query('SELECT * FROM runs WHERE company_id = $1 AND status_code IN (1000, 1010) ORDER BY seq', [companyId])).map(toRun);
+    return (await this.db.query('SELECT * FROM runs WHERE company_id = $1 AND status_code IN (1000, 1010) ORDER BY seq', [companyId])).map(runFromRow);
   }
 
   // Push items
@@ -600,11 +608,12 @@ export class Store {
     }
   }
 
-  async markItem(companyId: string, reference: string, patch: { status: PushItemStatus; platformId?: string | null; errorCode?: string | null; errorMessage?: string | null; detail?: string | null; updatedAt: string }): Promise<void> {
+  async markItem(companyId: string, reference: string, patch: { status: PushItemStatus; platformId?: string | null; errorCode?: string | null; errorMessage?: string | null; errorParams?: Record<string, string> | null; detail?: string | null; updatedAt: string }): Promise<void> {
     await this.db.execute(
       `UPDATE push_items SET status = $1, platform_id = COALESCE($2, platform_id), error_code = $3, error_message = $4, detail = $5,
-        attempts = attempts + 1, updated_at = $6 WHERE company_id = $7 AND reference = $8`,
-      [patch.status, patch.platformId ?? null, patch.errorCode ?? null, patch.errorMessage ?? null, patch.detail ?? null, patch.updatedAt, companyId, reference],
+        attempts = attempts + 1, updated_at = $6, error_params = $7 WHERE company_id = $8 AND reference = $9`,
+      [patch.status, patch.platformId ?? null, patch.errorCode ?? null, patch.errorMessage ?? null, patch.detail ?? null, patch.updatedAt,
+        patch.errorParams ? JSON.stringify(patch.errorParams) : null, companyId, reference],
     );
   }
 

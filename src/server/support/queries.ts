@@ -34,7 +34,8 @@ import type {
   RunRecord,
   Store,
 } from '../store/index.js';
-import type { Row, SqlValue } from '../store/db.js';
+import { runFromRow } from '../store/index.js';
+import type { SqlValue } from '../store/db.js';
 import { addDays, daysBetween, localDateOf } from '../time.js';
 
 /** What the support queries need from the sync service. */
@@ -54,31 +55,10 @@ export interface SupportDeps {
 }
 
 const RUN_COLUMNS =
-  'r.id, r.company_id, r.seq, r.trigger_kind, r.period_start, r.period_end, r.status_code, r.status_text, r.error_message, r.exception_message, r.error_code, r.wizard_step, r.data_pushed, r.created_at, r.completed_at';
+  'r.id, r.company_id, r.seq, r.trigger_kind, r.period_start, r.period_end, r.status_code, r.status_text, r.error_message, r.exception_message, r.error_code, r.wizard_step, r.error_params, r.data_pushed, r.created_at, r.completed_at';
 
 const text = (v: unknown): string => String(v);
-const textOrNull = (v: unknown): string | null =>
-  v === null || v === undefined ? null : String(v);
 
-function rowToRun(r: Row): RunRecord {
-  return {
-    id: text(r.id),
-    companyId: text(r.company_id),
-    seq: Number(r.seq),
-    trigger: text(r.trigger_kind) as RunRecord['trigger'],
-    periodStart: textOrNull(r.period_start),
-    periodEnd: textOrNull(r.period_end),
-    statusCode: Number(r.status_code),
-    statusText: text(r.status_text),
-    errorMessage: text(r.error_message),
-    exceptionMessage: text(r.exception_message),
-    errorCode: textOrNull(r.error_code),
-    wizardStep: textOrNull(r.wizard_step),
-    dataPushed: r.data_pushed === true || Number(r.data_pushed) === 1,
-    createdAt: text(r.created_at),
-    completedAt: textOrNull(r.completed_at),
-  };
-}
 
 const WIZARD_STEPS: ReadonlySet<string> = new Set<WizardStep>([
   'output',
@@ -217,7 +197,7 @@ export class SupportQueries {
       `SELECT ${RUN_COLUMNS} FROM runs r
        JOIN (SELECT company_id, MAX(seq) AS m FROM runs GROUP BY company_id) l ON l.company_id = r.company_id AND l.m = r.seq`,
     );
-    return new Map(rows.map((r) => [text(r.company_id), rowToRun(r)]));
+    return new Map(rows.map((r) => [text(r.company_id), runFromRow(r)]));
   }
 
   private summary(company: CompanyRecord, latest: RunRecord | null): SupportCompanySummary {
@@ -314,7 +294,7 @@ export class SupportQueries {
       `SELECT ${RUN_COLUMNS} FROM runs r WHERE ${where} ORDER BY r.seq DESC`,
       params,
     );
-    let runs = rows.map(rowToRun);
+    let runs = rows.map(runFromRow);
     if (query.state) runs = runs.filter((r) => stateOf(r.statusCode) === query.state);
     return { runs: runs.slice(0, query.limit).map(toSupportRun) };
   }

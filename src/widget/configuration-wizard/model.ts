@@ -79,6 +79,15 @@ const FEE_LABELS: Record<string, RowTexts> = {
   paymentFeeRefund: { label: 'wizard.fees.paymentFeeRefund', help: 'wizard.fees.paymentFeeRefundHelp' },
 };
 
+/**
+ * The catalog key of a known account row's label (`section` is sales, payments or fees), or
+ * null: sync failures name rows by such keys so the merchant reads them as the wizard shows them.
+ */
+export function rowLabelKey(section: string, key: string): MessageKey | null {
+  const labels = section === 'sales' ? SALES_LABELS : section === 'payments' ? PAYMENT_LABELS : section === 'fees' ? FEE_LABELS : null;
+  return labels && Object.hasOwn(labels, key) ? (labels[key]?.label ?? null) : null;
+}
+
 function accountOptions(options: readonly AccountOption[] | null | undefined): ComboboxOption[] {
   return (options ?? []).map((o) => ({
     value: o.id,

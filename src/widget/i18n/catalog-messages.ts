@@ -97,6 +97,37 @@ export const catalogFrFR: Record<`catalog.${SyncErrorCode}`, string> = {
 };
 
 /**
+ * fr-FR texts that name the failure's specifics, used when the run carries every parameter they
+ * name (`{mapping}` and `{paymentType}` as the wizard labels them, dates in the locale's format).
+ */
+const detailedFrFR: Partial<Record<SyncErrorCode, string>> = {
+  payment_type_unmapped:
+    'Un nouveau moyen de paiement, {paymentType}, est apparu dans les ventes. Choisissez son compte d’encaissement dans Paiements, puis relancez la synchronisation.',
+  account_missing:
+    'Le compte « {accountName} » associé à « {mapping} » n’existe plus dans {platform}. Choisissez un autre compte, puis relancez la synchronisation.',
+  account_archived:
+    'Le compte « {accountName} » associé à « {mapping} » est archivé dans {platform}. Restaurez-le dans {platform} ou choisissez un autre compte, puis relancez la synchronisation.',
+  customer_archived:
+    'Le client des ventes « {contactName} » est archivé dans {platform}. Restaurez-le ou choisissez un autre client, puis relancez la synchronisation.',
+  supplier_archived:
+    'Le fournisseur des frais « {contactName} » est archivé dans {platform}. Restaurez-le ou choisissez un autre fournisseur, puis relancez la synchronisation.',
+  tax_rate_missing:
+    'Le taux de taxe associé à {taxRate} n’existe plus dans {platform}. Choisissez un autre taux, puis relancez la synchronisation.',
+  tax_rate_unmapped:
+    'Des ventes ont un taux de taxe sans correspondance ({taxRate}). Associez-le dans Taux de taxe, puis relancez la synchronisation.',
+  period_locked:
+    'Les écritures de {platform} sont verrouillées jusqu’au {lockDate} : les ventes du {date} ne peuvent pas être publiées. Déplacez la date de clôture dans {platform} ou choisissez une date de début plus tardive, puis relancez la synchronisation.',
+  currency_mismatch:
+    'Des ventes sont en {currency}, une devise que {platform} n’accepte pas. Activez {currency} dans {platform}, puis relancez la synchronisation.',
+};
+
+/** The text of `code` for `locale` naming the failure's specifics, when there is one. */
+export function detailedCatalogMessage(locale: string, code: SyncErrorCode): string | null {
+  if (locale.toLowerCase().startsWith('fr')) return detailedFrFR[code] ?? null;
+  return null;
+}
+
+/**
  * The catalog text of `code` for `locale`, or null when the sync service's own (English, more
  * specific) message should be shown as it is.
  */

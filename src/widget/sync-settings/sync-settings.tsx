@@ -6,9 +6,10 @@ import { Button } from '../components/button.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { ErrorState, Loading } from '../components/status-views.js';
 import type { ConfigurationStep } from '../configuration-wizard/model.js';
-import { isConfigurationStep } from '../configuration-wizard/model.js';
+import { isConfigurationStep, rowLabelKey } from '../configuration-wizard/model.js';
 import type { CommerceSyncContextValue } from '../provider/provider.js';
-import { localizedCatalogMessage } from '../i18n/catalog-messages.js';
+import { detailedCatalogMessage, localizedCatalogMessage } from '../i18n/catalog-messages.js';
+import { formatMessage } from '../i18n/index.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import { nextSyncAt } from './next-sync.js';
 
@@ -24,6 +25,35 @@ export interface SyncSettingsProps {
   onDeleted?: () => void;
   /** Clock for "next sync" (tests, stories). */
   now?: () => Date;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}/;
+const DECIMAL = /^\d+(?:\.\d+)?$/;
+
+/**
+ * What a failed run says to the merchant. In English, the service's own message (it names the
+ * specifics). In another language, the catalog's text: with the run's specifics when the run
+ * carries all of them (rows named as the wizard names them, dates and rates in the locale's
+ * format), else the general text for the code.
+ */
+function problemMessage(problem: NonNullable<SyncRun['problem']>, locale: string, t: CommerceSyncContextValue['t'], format: CommerceSyncContextValue['format']): string {
+  const general = localizedCatalogMessage(locale, problem.code);
+  if (general === null) return problem.message;
+  const template = detailedCatalogMessage(locale, problem.code);
+  if (!template || !problem.params) return general;
+  const params: Record<string, string> = { ...problem.params };
+  const [section = '', key = ''] = (params.mappingKey ?? '').split('.');
+  const mappingKey = rowLabelKey(section, key);
+  if (mappingKey) params.mapping = t(mappingKey);
+  const paymentTypeKey = rowLabelKey('payments', params.paymentTypeKey ?? '');
+  if (paymentTypeKey) params.paymentType = t(paymentTypeKey);
+  for (const name of ['date', 'lockDate']) {
+    const value = params[name];
+    if (value && ISO_DAY.test(value)) params[name] = format.date(value);
+  }
+  if (params.taxRate && DECIMAL.test(params.taxRate)) params.taxRate = `${params.taxRate}\u202f%`;
+  const text = formatMessage(template, params);
+  return /\{\w+\}/.test(text) ? general : text;
 }
 
 function runState(run: SyncRun): 'success' | 'empty' | 'failed' | 'running' {
@@ -173,7 +203,7 @@ export function SyncSettings({ onEditMapping, onReconnect, onDeauthorized, onDel
                 {item.problem ? (
                   <div data-part="history-problem">
                     <p data-part="history-message">
-                      {localizedCatalogMessage(locale, item.problem.code) ?? item.problem.message}
+                      {problemMessage(item.problem, locale, t, format)}
                     </p>
                     {step === 'connection' && onReconnect ? (
                       <Button variant="link" onClick={onReconnect}>

@@ -173,7 +173,15 @@ export function syncRunFixture(init: {
     dataPushed: state === 'succeeded' ? (init.dataPushed ?? true) : false,
     dateRange: { start: init.date, finish: finish.toISOString().slice(0, 10) },
     problem: entry
-      ? { code: entry.code, statusCode: entry.statusCode, message: formatCatalogMessage(entry.message, init.failure?.params ?? {}), step: entry.step, retryable: entry.retryable }
+      ? {
+          code: entry.code,
+          statusCode: entry.statusCode,
+          message: formatCatalogMessage(entry.message, init.failure?.params ?? {}),
+          step: entry.step,
+          retryable: entry.retryable,
+          // As the BFF passes them on: the specifics the message was written with, as strings.
+          ...(init.failure?.params ? { params: Object.fromEntries(Object.entries(init.failure.params).map(([k, v]) => [k, String(v)])) } : {}),
+        }
       : null,
   });
 }
@@ -191,7 +199,7 @@ export function healthyHistory(): SyncRun[] {
 /** A failing history: the latest day stopped on a new payment type (fixed under Payments). */
 export function failingHistory(): SyncRun[] {
   return [
-    syncRunFixture({ id: 'run-6', date: '2026-11-27', failure: { code: 'payment_type_unmapped', params: { paymentType: 'Swish' } } }),
+    syncRunFixture({ id: 'run-6', date: '2026-11-27', failure: { code: 'payment_type_unmapped', params: { platform: 'Sandbox ledger', paymentType: 'Swish', paymentTypeKey: 'swish' } } }),
     syncRunFixture({ id: 'run-5', date: '2026-11-26', failure: { code: 'authorization_expired', params: { platform: 'Sandbox ledger' } } }),
     ...healthyHistory(),
   ];

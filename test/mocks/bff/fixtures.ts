@@ -171,7 +171,8 @@ export function syncRunFixture(init: {
     statusCode: entry ? entry.statusCode : state === 'running' ? 1000 : init.dataPushed === false ? 2040 : 2000,
     syncedAt: `${finish.toISOString().slice(0, 10)}T02:05:00Z`,
     dataPushed: state === 'succeeded' ? (init.dataPushed ?? true) : false,
-    dateRange: { start: init.date, finish: finish.toISOString().slice(0, 10) },
+    // The BFF sends inclusive days: a one-day run starts and finishes on its day.
+    dateRange: { start: init.date, finish: init.date },
     problem: entry
       ? {
           code: entry.code,

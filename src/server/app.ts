@@ -97,7 +97,7 @@ async function pushBody(c: Context<Env>, dataType: PushDataType): Promise<PushBo
  * The accepted records as a JSON array. When every record was stored exactly as sent, that
  * is the request's own array, so its bytes are echoed instead of joining the texts again.
  */
-function acceptedArray(push: PushBody, accepted: AcceptedRecords): Uint8Array {
+function acceptedArray(push: PushBody, accepted: AcceptedRecords): Buffer {
   if (accepted.asSent && push.sources) {
     const { start, end } = push.sources;
     // Offsets are in characters; in pure ASCII (the usual case) they are the byte offsets too.
@@ -105,6 +105,11 @@ function acceptedArray(push: PushBody, accepted: AcceptedRecords): Uint8Array {
     return Buffer.from(push.text.slice(start, end), 'utf8');
   }
   return Buffer.from(`[${accepted.texts.join(',')}]`, 'utf8');
+}
+
+/** A 200 response whose body is JSON already encoded as UTF-8. */
+function jsonBytes(c: Context<Env>, bytes: Buffer): Response {
+  return c.body(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength), 200, { 'Content-Type': 'application/json' });
 }
 
 function dataTypeOf(segment: string): PushDataType {
@@ -231,20 +236,18 @@ export function createApp(options: AppOptions): Hono<Env> {
     const { dataset, accepted } = await core.push(c.req.param('companyId'), dataType, body.items, body.sources?.texts);
     c.header('X-Dataset-Id', dataset.id);
     // The records were serialised once for storage (or not at all); the echo reuses them.
-    const echo = Buffer.concat([
+    return jsonBytes(c, Buffer.concat([
       Buffer.from(`{"data":{${JSON.stringify(dataType)}:`),
       acceptedArray(body, accepted),
       Buffer.from(`},"datasetId":${JSON.stringify(dataset.id)}}`),
-    ]);
-    return c.body(new Uint8Array(echo.buffer as ArrayBuffer, echo.byteOffset, echo.byteLength), 200, { 'Content-Type': 'application/json' });
+    ]));
   });
   const partnerPush = async (c: Context<Env>) => {
     const dataType = dataTypeOf(c.req.param('dataset') ?? '');
     const body = await pushBody(c, dataType);
     const { dataset, accepted } = await core.push(c.req.param('companyId') ?? '', dataType, body.items, body.sources?.texts);
     c.header('X-Dataset-Id', dataset.id);
-    const echo = acceptedArray(body, accepted);
-    return c.body(new Uint8Array(echo.buffer as ArrayBuffer, echo.byteOffset, echo.byteLength), 200, { 'Content-Type': 'application/json' });
+    return jsonBytes(c, acceptedArray(body, accepted));
   };
   app.post('/companies/:companyId/data/:dataset', partnerPush);
   app.put('/companies/:companyId/data/:dataset', partnerPush);

@@ -103,18 +103,18 @@ export function validateBatch(dataType: PushDataType, items: unknown, texts?: re
   const sources = texts && texts.length === items.length ? texts : null;
   const errors: FieldError[] = [];
   const parsed: Parsed[] = [];
+  const stored = (record: RecordDates, body: string, asSent: boolean): Parsed => ({
+    id: record.id,
+    deleted: false,
+    createdAt: instant(record.createdDate),
+    sourceModified: instant(record.sourceModifiedDate ?? record.modifiedDate),
+    body,
+    asSent,
+  });
   items.forEach((item, index) => {
     const deleted = isDelete(item);
     if (!deleted && unchanged(item)) {
-      const record = item as RecordDates;
-      parsed.push({
-        id: record.id,
-        deleted,
-        createdAt: instant(record.createdDate),
-        sourceModified: instant(record.sourceModifiedDate ?? record.modifiedDate),
-        body: sources?.[index] ?? JSON.stringify(item),
-        asSent: sources !== null,
-      });
+      parsed.push(stored(item as RecordDates, sources?.[index] ?? JSON.stringify(item), sources !== null));
       return;
     }
     const result = (deleted ? DeletedRecordSchema : schema).safeParse(item);
@@ -123,14 +123,11 @@ export function validateBatch(dataType: PushDataType, items: unknown, texts?: re
       return;
     }
     const record = result.data as RecordDates;
-    parsed.push({
-      id: record.id,
-      deleted,
-      createdAt: deleted ? null : instant(record.createdDate),
-      sourceModified: deleted ? null : instant(record.sourceModifiedDate ?? record.modifiedDate),
-      body: deleted ? '' : JSON.stringify(record),
-      asSent: false,
-    });
+    parsed.push(
+      deleted
+        ? { id: record.id, deleted, createdAt: null, sourceModified: null, body: '', asSent: false }
+        : stored(record, JSON.stringify(record), false),
+    );
   });
   if (errors.length) {
     const first = errors[0];

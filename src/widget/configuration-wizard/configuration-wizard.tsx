@@ -68,13 +68,13 @@ function rowDescription(row: SelectRow, label: string, t: CommerceSyncContextVal
 }
 
 /** Labels of the form fields that are not mapping rows. */
-const FIELD_LABELS: Readonly<Record<string, MessageKey>> = {
+const FIELD_LABELS = {
   outputFormat: 'wizard.step.output',
   syncFees: 'wizard.fees.sync',
   startDate: 'wizard.schedule.startDate',
   timeZone: 'wizard.schedule.timeZone',
   syncHour: 'wizard.schedule.syncHour',
-};
+} as const satisfies Readonly<Record<string, MessageKey>>;
 
 /**
  * A configuration-rule problem (from the shared rules before saving, or from the server) in the
@@ -85,7 +85,7 @@ function ruleMessage(problem: FieldError, field: string | null, rows: readonly S
   const code = problem.validatorName;
   if (!isConfigurationRule(code)) return problem.message;
   const row = field?.startsWith('selections.') ? rows.find((r) => `selections.${r.name}` === field) : undefined;
-  const labelKey = field ? FIELD_LABELS[field] : undefined;
+  const labelKey = field && Object.hasOwn(FIELD_LABELS, field) ? FIELD_LABELS[field as keyof typeof FIELD_LABELS] : undefined;
   const label = row ? rowLabel(row, t) : labelKey ? t(labelKey) : null;
   // These two name the field; without one, the text that came with the problem says more.
   if (label === null && (code === 'selection_required' || code === 'selection_not_an_option')) return problem.message;
@@ -119,10 +119,10 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
         configuration,
         {
           required: (label) => t('error.required', { label }),
-          outputFormat: t('wizard.step.output'),
-          startDate: t('wizard.schedule.startDate'),
-          timeZone: t('wizard.schedule.timeZone'),
-          syncHour: t('wizard.schedule.syncHour'),
+          outputFormat: t(FIELD_LABELS.outputFormat),
+          startDate: t(FIELD_LABELS.startDate),
+          timeZone: t(FIELD_LABELS.timeZone),
+          syncHour: t(FIELD_LABELS.syncHour),
           row: (row) => rowLabel(row, t),
           rule: (problem, field) => ruleMessage(problem, field, rows, platform, t),
         },

@@ -27,6 +27,12 @@ export interface SlotKey {
   componentId: string | null;
   /** Whether the line's tax was given as components (then its rate mapping is optional). */
   hasComponents: boolean;
+  /**
+   * For tax slots: the role of the sales line the tax belongs to (`sales`, `shipping`,
+   * `serviceCharge`), so an invoice puts a service charge's tax on the service-charge line and
+   * the goods' tax on the goods line even when both share account and rate. Absent otherwise.
+   */
+  taxOf?: 'sales' | 'shipping' | 'serviceCharge';
 }
 
 /** A problem found while reading records, before documents exist. */
@@ -310,7 +316,7 @@ export class Accumulator {
   }
 
   private slot(key: SlotKey): number {
-    const text = `${key.kind}|${key.accountKey}|${key.rateKey}|${key.role}|${key.componentId ?? ''}|${key.hasComponents ? 1 : 0}`;
+    const text = `${key.kind}|${key.accountKey}|${key.rateKey}|${key.role}|${key.componentId ?? ''}|${key.hasComponents ? 1 : 0}|${key.taxOf ?? ''}`;
     let i = this.slotIndex.get(text);
     if (i === undefined) {
       i = this.slots.length;
@@ -423,7 +429,7 @@ export class Accumulator {
       const rk = this.rateKey(percentage);
       pair = [
         this.slot({ kind: 'sales', accountKey, rateKey: rk, role, componentId: null, hasComponents: false }),
-        this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: null, hasComponents: false }),
+        this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: null, hasComponents: false, taxOf: role }),
       ];
       byRate.set(percentage, pair);
     }

@@ -336,12 +336,12 @@ export function buildDay(
         } else if (p.slot.kind !== 'tax') {
           const line: SalesLine = { accountId: p.accountId, description: p.description, role: p.role, netAmount: p.amount, taxAmount: 0, taxRateId: p.taxRateId, taxRateKey: p.slot.kind === 'sales' ? p.slot.rateKey : null };
           lines.push(line);
-          if (p.slot.kind === 'sales' && !p.slot.hasComponents) byKey.set(`${p.slot.accountKey}|${p.slot.rateKey}`, line);
+          if (p.slot.kind === 'sales' && !p.slot.hasComponents) byKey.set(`${p.slot.accountKey}|${p.slot.rateKey}|${p.slot.role}`, line);
         }
       }
       for (const p of ps) {
         if (p.slot.kind !== 'tax') continue;
-        const owner = p.slot.componentId ? undefined : byKey.get(`${p.slot.accountKey}|${p.slot.rateKey}`);
+        const owner = p.slot.componentId ? undefined : byKey.get(`${p.slot.accountKey}|${p.slot.rateKey}|${p.slot.taxOf ?? 'sales'}`);
         if (owner) owner.taxAmount += p.amount;
         else {
           const accountKey = p.slot.accountKey;
@@ -349,10 +349,13 @@ export function buildDay(
           lines.push({ accountId, description: p.description, role: p.role, netAmount: 0, taxAmount: p.amount, taxRateId: p.taxRateId, taxRateKey: p.slot.rateKey });
         }
       }
-      // Ledgers recompute tax per line; keep their figure and put the cent difference on a rounding line.
+      // Each line carries the commerce tax of its own amounts. Ledgers recompute tax per line:
+      // when that differs from the sent tax by at most one minor unit (sub-cent residue), keep
+      // the ledger's figure and put the cent on a rounding line; a larger difference is real tax
+      // (e.g. tax-inclusive prices rounded per item) and stays on the line as sent.
       for (const line of byKey.values()) {
         const expected = taxOn(line.netAmount, line.taxRateKey ?? '0');
-        if (expected !== line.taxAmount) {
+        if (expected !== line.taxAmount && Math.abs(expected - line.taxAmount) <= 1) {
           rounding += line.taxAmount - expected;
           line.taxAmount = expected;
         }

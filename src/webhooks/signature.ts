@@ -81,13 +81,26 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-function toUnixSeconds(at: number | Date): number {
-  return at instanceof Date ? Math.floor(at.getTime() / 1000) : Math.floor(at);
+/**
+ * Unix seconds beyond this (the year 5138) are a millisecond value passed where seconds are
+ * meant (`Date.now()`); taken as seconds it would put every signature outside the tolerance.
+ */
+const MAX_UNIX_SECONDS = 1e11;
+
+function toUnixSeconds(at: number | Date, name: string): number {
+  const seconds = at instanceof Date ? Math.floor(at.getTime() / 1000) : Math.floor(at);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds >= MAX_UNIX_SECONDS) {
+    throw new TypeError(
+      `${name} must be a Date or Unix seconds (e.g. Math.floor(Date.now() / 1000)); got ${String(at)}.`,
+    );
+  }
+  return seconds;
 }
 
 /**
  * Signs a raw webhook body and returns the `Commerce-Sync-Signature` header value
  * `t=<unix seconds>,v1=<hex>` (one `v1` per secret when several are given, for rotation).
+ * `timestamp` is a Date or Unix seconds; a millisecond number is refused with a TypeError.
  *
  * @example
  * const header = await signWebhook(body, process.env.WEBHOOK_SECRET!, new Date());
@@ -101,7 +114,7 @@ export async function signWebhook(
   if (secrets.length === 0 || secrets.some((s) => s.length === 0)) {
     throw new Error('signWebhook needs at least one non-empty secret.');
   }
-  const t = toUnixSeconds(timestamp);
+  const t = toUnixSeconds(timestamp, 'signWebhook timestamp');
   const bytes = toBytes(payload);
   const signatures = await Promise.all(
     secrets.map(async (s) => `v1=${toHex(await hmac(s, t, bytes))}`),
@@ -138,7 +151,7 @@ export interface VerifyWebhookOptions {
   secret: string | readonly string[];
   /** Replay window in seconds (default 300). */
   toleranceSeconds?: number;
-  /** Current time (default: the system clock). */
+  /** Current time as a Date or Unix seconds (default: the system clock). */
   now?: Date | number;
 }
 
@@ -183,7 +196,7 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
       message: 'The Commerce-Sync-Signature header has no v1 signature.',
     };
   }
-  const nowSeconds = toUnixSeconds(options.now ?? Date.now());
+  const nowSeconds = toUnixSeconds(options.now ?? new Date(), 'verifyWebhook now');
   if (Math.abs(nowSeconds - parsed.timestamp) > toleranceSeconds) {
     return {
       ok: false,

@@ -217,3 +217,82 @@ describe('constructWebhookEvent', () => {
     );
   });
 });
+
+describe('the documented call, without `now` (README "Webhooks" → Receiving)', () => {
+  // A delivery signed at the real current time by an HMAC computed here, independently of signWebhook.
+  function deliveryNow(payload: string, key: string): Request {
+    const ts = Math.floor(Date.now() / 1000);
+    const v1 = createHmac('sha256', key).update(`${ts}.${payload}`).digest('hex');
+    return new Request('https://partner.test/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Commerce-Sync-Signature': `t=${ts},v1=${v1}` },
+      body: payload,
+    });
+  }
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('constructWebhookEvent accepts a genuine delivery exactly as the README calls it', async () => {
+    vi.stubEnv('WEBHOOK_SECRET', secret);
+    vi.stubEnv('WEBHOOK_PREVIOUS_SECRET', '');
+    const seen: string[] = [];
+    const notifyMerchant = (companyId: string, message: string): void => {
+      seen.push(`${companyId}: ${message}`);
+    };
+    // The README's handler, verbatim apart from `notifyMerchant` being local.
+    async function POST(request: Request) {
+      const event = await constructWebhookEvent({
+        payload: await request.text(),
+        header: request.headers.get('Commerce-Sync-Signature'),
+        secret: [process.env.WEBHOOK_SECRET!, process.env.WEBHOOK_PREVIOUS_SECRET].filter(Boolean) as string[],
+      });
+      if (event.type === 'sync.failed') notifyMerchant(event.companyId, event.data.merchantMessage);
+      return new Response(null, { status: 204 });
+    }
+    const failed = {
+      id: 'sync.failed:sync-9',
+      type: 'sync.failed',
+      createdAt: new Date().toISOString(),
+      companyId: 'company-1',
+      data: {
+        syncId: 'sync-9',
+        dataConnectionId: 'conn-1',
+        period: { start: '2026-03-01', finish: '2026-03-02' },
+        syncStatusCode: 4000,
+        errorCode: 'payment_type_unmapped',
+        merchantMessage: 'Map the Swish payment type.',
+        retryable: false,
+        wizardStep: 'payments',
+      },
+    };
+    const response = await POST(deliveryNow(JSON.stringify(failed), secret));
+    expect(response.status).toBe(204);
+    expect(seen).toEqual(['company-1: Map the Swish payment type.']);
+  });
+
+  it('verifyWebhook accepts a genuine delivery and still refuses a stale one', async () => {
+    const request = deliveryNow(body, secret);
+    const result = await verifyWebhook({
+      payload: await request.text(),
+      header: request.headers.get('Commerce-Sync-Signature'),
+      secret,
+    });
+    expect(result).toMatchObject({ ok: true });
+    const stale = Math.floor(Date.now() / 1000) - 3600;
+    const staleHeader = `t=${stale},v1=${createHmac('sha256', secret).update(`${stale}.${body}`).digest('hex')}`;
+    await expect(verifyWebhook({ payload: body, header: staleHeader, secret })).resolves.toMatchObject({
+      ok: false,
+      reason: 'timestamp_outside_tolerance',
+    });
+  });
+
+  it('refuses a millisecond number where Unix seconds are meant, saying so', async () => {
+    const header = await signWebhook(body, secret, at);
+    await expect(verifyWebhook({ payload: body, header, secret, now: at.getTime() })).rejects.toThrow(
+      /Unix seconds/,
+    );
+    await expect(signWebhook(body, secret, at.getTime())).rejects.toThrow(/Unix seconds/);
+  });
+});

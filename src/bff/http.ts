@@ -90,6 +90,7 @@ export async function readJsonBody(request: Request, limit = MAX_BODY_BYTES): Pr
       retryable: false,
     });
   }
+  // TextDecoder drops a leading UTF-8 byte-order mark (ignoreBOM is false), as JSON parsers may.
   const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
   try {
     return JSON.parse(text) as unknown;

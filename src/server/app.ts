@@ -5,6 +5,7 @@ import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { WebhookSqlExecutor } from '../webhooks/sql-store.js';
 import type { SyncCore } from './core.js';
 import type { AcceptedRecords } from './push.js';
+import { parseJson, readBody, readJson } from './body.js';
 import { HttpError, errorEnvelope, parseOrThrow } from './errors.js';
 import { recordTexts, type RecordTexts } from './record-texts.js';
 import type { Store } from './store/index.js';
@@ -45,37 +46,8 @@ export function apiKeyFromHeader(header: string | undefined): string | null {
   return decoded.endsWith(':') ? decoded.slice(0, -1) : decoded;
 }
 
-/**
- * The body's bytes. Pushes are megabytes: reading the stream directly spares the copy that
- * joining chunks makes when (as usual) the body arrives as one chunk.
- */
-async function bodyBytes(request: Request): Promise<Buffer> {
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  const bytes = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 async function jsonBody(c: Context<Env>, optional = false): Promise<unknown> {
-  return parseJson(await c.req.text(), optional);
-}
-
-function parseJson(text: string, optional: boolean): unknown {
-  if (!text.trim()) {
-    if (optional) return undefined;
-    throw new HttpError(400, 'invalid_body', 'The request body is empty; send a JSON body.');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON. Check quotes, commas and brackets.');
-  }
+  return readJson(c.req.raw, optional);
 }
 
 interface PushBody {
@@ -87,8 +59,7 @@ interface PushBody {
 
 /** A push body: its bytes, the records (`[...]` or `{ <dataType>: [...] }`) and, where found, each one's own text. */
 async function pushBody(c: Context<Env>, dataType: PushDataType): Promise<PushBody> {
-  const bytes = await bodyBytes(c.req.raw);
-  const text = bytes.toString('utf8');
+  const { bytes, text } = await readBody(c.req.raw);
   const items = recordsOf(parseJson(text, false), dataType);
   return { bytes, text, items, sources: Array.isArray(items) ? recordTexts(text, dataType) : null };
 }

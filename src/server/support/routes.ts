@@ -2,6 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { SUPPORT_PATH_PREFIX } from '../../contract/support.js';
 import { apiKeyFromHeader } from '../app.js';
+import { readJson } from '../body.js';
 import { HttpError, errorEnvelope } from '../errors.js';
 import { SupportQueries, type SupportDeps } from './queries.js';
 
@@ -9,19 +10,8 @@ import { SupportQueries, type SupportDeps } from './queries.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHono = Hono<any, any, any>;
 
-async function jsonBody(c: Context): Promise<unknown> {
-  const body = await c.req.text();
-  if (!body.trim())
-    throw new HttpError(400, 'invalid_body', 'The request body is empty; send a JSON body.');
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    throw new HttpError(
-      400,
-      'invalid_json',
-      'The request body is not valid JSON. Check quotes, commas and brackets.',
-    );
-  }
+function jsonBody(c: Context): Promise<unknown> {
+  return readJson(c.req.raw);
 }
 
 /** The support routes (paths relative to `/support`), as a Hono app. */

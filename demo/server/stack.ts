@@ -155,7 +155,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         warn: (message, details) => console.warn(`[support-bff] ${message}`, details),
       },
     });
-    ui = options.ui.mode === 'dev' ? await createDevUi(appServer.server) : createStaticUi(options.ui.dir);
+    // The data folder holds the secrets and databases: neither UI server may ever serve it.
+    const privacy = { privateDirs: [options.dataDir] };
+    ui = options.ui.mode === 'dev' ? await createDevUi(appServer.server, privacy) : createStaticUi(options.ui.dir, privacy);
     app = createPartnerApp({
       session,
       bff: (request) => bff.fetch(request),

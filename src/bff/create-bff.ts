@@ -483,6 +483,15 @@ export function createBff(options: BffOptions): Bff {
     const channel = { mode: claims.md, returnTo: claims.r };
     if (verified && !verified.ok) return failed(channel, claims, 'error', 'state_expired', 400);
 
+    // The session first: the signed state names the merchant, so a callback opened in another
+    // browser is refused without consuming the nonce, and the real merchant can still finish.
+    const merchant = await authenticateMerchant(request);
+    const mismatch = () => {
+      logger.warn('oauth callback from a browser not signed in as the merchant who started it', { requestId, authorizationId: claims.a });
+      return failed(channel, claims, 'error', 'session_mismatch', 403);
+    };
+    if (!merchant || merchant.merchantId !== claims.m) return mismatch();
+
     const stored = await nonceStore.take(`oauth:${claims.n}`);
     if (stored === null) {
       logger.warn('oauth callback with a state already used', { requestId, authorizationId: claims.a });
@@ -494,11 +503,7 @@ export function createBff(options: BffOptions): Bff {
     } catch {
       return failed(channel, claims, 'error', 'state_invalid', 400);
     }
-    const merchant = await authenticateMerchant(request);
-    if (!merchant || merchant.merchantId !== attempt.merchantId || claims.m !== attempt.merchantId) {
-      logger.warn('oauth callback from a browser not signed in as the merchant who started it', { requestId, authorizationId: claims.a });
-      return failed(channel, claims, 'error', 'session_mismatch', 403);
-    }
+    if (attempt.merchantId !== claims.m) return mismatch();
 
     const error = q.get('error');
     if (error) {

@@ -249,6 +249,11 @@ describe('attacks on the authorization flow: refused, nothing changed', () => {
     expect(popupMessage(await response.text()).message).toMatchObject({ result: { outcome: 'error', reason: 'session_mismatch' } });
     expect(await syncState(h, 'm-alice')).toEqual(aliceBefore);
     expect(await companiesOf(h, 'm-bob')).toHaveLength(0);
+    // Bob's browser did not burn Alice's attempt: the same callback still connects her.
+    const own = await alice.navigate(callbackUrl);
+    expect(own.status).toBe(200);
+    expect(popupMessage(await own.text()).message).toMatchObject({ result: { outcome: 'connected', reason: null } });
+    expect(await accountingStatus('m-alice')).toBe('Linked');
   });
 
   it('callback without the partner session: session_mismatch', async () => {
@@ -259,6 +264,10 @@ describe('attacks on the authorization flow: refused, nothing changed', () => {
     const response = await alice.navigate(callbackUrl, '');
     expect(new URL(response.headers.get('location')!).searchParams.get('reason')).toBe('session_mismatch');
     expect(await syncState(h, 'm-alice')).toEqual(before);
+    // Signed in again, the same callback completes: the attempt was not consumed.
+    const signedIn = await alice.navigate(callbackUrl);
+    expect(new URL(signedIn.headers.get('location')!).searchParams.get('commerceSync')).toBe('connected');
+    expect(await accountingStatus('m-alice')).toBe('Linked');
   });
 
   it('a returnTo on a foreign origin is refused before anything is created', async () => {

@@ -166,11 +166,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   // Keep an unhandled rejection from escaping before the first request awaits it.
   init.catch(() => undefined);
 
-  const lazyEngine: Pick<RunEngine, 'run'> = {
-    run: async (...args) => {
+  const lazyEngine: Pick<RunEngine, 'runUnlessBusy'> = {
+    runUnlessBusy: async (...args) => {
       await init;
       if (!engine) throw new Error('Engine not ready');
-      return engine.run(...args);
+      return engine.runUnlessBusy(...args);
     },
   };
   const scheduler = createScheduler({

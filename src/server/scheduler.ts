@@ -1,5 +1,6 @@
 import { normalizeConfiguration } from '../contract/configuration.js';
 import type { RunEngine } from './runs/engine.js';
+import { isInterrupted } from './runs/status.js';
 import type { Store } from './store/index.js';
 import { addDays, zonedInstant, zonedParts } from './time.js';
 
@@ -7,7 +8,7 @@ import { addDays, zonedInstant, zonedParts } from './time.js';
 export interface Scheduler {
   /** Runs every company that is due at `now` (await it in tests instead of using timers). */
   tick(now: Date): Promise<void>;
-  /** Ticks every `intervalMs` until stopped. */
+  /** Ticks now (so a run a restart interrupted is picked up at once), then every `intervalMs` until stopped. */
   start(): void;
   stop(): void;
 }
@@ -25,11 +26,14 @@ export function dueEnd(now: Date, timeZone: string, syncHour: number): { end: st
 /**
  * Creates the scheduler: each tick, every enabled and configured company whose next period
  * has ended and whose sync hour has passed gets one scheduled run (at most one attempt per
- * day: a failed day is retried at the next day's sync hour, rolled into that run).
+ * day: a failed day is retried at the next day's sync hour, rolled into that run). A run that
+ * never finished because its process died is not an attempt: the next tick runs it again, as
+ * soon as the dead run's lease is taken over. A company whose run is alive on another
+ * instance is left to it, with nothing recorded.
  */
 export function createScheduler(options: {
   store: Store;
-  engine: Pick<RunEngine, 'run'>;
+  engine: Pick<RunEngine, 'runUnlessBusy'>;
   now: () => Date;
   intervalMs?: number;
   ready?: Promise<unknown>;
@@ -49,9 +53,10 @@ export function createScheduler(options: {
       const start = company.syncedThrough ?? startDate;
       if (start >= end) continue;
       const latest = await options.store.latestRun(company.id);
-      if (latest && latest.trigger === 'scheduled' && latest.createdAt >= dueAt.toISOString()) continue;
+      const attempted = latest !== null && latest.trigger === 'scheduled' && latest.createdAt >= dueAt.toISOString() && latest.completedAt !== null && !isInterrupted(latest);
+      if (attempted) continue;
       try {
-        await options.engine.run(company.id, { trigger: 'scheduled', end });
+        await options.engine.runUnlessBusy(company.id, { trigger: 'scheduled', end });
       } catch (error) {
         console.error(`Scheduled sync of company ${company.id} failed to run:`, error);
       }
@@ -67,13 +72,17 @@ export function createScheduler(options: {
     tick,
     start() {
       if (timer) return;
-      timer = setInterval(() => {
+      const beat = () => {
         if (running) return;
-        running = tick(options.now()).finally(() => {
-          running = null;
-        });
-      }, options.intervalMs ?? 60_000);
+        running = tick(options.now())
+          .catch((error: unknown) => console.error('Scheduler tick failed:', error))
+          .finally(() => {
+            running = null;
+          });
+      };
+      timer = setInterval(beat, options.intervalMs ?? 60_000);
       timer.unref?.();
+      beat();
     },
     stop() {
       if (timer) clearInterval(timer);

@@ -101,4 +101,70 @@ describe.each([
       void first.store.db.close().catch(() => undefined);
     }
   });
+
+  it('runs a scheduled sync whose process died again at the next tick, the same day', { timeout: 60_000 }, async () => {
+    const merchant = generateMerchant({ seed: 11, days: 3, ordersPerDay: 10 });
+    const sandboxFile = join(dir, 'sandbox.db');
+    const c = clock(`${merchant.period.start}T08:00:00Z`);
+    const first = killable(await target.open('cs-instance-a'));
+    let writes = 0;
+    const a = makeService({
+      now: c.now,
+      store: first.store,
+      sandbox: { databasePath: sandboxFile },
+      hooks: {
+        afterWrite: async () => {
+          writes += 1;
+          if (writes === 2) {
+            first.kill();
+            await target.killConnections('cs-instance-a');
+            throw new Error('process killed after write 2');
+          }
+        },
+      },
+    });
+    const companyId = (await call(a, 'POST', '/companies', { name: 'Night Shift Bar' })).body.id as string;
+    const { ledgerId } = await linkSandbox(a, companyId, 'uk');
+    a.sandbox?.admin.addCurrency(ledgerId, 'EUR');
+    for (const [path, key, records] of [
+      ['commerce-orders', 'orders', merchant.orders],
+      ['commerce-payments', 'payments', merchant.payments],
+      ['commerce-transactions', 'transactions', merchant.transactions],
+    ] as const) {
+      expect((await call(a, 'POST', `/data/companies/${companyId}/sync/${path}`, { [key]: records })).status).toBe(200);
+    }
+    const wanted = buildConfiguration({ timeZone: merchant.timeZone });
+    // Sync hour 0: at noon UTC on the period's end date every day of the period is due.
+    wanted.schedule = { ...wanted.schedule, startDate: merchant.period.start, syncHour: 0 };
+    expect((await call(a, 'POST', `/config/companies/${companyId}/sync/commerce`, wanted)).status).toBe(200);
+    const configuration = (await call<Configuration>(a, 'GET', `/config/companies/${companyId}/sync/commerce`)).body;
+
+    c.set(`${merchant.period.end}T12:00:00Z`);
+    await a.scheduler.tick(c.now());
+    a.sandbox?.close();
+    expect(writes).toBe(2);
+
+    // A minute later, the same day: past the dead run's lease, long before the next day's run.
+    c.set(`${merchant.period.end}T12:01:00Z`);
+    const b = makeService({ now: c.now, store: await target.open('cs-instance-b'), sandbox: { databasePath: sandboxFile } });
+    try {
+      await b.scheduler.tick(c.now());
+      const history = (await call(b, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body as { syncStatusCode: number; trigger: string }[];
+      expect(history.map((h) => [h.trigger, h.syncStatusCode])).toEqual([['scheduled', 2000], ['scheduled', 5000]]);
+      const predicted = aggregate({
+        companyId,
+        configuration,
+        period: merchant.period,
+        records: { orders: merchant.orders, payments: merchant.payments, transactions: merchant.transactions, taxComponents: merchant.taxComponents, products: merchant.products, locations: merchant.locations },
+      });
+      const references = (b.sandbox?.admin.documents(ledgerId) ?? []).map((d) => d.reference);
+      expect(references.sort()).toEqual(predicted.documents.map((d) => d.reference).sort());
+      // Done for the day: a later tick runs nothing more.
+      await b.scheduler.tick(c.now());
+      expect((await call(b, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body).toHaveLength(2);
+    } finally {
+      await b.close();
+      void first.store.db.close().catch(() => undefined);
+    }
+  });
 });

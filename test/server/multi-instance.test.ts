@@ -56,8 +56,8 @@ describe('two instances on one PostgreSQL database', () => {
       await inside;
       const second = await call(b, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
       expect(second.body).toMatchObject({ syncStatusCode: 5080, syncStatus: 'DuplicationProtection' });
-      const tick = b.scheduler.tick(c.now());
-      await tick;
+      // The scheduler on B leaves a company whose run is alive on A alone, recording nothing.
+      await b.scheduler.tick(c.now());
       release();
       expect((await first).body.syncStatusCode).toBe(2000);
 
@@ -65,7 +65,7 @@ describe('two instances on one PostgreSQL database', () => {
       expect(new Set(references).size).toBe(references.length);
       expect(references.length).toBe(writes);
       const history = (await call(b, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body as { syncStatusCode: number }[];
-      expect(history.map((h) => h.syncStatusCode).sort()).toEqual([2000, 5080, 5080]);
+      expect(history.map((h) => h.syncStatusCode).sort()).toEqual([2000, 5080]);
     } finally {
       await b.close();
       await a.close();

@@ -71,6 +71,24 @@ describe('scheduler', () => {
     expect(next[0]).toMatchObject({ syncStatusCode: 2040, period: { start: '2026-03-10', finish: '2026-03-11' } });
   });
 
+  it('ticks as soon as it starts, so a restart picks up due work at once rather than an interval later', { timeout: 30_000 }, async () => {
+    await service.close();
+    service = makeService({ now: c.now, store, schedulerIntervalMs: 3_600_000 });
+    const { companyId } = await setup('2026-03-09', 6);
+    c.set('2026-03-10T10:30:00Z');
+    service.scheduler.start();
+    try {
+      let runs: { trigger: string; syncStatusCode: number }[] = [];
+      for (let i = 0; i < 100 && !runs.some((r) => r.syncStatusCode !== 1000); i += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        runs = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body;
+      }
+      expect(runs.map((r) => [r.trigger, r.syncStatusCode])).toEqual([['scheduled', 2040]]);
+    } finally {
+      service.scheduler.stop();
+    }
+  });
+
   it('rolls failed days into the next run and pauses the company after 31 failing days', async () => {
     const { companyId, ledgerId } = await setup('2026-02-01', 1, 'Europe/London');
     service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { AccountingDocument } from '../../src/contract/documents.js';
 import { MIGRATIONS, type CompanyRecord, type Store } from '../../src/server/store/index.js';
 import { postgresTarget, sqliteTarget, type Target } from './targets.js';
@@ -6,6 +8,34 @@ function company(id: string, tags: Record<string, string> = {}): CompanyRecord {
   return {
     id, name: `Company ${id}`, description: null, tags, createdAt: `2026-01-01T00:00:0${id.length % 10}Z`, lastSync: null,
     syncedThrough: null, config: null, configured: false, enabled: false, failingSince: null,
+  };
+}
+
+const LEASE_HOLDER = resolve(import.meta.dirname, 'processes/lease-holder.ts');
+
+/** Starts a process that takes `key` on the target's store and holds it until killed. */
+async function leaseHolderProcess(target: Target, key: string): Promise<{ kill(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', LEASE_HOLDER, JSON.stringify(target.options), key], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  let output = '';
+  await new Promise<void>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`lease holder did not start: ${output}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('held')) {
+        clearTimeout(timer);
+        done();
+      } else if (output.includes('busy')) fail(new Error('lease holder found the lease taken'));
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', () => fail(new Error(`lease holder exited: ${output}`)));
+  });
+  return {
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
@@ -119,6 +149,50 @@ describe.each([
       const second = await other.tryLease('run:c1', 'two', 60_000, now);
       expect(second).not.toBeNull();
       await second?.release();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('takes over at once the run lease of a holder process that was killed, never that of a live one', { timeout: 60_000 }, async () => {
+    const holder = await leaseHolderProcess(target, 'run:c1');
+    let killed = false;
+    try {
+      // Well within the holder's hour-long lease: only its death can free it.
+      const now = new Date();
+      expect(await store.tryLease('run:c1', 'parent', 60_000, now)).toBeNull();
+      await holder.kill();
+      killed = true;
+      // PostgreSQL drops the lock when it sees the connection close; allow it a moment.
+      let lease = await store.tryLease('run:c1', 'parent', 60_000, now);
+      for (let i = 0; !lease && i < 50; i += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        lease = await store.tryLease('run:c1', 'parent', 60_000, now);
+      }
+      expect(lease).not.toBeNull();
+      await lease?.release();
+    } finally {
+      if (!killed) await holder.kill();
+    }
+  });
+
+  it('keeps a renewed lease, and lets a lease that is not renewed lapse to the next owner', async () => {
+    const other = await target.open();
+    try {
+      const t0 = new Date('2026-03-01T00:00:00Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      const first = await store.tryLease('run:c1', 'one', 10_000, t0);
+      expect(await first?.renew(at(8_000))).toBe(true);
+      // 15 s after it was taken, but 7 s after its renewal: still held.
+      expect(await other.tryLease('run:c1', 'two', 10_000, at(15_000))).toBeNull();
+      if (target.name === 'sqlite') {
+        // Same process, so presumed alive: the lease lapses 10 s after its last renewal.
+        const second = await other.tryLease('run:c1', 'two', 10_000, at(18_001));
+        expect(second).not.toBeNull();
+        expect(await first?.renew(at(18_002))).toBe(false);
+        await second?.release();
+      }
+      await first?.release();
     } finally {
       await other.close();
     }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { dropPostgresSchema, openStore, Store, type PostgresOptions } from '../../src/server/index.js';
+import { dropPostgresSchema, openStore, Store, type PostgresOptions, type StoreOptions } from '../../src/server/index.js';
 import type { Db } from '../../src/server/store/index.js';
 
 /** The local PostgreSQL the tests use (trust auth). */
@@ -19,6 +19,8 @@ export function uniqueSchema(): string {
 /** A storage target the store suite runs against. */
 export interface Target {
   name: 'sqlite' | 'postgres';
+  /** Where the data lives, for another process to open the same store. */
+  options: StoreOptions;
   /** Opens a store (several opens share the same data, like several processes). */
   open(applicationName?: string): Promise<Store>;
   /** Drops every connection of `applicationName` (PostgreSQL) — what a killed process does. */
@@ -32,6 +34,7 @@ export function sqliteTarget(): Target {
   const file = join(dir, 'sync.db');
   return {
     name: 'sqlite',
+    options: { sqlite: file },
     open: () => openStore({ sqlite: file }),
     killConnections: async () => undefined,
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
@@ -43,6 +46,7 @@ export function postgresTarget(): Target {
   const schema = uniqueSchema();
   return {
     name: 'postgres',
+    options: { postgres: { ...PG, schema } },
     open: (applicationName) => openStore({ postgres: { ...PG, schema, ...(applicationName ? { applicationName } : {}) } }),
     async killConnections(applicationName) {
       const client = new pg.Client(PG);
@@ -73,7 +77,7 @@ export function killable(store: Store): { store: Store; kill(): void } {
     tryLease: async (key, owner, ttl, now) => {
       if (dead) return fail();
       const lease = await db.tryLease(key, owner, ttl, now);
-      return lease && { key: lease.key, release: () => (dead ? fail() : lease.release()) };
+      return lease && { key: lease.key, renew: (at) => (dead ? fail() : lease.renew(at)), release: () => (dead ? fail() : lease.release()) };
     },
     close: () => db.close(),
   });

@@ -14,7 +14,8 @@ import { NO_EVENTS, type ServiceEvents } from '../events.js';
 import { commerceFacts } from '../facts.js';
 import type { CompanyRecord, ConnectionRecord, RunRecord, Store } from '../store/index.js';
 import { addDays, daysBetween, datesIn, localDateOf, localDayBounds } from '../time.js';
-import { describeFailure, stepForPath, STATUS_TEXT, type RunFailure } from './status.js';
+import { takeRunLease, type HeldRunLease } from './lease.js';
+import { describeFailure, INTERRUPTED_DETAIL, stepForPath, STATUS_TEXT, type RunFailure } from './status.js';
 
 /** What a run is asked to cover. */
 export type RunRequest =
@@ -37,6 +38,7 @@ export interface RunEngineOptions {
   /** Identifies this instance in leases. */
   instanceId: string;
   sleep?: (ms: number) => Promise<void>;
+  /** Run lease lifetime without renewal (default {@link RUN_LEASE_TTL_MS}); a live run renews it. */
   leaseTtlMs?: number;
   hooks?: RunHooks;
   aggregate?: (input: AggregateInput) => AggregateResult;
@@ -101,6 +103,13 @@ function unmappedInSales(error: { itemId: string; validatorName: string }): RunF
   return null;
 }
 
+/** Ends a run whose lease another instance took over (this one stalled past the lease TTL). */
+function stopIfLost(lease: HeldRunLease): void {
+  if (lease.lost()) {
+    throw new RunAbort({ code: 'duplication_protection', params: {}, detail: 'The run lease was taken over by another instance (this one stalled longer than the lease lasts); it stopped writing.' });
+  }
+}
+
 function asFailure(error: unknown): RunFailure {
   if (error instanceof RunAbort) return error.failure;
   if (error instanceof ConnectorError) return { code: error.code, params: error.params, detail: error.detail };
@@ -127,8 +136,7 @@ export class RunEngine {
 
   /** Runs one sync for a company and returns its final status record. */
   async run(companyId: string, request: RunRequest): Promise<RunRecord> {
-    const { store, now } = this.options;
-    const lease = await store.tryLease(`run:${companyId}`, `${this.options.instanceId}:${randomUUID()}`, this.options.leaseTtlMs ?? 30 * 60_000, now());
+    const lease = await this.takeLease(companyId);
     if (!lease) {
       return this.recordImmediate(companyId, request.trigger, null, null, {
         code: 'duplication_protection',
@@ -136,6 +144,24 @@ export class RunEngine {
         detail: 'Another sync of this company holds the run lease.',
       });
     }
+    return this.runHolding(companyId, request, lease);
+  }
+
+  /**
+   * Like {@link run}, but when a live run of the company holds the lease it records nothing
+   * and returns null: the scheduler's way, which comes back on its next tick.
+   */
+  async runUnlessBusy(companyId: string, request: RunRequest): Promise<RunRecord | null> {
+    const lease = await this.takeLease(companyId);
+    return lease ? this.runHolding(companyId, request, lease) : null;
+  }
+
+  private takeLease(companyId: string): Promise<HeldRunLease | null> {
+    return takeRunLease(this.options.store, companyId, this.options.instanceId, this.options.now, this.options.leaseTtlMs);
+  }
+
+  private async runHolding(companyId: string, request: RunRequest, lease: HeldRunLease): Promise<RunRecord> {
+    const { store, now } = this.options;
     try {
       // Holding the lease means no other run of this company is alive: anything still marked
       // in progress was interrupted (crash, kill) and is closed so its days can be re-run.
@@ -144,14 +170,14 @@ export class RunEngine {
           statusCode: 5000,
           statusText: STATUS_TEXT[5000] ?? 'ServerError',
           errorMessage: 'The sync was interrupted. It will run again; documents already posted are not posted twice.',
-          exceptionMessage: 'Run interrupted before completion (instance stopped); superseded by a later run.',
+          exceptionMessage: INTERRUPTED_DETAIL,
           errorCode: 'internal_error',
           wizardStep: null,
           dataPushed: stale.dataPushed,
           completedAt: now().toISOString(),
         });
       }
-      return await this.runLeased(companyId, request);
+      return await this.runLeased(companyId, request, lease);
     } finally {
       await lease.release().catch(() => undefined);
     }
@@ -179,7 +205,7 @@ export class RunEngine {
     });
   }
 
-  private async runLeased(companyId: string, request: RunRequest): Promise<RunRecord> {
+  private async runLeased(companyId: string, request: RunRequest, lease: HeldRunLease): Promise<RunRecord> {
     const { store, now } = this.options;
     const company = await store.getCompany(companyId);
     if (!company) throw new Error(`Unknown company ${companyId}`);
@@ -270,7 +296,7 @@ export class RunEngine {
         problems.push(...result.problems);
       }
 
-      written = await this.writeAll(run, connector, ctx, documents);
+      written = await this.writeAll(run, connector, ctx, documents, lease);
       const firstProblem = problems[0];
       if (firstProblem) {
         throw new RunAbort({
@@ -550,7 +576,7 @@ export class RunEngine {
   }
 
   /** Records then writes documents in order; returns how many were newly written. */
-  private async writeAll(run: RunRecord, connector: AccountingConnector, ctx: ConnectorContext, documents: readonly AccountingDocument[]): Promise<number> {
+  private async writeAll(run: RunRecord, connector: AccountingConnector, ctx: ConnectorContext, documents: readonly AccountingDocument[], lease: HeldRunLease): Promise<number> {
     const { store, now } = this.options;
     if (documents.length === 0) return 0;
     await store.recordPendingItems(run.companyId, run.id, documents, now().toISOString());
@@ -558,6 +584,7 @@ export class RunEngine {
     let written = 0;
     for (const document of documents) {
       if (existing.get(document.reference)?.status === 'Written') continue;
+      stopIfLost(lease);
       const ok = await this.writeOne(run.companyId, connector, ctx, document, () => written + 1);
       if (ok === 'written') written += 1;
       if (ok === 'fatal') break;
@@ -645,7 +672,7 @@ export class RunEngine {
    */
   async retry(companyId: string, runId: string): Promise<RunRecord> {
     const { store, now } = this.options;
-    const lease = await store.tryLease(`run:${companyId}`, `${this.options.instanceId}:${randomUUID()}`, this.options.leaseTtlMs ?? 30 * 60_000, now());
+    const lease = await this.takeLease(companyId);
     if (!lease) throw new RunAbort({ code: 'duplication_protection', params: {}, detail: 'A sync of this company is running.' });
     try {
       const run = await store.getRun(companyId, runId);
@@ -660,6 +687,7 @@ export class RunEngine {
       const ctx = await connectorContext(store, this.options.box, connector, connection, now());
       let written = 0;
       for (const item of pending) {
+        stopIfLost(lease);
         const outcome = await this.writeOne(companyId, connector, ctx, item.document, () => written + 1);
         if (outcome === 'written') written += 1;
         if (outcome === 'fatal') break;

@@ -16,6 +16,14 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   5130: 'WriteError',
 };
 
+/** Support detail of a run closed because its process died before it finished. */
+export const INTERRUPTED_DETAIL = 'Run interrupted before completion (instance stopped); superseded by a later run.';
+
+/** Whether a run was closed as interrupted (its process died mid-run), not finished by itself. */
+export function isInterrupted(run: { statusCode: number; errorCode: string | null; exceptionMessage: string }): boolean {
+  return run.statusCode === 5000 && run.errorCode === 'internal_error' && run.exceptionMessage === INTERRUPTED_DETAIL;
+}
+
 /** A run failure: catalog code, message params, support detail and an optional wizard step override. */
 export interface RunFailure {
   code: SyncErrorCode;

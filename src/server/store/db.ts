@@ -26,16 +26,23 @@ export interface Db {
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
    * Takes an exclusive lease on `key` across every process sharing this database, or returns
-   * null when another holder has it. SQLite: a lease row with an expiry; PostgreSQL: a
-   * session advisory lock held on a dedicated connection (released when that connection dies).
+   * null when a live holder has it. A lease belongs to a live owner only: SQLite keeps a lease
+   * row that expires `ttlMs` after it was taken or last renewed, and a row left by a process
+   * that died on this machine is taken over at once; PostgreSQL holds a session advisory lock
+   * on a dedicated connection, which the server drops when that connection dies.
    */
   tryLease(key: string, owner: string, ttlMs: number, now: Date): Promise<Lease | null>;
   close(): Promise<void>;
 }
 
-/** An exclusive lease; release it when done. */
+/** An exclusive lease; renew it while working (well within its TTL) and release it when done. */
 export interface Lease {
   readonly key: string;
+  /**
+   * Extends the lease to `now` + its TTL. Resolves false when the lease is no longer held
+   * (it lapsed and another owner took it, or its connection died): stop the guarded work.
+   */
+  renew(now: Date): Promise<boolean>;
   release(): Promise<void>;
 }
 

@@ -71,9 +71,17 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
         const client = await pool.connect();
         // A checked-out client has no pool error handler: a dropped connection (failover,
         // admin kill) would otherwise crash the process. The lock dies with the connection.
-        const onError = (error: Error) => console.warn(`Run lease connection for ${key} lost: ${error.message}`);
+        let lost = false;
+        const onError = (error: Error) => {
+          lost = true;
+          console.warn(`Run lease connection for ${key} lost: ${error.message}`);
+        };
         client.on('error', onError);
         try {
+          // A process that dies closes its socket and the server drops the lock at once. A host
+          // that vanishes sends nothing: server-side keepalives find the dead peer within about
+          // 25 s instead of the operating system's default of hours (ignored on Unix sockets).
+          await client.query('SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3');
           const { rows } = await client.query<{ ok: boolean }>(
             'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
             [`${schema}:${key}`],
@@ -91,6 +99,17 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
         let released = false;
         const lease: Lease = {
           key,
+          renew: async () => {
+            if (released || lost) return false;
+            try {
+              // The lock lives as long as this session: a session that still answers still holds it.
+              await client.query('SELECT 1');
+              return true;
+            } catch {
+              lost = true;
+              return false;
+            }
+          },
           release: async () => {
             if (released) return;
             released = true;

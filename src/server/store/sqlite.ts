@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Db, Lease, Row, SqlValue } from './db.js';
 import { toPositional } from './db.js';
+import { decodeHolder, encodeHolder, holderIsDead } from './lease-holder.js';
 
 /**
  * SQLite driver (better-sqlite3): one file, or ':memory:' for tests. better-sqlite3 is
@@ -102,19 +103,39 @@ export function openSqlite(path: string): Db {
       }),
     tryLease: (key, owner, ttlMs, now) =>
       exclusive((): Lease | null => {
-        const expires = new Date(now.getTime() + ttlMs).toISOString();
-        const taken = runExecute(
-          `INSERT INTO run_leases (lease_key, owner, expires_at) VALUES ($1, $2, $3)
-           ON CONFLICT (lease_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-           WHERE run_leases.expires_at < $4 OR run_leases.owner = $2`,
-          [key, owner, expires, now.toISOString()],
-        );
-        if (taken === 0) return null;
+        const holder = encodeHolder(owner);
+        const at = now.toISOString();
+        // Read and take in one write transaction: two processes never both see the row free.
+        db.prepare('BEGIN IMMEDIATE').run();
+        try {
+          const row = runQuery('SELECT owner, expires_at FROM run_leases WHERE lease_key = $1', [key])[0];
+          const current = row ? String(row.owner) : null;
+          const previous = current === null ? null : decodeHolder(current);
+          const free = !row || String(row.expires_at) < at || current === holder || (previous !== null && holderIsDead(previous));
+          if (free) {
+            runExecute(
+              `INSERT INTO run_leases (lease_key, owner, expires_at) VALUES ($1, $2, $3)
+               ON CONFLICT (lease_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`,
+              [key, holder, new Date(now.getTime() + ttlMs).toISOString()],
+            );
+          }
+          db.prepare('COMMIT').run();
+          if (!free) return null;
+        } catch (error) {
+          if (db.inTransaction) db.prepare('ROLLBACK').run();
+          throw error;
+        }
         return {
           key,
+          renew: (time) =>
+            exclusive(() => {
+              if (!db.open) return false;
+              const expires = new Date(time.getTime() + ttlMs).toISOString();
+              return runExecute('UPDATE run_leases SET expires_at = $1 WHERE lease_key = $2 AND owner = $3', [expires, key, holder]) > 0;
+            }),
           release: () =>
             exclusive(() => {
-              if (db.open) runExecute('DELETE FROM run_leases WHERE lease_key = $1 AND owner = $2', [key, owner]);
+              if (db.open) runExecute('DELETE FROM run_leases WHERE lease_key = $1 AND owner = $2', [key, holder]);
             }),
         };
       }),

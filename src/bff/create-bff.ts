@@ -34,7 +34,7 @@ import { ERROR_CATALOG } from '../contract/error-catalog.js';
 import type { SyncErrorCode } from '../contract/error-catalog.js';
 import type { Company, CompanySyncStatus, Connection, Integration } from '../contract/sync-api.js';
 import { callbackPage } from './callback-page.js';
-import { BffHttpError, errorResponse, issuesToFieldErrors, json, readJsonBody, requestIdFor } from './http.js';
+import { BffHttpError, assertDecodablePath, errorResponse, issuesToFieldErrors, json, readJsonBody, requestIdFor } from './http.js';
 import { createMemoryNonceStore } from './nonce-store.js';
 import type { NonceStore } from './nonce-store.js';
 import { MIN_SECRET_BYTES, createPkcePair, createTokenSigner, randomId } from './signing.js';
@@ -792,6 +792,7 @@ export function createBff(options: BffOptions): Bff {
       return errorResponse(requestId, new BffHttpError(400, 'validation_failed', 'The request URL is not valid.'));
     }
     try {
+      assertDecodablePath(url);
       const prefix = basePath === '/' ? '' : basePath;
       if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) {
         throw new BffHttpError(404, 'not_found', 'There is no such endpoint.', { retryable: false });

@@ -1,6 +1,7 @@
 import type { BffErrorCode, BffError, SyncProblem } from '../contract/bff.js';
 import { REQUEST_ID_HEADER } from '../contract/bff.js';
 import type { FieldError } from '../contract/errors.js';
+import { MALFORMED_PATH_MESSAGE, isDecodablePath } from '../contract/url-path.js';
 
 /** A refusal the BFF answers with its error envelope; the message is safe to show a browser. */
 export class BffHttpError extends Error {
@@ -50,6 +51,13 @@ export function errorResponse(requestId: string, error: BffHttpError): Response 
     ...(error.extra.problem ? { problem: error.extra.problem } : {}),
   };
   return json(requestId, error.status, body, error.extra.headers);
+}
+
+/** Refuses, with 400, a path whose percent-encoding does not decode (before any route decodes a segment). */
+export function assertDecodablePath(url: URL): void {
+  if (!isDecodablePath(url.pathname)) {
+    throw new BffHttpError(400, 'validation_failed', MALFORMED_PATH_MESSAGE, { retryable: false });
+  }
 }
 
 /** Largest request body accepted, in bytes. */

@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { MALFORMED_PATH_MESSAGE, isDecodablePath } from '../contract/url-path.js';
 import { ListQuerySchema, PushDataTypeSchema, SyncFlowRedeemSchema, type PushDataType } from '../contract/sync-api.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { WebhookSqlExecutor } from '../webhooks/sql-store.js';
@@ -111,6 +112,8 @@ export function createApp(options: AppOptions): Hono<Env> {
     const incoming = c.req.header('x-correlation-id');
     const id = incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     c.set('correlationId', id);
+    // Before any route (the sandbox's and the webhook routes' included) decodes a path segment.
+    if (!isDecodablePath(new URL(c.req.url).pathname)) throw new HttpError(400, 'invalid_path', MALFORMED_PATH_MESSAGE);
     await next();
     c.header('X-Correlation-Id', id);
   });

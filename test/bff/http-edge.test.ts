@@ -111,3 +111,27 @@ describe('JSON bodies starting with a UTF-8 byte-order mark, through the BFF (ov
     expect(error.validation?.errors[0]?.itemId).toBe('startDate');
   });
 });
+
+describe('a path with a malformed percent-encoding (over HTTP)', () => {
+  // `%E0%A4%A` is a cut-off UTF-8 sequence, `%zz` no hex at all, `%C3%28` an invalid UTF-8 byte pair.
+  const malformed = ['%E0%A4%A', '%zz', '%C3%28'];
+
+  it.each(malformed)('the support BFF answers 400 naming the problem (%s)', async (segment) => {
+    for (const path of [`/companies/${segment}`, `/companies/${segment}/syncs`, `/companies/c-1/syncs/${segment}`]) {
+      const reply = await send('GET', `${DEFAULT_BFF_BASE_PATH}/support${path}`, { authorization: `Bearer ${supportToken}` });
+      expect(reply.status, `${path}: ${reply.text}`).toBe(400);
+      const error = BffErrorSchema.parse(reply.json);
+      expect(error.code).toBe('validation_failed');
+      expect(error.error).toMatch(/percent-encod/i);
+    }
+  });
+
+  it.each(malformed)('the merchant BFF answers 400 naming the problem (%s)', async (segment) => {
+    const token = await sessionToken();
+    const reply = await send('GET', `${DEFAULT_BFF_BASE_PATH}/sync/${segment}`, { authorization: `Bearer ${token}` });
+    expect(reply.status, reply.text).toBe(400);
+    const error = BffErrorSchema.parse(reply.json);
+    expect(error.code).toBe('validation_failed');
+    expect(error.error).toMatch(/percent-encod/i);
+  });
+});

@@ -48,7 +48,8 @@ function send(method: string, path: string, body?: Buffer, headers: Record<strin
 const withBom = (value: unknown): Buffer => Buffer.concat([BOM, Buffer.from(JSON.stringify(value), 'utf8')]);
 
 beforeAll(async () => {
-  service = makeService();
+  // Webhooks on, so `/webhooks/*` reaches its routes (nothing is delivered: the scheduler is not started).
+  service = makeService({ webhooks: { endpoints: [{ id: 'partner', url: 'http://127.0.0.1:9/hooks', secret: 'whsec_http_edge_0123456789', events: ['*'] }] } });
   await service.ready;
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: (r) => service.fetch(r), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -98,5 +99,34 @@ describe('JSON bodies starting with a UTF-8 byte-order mark (over HTTP)', () => 
     const bad = await send('POST', '/companies', inside);
     expect(bad.status).toBe(400);
     expect(ErrorEnvelopeSchema.parse(bad.json).code).toBe('invalid_json');
+  });
+});
+
+describe('a path with a malformed percent-encoding (over HTTP)', () => {
+  // `%E0%A4%A` is a cut-off UTF-8 sequence, `%zz` no hex at all, `%C3%28` an invalid UTF-8 byte pair.
+  const malformed = ['%E0%A4%A', '%zz', '%C3%28'];
+  const paths = (segment: string) => [
+    `/companies/${segment}`,
+    `/companies/${segment}/sync/commerce/syncs/list/status`,
+    `/config/companies/${segment}/sync/commerce`,
+    `/support/companies/${segment}`,
+    `/webhooks/deliveries/${segment}`,
+    `/sandbox/ledgers/${segment}`,
+  ];
+
+  it.each(malformed)('is answered 400 naming the problem, on every surface the service mounts (%s)', async (segment) => {
+    for (const path of paths(segment)) {
+      const reply = await send('GET', path);
+      expect(reply.status, `${path}: ${reply.text}`).toBe(400);
+      const envelope = ErrorEnvelopeSchema.parse(reply.json);
+      expect(envelope.code).toBe('invalid_path');
+      expect(envelope.error).toMatch(/percent-encod/i);
+    }
+  });
+
+  it('still serves well-formed encodings (an id with an encoded space)', async () => {
+    const reply = await send('GET', '/companies/no%20such%20company');
+    expect(reply.status).toBe(404);
+    expect(ErrorEnvelopeSchema.parse(reply.json).error).toContain('"no such company"');
   });
 });

@@ -12,6 +12,7 @@ import {
 import type { BffLogger } from '../create-bff.js';
 import {
   BffHttpError,
+  assertDecodablePath,
   errorResponse,
   issuesToFieldErrors,
   json,
@@ -191,6 +192,7 @@ export function createSupportBff(options: SupportBffOptions): SupportBff {
       const requestId = requestIdFor(request);
       try {
         const url = new URL(request.url);
+        assertDecodablePath(url);
         if (url.pathname !== pathPrefix && !url.pathname.startsWith(`${pathPrefix}/`)) {
           throw new BffHttpError(
             404,

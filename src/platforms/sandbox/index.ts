@@ -1,3 +1,4 @@
+import { MALFORMED_PATH_MESSAGE, isDecodablePath } from '../../contract/url-path.js';
 import type { AccountingConnector } from '../connector.js';
 import { handleApi } from './api.js';
 import { createSandboxConnector } from './connector.js';
@@ -154,6 +155,9 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
 
   async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
+    if (!isDecodablePath(url.pathname)) {
+      return jsonResponse({ error: 'invalid_request', error_description: MALFORMED_PATH_MESSAGE }, 400);
+    }
     // Accept both full paths (…/sandbox/api/…) and paths already stripped by the host's router.
     const path =
       mountPath && (url.pathname === mountPath || url.pathname.startsWith(`${mountPath}/`))

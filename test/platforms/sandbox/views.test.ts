@@ -184,3 +184,14 @@ describe('sandbox routing', () => {
     ).toBe(200);
   });
 });
+
+describe('sandbox paths with a malformed percent-encoding', () => {
+  it('answers 400 saying what is wrong, not a server error', async () => {
+    ({ sandbox } = newSandbox());
+    for (const path of ['/ledgers/%E0%A4%A', '/ledgers/%zz/documents', '/api/documents/%C3%28']) {
+      const response = await get(sandbox, path, { Accept: 'application/json' });
+      expect(response.status, path).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/percent-encod/i) });
+    }
+  });
+});

@@ -30,6 +30,7 @@ import type {
   SyncToggleResponse,
 } from '../contract/bff.js';
 import type { Configuration } from '../contract/configuration.js';
+import { absentNotNull } from '../contract/wire.js';
 import { ERROR_CATALOG } from '../contract/error-catalog.js';
 import type { SyncErrorCode } from '../contract/error-catalog.js';
 import type { Company, CompanySyncStatus, Connection, Integration } from '../contract/sync-api.js';
@@ -324,7 +325,7 @@ export function createBff(options: BffOptions): Bff {
       platform: { key: connection.integrationKey, name: connection.platformName },
       accountingCompanyName: typeof name === 'string' ? name : null,
       createdAt: connection.created,
-      lastSyncAt: connection.lastSync,
+      lastSyncAt: connection.lastSync ?? null,
     };
   };
 
@@ -653,7 +654,7 @@ export function createBff(options: BffOptions): Bff {
 
     async saveConfiguration({ request, requestId }) {
       const session = requireSession(request);
-      const input = parse(SaveConfigurationRequestSchema, await readJsonBody(request), 'configuration');
+      const input = parse(SaveConfigurationRequestSchema, absentNotNull(SaveConfigurationRequestSchema, await readJsonBody(request)), 'configuration');
       const { company } = requireLinked(await findCompany(session));
       if (input.companyId && input.companyId !== company.id) {
         throw new BffHttpError(404, 'not_found', 'There is no such company.', { retryable: false });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationSchema } from '../contract/configuration.js';
+import { absentNotNull } from '../contract/wire.js';
 import type { Configuration } from '../contract/configuration.js';
 import { ErrorEnvelopeSchema } from '../contract/errors.js';
 import type { ErrorEnvelope } from '../contract/errors.js';
@@ -123,7 +124,8 @@ export function createSyncServiceClient(options: SyncServiceOptions): SyncServic
     } catch {
       throw new SyncServiceUnavailableError(operation, `response is not JSON (status ${response.status})`);
     }
-    const parsed = schema.safeParse(data);
+    // A sync service from before issue 14 sent null where the contract now leaves a field out.
+    const parsed = schema.safeParse(absentNotNull(schema, data));
     if (!parsed.success) {
       throw new SyncServiceUnavailableError(operation, `response breaks the contract: ${parsed.error.message}`);
     }

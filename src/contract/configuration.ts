@@ -72,7 +72,7 @@ export const GroupingSchema = z.object({
     })
     .nullish(),
   groupingLevels: z
-    .object({ invoiceLevel: SelectionSchema.nullish(), invoiceLineLevel: SelectionSchema.nullish() })
+    .object({ invoiceLevel: SelectionSchema.nullish(), invoiceLineLevel: SelectionSchema.optional() })
     .nullish(),
 });
 
@@ -128,10 +128,10 @@ export const TimeZoneSchema = z.string().refine(isValidTimeZone, {
 });
 
 export const ScheduleSchema = z.object({
-  selectedFrequency: SyncFrequency.nullish(),
+  selectedFrequency: SyncFrequency.optional(),
   frequencyOptions: z.array(z.string()).nullish(),
   /** First merchant-local day to sync (ISO date or date-time; the date part counts). */
-  startDate: z.string().nullish(),
+  startDate: z.string().optional(),
   syncHour: z.number().int().min(0).max(23).nullish(),
   /** @deprecated older name of `syncHour`; accepted on input. */
   syncHourUtc: z.number().int().min(0).max(23).nullish(),
@@ -140,8 +140,8 @@ export const ScheduleSchema = z.object({
 export type Schedule = z.infer<typeof ScheduleSchema>;
 
 export const CommerceConfigurationSchema = z.object({
-  countryCode: z.string().nullish(),
-  mapSettings: z.object({ outputFormat: OutputFormat.nullish() }).nullish(),
+  countryCode: z.string().optional(),
+  mapSettings: z.object({ outputFormat: OutputFormat.optional() }).nullish(),
   sales: SalesConfigurationSchema.nullish(),
   payments: PaymentsConfigurationSchema.nullish(),
   newPayments: PaymentsConfigurationSchema.nullish(),
@@ -151,12 +151,14 @@ export type CommerceConfiguration = z.infer<typeof CommerceConfigurationSchema>;
 
 /**
  * The whole configuration document, as returned by get-configuration and accepted by
- * set-configuration. `enable` (current contract) and `enabled` (older) are both accepted;
+ * set-configuration. Fields typed `.optional()` are left out when they have no value (the
+ * Codat contract has no `null` there); `absentNotNull` (`wire.ts`) drops such `null`s from a body
+ * before it is parsed, so echoing an older response still works. `enable` (current contract) and `enabled` (older) are both accepted;
  * use {@link normalizeConfiguration} to read the pause flag.
  */
 export const ConfigurationSchema = z.object({
   companyId: z.string().nullish(),
-  accountingSoftwareCompanyName: z.string().nullish(),
+  accountingSoftwareCompanyName: z.string().optional(),
   enabled: z.boolean().nullish(),
   enable: z.boolean().nullish(),
   configured: z.boolean().nullish(),

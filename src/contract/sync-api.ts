@@ -58,7 +58,8 @@ export const ConnectionSchema = z.object({
   platformName: z.string(),
   linkUrl: z.string(),
   status: ConnectionStatusSchema,
-  lastSync: z.string().nullable(),
+  /** Absent until the first sync (the contract has no `null` here). */
+  lastSync: z.string().optional(),
   created: z.string(),
   dataConnectionErrors: z.array(ConnectionErrorSchema).nullable(),
   connectionInfo: z.record(z.string(), z.unknown()).nullable(),
@@ -69,14 +70,15 @@ export type Connection = z.infer<typeof ConnectionSchema>;
 export const CompanySchema = z.object({
   id: z.string(),
   name: z.string(),
-  description: z.string().nullish(),
+  /** Absent when none was given (the contract has no `null` here). */
+  description: z.string().optional(),
   redirect: z.string(),
-  lastSync: z.string().nullable(),
+  /** Absent until the first sync. */
+  lastSync: z.string().optional(),
   created: z.string(),
   createdByUserName: z.string().nullable(),
   products: z.array(z.string()),
   tags: z.record(z.string(), z.string()),
-  referenceParentCompany: z.null(),
   referenceSubsidiaryCompanies: z.array(z.unknown()),
   dataConnections: z.array(ConnectionSchema),
 });

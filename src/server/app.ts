@@ -1,7 +1,21 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { MALFORMED_PATH_MESSAGE, isDecodablePath } from '../contract/url-path.js';
-import { ListQuerySchema, PushDataTypeSchema, SyncFlowRedeemSchema, type PushDataType } from '../contract/sync-api.js';
+import type { z } from 'zod';
+import { ConfigurationSchema } from '../contract/configuration.js';
+import {
+  CompaniesSchema,
+  CompanySchema,
+  ConnectionSchema,
+  ConnectionsSchema,
+  ListQuerySchema,
+  PushDataTypeSchema,
+  SyncFlowRedeemSchema,
+  SyncStatusSchema,
+  SyncSummarySchema,
+  type PushDataType,
+} from '../contract/sync-api.js';
+import { absentNotNull } from '../contract/wire.js';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { WebhookSqlExecutor } from '../webhooks/sql-store.js';
 import type { SyncCore } from './core.js';
@@ -82,6 +96,14 @@ function acceptedArray(push: PushBody, accepted: AcceptedRecords): Buffer {
 /** A 200 response whose body is JSON already encoded as UTF-8. */
 function jsonBytes(c: Context<Env>, bytes: Buffer): Response {
   return c.body(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength), 200, { 'Content-Type': 'application/json' });
+}
+
+/**
+ * A JSON response in its contract's shape: a field the schema types without `null` is left
+ * out rather than sent as `null` (see {@link absentNotNull}), as strict Codat clients expect.
+ */
+function send<S extends z.ZodType>(c: Context<Env>, schema: S, value: z.infer<S>): Response {
+  return c.json(absentNotNull(schema, value) as object);
 }
 
 function dataTypeOf(segment: string): PushDataType {
@@ -169,18 +191,18 @@ export function createApp(options: AppOptions): Hono<Env> {
   }
 
   // Companies and connections
-  app.get('/companies', async (c) => c.json(await core.listCompanies(list(c))));
-  app.post('/companies', async (c) => c.json(await core.createCompany(await jsonBody(c))));
-  app.get('/companies/:companyId', async (c) => c.json(await core.getCompany(c.req.param('companyId'))));
+  app.get('/companies', async (c) => send(c, CompaniesSchema, await core.listCompanies(list(c))));
+  app.post('/companies', async (c) => send(c, CompanySchema, await core.createCompany(await jsonBody(c))));
+  app.get('/companies/:companyId', async (c) => send(c, CompanySchema, await core.getCompany(c.req.param('companyId'))));
   app.delete('/companies/:companyId', async (c) => {
     await core.deleteCompany(c.req.param('companyId'));
     return c.body(null, 204);
   });
-  app.get('/companies/:companyId/connections', async (c) => c.json(await core.listConnections(c.req.param('companyId'), list(c))));
-  app.post('/companies/:companyId/connections', async (c) => c.json(await core.createConnection(c.req.param('companyId'), await jsonBody(c))));
-  app.get('/companies/:companyId/connections/:connectionId', async (c) => c.json(await core.getConnection(c.req.param('companyId'), c.req.param('connectionId'))));
+  app.get('/companies/:companyId/connections', async (c) => send(c, ConnectionsSchema, await core.listConnections(c.req.param('companyId'), list(c))));
+  app.post('/companies/:companyId/connections', async (c) => send(c, ConnectionSchema, await core.createConnection(c.req.param('companyId'), await jsonBody(c))));
+  app.get('/companies/:companyId/connections/:connectionId', async (c) => send(c, ConnectionSchema, await core.getConnection(c.req.param('companyId'), c.req.param('connectionId'))));
   app.patch('/companies/:companyId/connections/:connectionId', async (c) =>
-    c.json(await core.updateConnection(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
+    send(c, ConnectionSchema, await core.updateConnection(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
   app.delete('/companies/:companyId/connections/:connectionId', async (c) => {
     await core.deleteConnection(c.req.param('companyId'), c.req.param('connectionId'));
     return c.body(null, 204);
@@ -188,11 +210,11 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.post('/companies/:companyId/connections/:connectionId/authorization/start', async (c) =>
     c.json(await core.startAuthorization(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
   app.put('/companies/:companyId/connections/:connectionId/authorization', async (c) =>
-    c.json(await core.completeAuthorization(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
+    send(c, ConnectionSchema, await core.completeAuthorization(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
 
   // Configuration
-  app.get('/config/companies/:companyId/sync/commerce', async (c) => c.json(await core.getConfiguration(c.req.param('companyId'))));
-  app.post('/config/companies/:companyId/sync/commerce', async (c) => c.json(await core.setConfiguration(c.req.param('companyId'), await jsonBody(c))));
+  app.get('/config/companies/:companyId/sync/commerce', async (c) => send(c, ConfigurationSchema, await core.getConfiguration(c.req.param('companyId'))));
+  app.post('/config/companies/:companyId/sync/commerce', async (c) => send(c, ConfigurationSchema, await core.setConfiguration(c.req.param('companyId'), await jsonBody(c))));
   app.get('/config/integrations', (c) => c.json(core.listIntegrations(list(c))));
   app.get('/config/integrations/:platformKey/branding', (c) => c.json(core.branding(c.req.param('platformKey'))));
   app.get('/config/sync/commerce/:commerceKey/:accountingKey/start', async (c) =>
@@ -228,9 +250,9 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.get('/meta/companies/:companyId/pull/history/:datasetId', async (c) => c.json(await core.dataset(c.req.param('companyId'), c.req.param('datasetId'))));
 
   // Syncs
-  app.post('/companies/:companyId/sync/commerce/latest', async (c) => c.json(await core.requestLatest(c.req.param('companyId'), await jsonBody(c, true))));
-  app.post('/meta/companies/:companyId/sync/commerce/historic', async (c) => c.json(await core.requestHistoric(c.req.param('companyId'), await jsonBody(c))));
-  app.get('/meta/companies/:companyId/sync/commerce/status', async (c) => c.json(await core.companyStatus(c.req.param('companyId'))));
+  app.post('/companies/:companyId/sync/commerce/latest', async (c) => send(c, SyncSummarySchema, await core.requestLatest(c.req.param('companyId'), await jsonBody(c, true))));
+  app.post('/meta/companies/:companyId/sync/commerce/historic', async (c) => send(c, SyncSummarySchema, await core.requestHistoric(c.req.param('companyId'), await jsonBody(c))));
+  app.get('/meta/companies/:companyId/sync/commerce/status', async (c) => send(c, SyncStatusSchema, await core.companyStatus(c.req.param('companyId'))));
   app.get('/companies/:companyId/sync/commerce/syncs/lastSuccessful/status', async (c) => c.json(await core.lastSuccessfulStatus(c.req.param('companyId'))));
   app.get('/companies/:companyId/sync/commerce/syncs/latest/status', async (c) => c.json(await core.latestStatus(c.req.param('companyId'))));
   app.get('/companies/:companyId/sync/commerce/syncs/list/status', async (c) => c.json(await core.listStatuses(c.req.param('companyId'))));

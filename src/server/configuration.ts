@@ -146,19 +146,19 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
   const schedule = saved.schedule ?? {};
   return {
     companyId,
-    accountingSoftwareCompanyName: ledger?.companyName ?? null,
+    accountingSoftwareCompanyName: ledger?.companyName,
     enabled: saved.enabled ?? false,
     configured: saved.configured ?? false,
     schedule: {
-      selectedFrequency: schedule.selectedFrequency ?? null,
+      selectedFrequency: schedule.selectedFrequency ?? undefined,
       frequencyOptions: ['Daily'],
-      startDate: schedule.startDate ?? null,
+      startDate: schedule.startDate ?? undefined,
       syncHour: schedule.syncHour ?? 0,
       timeZone: schedule.timeZone ?? 'Etc/UTC',
     },
     configuration: {
-      countryCode: commerce.countryCode ?? null,
-      mapSettings: { outputFormat: commerce.mapSettings?.outputFormat ?? null },
+      countryCode: commerce.countryCode ?? undefined,
+      mapSettings: { outputFormat: commerce.mapSettings?.outputFormat ?? undefined },
       sales: {
         syncSales: sales.syncSales ?? true,
         accounts: salesAccounts,
@@ -188,7 +188,7 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
               selectedGroupByOptions: sales.grouping?.groupingLevels?.invoiceLevel?.selectedGroupByOptions ?? [],
               groupByOptions: ['Location', 'Country'],
             },
-            invoiceLineLevel: sales.grouping?.groupingLevels?.invoiceLineLevel ?? null,
+            invoiceLineLevel: sales.grouping?.groupingLevels?.invoiceLineLevel ?? undefined,
           },
         },
       },

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { validateConfiguration } from '../contract/configuration-rules.js';
 import { ConfigurationSchema, normalizeConfiguration, type Configuration } from '../contract/configuration.js';
 import type { FieldError } from '../contract/errors.js';
+import { absentNotNull } from '../contract/wire.js';
 import {
   AuthorizationCallbackSchema,
   AuthorizationStartSchema,
@@ -153,7 +154,7 @@ export class SyncCore {
       platformName: this.platformName(c.platformKey),
       linkUrl: `${this.o.publicUrl}/companies/${c.companyId}/connections/${c.id}/authorization/start`,
       status: c.status,
-      lastSync: c.lastSync,
+      lastSync: c.lastSync ?? undefined,
       created: c.createdAt,
       dataConnectionErrors: c.errors,
       connectionInfo: c.connectionInfo,
@@ -165,14 +166,13 @@ export class SyncCore {
     return {
       id: c.id,
       name: c.name,
-      description: c.description,
+      description: c.description ?? undefined,
       redirect: `${this.o.publicUrl}/companies/${c.id}/connections`,
-      lastSync: c.lastSync,
+      lastSync: c.lastSync ?? undefined,
       created: c.createdAt,
       createdByUserName: null,
       products: ['commerce'],
       tags: c.tags,
-      referenceParentCompany: null,
       referenceSubsidiaryCompanies: [],
       dataConnections: connections.map((x) => this.toConnection(x)),
     };
@@ -438,7 +438,7 @@ export class SyncCore {
 
   async setConfiguration(companyId: string, body: unknown): Promise<Configuration> {
     const company = await this.requireCompany(companyId);
-    const posted = normalizeConfiguration(parseOrThrow(ConfigurationSchema, body, 'configuration'));
+    const posted = normalizeConfiguration(parseOrThrow(ConfigurationSchema, absentNotNull(ConfigurationSchema, body), 'configuration'));
     // A save that does not say whether sync is on keeps the stored choice.
     const enabled = saysEnabled(body) ? posted.enabled === true : company.enabled;
     const pausing = saysEnabled(body) && !enabled;

@@ -97,7 +97,7 @@ describe('configuration', () => {
     const before = await syncState(h, 'm-alice');
     const doc = validConfiguration(current);
     doc.configuration!.sales!.accounts!.sales!.selectedAccountId = 'acc-does-not-exist';
-    doc.configuration!.mapSettings = { outputFormat: null };
+    doc.configuration!.mapSettings = {};
     const response = await alice.call('PUT', '/configuration', doc);
     expect(response.status).toBe(400);
     const error = BffErrorSchema.parse(await response.json());

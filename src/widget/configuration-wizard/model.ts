@@ -230,7 +230,7 @@ export function toConfiguration(values: WizardValues, rows: readonly SelectRow[]
     },
     configuration: {
       ...(c?.countryCode ? { countryCode: c.countryCode } : {}),
-      mapSettings: { outputFormat: values.outputFormat || null },
+      mapSettings: values.outputFormat ? { outputFormat: values.outputFormat } : {},
       sales: {
         syncSales: c?.sales?.syncSales ?? true,
         ...(c?.sales?.invoiceStatus ? { invoiceStatus: { selectedInvoiceStatus: c.sales.invoiceStatus.selectedInvoiceStatus ?? null } } : {}),

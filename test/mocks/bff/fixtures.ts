@@ -100,13 +100,13 @@ export function configurationFixture(options: ConfigurationFixtureOptions = {}):
     schedule: {
       selectedFrequency: 'Daily',
       frequencyOptions: ['Daily'],
-      startDate: configured ? '2026-11-01' : null,
+      startDate: configured ? '2026-11-01' : undefined,
       syncHour: configured ? 2 : null,
       timeZone: configured ? 'Europe/London' : null,
     },
     configuration: {
       countryCode: 'GB',
-      mapSettings: { outputFormat: configured ? outputFormat : null },
+      mapSettings: configured ? { outputFormat } : {},
       sales: {
         syncSales: true,
         accounts: {

@@ -200,7 +200,7 @@ function mergeSelections(stored: ConfigurationView, body: ConfigurationView): Co
     c.fees.syncFees = body.configuration?.fees?.syncFees ?? false;
     if (c.fees.feesSupplier) c.fees.feesSupplier.selectedSupplierId = body.configuration?.fees?.feesSupplier?.selectedSupplierId ?? null;
   }
-  c.mapSettings = { outputFormat: body.configuration?.mapSettings?.outputFormat ?? null };
+  c.mapSettings = { outputFormat: body.configuration?.mapSettings?.outputFormat ?? undefined };
   next.schedule = { ...next.schedule, ...body.schedule };
   next.configured = true;
   next.enabled = body.enabled ?? next.enabled;

@@ -110,6 +110,17 @@ export interface ConnectorContext {
   tokens: ConnectionTokens;
   /** Persist refreshed/rotated tokens (called at most once per refresh). */
   saveTokens(tokens: ConnectionTokens): Promise<void>;
+  /**
+   * Refreshes across every instance sharing the token store, when the host provides it:
+   * exactly one caller at a time runs `refresh` on the stored tokens and stores the result;
+   * a caller whose `used` tokens another instance has meanwhile replaced gets those instead
+   * (vendors rotate refresh tokens, so a second refresh with the same one is refused). The
+   * host persists the result; connectors then skip `saveTokens`.
+   */
+  refreshTokens?(
+    used: ConnectionTokens,
+    refresh: (current: ConnectionTokens) => Promise<ConnectionTokens>,
+  ): Promise<ConnectionTokens>;
   /** Abort long calls when the run is cancelled. */
   signal?: AbortSignal;
 }

@@ -409,7 +409,7 @@ export class SyncCore {
     if (!connection || connection.status !== 'Linked' || !connection.tokens) return { snapshot: null, platformName: connection ? this.platformName(connection.platformKey) : null, linked: false };
     const connector = this.connector(connection.platformKey);
     try {
-      const ctx = await connectorContext(this.store, this.o.box, connector, connection, this.o.now());
+      const ctx = await connectorContext(this.store, this.o.box, connector, connection, this.o.now);
       const info = await connector.getCompanyInfo(ctx);
       const snapshot: LedgerSnapshot = {
         companyName: info.name,

@@ -130,12 +130,6 @@ export async function requestTokens(
 }
 
 /**
- * Keeps a connection's tokens fresh: refreshes shortly before expiry, lets exactly one refresh
- * run per refresh token however many calls notice the expiry at once, persists the rotated
- * tokens through `ctx.saveTokens` once, and hands later callers holding the stale tokens the
- * rotated ones.
- */
-/**
  * Connection tokens from a token-endpoint answer. Vendors may omit the refresh token or scope
  * on a refresh; the previous values then stay in force.
  */
@@ -155,6 +149,13 @@ export function connectionTokensFrom(
   };
 }
 
+/**
+ * Keeps a connection's tokens fresh: refreshes shortly before expiry, lets exactly one refresh
+ * run per refresh token however many calls of this process notice the expiry at once, persists
+ * the rotated tokens through `ctx.saveTokens` once (or leaves refresh and storage to
+ * `ctx.refreshTokens`, which coordinates instances), and hands later callers holding the stale
+ * tokens the rotated ones.
+ */
 export class TokenKeeper {
   readonly #inflight = new Map<string, Promise<ConnectionTokens>>();
   /** Old refresh token → tokens that replaced it (bounded; newest kept). */
@@ -214,10 +215,13 @@ export class TokenKeeper {
     let pending = this.#inflight.get(key);
     if (!pending) {
       pending = (async () => {
-        const next = await this.refresh(tokens);
+        // With a host-provided refresh, the host serialises it across instances and stores it.
+        const next = ctx.refreshTokens
+          ? await ctx.refreshTokens(tokens, this.refresh)
+          : await this.refresh(tokens);
         this.#rotated.set(key, next);
         if (this.#rotated.size > 10_000) this.#rotated.delete(this.#rotated.keys().next().value!);
-        await ctx.saveTokens(next);
+        if (!ctx.refreshTokens) await ctx.saveTokens(next);
         return next;
       })();
       this.#inflight.set(key, pending);

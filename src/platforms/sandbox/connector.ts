@@ -156,6 +156,11 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
 
   /** Refreshes, hands the new tokens to the caller's store, and uses them from now on. */
   async function renew(ctx: ConnectorContext): Promise<void> {
+    if (ctx.refreshTokens) {
+      // The host refreshes once across instances and stores the result itself.
+      ctx.tokens = await ctx.refreshTokens(ctx.tokens, refresh);
+      return;
+    }
     const fresh = await refresh(ctx.tokens);
     if (fresh.accessToken !== ctx.tokens.accessToken) {
       await ctx.saveTokens(fresh);

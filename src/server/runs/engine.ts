@@ -279,7 +279,7 @@ export class RunEngine {
       if (connection.status !== 'Linked' || !connection.tokens) {
         throw new RunAbort({ code: 'authorization_revoked', params: {}, detail: `Connection ${connection.id} is ${connection.status}.` });
       }
-      const ctx = await connectorContext(store, this.options.box, connector, connection, now());
+      const ctx = await connectorContext(store, this.options.box, connector, connection, now);
       const ledger = await this.ledgerSnapshot(connector, ctx);
       const facts = await commerceFacts(store, companyId);
       const filled = withOptions(company.config, ledger, facts, companyId);
@@ -684,7 +684,7 @@ export class RunEngine {
       const connection = accountingConnection(await store.listConnections(companyId));
       const connector = connection ? this.options.connectors.get(connection.platformKey) : undefined;
       if (!connection || !connector || connection.status !== 'Linked') return run;
-      const ctx = await connectorContext(store, this.options.box, connector, connection, now());
+      const ctx = await connectorContext(store, this.options.box, connector, connection, now);
       let written = 0;
       for (const item of pending) {
         stopIfLost(lease);

@@ -117,3 +117,22 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   }
   return parts.map(Number);
 }
+
+/**
+ * Tax at `percent` (20 for 20 %, 17.5, 12.5 …) on `amount` minor units, rounded half away
+ * from zero to the minor unit: what a ledger computes on one line. Exact (no binary floats);
+ * keeps the sign of `amount`.
+ *
+ * @example taxAtPercent(1000, 20) === 200; taxAtPercent(-333, 17.5) === -58
+ */
+export function taxAtPercent(amount: number, percent: number): number {
+  if (!Number.isSafeInteger(amount)) throw new RangeError(`${amount} is not an integer amount of minor units.`);
+  if (!Number.isFinite(percent) || percent < 0) throw new RangeError(`${percent} is not a tax percentage.`);
+  const [whole = '0', frac = ''] = percent.toFixed(6).split('.');
+  const numerator = BigInt(amount) * BigInt(whole + frac); // percent × 1e6
+  const denominator = 100_000_000n;
+  const abs = numerator < 0n ? -numerator : numerator;
+  let q = abs / denominator;
+  if ((abs % denominator) * 2n >= denominator) q += 1n;
+  return Number(numerator < 0n ? -q : q);
+}

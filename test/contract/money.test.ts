@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { allocate, fromMinor, toMinor, MoneyPrecisionError } from '../../src/contract/money.js';
+import { allocate, fromMinor, taxAtPercent, toMinor, MoneyPrecisionError } from '../../src/contract/money.js';
 
 describe('toMinor / fromMinor', () => {
   it.each([
@@ -51,5 +51,21 @@ describe('allocate', () => {
         },
       ),
     );
+  });
+});
+
+describe('taxAtPercent', () => {
+  // Worked by hand: amount × percent / 100, halves away from zero.
+  it.each([
+    [1000, 20, 200],
+    [12345, 20, 2469], // 2469.0
+    [4010, 5, 201], // 200.5 → 201
+    [-4010, 5, -201],
+    [-333, 17.5, -58], // -58.275
+    [250, 12.5, 31], // 31.25
+    [7, 0, 0],
+    [10000, 8.875, 888], // 887.5 → 888
+  ])('%i at %d %% is %i', (amount, percent, tax) => {
+    expect(taxAtPercent(amount, percent)).toBe(tax);
   });
 });

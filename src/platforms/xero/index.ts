@@ -276,6 +276,16 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       return body.Accounts;
     });
 
+  // Read fresh for every journal with tax rates: a rate deleted since setup must fail the write.
+  const getTaxRates = async (ctx: ConnectorContext) =>
+    (
+      await call(
+        ctx,
+        { method: 'GET', path: '/TaxRates', operation: 'read tax rates' },
+        z.object({ TaxRates: z.array(TaxRateSchema) }).loose(),
+      )
+    ).TaxRates;
+
   async function listContacts(
     ctx: ConnectorContext,
     keep: (c: z.infer<typeof ContactSchema>) => boolean,
@@ -408,12 +418,7 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
     },
 
     async listTaxRates(ctx): Promise<LedgerTaxRate[]> {
-      const body = await call(
-        ctx,
-        { method: 'GET', path: '/TaxRates', operation: 'read tax rates' },
-        z.object({ TaxRates: z.array(TaxRateSchema) }).loose(),
-      );
-      return body.TaxRates.map((t) => ({
+      return (await getTaxRates(ctx)).map((t) => ({
         id: t.TaxType,
         name: t.Name,
         effectiveRate: t.EffectiveRate ?? t.DisplayTaxRate ?? 0,
@@ -445,7 +450,17 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       }
       const chart = document.kind === 'transfer' ? await getChart(ctx) : [];
       const banks = new Set(chart.filter((a) => a.Type === 'BANK').map((a) => a.AccountID));
-      const write = toXeroWrite(document, { related, isBankAccount: (id) => banks.has(id) });
+      const taxed = document.kind === 'journal' && document.lines.some((l) => l.taxRateId);
+      const rates = new Map(
+        (taxed ? await getTaxRates(ctx) : [])
+          .filter((t) => (t.Status ?? 'ACTIVE') === 'ACTIVE')
+          .map((t) => [t.TaxType, t.EffectiveRate ?? t.DisplayTaxRate ?? 0]),
+      );
+      const write = toXeroWrite(document, {
+        related,
+        isBankAccount: (id) => banks.has(id),
+        taxRatePercent: (taxType) => rates.get(taxType),
+      });
       const body = await call(
         ctx,
         {

@@ -8,6 +8,7 @@ import type {
   TransferDocument,
 } from '../../contract/documents.js';
 import { ConnectorError } from '../connector.js';
+import { planJournalTax } from '../journal-tax.js';
 
 /** One Xero create call: which endpoint, the collection wrapper key and the id field to read back. */
 export interface XeroWrite {
@@ -41,6 +42,11 @@ export interface XeroWriteContext {
   related: Record<string, string>;
   /** Whether an account id is a Xero BANK account (decides BankTransfer vs journal). */
   isBankAccount(accountId: string): boolean;
+  /**
+   * Effective percentage of an active Xero tax rate by its `TaxType`, or `undefined` when the
+   * organisation has no such active rate. Needed for journals whose lines carry tax rates.
+   */
+  taxRatePercent(taxType: string): number | undefined;
 }
 
 const NARRATION_MAX = 4000;
@@ -55,7 +61,7 @@ const NARRATION_MAX = 4000;
 export function toXeroWrite(document: AccountingDocument, context: XeroWriteContext): XeroWrite {
   switch (document.kind) {
     case 'journal':
-      return journalWrite(document);
+      return journalWrite(document, context);
     case 'invoice':
     case 'bill':
       return {
@@ -92,7 +98,24 @@ function narration(document: AccountingDocument): string {
   return text.slice(0, NARRATION_MAX);
 }
 
-function journalWrite(document: JournalDocument): XeroWrite {
+/**
+ * A daily journal as a Xero ManualJournal. Xero puts a line on the VAT/GST return only through
+ * its `TaxType`, and computes that line's tax itself (`TaxAmount` is calculated from `TaxType`
+ * and `LineAmount`; it cannot be set). So the journal is tax-exclusive: each sales-side line is
+ * sent at its net amount with its rate's TaxType and Xero adds the tax to the rate's tax account;
+ * the explicit tax lines are not sent, except for any difference between the commerce tax and
+ * Xero's per-line figure, which stays on the tax account with TaxType NONE. Every other line is
+ * NONE explicitly (without a TaxType Xero would apply the account's default rate).
+ */
+function journalWrite(document: JournalDocument, context: XeroWriteContext): XeroWrite {
+  const plan = planJournalTax(
+    document.lines,
+    (taxType) => {
+      const percent = context.taxRatePercent(taxType);
+      return percent === undefined ? undefined : { components: [{ id: taxType, percent }] };
+    },
+    'Xero',
+  );
   return {
     path: '/ManualJournals',
     collection: 'ManualJournals',
@@ -103,15 +126,13 @@ function journalWrite(document: JournalDocument): XeroWrite {
           Narration: narration(document),
           Date: document.date,
           Status: 'POSTED',
-          // Tax already sits on explicit lines; Xero must not add any on top.
-          LineAmountTypes: 'NoTax',
-          JournalLines: document.lines
-            .filter((line) => line.amount !== 0)
-            .map((line) => ({
-              LineAmount: minorToNumber(line.amount, document.currency),
-              AccountID: line.accountId,
-              Description: line.description,
-            })),
+          LineAmountTypes: 'Exclusive',
+          JournalLines: plan.lines.map(({ line }) => ({
+            LineAmount: minorToNumber(line.amount, document.currency),
+            AccountID: line.accountId,
+            Description: line.description,
+            TaxType: line.taxRateId ?? 'NONE',
+          })),
         },
       ],
     },

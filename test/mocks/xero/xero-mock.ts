@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { delay, http, HttpResponse } from 'msw';
 import type { HttpHandler } from 'msw';
-import { toMinor } from '../../../src/contract/money.js';
+import { fromMinor, taxAtPercent, toMinor } from '../../../src/contract/money.js';
 import { loadXeroSpecValidator } from './openapi-validator.js';
 import type { XeroSpecValidator } from './openapi-validator.js';
 
@@ -10,7 +10,10 @@ import type { XeroSpecValidator } from './openapi-validator.js';
  * create body against the published OpenAPI file, enforces Xero's per-tenant limits (429 with
  * Retry-After beyond 60 calls a minute or 5 at once), stores writes by Idempotency-Key and
  * replays them, and rejects what Xero rejects (locked periods, archived or unknown accounts,
- * unbalanced journals, over-payments).
+ * unknown or inactive TaxTypes, currencies the organisation does not use, unbalanced journals,
+ * over-payments). Manual journal lines get their `TaxAmount` calculated from `TaxType` and
+ * `LineAmount` under the journal's `LineAmountTypes` (NoTax by default), as Xero does; a journal
+ * balances with that tax included.
  */
 
 export const XERO_CLIENT = { clientId: 'xero-client-id', clientSecret: 'xero-client-secret' };
@@ -76,6 +79,12 @@ export interface XeroMockOptions {
 }
 
 const API = 'https://api.xero.com/api.xro/2.0';
+
+/** Currencies every mock organisation has enabled (`GET /Currencies`). */
+const CURRENCIES = [
+  { Code: 'GBP', Description: 'British Pound' },
+  { Code: 'EUR', Description: 'Euro' },
+];
 
 export const ids = {
   sales: '0d8a8a51-8f0e-4a55-9f33-2b1f0c6f6001',
@@ -523,10 +532,7 @@ export class XeroMock {
       case 'Currencies':
         return HttpResponse.json({
           ...envelope,
-          Currencies: [
-            { Code: 'GBP', Description: 'British Pound' },
-            { Code: 'EUR', Description: 'Euro' },
-          ],
+          Currencies: CURRENCIES,
         });
       case 'Accounts':
         return HttpResponse.json({ ...envelope, Accounts: tenant.accounts });
@@ -573,9 +579,12 @@ export class XeroMock {
     }
     const item = (body[resource] as Array<Record<string, unknown>>)[0]!;
     const problems = this.#business(tenant, resource, item);
+    const journal = resource === 'ManualJournals' ? manualJournalTax(tenant, item) : null;
+    if (journal) problems.push(...journal.problems);
     if (problems.length > 0) return validation(problems);
     const created = {
       ...item,
+      ...(journal ? { JournalLines: journal.lines } : {}),
       [collection.idField]: randomUUID(),
       UpdatedDateUTC: `/Date(${this.now()})/`,
     };
@@ -620,10 +629,16 @@ export class XeroMock {
     }
     const currency =
       typeof item.CurrencyCode === 'string' ? item.CurrencyCode : tenant.baseCurrency;
+    if (!CURRENCIES.some((c) => c.Code === currency))
+      problems.push(`The currency '${currency}' is not enabled for this organisation.`);
     const minor = (n: unknown) => toMinor(n as number, currency);
-    if (resource === 'ManualJournals') {
-      const total = lines.reduce((sum, l) => sum + minor(l.LineAmount), 0);
-      if (total !== 0) problems.push('The total debits must equal total credits.');
+    for (const line of lines) {
+      if (line.TaxType === undefined) continue;
+      const rate = tenant.taxRates.find((t) => t.TaxType === line.TaxType);
+      if (!rate || rate.Status !== 'ACTIVE')
+        problems.push(
+          `The TaxType code '${String(line.TaxType)}' does not exist or cannot be used for this type of transaction.`,
+        );
     }
     if (resource === 'Payments') {
       const account = tenant.accounts.find(
@@ -664,6 +679,63 @@ export class XeroMock {
     }
     return problems;
   }
+}
+
+/**
+ * A manual journal's lines with Xero's calculated `TaxAmount`, and what Xero refuses: a TaxAmount
+ * that is not the calculated one (the field is calculated from TaxType and LineAmount), tax-free
+ * journals (NoTax, the default) whose lines do not sum to zero, and tax-exclusive or -inclusive
+ * ones whose debits and credits differ once the tax is added. A line without TaxType takes the
+ * account's default rate (revenue: the first active output rate, expenses: input, else none).
+ */
+function manualJournalTax(
+  tenant: XeroTenant,
+  item: Record<string, unknown>,
+): { lines: Array<Record<string, unknown>>; problems: string[] } {
+  const problems: string[] = [];
+  const currency = tenant.baseCurrency;
+  const mode = (item.LineAmountTypes as string | undefined) ?? 'NoTax';
+  const percent = (taxType: string | undefined): number =>
+    tenant.taxRates.find((t) => t.TaxType === taxType && t.Status === 'ACTIVE')?.EffectiveRate ?? 0;
+  const defaultTaxType = (accountId: unknown): string => {
+    const account = tenant.accounts.find((a) => a.AccountID === accountId);
+    const prefix =
+      account?.Class === 'REVENUE' ? 'OUTPUT' : account?.Class === 'EXPENSE' ? 'INPUT' : null;
+    const rate = prefix
+      ? tenant.taxRates.find((t) => t.TaxType.startsWith(prefix) && t.Status === 'ACTIVE')
+      : undefined;
+    return rate?.TaxType ?? 'NONE';
+  };
+  let balance = 0;
+  const lines = ((item.JournalLines ?? []) as Array<Record<string, unknown>>).map(
+    (line): Record<string, unknown> => {
+      const amount = toMinor(line.LineAmount as number, currency);
+      const taxType = (line.TaxType as string | undefined) ?? defaultTaxType(line.AccountID);
+      const p = percent(taxType);
+      let tax = 0;
+      if (mode === 'Exclusive') tax = taxAtPercent(amount, p);
+      else if (mode === 'Inclusive')
+        tax = Math.sign(amount) * Math.round((Math.abs(amount) * p) / (100 + p));
+      if (line.TaxAmount !== undefined && toMinor(line.TaxAmount as number, currency) !== tax)
+        problems.push(
+          `TaxAmount ${String(line.TaxAmount)} on "${String(line.Description ?? '')}" is not the tax calculated from its TaxType and LineAmount (${fromMinor(tax, currency)}).`,
+        );
+      balance += mode === 'Exclusive' ? amount + tax : amount;
+      return { ...line, TaxType: taxType, TaxAmount: Number(fromMinor(tax, currency)) };
+    },
+  );
+  if (balance !== 0) {
+    const debits = lines.reduce((s, l) => {
+      const total =
+        toMinor(l.LineAmount as number, currency) +
+        (mode === 'Exclusive' ? toMinor(l.TaxAmount as number, currency) : 0);
+      return total > 0 ? s + total : s;
+    }, 0);
+    problems.push(
+      `The total debits (${fromMinor(debits, currency)}) must equal total credits (${fromMinor(balance - debits, currency)}).`,
+    );
+  }
+  return { lines, problems };
 }
 
 function validation(messages: string[]): Response {

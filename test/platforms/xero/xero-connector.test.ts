@@ -284,12 +284,24 @@ describe('Xero writes', () => {
     const journals = tenant.documents.ManualJournals!;
     expect(journals).toHaveLength(2);
     const day = journals[0] as {
-      JournalLines: Array<{ LineAmount: number; AccountID: string }>;
+      JournalLines: Array<{
+        LineAmount: number;
+        AccountID: string;
+        TaxType: string;
+        TaxAmount: number;
+      }>;
       Date: string;
     };
     expect(day.Date).toBe('2024-05-31');
-    expect(day.JournalLines.map((l) => l.LineAmount)).toEqual([
-      770, 450, 60, -1000, -50, -200, -30,
+    // Sales go at net with their TaxType; Xero adds the 200.00 VAT itself (1,000.00 × 20 %), so the
+    // explicit VAT line is not sent.
+    expect(day.JournalLines.map((l) => [l.LineAmount, l.TaxType, l.TaxAmount])).toEqual([
+      [770, 'NONE', 0],
+      [450, 'NONE', 0],
+      [60, 'NONE', 0],
+      [-1000, 'OUTPUT2', -200],
+      [-50, 'NONE', 0],
+      [-30, 'NONE', 0],
     ]);
     const payout = journals[1] as {
       JournalLines: Array<{ LineAmount: number; AccountID: string }>;

@@ -124,4 +124,35 @@ describe('authorization', () => {
     expect(await screen.findByRole('heading', { name: 'Set up your sync' })).toBeInTheDocument();
     expect(onConnected).toHaveBeenCalledTimes(1);
   });
+
+  it('does not trust a forged ?commerceSync=connected return URL while the BFF says Unlinked', async () => {
+    const state = mockBff();
+    state.connection = { ...state.connection, status: 'Unlinked', platform: sandbox };
+    const onConnected = vi.fn();
+    const onEvent = vi.fn();
+    const onError = vi.fn();
+    const { container } = renderWidget(<CommerceSync returnUrl="http://localhost:3000/settings?commerceSync=connected" />, { onConnected, onEvent, onError });
+    expect(await screen.findByRole('alert')).toHaveTextContent('Connecting Sandbox ledger failed: the connection was not confirmed. Connect again to finish.');
+    expect(screen.queryByText('Sandbox ledger is connected.')).not.toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Set up your sync' })).not.toBeInTheDocument();
+    expect(onConnected).not.toHaveBeenCalled();
+    expect(onEvent).not.toHaveBeenCalledWith('authorization_connected', expect.anything());
+    expect(onEvent).toHaveBeenCalledWith('authorization_failed', { platformKey: 'sandbox', reason: 'invalid_callback' });
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: 'authorization_failed', recoverable: true }));
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+    await expectNoAxeViolations(container);
+  });
+
+  it('does not trust a "connected" message from a same-origin window before the BFF confirms', async () => {
+    const state = mockBff();
+    const onConnected = vi.fn();
+    const { user } = renderWidget(<Authorization platform={sandbox} />, { onConnected });
+    await user.click(screen.getByRole('button', { name: 'Connect Sandbox ledger' }));
+    await waitFor(() => expect(popup.location.href).toMatch(/oauth/));
+    // The message a real callback page posts, but the consent never completed: still PendingAuth.
+    postFromCallback({ type: 'commerce-sync:authorization-result', result: { outcome: 'connected', reason: null, authorizationId: state.pendingAuthorization!.id, platformKey: 'sandbox' } });
+    expect(await screen.findByRole('alert')).toHaveTextContent('the connection was not confirmed');
+    expect(screen.queryByText('Sandbox ledger is connected.')).not.toBeInTheDocument();
+    expect(onConnected).not.toHaveBeenCalled();
+  });
 });

@@ -43,8 +43,13 @@ export function Authorization({ platform, onConnected, onBack, returnTo, navigat
   const problem =
     auth.status === 'denied' ? t('auth.denied', { platform: name })
     : auth.status === 'closed' ? t('auth.closed', { platform: name })
-    : auth.status === 'failed' ? t('auth.failed', { platform: name, detail: auth.error?.code === 'network_error' ? t('error.network') : t('error.unknown') })
+    : auth.status === 'failed' ? t('auth.failed', { platform: name, detail: failureDetail() })
     : null;
+
+  function failureDetail() {
+    if (auth.error?.code === 'network_error') return t('error.network');
+    return auth.reason === 'invalid_callback' ? t('auth.notConfirmed') : t('error.unknown');
+  }
 
   return (
     <section data-part="authorization" data-state={auth.status} aria-labelledby={headingId}>
@@ -67,6 +72,11 @@ export function Authorization({ platform, onConnected, onBack, returnTo, navigat
           {auth.popupBlocked ? t('auth.popupBlocked', { platform: name }) : t('auth.redirecting', { platform: name })}
         </p>
       ) : null}
+      {auth.status === 'confirming' ? (
+        <p data-part="notice" data-state="confirming" role="status">
+          {t('auth.confirming', { platform: name })}
+        </p>
+      ) : null}
       {auth.status === 'connected' ? (
         <p data-part="notice" data-state="connected" role="status">
           {t('auth.connected', { platform: name })}
@@ -78,7 +88,7 @@ export function Authorization({ platform, onConnected, onBack, returnTo, navigat
             {problem ? t('auth.tryAgain') : t('auth.connect', { platform: name })}
           </Button>
         ) : null}
-        {onBack && auth.status !== 'connected' && auth.status !== 'redirecting' ? (
+        {onBack && auth.status !== 'connected' && auth.status !== 'redirecting' && auth.status !== 'confirming' ? (
           <Button variant="link" onClick={onBack}>
             {t('auth.chooseAnother')}
           </Button>

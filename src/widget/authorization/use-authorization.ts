@@ -4,11 +4,15 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { AUTHORIZATION_MESSAGE_TYPE, AUTHORIZATION_RETURN_PARAM } from '../../contract/bff-routes.js';
 import type { AuthorizationFailureReason, AuthorizationOutcome, AuthorizationResult } from '../../contract/bff.js';
 import { CommerceSyncError } from '../api/errors.js';
-import { commerceSyncKeys } from '../api/query-keys.js';
+import { commerceSyncKeys, connectionQuery } from '../api/query-keys.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 
-/** Where an authorization attempt stands. */
-export type AuthorizationStatus = 'idle' | 'starting' | 'waiting' | 'redirecting' | 'connected' | 'denied' | 'closed' | 'failed';
+/**
+ * Where an authorization attempt stands. `confirming`: a "connected" result arrived (popup message
+ * or return URL) and the BFF is being asked whether the connection is really linked; only its
+ * answer leads to `connected`.
+ */
+export type AuthorizationStatus = 'idle' | 'starting' | 'waiting' | 'redirecting' | 'confirming' | 'connected' | 'denied' | 'closed' | 'failed';
 
 /** Options of {@link useAuthorization}. */
 export interface UseAuthorizationOptions {
@@ -122,25 +126,52 @@ export function useAuthorization(options: UseAuthorizationOptions): UseAuthoriza
     optionsRef.current = options;
   });
 
+  // Each finish() gets a number; a confirmation that comes back after a newer attempt (or a
+  // reset) started is ignored.
+  const confirmation = useRef(0);
+  const fail = useCallback(
+    (reason: AuthorizationFailureReason, message: string) => {
+      const error = new CommerceSyncError({ code: 'authorization_failed', message });
+      setState({ status: 'failed', reason, error, popupBlocked: false });
+      emit('authorization_failed', { platformKey, reason });
+      reportError(error);
+    },
+    [emit, platformKey, reportError],
+  );
   const finish = useCallback(
     (result: AuthorizationResult) => {
       attempt.current.done = true;
+      const ticket = ++confirmation.current;
       if (result.outcome === 'connected') {
-        setState({ status: 'connected', reason: null, error: null, popupBlocked: false });
-        void queryClient.invalidateQueries({ queryKey: commerceSyncKeys.all(client) });
-        emit('authorization_connected', { platformKey: result.platformKey ?? platformKey });
-        notify('onConnected', { platformKey: result.platformKey ?? platformKey });
+        // A "connected" result is only a claim (a return URL anyone can forge, a message any
+        // same-origin window can post): the BFF's connection view decides.
+        setState({ status: 'confirming', reason: null, error: null, popupBlocked: false });
+        queryClient.fetchQuery({ ...connectionQuery(client), staleTime: 0 }).then(
+          (view) => {
+            if (ticket !== confirmation.current) return;
+            if (view.status !== 'Linked') {
+              fail('invalid_callback', `Authorization not confirmed: the connection is ${view.status}.`);
+              return;
+            }
+            const key = view.platform?.key ?? result.platformKey ?? platformKey;
+            setState({ status: 'connected', reason: null, error: null, popupBlocked: false });
+            void queryClient.invalidateQueries({ queryKey: commerceSyncKeys.all(client) });
+            emit('authorization_connected', { platformKey: key });
+            notify('onConnected', { platformKey: key });
+          },
+          (cause: unknown) => {
+            if (ticket !== confirmation.current) return;
+            setState({ status: 'failed', reason: 'platform_error', error: reportError(cause), popupBlocked: false });
+          },
+        );
       } else if (result.outcome === 'denied') {
         setState({ status: 'denied', reason: result.reason ?? 'access_denied', error: null, popupBlocked: false });
         emit('authorization_denied', { platformKey });
       } else {
-        const error = new CommerceSyncError({ code: 'authorization_failed', message: `Authorization failed: ${result.reason ?? 'platform_error'}.` });
-        setState({ status: 'failed', reason: result.reason ?? 'platform_error', error, popupBlocked: false });
-        emit('authorization_failed', { platformKey, reason: result.reason ?? 'platform_error' });
-        reportError(error);
+        fail(result.reason ?? 'platform_error', `Authorization failed: ${result.reason ?? 'platform_error'}.`);
       }
     },
-    [client, emit, notify, platformKey, queryClient, reportError],
+    [client, emit, fail, notify, platformKey, queryClient, reportError],
   );
 
   // A result the page was loaded with (redirect mode) is applied once, even under StrictMode.
@@ -182,6 +213,7 @@ export function useAuthorization(options: UseAuthorizationOptions): UseAuthoriza
   }, [state.status, finish, emit, platformKey]);
 
   const start = useCallback(() => {
+    confirmation.current++;
     const { returnTo = window.location.href, navigate = (url: string) => window.location.assign(url) } = optionsRef.current;
     const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - DEFAULT_POPUP.width) / 2));
     const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - DEFAULT_POPUP.height) / 2));
@@ -225,6 +257,7 @@ export function useAuthorization(options: UseAuthorizationOptions): UseAuthoriza
   }, [client, emit, platformKey, reportError]);
 
   const reset = useCallback(() => {
+    confirmation.current++;
     attempt.current.done = true;
     setState({ status: 'idle', reason: null, error: null, popupBlocked: false });
   }, []);

@@ -45,6 +45,8 @@ export const enUS = {
   'auth.tryAgain': 'Try again',
   'auth.chooseAnother': 'Choose other software',
   'auth.connected': '{platform} is connected.',
+  'auth.confirming': 'Checking the connection to {platform}…',
+  'auth.notConfirmed': 'the connection was not confirmed. Connect again to finish.',
 
   'wizard.title': 'Set up your sync',
   'wizard.stepsLabel': 'Setup steps',

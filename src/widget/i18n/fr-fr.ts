@@ -44,6 +44,8 @@ export const frFR: Messages = {
   'auth.tryAgain': 'Réessayer',
   'auth.chooseAnother': 'Choisir un autre logiciel',
   'auth.connected': '{platform} est connecté.',
+  'auth.confirming': 'Vérification de la connexion à {platform}…',
+  'auth.notConfirmed': 'la connexion n’a pas été confirmée. Connectez-vous à nouveau pour terminer.',
 
   'wizard.title': 'Configurer la synchronisation',
   'wizard.stepsLabel': 'Étapes de configuration',

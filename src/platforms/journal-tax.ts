@@ -23,7 +23,7 @@ export interface LedgerTaxedLine {
   /** The ledger's tax on this line (same sign as `line.amount`: debit positive); 0 without tax code. */
   tax: number;
   /** Tax per ledger tax-rate component, for ledgers that itemise it (QuickBooks TaxLine). */
-  components: Array<{ id: string; tax: number; net: number }>;
+  components: Array<{ id: string; percent: number; tax: number; net: number }>;
 }
 
 /** A tax rate as the ledger computes it: one or more component percentages, each rounded per line. */
@@ -79,6 +79,7 @@ export function planJournalTax(
       }
       entry.components = rate.components.map((c) => ({
         id: c.id,
+        percent: c.percent,
         tax: taxAtPercent(line.amount, c.percent),
         net: line.amount,
       }));

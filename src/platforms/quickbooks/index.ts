@@ -22,6 +22,7 @@ import type { VendorRuntimeOptions } from '../http/runtime.js';
 import { quickBooksError } from './errors.js';
 import { refundJournal, refundLink, toQuickBooksWrite } from './mapping.js';
 import type { QuickBooksWrite, QuickBooksWriteContext } from './mapping.js';
+import type { LedgerRate } from '../journal-tax.js';
 
 export { toQuickBooksWrite, refundJournal, refundLink } from './mapping.js';
 export type { QuickBooksEntity, QuickBooksWrite, QuickBooksWriteContext } from './mapping.js';
@@ -255,6 +256,31 @@ export function createQuickBooksConnector(
       rows.push(...batch);
       if (batch.length < PAGE_SIZE) return rows;
     }
+  }
+
+  /** Active tax codes with their active sales rates, read fresh for each journal that uses them. */
+  async function readTaxCodes(ctx: ConnectorContext): Promise<Map<string, LedgerRate>> {
+    const [codes, rates] = await Promise.all([
+      queryAll(ctx, 'TaxCode', 'Active IN (true, false)', TaxCodeSchema),
+      queryAll(ctx, 'TaxRate', 'Active IN (true, false)', TaxRateSchema),
+    ]);
+    const activeRates = new Map(
+      rates.filter((r) => r.Active !== false).map((r) => [r.Id, r.RateValue ?? 0]),
+    );
+    const result = new Map<string, LedgerRate>();
+    for (const code of codes) {
+      if (code.Active === false) continue;
+      const details = code.SalesTaxRateList?.TaxRateDetail ?? [];
+      // A code whose rate was made inactive cannot charge tax any more: treat the code as gone.
+      if (details.some((d) => !activeRates.has(d.TaxRateRef.value))) continue;
+      result.set(code.Id, {
+        components: details.map((d) => ({
+          id: d.TaxRateRef.value,
+          percent: activeRates.get(d.TaxRateRef.value)!,
+        })),
+      });
+    }
+    return result;
   }
 
   async function readLockDate(ctx: ConnectorContext): Promise<string | null> {
@@ -576,8 +602,13 @@ export function createQuickBooksConnector(
           payableAccountId = active.find((a) => a.AccountType === 'Accounts Payable')?.Id ?? null;
         }
       }
+      const taxCodes =
+        document.kind === 'journal' && document.lines.some((l) => l.taxRateId)
+          ? await readTaxCodes(ctx)
+          : new Map<string, LedgerRate>();
       const context: QuickBooksWriteContext = {
         related,
+        taxCode: (codeId) => taxCodes.get(codeId),
         itemFor: (accountId) => itemIds.get(accountId)!,
         partyOf: (id) => partyIds.get(id)!,
         receivableAccountId,

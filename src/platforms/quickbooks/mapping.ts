@@ -8,6 +8,8 @@ import type {
   TransferDocument,
 } from '../../contract/documents.js';
 import { ConnectorError } from '../connector.js';
+import { planJournalTax } from '../journal-tax.js';
+import type { LedgerRate } from '../journal-tax.js';
 
 /** QuickBooks entities the connector creates. */
 export type QuickBooksEntity =
@@ -38,6 +40,11 @@ export interface QuickBooksWriteContext {
   partyOf(transactionId: string): string;
   receivableAccountId: string | null;
   payableAccountId: string | null;
+  /**
+   * An active QuickBooks tax code by id with its sales tax rates (id and percentage), or
+   * `undefined` when there is none. Needed for journals whose lines carry tax codes.
+   */
+  taxCode(codeId: string): LedgerRate | undefined;
 }
 
 const NOTE_MAX = 4000;
@@ -66,7 +73,7 @@ export function toQuickBooksWrite(
 ): QuickBooksWrite {
   switch (document.kind) {
     case 'journal':
-      return { entity: 'JournalEntry', body: journalBody(document) };
+      return { entity: 'JournalEntry', body: journalBody(document, context) };
     case 'invoice':
     case 'creditNote':
       return {
@@ -110,22 +117,71 @@ export function toQuickBooksWrite(
   }
 }
 
-function journalBody(document: JournalDocument): Record<string, unknown> {
+/**
+ * A daily journal as a JournalEntry whose sales-side lines carry their tax code, so the tax
+ * return includes them. QuickBooks (outside the US) computes the tax of a coded line itself and
+ * posts it to the tax rate's agency account: each coded line is sent at net with `TaxCodeRef`,
+ * `TaxApplicableOn: Sales` and that computed `TaxAmount`, the entry's `TxnTaxDetail` itemises the
+ * tax per tax rate (amounts payable positive), and the explicit tax lines are not sent twice —
+ * only the difference between the commerce tax and QuickBooks' per-line figure stays on the tax
+ * account without tax code. Debits equal credits once each line's tax is added.
+ */
+function journalBody(
+  document: JournalDocument,
+  context: QuickBooksWriteContext,
+): Record<string, unknown> {
+  const plan = planJournalTax(
+    document.lines,
+    (codeId) => context.taxCode(codeId),
+    'QuickBooks Online',
+  );
+  const money = (minor: number) => minorToNumber(minor, document.currency);
+  const perRate = new Map<string, { tax: number; net: number; percent: number }>();
+  for (const { components } of plan.lines) {
+    for (const c of components) {
+      const sum = perRate.get(c.id) ?? { tax: 0, net: 0, percent: c.percent };
+      sum.tax -= c.tax;
+      sum.net -= c.net;
+      perRate.set(c.id, sum);
+    }
+  }
   return {
     TxnDate: document.date,
     CurrencyRef: ref(document.currency),
     PrivateNote: note(document),
-    Line: document.lines
-      .filter((l) => l.amount !== 0)
-      .map((line) => ({
-        Description: line.description,
-        Amount: amount(line.amount, document.currency),
-        DetailType: 'JournalEntryLineDetail',
-        JournalEntryLineDetail: {
-          PostingType: line.amount > 0 ? 'Debit' : 'Credit',
-          AccountRef: ref(line.accountId),
-        },
-      })),
+    Line: plan.lines.map(({ line, tax }) => ({
+      Description: line.description,
+      Amount: amount(line.amount, document.currency),
+      DetailType: 'JournalEntryLineDetail',
+      JournalEntryLineDetail: {
+        PostingType: line.amount > 0 ? 'Debit' : 'Credit',
+        AccountRef: ref(line.accountId),
+        ...(line.taxRateId
+          ? {
+              TaxCodeRef: ref(line.taxRateId),
+              TaxApplicableOn: 'Sales',
+              TaxAmount: amount(tax, document.currency),
+            }
+          : {}),
+      },
+    })),
+    ...(perRate.size > 0
+      ? {
+          TxnTaxDetail: {
+            TotalTax: money(-plan.totalTax),
+            TaxLine: [...perRate].map(([rateId, r]) => ({
+              Amount: money(r.tax),
+              DetailType: 'TaxLineDetail',
+              TaxLineDetail: {
+                TaxRateRef: ref(rateId),
+                PercentBased: true,
+                TaxPercent: r.percent,
+                NetAmountTaxable: money(r.net),
+              },
+            })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { delay, http, HttpResponse } from 'msw';
 import type { HttpHandler } from 'msw';
-import { toMinor } from '../../../src/contract/money.js';
+import { taxAtPercent, toMinor } from '../../../src/contract/money.js';
 import { QUICKBOOKS_CREATE_SCHEMAS } from './schemas.js';
 import type { QuickBooksCreateEntity } from './schemas.js';
 
@@ -10,8 +10,18 @@ import type { QuickBooksCreateEntity } from './schemas.js';
  * bodies are validated with the zod schemas in `schemas.ts`; writes are stored by `requestid`
  * and replayed; queries honour STARTPOSITION/MAXRESULTS; closed books, inactive references and
  * unbalanced journals are refused with Intuit-style faults; 500/min and 10 concurrent per realm
- * are enforced with 429s.
+ * are enforced with 429s. Journal lines with a tax code get QuickBooks' per-line tax (each of the
+ * code's sales rates on the line amount, rounded per line, as non-US editions compute it): the
+ * sent TaxAmount and TxnTaxDetail must match it, and debits equal credits with the tax included.
+ * Unknown or inactive tax codes and currencies the company has not enabled are refused.
  */
+
+/** The company's currency list (`CompanyCurrency`); USD is listed but inactive. */
+const COMPANY_CURRENCIES = [
+  { Code: 'GBP', Active: true },
+  { Code: 'EUR', Active: true },
+  { Code: 'USD', Active: false },
+];
 
 export const QUICKBOOKS_CLIENT = { clientId: 'qbo-client-id', clientSecret: 'qbo-client-secret' };
 export const QBO_API = 'https://sandbox-quickbooks.api.intuit.com/v3/company';
@@ -413,11 +423,7 @@ export class QuickBooksMock {
       Customer: realm.customers,
       Vendor: realm.vendors,
       Item: realm.items,
-      CompanyCurrency: [
-        { Code: 'GBP', Active: true },
-        { Code: 'EUR', Active: true },
-        { Code: 'USD', Active: false },
-      ],
+      CompanyCurrency: COMPANY_CURRENCIES,
     };
     let rows = (source[entity!] ?? []) as Array<Record<string, unknown>>;
     if (where && !/^Active IN \(true, false\)$/i.test(where)) {
@@ -538,22 +544,21 @@ export class QuickBooksMock {
     }
     const currency =
       (body.CurrencyRef as { value?: string } | undefined)?.value ?? realm.homeCurrency;
+    if (!COMPANY_CURRENCIES.some((c) => c.Code === currency && c.Active))
+      return fault(
+        400,
+        '6000',
+        'A business validation error has occurred while processing your request',
+        `Currency ${currency} is not enabled in this company's currency list.`,
+      );
     if (entity === 'JournalEntry') {
-      let balance = 0;
-      for (const line of body.Line as Array<{
-        Amount: number;
-        JournalEntryLineDetail: { PostingType: string };
-      }>) {
-        balance +=
-          (line.JournalEntryLineDetail.PostingType === 'Debit' ? 1 : -1) *
-          toMinor(line.Amount, currency);
-      }
-      if (balance !== 0)
+      const problem = journalTaxProblem(realm, body, currency);
+      if (problem)
         return fault(
           400,
           '6000',
           'A business validation error has occurred while processing your request',
-          'Transaction is not balanced: debits must equal credits.',
+          problem,
         );
     }
     if (entity === 'Payment' || entity === 'BillPayment') {
@@ -573,4 +578,75 @@ export class QuickBooksMock {
     }
     return null;
   }
+}
+
+type JournalLineBody = {
+  Amount: number;
+  Description?: string;
+  JournalEntryLineDetail: {
+    PostingType: string;
+    TaxCodeRef?: { value: string };
+    TaxApplicableOn?: string;
+    TaxAmount?: number;
+  };
+};
+
+/**
+ * What QuickBooks refuses in a journal entry's tax: an unknown or inactive tax code, a coded line
+ * without TaxApplicableOn, a TaxAmount that is not the code's rates on the line amount (each
+ * rounded per line) or one without a tax code, a TxnTaxDetail that does not add up to the lines'
+ * tax per rate (payable positive), and debits that differ from credits once the tax is added.
+ */
+function journalTaxProblem(
+  realm: QboRealm,
+  body: Record<string, unknown>,
+  currency: string,
+): string | null {
+  let balance = 0;
+  let payable = 0;
+  const perRate = new Map<string, number>();
+  for (const line of body.Line as JournalLineBody[]) {
+    const detail = line.JournalEntryLineDetail;
+    const sign = detail.PostingType === 'Debit' ? 1 : -1;
+    const amount = toMinor(line.Amount, currency);
+    const sent = detail.TaxAmount === undefined ? 0 : toMinor(detail.TaxAmount, currency);
+    let tax = 0;
+    if (detail.TaxCodeRef) {
+      const code = realm.taxCodes.find((c) => c.Id === detail.TaxCodeRef!.value);
+      if (!code || !code.Active)
+        return `Invalid Reference Id : TaxCode ${detail.TaxCodeRef.value} does not exist or is inactive.`;
+      if (!detail.TaxApplicableOn)
+        return `TaxApplicableOn is required on a line with a TaxCodeRef ("${line.Description ?? ''}").`;
+      for (const { TaxRateRef } of code.SalesTaxRateList.TaxRateDetail) {
+        const rate = realm.taxRates.find((r) => r.Id === TaxRateRef.value);
+        if (!rate || !rate.Active) return `TaxRate ${TaxRateRef.value} is inactive.`;
+        const part = taxAtPercent(amount, rate.RateValue);
+        tax += part;
+        perRate.set(rate.Id, (perRate.get(rate.Id) ?? 0) - sign * part);
+      }
+      if (sent !== tax)
+        return `TaxAmount ${detail.TaxAmount ?? 0} on "${line.Description ?? ''}" is not the tax of its tax code (${tax / 100}).`;
+    } else if (sent !== 0) {
+      return `A TaxAmount needs a TaxCodeRef ("${line.Description ?? ''}").`;
+    }
+    balance += sign * (amount + tax);
+    payable -= sign * tax;
+  }
+  if (balance !== 0) return 'Transaction is not balanced: debits must equal credits.';
+  const detail = body.TxnTaxDetail as
+    | {
+        TotalTax: number;
+        TaxLine?: Array<{ Amount: number; TaxLineDetail: { TaxRateRef: { value: string } } }>;
+      }
+    | undefined;
+  const itemised = [...perRate].filter(([, v]) => v !== 0);
+  if (!detail) return itemised.length > 0 ? 'TxnTaxDetail is required when lines carry tax.' : null;
+  if (toMinor(detail.TotalTax, currency) !== payable)
+    return `TxnTaxDetail.TotalTax ${detail.TotalTax} is not the lines' tax (${payable / 100}).`;
+  for (const [rateId, tax] of itemised) {
+    const line = (detail.TaxLine ?? []).find((l) => l.TaxLineDetail.TaxRateRef.value === rateId);
+    if (!line || toMinor(line.Amount, currency) !== tax)
+      return `TxnTaxDetail has no TaxLine of ${tax / 100} for TaxRate ${rateId}.`;
+  }
+  return null;
 }

@@ -45,12 +45,31 @@ const JournalEntryLine = z.strictObject({
   }),
 });
 
+/** A transaction's tax per tax rate (non-US editions): the tax QuickBooks posts to each agency. */
+const TaxLine = z.strictObject({
+  Amount: Money,
+  DetailType: z.literal('TaxLineDetail'),
+  TaxLineDetail: z.strictObject({
+    TaxRateRef: Ref,
+    PercentBased: z.boolean().optional(),
+    TaxPercent: z.number().optional(),
+    NetAmountTaxable: Money.optional(),
+  }),
+});
+
 export const JournalEntrySchema = z.strictObject({
   TxnDate,
   DocNumber: z.string().max(21).optional(),
   PrivateNote: Note,
   CurrencyRef: Ref.optional(),
   Line: z.array(JournalEntryLine).min(2),
+  TxnTaxDetail: z
+    .strictObject({
+      TxnTaxCodeRef: Ref.optional(),
+      TotalTax: Money,
+      TaxLine: z.array(TaxLine).optional(),
+    })
+    .optional(),
 });
 
 const SalesItemLine = z.strictObject({

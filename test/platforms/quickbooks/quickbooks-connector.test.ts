@@ -260,17 +260,21 @@ describe('QuickBooks writes', () => {
     const [entry] = realm.created.JournalEntry!;
     const lines = entry!.Line as Array<{
       Amount: number;
-      JournalEntryLineDetail: { PostingType: string; AccountRef: { value: string } };
+      JournalEntryLineDetail: {
+        PostingType: string;
+        AccountRef: { value: string };
+        TaxCodeRef?: { value: string };
+        TaxAmount?: number;
+      };
     }>;
-    expect(lines.map((l) => `${l.JournalEntryLineDetail.PostingType[0]}${l.Amount}`)).toEqual([
-      'D770',
-      'D450',
-      'D60',
-      'C1000',
-      'C50',
-      'C200',
-      'C30',
-    ]);
+    // The 1,000.00 sale carries the 20 % code and QuickBooks' 200.00 VAT on it; no VAT line twice.
+    expect(
+      lines.map(
+        (l) =>
+          `${l.JournalEntryLineDetail.PostingType[0]}${l.Amount}${l.JournalEntryLineDetail.TaxCodeRef ? ` ${l.JournalEntryLineDetail.TaxCodeRef.value}:${l.JournalEntryLineDetail.TaxAmount}` : ''}`,
+      ),
+    ).toEqual(['D770', 'D450', 'D60', `C1000 ${qboIds.salesTax}:200`, 'C50', 'C30']);
+    expect(entry!.TxnTaxDetail).toMatchObject({ TotalTax: 200, TaxLine: [{ Amount: 200 }] });
     expect(realm.created.Transfer).toEqual([
       expect.objectContaining({
         FromAccountRef: { value: qboIds.cardClearing },

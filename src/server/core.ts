@@ -40,7 +40,7 @@ import { commerceFacts } from './facts.js';
 import { ingestPush, type AcceptedRecords } from './push.js';
 import { RunAbort, type RunEngine } from './runs/engine.js';
 import { describeFailure } from './runs/status.js';
-import type { CompanyRecord, ConnectionRecord, DatasetRecord, RunRecord, Store } from './store/index.js';
+import { NO_FAILING_STREAK, type CompanyRecord, type ConnectionRecord, type DatasetRecord, type RunRecord, type Store } from './store/index.js';
 import { localDateOf, localDayBounds } from './time.js';
 import { defaultUiText } from './ui-text.js';
 
@@ -210,7 +210,7 @@ export class SyncCore {
       config: null,
       configured: false,
       enabled: false,
-      failingSince: null,
+      ...NO_FAILING_STREAK,
     };
     await this.store.transaction(async (tx) => {
       await tx.insertCompany(company);
@@ -468,7 +468,7 @@ export class SyncCore {
     const stored = selectionsOnly({ ...filled, enabled, configured });
     const sections = changedSections(company.config, stored, company.enabled, enabled);
     await this.store.transaction(async (tx) => {
-      await tx.updateCompany(companyId, { config: stored, configured, enabled, ...(enabled && !company.enabled ? { failingSince: null } : {}) });
+      await tx.updateCompany(companyId, { config: stored, configured, enabled, ...(enabled && !company.enabled ? NO_FAILING_STREAK : {}) });
       if (sections.length) {
         const at = this.o.now().toISOString();
         await this.events.emit({

@@ -89,25 +89,93 @@ describe('scheduler', () => {
     }
   });
 
-  it('rolls failed days into the next run and pauses the company after 31 failing days', async () => {
+  /** The UTC instant `hh:00` on `day` + `n` days (test clock arithmetic only). */
+  function dayAt(day: string, n: number, hour = 3): string {
+    const d = new Date(`${day}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return `${d.toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00:00Z`;
+  }
+  const enabledOf = async (companyId: string) => (await call(service, 'GET', `/config/companies/${companyId}/sync/commerce`)).body.enabled as boolean;
+  const latestOf = async (companyId: string) => (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/latest/status`)).body;
+
+  it('rolls failed days into the next run; one failing 40-day catch-up run does not switch the company off', async () => {
     const { companyId, ledgerId } = await setup('2026-02-01', 1, 'Europe/London');
     service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
 
-    c.set('2026-02-20T03:00:00Z');
+    // 1 February to 12 March: 28 + 12 = 40 days in one scheduled run, which fails.
+    c.set('2026-03-13T03:00:00Z');
     await service.scheduler.tick(c.now());
-    let latest = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/latest/status`)).body;
-    expect(latest).toMatchObject({ syncStatusCode: 4000, period: { start: '2026-02-01', finish: '2026-02-20' } });
-    expect((await call(service, 'GET', `/config/companies/${companyId}/sync/commerce`)).body.enabled).toBe(true);
+    let latest = await latestOf(companyId);
+    expect(latest).toMatchObject({ trigger: 'scheduled', syncStatusCode: 4000, period: { start: '2026-02-01', finish: '2026-03-13' } });
+    expect(latest.errorMessage).not.toMatch(/paused/);
+    expect(await enabledOf(companyId)).toBe(true);
 
-    c.set('2026-03-05T03:00:00Z');
+    // The next day's run covers the failed days again.
+    c.set('2026-03-14T03:00:00Z');
     await service.scheduler.tick(c.now());
-    latest = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/latest/status`)).body;
-    expect(latest).toMatchObject({ syncStatusCode: 4000, period: { start: '2026-02-01', finish: '2026-03-05' } });
+    latest = await latestOf(companyId);
+    expect(latest).toMatchObject({ syncStatusCode: 4000, period: { start: '2026-02-01', finish: '2026-03-14' } });
+    expect(await enabledOf(companyId)).toBe(true);
+  });
+
+  it('pauses the company when scheduled runs failed on 31 distinct days; manual and same-day runs add none', { timeout: 60_000 }, async () => {
+    // From 15 January: the first run already covers 18 days, which must not count as 18.
+    const { companyId, ledgerId } = await setup('2026-01-15', 1, 'Europe/London');
+    service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+
+    // Day 1 (2 February): the scheduled run fails, then a manual run, then (the latest run no
+    // longer being scheduled) a second scheduled run the same day: still one failing day.
+    c.set(dayAt('2026-02-02', 0));
+    await service.scheduler.tick(c.now());
+    c.set(dayAt('2026-02-02', 0, 5));
+    expect((await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {})).body.syncStatusCode).toBe(4000);
+    c.set(dayAt('2026-02-02', 0, 6));
+    await service.scheduler.tick(c.now());
+    const day1 = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body as { trigger: string }[];
+    expect(day1.map((r) => r.trigger).sort()).toEqual(['latest', 'scheduled', 'scheduled']);
+
+    // Days 2 to 30 (3 February to 3 March): one failing scheduled run each, and manual runs in between.
+    for (let n = 1; n < 30; n += 1) {
+      c.set(dayAt('2026-02-02', n));
+      await service.scheduler.tick(c.now());
+      if (n % 10 === 0) await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+    }
+    expect(c.now().toISOString().slice(0, 10)).toBe('2026-03-03');
+    expect(await enabledOf(companyId)).toBe(true);
+    expect((await latestOf(companyId)).errorMessage).not.toMatch(/paused/);
+
+    // Day 31 (4 March).
+    c.set(dayAt('2026-02-02', 30));
+    await service.scheduler.tick(c.now());
+    const latest = await latestOf(companyId);
+    expect(latest).toMatchObject({ trigger: 'scheduled', syncStatusCode: 4000, period: { start: '2026-01-15', finish: '2026-03-04' } });
     expect(latest.errorMessage).toMatch(/paused after 31 days/);
-    expect((await call(service, 'GET', `/config/companies/${companyId}/sync/commerce`)).body.enabled).toBe(false);
+    expect(await enabledOf(companyId)).toBe(false);
 
-    c.set('2026-03-06T03:00:00Z');
+    // Switched off: no more scheduled runs.
+    const count = (await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body.length as number;
+    c.set(dayAt('2026-02-02', 31));
     await service.scheduler.tick(c.now());
-    expect((await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body).toHaveLength(2);
+    expect((await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/list/status`)).body).toHaveLength(count);
+  });
+
+  it('a success ends the streak: 20 failing days, a success, 20 failing days keep syncing on', { timeout: 60_000 }, async () => {
+    const { companyId, ledgerId } = await setup('2026-02-01', 1, 'Europe/London');
+    service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+    for (let n = 0; n < 20; n += 1) {
+      c.set(dayAt('2026-02-02', n));
+      await service.scheduler.tick(c.now());
+    }
+    service.sandbox?.admin.restoreAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+    c.set(dayAt('2026-02-02', 20));
+    await service.scheduler.tick(c.now());
+    expect((await latestOf(companyId)).syncStatusCode).toBe(2040);
+    service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
+    for (let n = 21; n < 41; n += 1) {
+      c.set(dayAt('2026-02-02', n));
+      await service.scheduler.tick(c.now());
+    }
+    expect((await latestOf(companyId)).syncStatusCode).toBe(4000);
+    expect(await enabledOf(companyId)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { postgresTarget, sqliteTarget, type Target } from './targets.js';
 function company(id: string, tags: Record<string, string> = {}): CompanyRecord {
   return {
     id, name: `Company ${id}`, description: null, tags, createdAt: `2026-01-01T00:00:0${id.length % 10}Z`, lastSync: null,
-    syncedThrough: null, config: null, configured: false, enabled: false, failingSince: null,
+    syncedThrough: null, config: null, configured: false, enabled: false, failingSince: null, failedRunDays: 0, lastFailedRunDay: null,
   };
 }
 

@@ -175,12 +175,23 @@ describe('sync service webhooks', () => {
     expect(sent[0]).toMatchObject({ id: `connection.deauthorized:${run.body.commerceSyncId}`, data: { connectionId, initiatedBy: 'platform', errorCode: 'authorization_revoked' } });
   });
 
-  it('sends sync.disabled once, with the failing run that switched the company off', async () => {
+  it('sends sync.disabled once, with the scheduled run of the 31st failing day that switched the company off', { timeout: 60_000 }, async () => {
     const { companyId } = await configuredCompany('2026-02-01');
-    c.set('2026-03-05T10:00:00Z');
     const ledgerId = service.sandbox?.admin.listLedgers()[0]?.id ?? '';
     service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
-    const run = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+    // Scheduled runs (sync hour 02:00 London) fail on 2 February … 3 March: 30 days.
+    for (let day = new Date('2026-02-02T10:00:00Z'); day < new Date('2026-03-04T00:00:00Z'); day = new Date(day.getTime() + 86_400_000)) {
+      c.set(day.toISOString());
+      await service.scheduler.tick(c.now());
+    }
+    expect((await call(service, 'GET', `/config/companies/${companyId}/sync/commerce`)).body.enabled).toBe(true);
+    await deliver();
+    hook.received.length = 0;
+
+    c.set('2026-03-04T10:00:00Z');
+    await service.scheduler.tick(c.now());
+    const run = await call(service, 'GET', `/companies/${companyId}/sync/commerce/syncs/latest/status`);
+    expect(run.body).toMatchObject({ trigger: 'scheduled', syncStatusCode: 4000 });
     expect(run.body.errorMessage).toMatch(/paused after 31 days/);
     const again = await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
     expect(again.body.syncStatusCode).toBe(4000);
@@ -188,8 +199,8 @@ describe('sync service webhooks', () => {
     const sent = sorted((await events()).filter((e) => e.type !== 'configuration.changed'));
     expect(sent.map((e) => e.type)).toEqual(['sync.disabled', 'sync.failed', 'sync.failed']);
     expect(sent[0]).toMatchObject({
-      id: `sync.disabled:${run.body.commerceSyncId}`,
-      data: { syncId: run.body.commerceSyncId, errorCode: 'account_archived', consecutiveFailedDays: 32, period: { start: '2026-02-01', finish: '2026-03-05' } },
+      id: `sync.disabled:${run.body.syncId}`,
+      data: { syncId: run.body.syncId, errorCode: 'account_archived', consecutiveFailedDays: 31, period: { start: '2026-02-01', finish: '2026-03-04' } },
     });
   });
 

@@ -12,8 +12,8 @@ import type { SecretBox } from '../crypto.js';
 import { ERROR_CATALOG } from '../../contract/error-catalog.js';
 import { NO_EVENTS, type ServiceEvents } from '../events.js';
 import { commerceFacts } from '../facts.js';
-import type { CompanyRecord, ConnectionRecord, RunRecord, Store } from '../store/index.js';
-import { addDays, daysBetween, datesIn, localDateOf, localDayBounds } from '../time.js';
+import { NO_FAILING_STREAK, type CompanyRecord, type ConnectionRecord, type RunRecord, type Store } from '../store/index.js';
+import { addDays, datesIn, localDateOf, localDayBounds } from '../time.js';
 import { takeRunLease, type HeldRunLease } from './lease.js';
 import { describeFailure, INTERRUPTED_DETAIL, stepForPath, STATUS_TEXT, type RunFailure } from './status.js';
 
@@ -46,8 +46,28 @@ export interface RunEngineOptions {
   events?: ServiceEvents;
 }
 
-/** Consecutive failing days after which a company's sync is switched off. */
+/**
+ * Failing days after which a company's sync is switched off: distinct merchant-local days on
+ * which a scheduled run failed, with no success in between (as Codat counted). The days a run
+ * covers do not count, so one failing 40-day catch-up run is one failing day.
+ */
 export const AUTO_DISABLE_DAYS = 31;
+
+/** The failing streak after a failed run of `trigger` on the merchant-local day `today`. */
+export function failingStreakAfter(
+  company: Pick<CompanyRecord, 'failingSince' | 'failedRunDays' | 'lastFailedRunDay'>,
+  trigger: RunRecord['trigger'],
+  periodStart: string,
+  today: string,
+): Pick<CompanyRecord, 'failingSince' | 'failedRunDays' | 'lastFailedRunDay'> {
+  const failingSince = company.failingSince ?? periodStart;
+  const counts = trigger === 'scheduled' && company.lastFailedRunDay !== today;
+  return {
+    failingSince,
+    failedRunDays: company.failedRunDays + (counts ? 1 : 0),
+    lastFailedRunDay: counts ? today : company.lastFailedRunDay,
+  };
+}
 
 const RUN_FATAL: ReadonlySet<SyncErrorCode> = new Set([
   'authorization_revoked',
@@ -370,8 +390,8 @@ export class RunEngine {
       const failure = asFailure(error);
       const described = describeFailure(failure, platformName);
       const completedAt = now().toISOString();
-      const failingSince = company.failingSince ?? periodStart;
-      const disable = request.trigger !== 'historic' && daysBetween(failingSince, periodEnd > periodStart ? periodEnd : today) >= AUTO_DISABLE_DAYS;
+      const streak = failingStreakAfter(company, request.trigger, periodStart, today);
+      const disable = request.trigger !== 'historic' && streak.failedRunDays >= AUTO_DISABLE_DAYS;
       const errorMessage = disable
         ? `${described.errorMessage} Syncing is paused after ${AUTO_DISABLE_DAYS} days of failures: fix this, then turn syncing back on.`
         : described.errorMessage;
@@ -409,13 +429,13 @@ export class RunEngine {
             createdAt: completedAt,
             data: {
               ...failed,
-              consecutiveFailedDays: Math.max(1, daysBetween(failingSince, periodEnd > periodStart ? periodEnd : today)),
+              consecutiveFailedDays: streak.failedRunDays,
             },
           }, tx);
         }
         if (request.trigger !== 'historic') {
           await tx.updateCompany(company.id, {
-            failingSince,
+            ...streak,
             ...(disable ? { enabled: false, config: { ...(company.config ?? {}), enabled: false, enable: undefined } } : {}),
           });
         }
@@ -452,7 +472,7 @@ export class RunEngine {
     let syncedThrough = current;
     if (trigger !== 'historic') syncedThrough = !current || end > current ? end : current;
     else if (current && start <= current && end > current) syncedThrough = end;
-    await tx.updateCompany(company.id, { syncedThrough, failingSince: null, lastSync: completedAt });
+    await tx.updateCompany(company.id, { syncedThrough, ...NO_FAILING_STREAK, lastSync: completedAt });
     const cleared = trigger === 'historic' ? [] : [...reopened, ...datesIn(start, end)];
     if (cleared.length) await tx.clearDirty(company.id, cleared, startedAt);
   }

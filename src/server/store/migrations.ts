@@ -154,6 +154,16 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE push_items ADD COLUMN error_params TEXT',
     ],
   },
+  {
+    version: 4,
+    name: 'failing streak counts scheduled runs',
+    statements: [
+      // Distinct merchant-local days with a failing scheduled run in the current streak, and
+      // the last such day: what the 31-day auto-disable counts (not the days a run covered).
+      'ALTER TABLE companies ADD COLUMN failed_run_days INTEGER NOT NULL DEFAULT 0',
+      'ALTER TABLE companies ADD COLUMN last_failed_run_day TEXT',
+    ],
+  },
 ];
 
 /**

@@ -20,7 +20,14 @@ export interface CompanyRecord {
   enabled: boolean;
   /** Merchant-local day the current streak of failing days starts at, if failing. */
   failingSince: string | null;
+  /** Distinct merchant-local days on which a scheduled run of the current streak failed. */
+  failedRunDays: number;
+  /** The last of those days, so a second failing run on the same day is not counted again. */
+  lastFailedRunDay: string | null;
 }
+
+/** The patch that ends a failing streak (a success, or sync switched back on). */
+export const NO_FAILING_STREAK = { failingSince: null, failedRunDays: 0, lastFailedRunDay: null } as const satisfies Partial<CompanyRecord>;
 
 /** A stored data connection. `tokens` is ciphertext. */
 export interface ConnectionRecord {
@@ -156,6 +163,8 @@ function toCompany(r: Row): CompanyRecord {
     configured: bool(r.configured),
     enabled: bool(r.enabled),
     failingSince: strOrNull(r.failing_since),
+    failedRunDays: Number(r.failed_run_days ?? 0),
+    lastFailedRunDay: strOrNull(r.last_failed_run_day),
   };
 }
 
@@ -263,10 +272,12 @@ export class Store {
 
   async insertCompany(c: CompanyRecord): Promise<void> {
     await this.db.execute(
-      `INSERT INTO companies (id, name, description, tags, created_at, last_sync, synced_through, config, configured, enabled, failing_since)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO companies (id, name, description, tags, created_at, last_sync, synced_through, config, configured, enabled, failing_since,
+         failed_run_days, last_failed_run_day)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [c.id, c.name, c.description, JSON.stringify(c.tags), c.createdAt, c.lastSync, c.syncedThrough,
-        c.config ? JSON.stringify(c.config) : null, c.configured ? 1 : 0, c.enabled ? 1 : 0, c.failingSince],
+        c.config ? JSON.stringify(c.config) : null, c.configured ? 1 : 0, c.enabled ? 1 : 0, c.failingSince,
+        c.failedRunDays, c.lastFailedRunDay],
     );
   }
 
@@ -314,10 +325,13 @@ export class Store {
       configured: (v) => (v ? 1 : 0),
       enabled: (v) => (v ? 1 : 0),
       failingSince: (v) => (v as string | null) ?? null,
+      failedRunDays: (v) => Number(v),
+      lastFailedRunDay: (v) => (v as string | null) ?? null,
     };
     const names: Record<string, string> = {
       name: 'name', description: 'description', tags: 'tags', lastSync: 'last_sync', syncedThrough: 'synced_through',
       config: 'config', configured: 'configured', enabled: 'enabled', failingSince: 'failing_since',
+      failedRunDays: 'failed_run_days', lastFailedRunDay: 'last_failed_run_day',
     };
     const sets: string[] = [];
     const values: SqlValue[] = [];

@@ -34,9 +34,9 @@ import type {
   RunRecord,
   Store,
 } from '../store/index.js';
-import { runFromRow } from '../store/index.js';
+import { NO_FAILING_STREAK, runFromRow } from '../store/index.js';
 import type { SqlValue } from '../store/db.js';
-import { addDays, daysBetween, localDateOf } from '../time.js';
+import { addDays, localDateOf } from '../time.js';
 
 /** What the support queries need from the sync service. */
 export interface SupportDeps {
@@ -118,13 +118,8 @@ export function toSupportRun(run: RunRecord): SupportRun {
 export function healthOf(company: CompanyRecord, latest: RunRecord | null): CompanyHealth {
   if (!company.configured) return 'not_configured';
   if (!company.enabled) {
-    // The engine switches a company off after AUTO_DISABLE_DAYS failing days and keeps failingSince; a merchant pause does not.
-    const until = latest?.periodEnd ?? null;
-    return company.failingSince &&
-      until &&
-      daysBetween(company.failingSince, until) >= AUTO_DISABLE_DAYS
-      ? 'disabled'
-      : 'paused';
+    // The engine switches a company off after AUTO_DISABLE_DAYS failing days and keeps the streak; a merchant pause does not.
+    return company.failedRunDays >= AUTO_DISABLE_DAYS ? 'disabled' : 'paused';
   }
   if (!latest) return 'never_synced';
   const state = stateOf(latest.statusCode);
@@ -394,7 +389,7 @@ export class SupportQueries {
         const config = company.config;
         await tx.updateCompany(companyId, {
           enabled: true,
-          failingSince: null,
+          ...NO_FAILING_STREAK,
           // Scheduled syncs start at syncedThrough when set: move it so the skipped days are not retried.
           syncedThrough: company.syncedThrough ? startDate : null,
           config: { ...config, enabled: true, schedule: { ...(config.schedule ?? {}), startDate } },

@@ -242,12 +242,15 @@ describe.each([
     expect(afterTotals.byHealth).toMatchObject({ healthy: 2, failing: 0 });
   });
 
-  it('re-enables a company switched off after 31 failing days, from a new start date', async () => {
+  it('re-enables a company switched off after 31 failing days, from a new start date', { timeout: 60_000 }, async () => {
     const support = supportFor(service, store, c.now);
     const { companyId, ledgerId } = await configuredCompany(service, 'Deli', '2026-02-01');
     service.sandbox?.admin.archiveAccount(ledgerId, SANDBOX_ACCOUNTS.cardClearing.id);
-    c.set('2026-03-05T03:00:00Z');
-    await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {});
+    // Scheduled runs fail on 31 days: 3 February … 5 March (26 + 5).
+    for (let day = new Date('2026-02-03T03:00:00Z'); day <= new Date('2026-03-05T03:00:00Z'); day = new Date(day.getTime() + 86_400_000)) {
+      c.set(day.toISOString());
+      await service.scheduler.tick(c.now());
+    }
 
     const found = SupportCompanyDetailSchema.parse(
       (await support('GET', `/companies/${companyId}`)).body,

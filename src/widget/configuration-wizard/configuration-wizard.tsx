@@ -16,7 +16,8 @@ import type { MessageKey } from '../i18n/index.js';
 import type { CommerceSyncContextValue } from '../provider/provider.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
-import { WIZARD_STEPS, buildRows, errorTarget, toConfiguration, toFormValues } from './model.js';
+import { INVOICE_STATUSES } from './model.js';
+import { WIZARD_STEPS, buildRows, errorStep, errorTarget, toConfiguration, toFormValues } from './model.js';
 import { wizardResolver } from './resolver.js';
 
 /** Props of {@link ConfigurationWizard}. */
@@ -70,6 +71,7 @@ function rowDescription(row: SelectRow, label: string, t: CommerceSyncContextVal
 /** Labels of the form fields that are not mapping rows. */
 const FIELD_LABELS = {
   outputFormat: 'wizard.step.output',
+  invoiceStatus: 'wizard.output.invoiceStatus',
   syncFees: 'wizard.fees.sync',
   startDate: 'wizard.schedule.startDate',
   timeZone: 'wizard.schedule.timeZone',
@@ -95,7 +97,7 @@ function ruleMessage(problem: FieldError, field: string | null, rows: readonly S
 function stepFields(step: ConfigurationStep, rows: readonly SelectRow[]): FieldPath<WizardValues>[] {
   switch (step) {
     case 'output':
-      return ['outputFormat'];
+      return ['outputFormat', 'invoiceStatus'];
     case 'schedule':
       return ['startDate', 'timeZone', 'syncHour'];
     case 'review':
@@ -120,6 +122,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
         {
           required: (label) => t('error.required', { label }),
           outputFormat: t(FIELD_LABELS.outputFormat),
+          invoiceStatus: t(FIELD_LABELS.invoiceStatus),
           startDate: t(FIELD_LABELS.startDate),
           timeZone: t(FIELD_LABELS.timeZone),
           syncHour: t(FIELD_LABELS.syncHour),
@@ -136,7 +139,8 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   const { control, handleSubmit, formState, trigger, setError, reset, register } = form;
   const [innerStep, setInnerStep] = useState<ConfigurationStep>(defaultStep);
   const step = controlledStep ?? innerStep;
-  const [unmapped, setUnmapped] = useState<string[]>([]);
+  // Every problem of the last refused save, each with the step where it is fixed.
+  const [problems, setProblems] = useState<{ message: string; step: ConfigurationStep | null }[]>([]);
   const [saved, setSaved] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [movedByUser, setMovedByUser] = useState(false);
@@ -174,7 +178,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
 
   const onSubmit = handleSubmit(
     (values) => {
-      setUnmapped([]);
+      setProblems([]);
       const { body, mappingComponents } = toConfiguration(values, rows, configuration);
       save.mutate(body, {
         onSuccess: (result) => {
@@ -184,18 +188,17 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
         },
         onError: (error) => {
           if (error.code !== 'validation_failed') return;
-          const orphan: string[] = [];
+          const listed: { message: string; step: ConfigurationStep | null }[] = [];
           let firstStep: ConfigurationStep | null = null;
           for (const item of error.validation) {
             const target = errorTarget(item.itemId, rows, mappingComponents);
-            if (!target) {
-              orphan.push(ruleMessage(item, null, rows, platform, t));
-              continue;
-            }
-            setError(target.field as FieldPath<WizardValues>, { type: 'server', message: ruleMessage(item, target.field, rows, platform, t) });
-            if (firstStep === null || WIZARD_STEPS.indexOf(target.step) < WIZARD_STEPS.indexOf(firstStep)) firstStep = target.step;
+            const step = errorStep(item.itemId, rows, mappingComponents);
+            const message = ruleMessage(item, target?.field ?? null, rows, platform, t);
+            if (target) setError(target.field as FieldPath<WizardValues>, { type: 'server', message });
+            listed.push({ message, step });
+            if (step && (firstStep === null || WIZARD_STEPS.indexOf(step) < WIZARD_STEPS.indexOf(firstStep))) firstStep = step;
           }
-          setUnmapped(orphan);
+          setProblems(listed);
           if (firstStep) goTo(firstStep);
         },
       });
@@ -232,10 +235,20 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
       {hasServerErrors ? (
         <div data-part="notice" data-state="error" role="alert">
           <p>{t('wizard.serverErrors')}</p>
-          {unmapped.length > 0 ? (
-            <ul>
-              {unmapped.map((message) => (
-                <li key={message}>{message}</li>
+          {problems.length > 0 ? (
+            <ul data-part="problem-list">
+              {problems.map((problem, i) => (
+                <li key={`${i}-${problem.message}`} data-part="problem">
+                  {problem.message}
+                  {problem.step ? (
+                    <>
+                      {' '}
+                      <Button variant="link" onClick={() => goTo(problem.step!)}>
+                        {t('wizard.fixIn', { step: t(`wizard.step.${problem.step}`) })}
+                      </Button>
+                    </>
+                  ) : null}
+                </li>
               ))}
             </ul>
           ) : null}
@@ -255,7 +268,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
         </h3>
 
         {step === 'output' ? (
-          <OutputStep control={control} locked={locked} error={formState.errors.outputFormat?.message} />
+          <OutputStep control={control} locked={locked} error={formState.errors.outputFormat?.message} statusError={formState.errors.invoiceStatus?.message} platform={platform} />
         ) : null}
 
         {step === 'sales' || step === 'taxRates' || step === 'payments' ? (
@@ -351,7 +364,72 @@ function SelectField({ row, control }: { row: SelectRow; control: Control<Wizard
   );
 }
 
-function OutputStep({ control, locked, error }: { control: Control<WizardValues>; locked: boolean; error: string | undefined }) {
+function OutputStep({ control, locked, error, statusError, platform }: { control: Control<WizardValues>; locked: boolean; error: string | undefined; statusError: string | undefined; platform: string }) {
+  const value = useWatch({ control, name: 'outputFormat' });
+  return (
+    <>
+      <OutputFormatField control={control} locked={locked} error={error} />
+      {value === 'Invoice' ? <InvoiceStatusField control={control} error={statusError} platform={platform} /> : null}
+    </>
+  );
+}
+
+/** How daily invoices are created: the status payments can be recorded against is preselected. */
+function InvoiceStatusField({ control, error, platform }: { control: Control<WizardValues>; error: string | undefined; platform: string }) {
+  const { t } = useCommerceSyncContext('ConfigurationWizard');
+  const id = `cs-invoice-status${useId().replace(/:/g, '')}`;
+  return (
+    <Controller
+      control={control}
+      name="invoiceStatus"
+      render={({ field }) => (
+        <fieldset
+          role="radiogroup"
+          data-part="fieldset"
+          data-state={error ? 'invalid' : 'valid'}
+          aria-describedby={error ? `${id}-error` : undefined}
+          aria-invalid={error ? true : undefined}
+          aria-required
+        >
+          <legend data-part="legend">
+            {t('wizard.output.invoiceStatus')}
+            <span data-part="required-marker" aria-hidden="true">
+              {' *'}
+            </span>
+          </legend>
+          {INVOICE_STATUSES.map((option, i) => (
+            <div key={option} data-part="radio" data-state={field.value === option ? 'checked' : 'unchecked'}>
+              <input
+                type="radio"
+                id={`${id}-${option}`}
+                name={field.name}
+                value={option}
+                ref={i === 0 ? field.ref : undefined}
+                checked={field.value === option}
+                onChange={() => field.onChange(option)}
+                onBlur={field.onBlur}
+                aria-describedby={`${id}-${option}-help`}
+              />
+              <label htmlFor={`${id}-${option}`} data-part="label">
+                {option === 'Submitted' ? t('wizard.output.submitted') : t('wizard.output.draft')}
+              </label>
+              <p data-part="description" id={`${id}-${option}-help`}>
+                {option === 'Submitted' ? t('wizard.output.submittedHelp') : t('wizard.output.draftHelp', { platform })}
+              </p>
+            </div>
+          ))}
+          {error ? (
+            <p data-part="error" id={`${id}-error`}>
+              {error}
+            </p>
+          ) : null}
+        </fieldset>
+      )}
+    />
+  );
+}
+
+function OutputFormatField({ control, locked, error }: { control: Control<WizardValues>; locked: boolean; error: string | undefined }) {
   const { t } = useCommerceSyncContext('ConfigurationWizard');
   const id = `cs-output${useId().replace(/:/g, '')}`;
   const value = useWatch({ control, name: 'outputFormat' });

@@ -161,9 +161,14 @@ export function buildRows(config: ConfigurationView): SelectRow[] {
   return rows;
 }
 
+/** How daily invoices are created (invoice mode only). */
+export const INVOICE_STATUSES = ['Submitted', 'Draft'] as const;
+
 /** The wizard's form values. */
 export interface WizardValues {
   outputFormat: '' | 'JournalEntry' | 'Invoice';
+  /** Invoice mode only; defaults to `Submitted`, the status payments can be recorded against. */
+  invoiceStatus: '' | (typeof INVOICE_STATUSES)[number];
   selections: Record<string, string>;
   syncFees: boolean;
   startDate: string;
@@ -193,8 +198,10 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 export function toFormValues(config: ConfigurationView, rows: readonly SelectRow[], defaultTimeZone: string): WizardValues {
   const schedule = config.schedule;
   const timeZone = schedule?.timeZone ?? defaultTimeZone;
+  const savedStatus = config.configuration?.sales?.invoiceStatus?.selectedInvoiceStatus;
   return {
     outputFormat: config.configuration?.mapSettings?.outputFormat ?? '',
+    invoiceStatus: savedStatus === 'Draft' || savedStatus === 'Submitted' ? savedStatus : 'Submitted',
     selections: Object.fromEntries(rows.map((row) => [row.name, selectedFor(config, row)])),
     syncFees: config.configuration?.fees?.syncFees ?? false,
     startDate: (schedule?.startDate ?? todayIn(timeZone)).slice(0, 10),
@@ -233,7 +240,12 @@ export function toConfiguration(values: WizardValues, rows: readonly SelectRow[]
       mapSettings: values.outputFormat ? { outputFormat: values.outputFormat } : {},
       sales: {
         syncSales: c?.sales?.syncSales ?? true,
-        ...(c?.sales?.invoiceStatus ? { invoiceStatus: { selectedInvoiceStatus: c.sales.invoiceStatus.selectedInvoiceStatus ?? null } } : {}),
+        // Invoice mode sends the merchant's choice; journal mode keeps whatever was saved.
+        ...(values.outputFormat === 'Invoice'
+          ? { invoiceStatus: { selectedInvoiceStatus: values.invoiceStatus || null } }
+          : c?.sales?.invoiceStatus
+            ? { invoiceStatus: { selectedInvoiceStatus: c.sales.invoiceStatus.selectedInvoiceStatus ?? null } }
+            : {}),
       },
       payments: { syncPayments: c?.payments?.syncPayments ?? true },
       fees: { syncFees: values.syncFees },
@@ -263,6 +275,8 @@ export type ErrorTarget = { field: string; step: ConfigurationStep } | null;
 
 const SCALAR_TARGETS: Record<string, { field: string; step: ConfigurationStep }> = {
   'configuration.mapSettings.outputFormat': { field: 'outputFormat', step: 'output' },
+  'configuration.sales.invoiceStatus': { field: 'invoiceStatus', step: 'output' },
+  'configuration.sales.invoiceStatus.selectedInvoiceStatus': { field: 'invoiceStatus', step: 'output' },
   'configuration.fees.syncFees': { field: 'syncFees', step: 'fees' },
   'schedule.startDate': { field: 'startDate', step: 'schedule' },
   'schedule.timeZone': { field: 'timeZone', step: 'schedule' },
@@ -286,4 +300,28 @@ export function errorTarget(itemId: string, rows: readonly SelectRow[], mappingC
     if (componentRow) return { field: `selections.${componentRow.name}`, step: 'taxRates' };
   }
   return null;
+}
+
+/** Sections of the save body and the step that edits them; the longest matching prefix wins. */
+const STEP_OF_PATH: readonly (readonly [string, ConfigurationStep])[] = [
+  ['configuration.mapSettings', 'output'],
+  ['configuration.sales.invoiceStatus', 'output'],
+  ['configuration.sales.taxRates', 'taxRates'],
+  ['configuration.sales.newTaxRates', 'taxRates'],
+  ['configuration.sales', 'sales'],
+  ['configuration.payments', 'payments'],
+  ['configuration.fees', 'fees'],
+  ['schedule', 'schedule'],
+];
+
+/**
+ * The step where a server validation error is fixed: its field's step, else the step that edits
+ * the section its itemId names (`configuration.fees` → fees). Null only for problems outside the
+ * wizard (e.g. `connections`).
+ */
+export function errorStep(itemId: string, rows: readonly SelectRow[], mappingComponents: readonly string[][]): ConfigurationStep | null {
+  const target = errorTarget(itemId, rows, mappingComponents);
+  if (target) return target.step;
+  const section = STEP_OF_PATH.find(([path]) => itemId === path || itemId.startsWith(`${path}.`));
+  return section ? section[1] : null;
 }

@@ -11,6 +11,7 @@ export interface WizardResolverLabels {
   /** "{label} is required" for the given field label. */
   required: (label: string) => string;
   outputFormat: string;
+  invoiceStatus: string;
   startDate: string;
   timeZone: string;
   syncHour: string;
@@ -53,6 +54,7 @@ export function wizardResolver(
   return (values) => {
     const errors: Record<string, unknown> = {};
     if (values.outputFormat !== 'JournalEntry' && values.outputFormat !== 'Invoice') setError(errors, 'outputFormat', 'required', labels.required(labels.outputFormat));
+    if (values.outputFormat === 'Invoice' && values.invoiceStatus !== 'Submitted' && values.invoiceStatus !== 'Draft') setError(errors, 'invoiceStatus', 'required', labels.required(labels.invoiceStatus));
     if (!DATE.test(values.startDate)) setError(errors, 'startDate', 'pattern', labels.required(labels.startDate));
     if (!isValidTimeZone(values.timeZone)) setError(errors, 'timeZone', 'validate', labels.required(labels.timeZone));
     if (!HOUR.test(values.syncHour)) setError(errors, 'syncHour', 'pattern', labels.required(labels.syncHour));

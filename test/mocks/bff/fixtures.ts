@@ -132,6 +132,8 @@ export function configurationFixture(options: ConfigurationFixtureOptions = {}):
             }
           : {}),
         salesCustomer: { selectedCustomerId: configured ? 'cust-1' : null, customerOptions: [{ id: 'cust-1', name: 'Daily sales' }] },
+        // As the sync service fills it: both statuses offered, none chosen before the first save.
+        invoiceStatus: { selectedInvoiceStatus: configured && outputFormat === 'Invoice' ? 'Submitted' : null, invoiceStatusOptions: ['Submitted', 'Draft'] },
       },
       payments: {
         syncPayments: true,

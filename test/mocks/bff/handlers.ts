@@ -179,6 +179,10 @@ export function validateSave(stored: ConfigurationView, body: ConfigurationView)
   else if (stored.configured && storedFormat && storedFormat !== sentFormat) {
     errors.push({ itemId: 'configuration.mapSettings.outputFormat', message: 'The output mode was chosen at first setup and cannot be changed.', validatorName: 'immutable' });
   }
+  // The service's invoice_status_missing rule (validateConfiguration), with its message.
+  if (sentFormat === 'Invoice' && !body.configuration?.sales?.invoiceStatus?.selectedInvoiceStatus) {
+    errors.push({ itemId: 'configuration.sales.invoiceStatus.selectedInvoiceStatus', message: 'Choose whether daily invoices are created as submitted (approved) or as drafts.', validatorName: 'invoice_status_missing' });
+  }
   return errors;
 }
 
@@ -195,6 +199,7 @@ function mergeSelections(stored: ConfigurationView, body: ConfigurationView): Co
   }
   for (const [rate, mapping] of Object.entries(c.sales?.taxRates ?? {})) mapping.selectedTaxRateId = sent.get(`configuration.sales.taxRates.${rate}.selectedTaxRateId`) ?? null;
   if (c.sales?.newTaxRates) c.sales.newTaxRates.taxRateMappings = body.configuration?.sales?.newTaxRates?.taxRateMappings ?? [];
+  if (c.sales?.invoiceStatus) c.sales.invoiceStatus.selectedInvoiceStatus = body.configuration?.sales?.invoiceStatus?.selectedInvoiceStatus ?? null;
   if (c.sales?.salesCustomer) c.sales.salesCustomer.selectedCustomerId = body.configuration?.sales?.salesCustomer?.selectedCustomerId ?? null;
   if (c.fees) {
     c.fees.syncFees = body.configuration?.fees?.syncFees ?? false;

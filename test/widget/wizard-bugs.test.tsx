@@ -1,0 +1,100 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { http } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationWizard } from '../../src/widget/index.js';
+import { bffError, bffUrl } from '../mocks/bff/index.js';
+import { expectNoAxeViolations, mockBff, renderWidget, server, useMswServer } from './helpers.js';
+import { choose, next } from './wizard-helpers.js';
+
+useMswServer();
+
+type User = ReturnType<typeof renderWidget>['user'];
+
+/** Invoice mode, every required row chosen, up to the Review step. */
+async function fillInvoiceWizard(user: User): Promise<void> {
+  await user.click(screen.getByRole('radio', { name: 'An invoice and payments a day' }));
+  await next(user, 'Sales accounts');
+  await choose(user, 'Sales', 'Sales');
+  await choose(user, 'Refunds', 'Refunds');
+  await choose(user, 'Sales customer', 'Daily sales');
+  await next(user, 'Tax rates');
+  await choose(user, 'Sales at 20%', 'Standard 20%');
+  await choose(user, 'Sales at 5%', 'Reduced 5%');
+  await next(user, 'Payments');
+  await choose(user, 'Card payments', 'Card clearing');
+  await choose(user, 'Cash payments', 'Cash clearing');
+  await choose(user, 'Payouts', 'Business bank');
+  await next(user, 'Fees');
+  await next(user, 'Schedule');
+  await next(user, 'Review');
+}
+
+describe('wizard bug 1: invoice status and links to the step of each save error', { timeout: 60_000 }, () => {
+  it('asks how invoices are created in invoice mode, preselects Approved, and saves it', async () => {
+    const state = mockBff({ scenario: 'connected' });
+    const { user, container } = renderWidget(<ConfigurationWizard />);
+    await screen.findByRole('heading', { name: 'Output', level: 3 });
+    // Journal mode has no invoices to ask about.
+    await user.click(screen.getByRole('radio', { name: 'One journal a day' }));
+    expect(screen.queryByRole('radiogroup', { name: /How are daily invoices created/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('radio', { name: 'An invoice and payments a day' }));
+    const status = screen.getByRole('radiogroup', { name: /How are daily invoices created/ });
+    expect(within(status).getByRole('radio', { name: 'Approved (submitted)' })).toBeChecked();
+    expect(within(status).getByRole('radio', { name: 'Draft' })).not.toBeChecked();
+    await expectNoAxeViolations(container);
+    await fillInvoiceWizard(user);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Your sync settings are saved.')).toBeInTheDocument();
+    const saved = state.requests.find((r) => r.route === 'saveConfiguration')?.body as { configuration: { sales: { invoiceStatus: unknown } } };
+    expect(saved.configuration.sales.invoiceStatus).toEqual({ selectedInvoiceStatus: 'Submitted' });
+  });
+
+  it('puts draft invoices with payments on the status field of the Output step', async () => {
+    const state = mockBff({ scenario: 'connected' });
+    const { user } = renderWidget(<ConfigurationWizard />);
+    await screen.findByRole('heading', { name: 'Output', level: 3 });
+    await user.click(screen.getByRole('radio', { name: 'An invoice and payments a day' }));
+    await user.click(screen.getByRole('radio', { name: 'Draft' }));
+    await next(user, 'Sales accounts');
+    await user.click(screen.getByRole('button', { name: 'Output' }));
+    await screen.findByRole('heading', { name: 'Output', level: 3 });
+    await fillInvoiceWizard(user);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    // The shared rule draft_with_payments refuses before anything is sent, on its field.
+    expect(await screen.findByRole('heading', { name: 'Output', level: 3 })).toBeInTheDocument();
+    const status = screen.getByRole('radiogroup', { name: /How are daily invoices created/ });
+    await waitFor(() => expect(status).toHaveAttribute('aria-invalid', 'true'));
+    expect(status).toHaveAccessibleDescription('Payments cannot be recorded against draft invoices. Create invoices as submitted, or turn off payments.');
+    expect(state.requests.some((r) => r.route === 'saveConfiguration')).toBe(false);
+  });
+
+  it('lists every save error with a link to the step where it is fixed', async () => {
+    mockBff({ scenario: 'connected' });
+    const { user, container } = renderWidget(<ConfigurationWizard />);
+    await screen.findByRole('heading', { name: 'Output', level: 3 });
+    await fillInvoiceWizard(user);
+    server.use(
+      http.put(bffUrl('saveConfiguration'), () =>
+        bffError(422, 'validation_failed', 'Some settings need attention.', [
+          { itemId: 'configuration.sales.invoiceStatus.selectedInvoiceStatus', validatorName: 'invoice_status_missing', message: 'Choose whether daily invoices are created as submitted (approved) or as drafts.' },
+          { itemId: 'schedule.selectedFrequency', validatorName: 'frequency_missing', message: 'Choose how often sales are synced (daily).' },
+          { itemId: 'connections', validatorName: 'connections_not_linked', message: 'Connect your sales platform before configuring the sync.' },
+        ]),
+      ),
+    );
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByRole('heading', { name: 'Output', level: 3 })).toBeInTheDocument();
+    const alert = screen.getByRole('alert');
+    const items = within(alert).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent)).toEqual([
+      'Choose whether daily invoices are created as submitted (approved) or as drafts. Fix in Output',
+      'Choose how often sales are synced (daily). Fix in Schedule',
+      // Outside the wizard (the connection part), so no step to link to.
+      'Connect your sales platform and Sandbox ledger before configuring the sync.',
+    ]);
+    expect(screen.getByRole('radiogroup', { name: /How are daily invoices created/ })).toHaveAttribute('aria-invalid', 'true');
+    await expectNoAxeViolations(container);
+    await user.click(within(alert).getByRole('button', { name: 'Fix in Schedule' }));
+    expect(await screen.findByRole('heading', { name: 'Schedule', level: 3 })).toHaveFocus();
+  });
+});

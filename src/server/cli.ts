@@ -126,10 +126,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   });
   await service.ready;
   const { serve } = await import('@hono/node-server');
-  const server = serve({ fetch: (request) => service.fetch(request), port, hostname: host });
-  if (!values['no-scheduler']) service.scheduler.start();
   const names = ['sandbox', ...platforms.map((p) => p.platform.key)].filter((k) => k !== 'sandbox' || !values['no-sandbox']);
-  console.info(`commerce-sync listening on ${publicUrl} (${postgresUrl ? 'PostgreSQL' : 'SQLite'} store; platforms: ${names.join(', ')})`);
+  // Said once the socket is bound, so whoever waits for this line can connect right away.
+  const server = serve({ fetch: (request) => service.fetch(request), port, hostname: host }, () => {
+    console.info(`commerce-sync listening on ${publicUrl} (${postgresUrl ? 'PostgreSQL' : 'SQLite'} store; platforms: ${names.join(', ')})`);
+  });
+  if (!values['no-scheduler']) service.scheduler.start();
   const stop = () => {
     console.info('Shutting down…');
     server.close();

@@ -4,7 +4,8 @@ import { verifyAccessToken } from './oauth.js';
 import type { OAuthContext } from './oauth.js';
 import { SandboxWriteRequestSchema } from './schemas.js';
 import type { SandboxApiError } from './schemas.js';
-import { LedgerRejection, SANDBOX_PLATFORM_NAME } from './store.js';
+import { isCalendarDate, LedgerRejection, SANDBOX_PLATFORM_NAME } from './store.js';
+import { taxReport } from './tax-report.js';
 
 /**
  * The Bearer-token ledger API the connector calls (`/api/...`). Failures carry a catalog code
@@ -86,6 +87,19 @@ export async function handleApi(
           : all;
     return jsonResponse({ items });
   }
+  if (method === 'GET' && path === '/api/tax-report') {
+    const query = new URL(request.url).searchParams;
+    const from = query.get('from') ?? '';
+    const to = query.get('to') ?? '';
+    if (!isCalendarDate(from) || !isCalendarDate(to) || from > to) {
+      return apiError(400, {
+        error: 'invalid_request',
+        error_description:
+          'Give the period as from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive dates, from on or before to).',
+      });
+    }
+    return jsonResponse(taxReport(store, ledgerId, from, to));
+  }
   const one = /^\/api\/documents\/([^/]+)$/.exec(path);
   if (method === 'GET' && one) {
     const doc = store.documents(ledgerId).find((d) => d.platformId === decodeURIComponent(one[1]!));
@@ -95,9 +109,14 @@ export async function handleApi(
   }
   if (method === 'POST' && path === '/api/documents') return writeDocument(ctx, request, ledgerId);
   if (
-    ['/api/company', '/api/accounts', '/api/tax-rates', '/api/contacts', '/api/documents'].includes(
-      path,
-    ) ||
+    [
+      '/api/company',
+      '/api/accounts',
+      '/api/tax-rates',
+      '/api/tax-report',
+      '/api/contacts',
+      '/api/documents',
+    ].includes(path) ||
     one
   ) {
     return apiError(405, {

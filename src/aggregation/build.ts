@@ -1,5 +1,6 @@
 import type { Configuration } from '../contract/configuration.js';
 import { PAYMENT_TYPE_KEYS } from '../contract/configuration.js';
+import { outputModeOf } from '../contract/configuration-helpers.js';
 import type {
   AccountingDocument,
   DocumentGroup,
@@ -180,7 +181,7 @@ export function buildDay(
     cfg?.sales?.newTaxRates?.selectedDefaultZeroTaxRateId ?? cfg?.sales?.taxRates?.['0']?.selectedTaxRateId ?? null;
 
   const refundAccountKey = cfg?.sales?.accounts?.refund?.selectedAccountId ? 'refund' : null;
-  const invoiceMode = cfg?.mapSettings?.outputFormat === 'Invoice';
+  const invoiceMode = outputModeOf(cfg?.mapSettings) === 'Invoice';
   const syncPayments = cfg?.payments?.syncPayments ?? true;
   const syncFees = cfg?.fees?.syncFees ?? false;
   const cur = group.currency;

@@ -28,6 +28,16 @@ export function normalizeConfiguration(config: Configuration): Configuration {
   return { ...rest, enabled, schedule };
 }
 
+/**
+ * The posting mode of `configuration.mapSettings`: the `outputMode` extension, else Codat's
+ * `outputFormat` (which older clients and stored configurations set to `Invoice`).
+ */
+export function outputModeOf(
+  mapSettings: { outputFormat?: 'JournalEntry' | 'Invoice' | null; outputMode?: 'JournalEntry' | 'Invoice' | null } | null | undefined,
+): 'JournalEntry' | 'Invoice' | undefined {
+  return mapSettings?.outputMode ?? mapSettings?.outputFormat ?? undefined;
+}
+
 /** The payment-type keys of `configuration.payments.accounts`, from a commerce payment type. */
 export const PAYMENT_TYPE_KEYS = {
   Cash: 'cash',

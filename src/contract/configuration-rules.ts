@@ -1,4 +1,4 @@
-import { normalizeConfiguration, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY } from './configuration-helpers.js';
+import { normalizeConfiguration, outputModeOf, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY } from './configuration-helpers.js';
 import type { AccountConfiguration, Configuration, Option } from './configuration.js';
 import type { FieldError } from './errors.js';
 
@@ -74,12 +74,12 @@ export function validateConfiguration(
   }
 
   const commerce = config.configuration ?? {};
-  const outputFormat = commerce.mapSettings?.outputFormat;
+  const outputFormat = outputModeOf(commerce.mapSettings);
   if (!outputFormat) {
     add('configuration.mapSettings.outputFormat', 'output_format_missing',
       'Choose how sales are posted: a daily journal or a daily invoice.');
   }
-  const previousFormat = context.previous?.configuration?.mapSettings?.outputFormat;
+  const previousFormat = outputModeOf(context.previous?.configuration?.mapSettings);
   if (context.previous?.configured && previousFormat && outputFormat && previousFormat !== outputFormat) {
     add('configuration.mapSettings.outputFormat', 'output_format_locked',
       `Sales are already posted as ${previousFormat === 'Invoice' ? 'daily invoices' : 'daily journals'}. ` +

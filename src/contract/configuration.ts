@@ -114,11 +114,18 @@ export const FeesConfigurationSchema = z.object({
 });
 
 /**
- * Output mode. The current contract only lists `JournalEntry`; `Invoice` is our extension for
- * the daily invoice mode. Chosen once at first configuration.
+ * Posting mode: a daily journal or (our extension) a daily invoice. Chosen once at first
+ * configuration. On the wire it is `mapSettings.outputMode`; Codat's `outputFormat` has the
+ * closed enum `["JournalEntry"]`, so responses always send `JournalEntry` there and a strict
+ * client ignores `outputMode`. `outputFormat: "Invoice"` is still accepted on input (older
+ * clients); read the mode with `outputModeOf`.
  */
 export const OutputFormat = z.enum(['JournalEntry', 'Invoice']);
 export type OutputFormat = z.infer<typeof OutputFormat>;
+
+/** Extension `mapSettings.outputMode`: the posting mode. */
+export const OutputMode = OutputFormat;
+export type OutputMode = OutputFormat;
 
 export const SyncFrequency = z.enum(['Daily', 'Monthly']);
 
@@ -141,7 +148,14 @@ export type Schedule = z.infer<typeof ScheduleSchema>;
 
 export const CommerceConfigurationSchema = z.object({
   countryCode: z.string().optional(),
-  mapSettings: z.object({ outputFormat: OutputFormat.optional() }).nullish(),
+  mapSettings: z
+    .object({
+      /** Codat's field: `JournalEntry` in responses whenever a mode is chosen (see {@link OutputFormat}). */
+      outputFormat: OutputFormat.optional(),
+      /** Extension: the posting mode, `JournalEntry` or `Invoice`. */
+      outputMode: OutputMode.optional(),
+    })
+    .nullish(),
   sales: SalesConfigurationSchema.nullish(),
   payments: PaymentsConfigurationSchema.nullish(),
   newPayments: PaymentsConfigurationSchema.nullish(),
@@ -170,6 +184,7 @@ export type Configuration = z.infer<typeof ConfigurationSchema>;
 export {
   isValidTimeZone,
   normalizeConfiguration,
+  outputModeOf,
   PAYMENT_TYPE_KEYS,
   PAYOUT_ACCOUNT_KEY,
   taxRateKey,

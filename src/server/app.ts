@@ -214,7 +214,7 @@ export function createApp(options: AppOptions): Hono<Env> {
 
   // Configuration
   app.get('/config/companies/:companyId/sync/commerce', async (c) => send(c, ConfigurationSchema, await core.getConfiguration(c.req.param('companyId'))));
-  app.post('/config/companies/:companyId/sync/commerce', async (c) => send(c, ConfigurationSchema, await core.setConfiguration(c.req.param('companyId'), await jsonBody(c))));
+  app.post('/config/companies/:companyId/sync/commerce', async (c) => send(c, ConfigurationSchema, await core.setConfiguration(c.req.param('companyId'), await jsonBody(c, true))));
   app.get('/config/integrations', (c) => c.json(core.listIntegrations(list(c))));
   app.get('/config/integrations/:platformKey/branding', (c) => c.json(core.branding(c.req.param('platformKey'))));
   app.get('/config/sync/commerce/:commerceKey/:accountingKey/start', async (c) =>

@@ -1,5 +1,6 @@
 import {
   normalizeConfiguration,
+  outputModeOf,
   PAYMENT_TYPE_KEYS,
   PAYOUT_ACCOUNT_KEY,
   type AccountConfiguration,
@@ -144,6 +145,7 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
   );
 
   const schedule = saved.schedule ?? {};
+  const mode = outputModeOf(commerce.mapSettings);
   return {
     companyId,
     accountingSoftwareCompanyName: ledger?.companyName,
@@ -158,7 +160,8 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
     },
     configuration: {
       countryCode: commerce.countryCode ?? undefined,
-      mapSettings: { outputFormat: commerce.mapSettings?.outputFormat ?? undefined },
+      // Codat's outputFormat enum is closed (JournalEntry only): the mode travels in outputMode.
+      mapSettings: mode ? { outputFormat: 'JournalEntry', outputMode: mode } : {},
       sales: {
         syncSales: sales.syncSales ?? true,
         accounts: salesAccounts,

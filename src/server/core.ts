@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { validateConfiguration } from '../contract/configuration-rules.js';
-import { ConfigurationSchema, normalizeConfiguration, type Configuration } from '../contract/configuration.js';
+import { ConfigurationSchema, normalizeConfiguration, outputModeOf, type Configuration } from '../contract/configuration.js';
 import type { FieldError } from '../contract/errors.js';
 import { absentNotNull } from '../contract/wire.js';
 import {
@@ -94,6 +94,26 @@ function saysEnabled(body: unknown): boolean {
 }
 
 /** How long a sync-flow URL's code stays valid. */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The stored selections as a set-configuration body that does not say whether sync is on. */
+function currentSelections(stored: Configuration | null): Configuration {
+  const { enabled: _enabled, enable: _enable, ...rest } = stored ?? {};
+  return rest;
+}
+
+/**
+ * A strict Codat client can only send `outputFormat: "JournalEntry"` and drops `outputMode`
+ * (an extension it does not know), so once configured, a save without `outputMode` and
+ * without the older `outputFormat: "Invoice"` keeps the stored mode instead of switching.
+ */
+function keepStoredMode(posted: Configuration, configured: Configuration | null): Configuration {
+  const stored = outputModeOf(configured?.configuration?.mapSettings);
+  const map = posted.configuration?.mapSettings;
+  if (!stored || !posted.configuration || map?.outputMode || map?.outputFormat === 'Invoice') return posted;
+  return { ...posted, configuration: { ...posted.configuration, mapSettings: { ...map, outputMode: stored } } };
+}
+
 export const SYNC_FLOW_CODE_TTL_MS = 30_000;
 
 function stableUuid(text: string): string {
@@ -436,9 +456,18 @@ export class SyncCore {
     return withOptions(saved, snapshot, facts, companyId);
   }
 
-  async setConfiguration(companyId: string, body: unknown): Promise<Configuration> {
+  /**
+   * Saves a configuration. No body (as Codat's current contract defines set-configuration) or
+   * `{}` saves the current selections as stored, validated again; it never wipes them.
+   */
+  async setConfiguration(companyId: string, requestBody: unknown): Promise<Configuration> {
     const company = await this.requireCompany(companyId);
-    const posted = normalizeConfiguration(parseOrThrow(ConfigurationSchema, absentNotNull(ConfigurationSchema, body), 'configuration'));
+    const empty = requestBody === undefined || (isRecord(requestBody) && Object.keys(requestBody).length === 0);
+    const body = empty ? currentSelections(company.config) : requestBody;
+    const posted = keepStoredMode(
+      normalizeConfiguration(parseOrThrow(ConfigurationSchema, absentNotNull(ConfigurationSchema, body), 'configuration')),
+      company.configured ? company.config : null,
+    );
     // A save that does not say whether sync is on keeps the stored choice.
     const enabled = saysEnabled(body) ? posted.enabled === true : company.enabled;
     const pausing = saysEnabled(body) && !enabled;

@@ -242,7 +242,7 @@ export function popupMessage(html: string): { message: unknown; origin: string }
 export function validConfiguration(current: Configuration): Configuration {
   const doc = structuredClone(current);
   const commerce = doc.configuration!;
-  commerce.mapSettings = { outputFormat: 'JournalEntry' };
+  commerce.mapSettings = { outputFormat: 'JournalEntry', outputMode: 'JournalEntry' };
   commerce.sales!.accounts!.sales!.selectedAccountId = 'acc-200';
   commerce.sales!.accounts!.refund!.selectedAccountId = 'acc-200';
   doc.schedule = { ...doc.schedule, selectedFrequency: 'Daily', startDate: '2026-03-01', timeZone: 'Europe/London', syncHour: 2 };

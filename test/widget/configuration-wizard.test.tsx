@@ -88,7 +88,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
       enabled: true,
       schedule: { startDate: '2026-12-01', syncHour: 3, timeZone: 'Europe/Paris', selectedFrequency: 'Daily' },
       configuration: {
-        mapSettings: { outputFormat: 'JournalEntry' },
+        mapSettings: { outputFormat: 'JournalEntry', outputMode: 'JournalEntry' },
         sales: { accounts: { sales: { selectedAccountId: 'acc-4000' }, gratuity: { selectedAccountId: null } }, taxRates: { '20': { selectedTaxRateId: 'tax-20' } } },
         payments: { accounts: { payout: { selectedAccountId: 'acc-1200' } } },
         fees: { syncFees: true, feesSupplier: { selectedSupplierId: 'sup-1' } },
@@ -243,7 +243,10 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     expect(screen.getByText('Payment fees are not posted.')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Your sync settings are saved.');
-    const saved = state.requests.find((r) => r.route === 'saveConfiguration')?.body as { configuration: { sales: { newTaxRates: unknown; salesCustomer: unknown } } };
+    const saved = state.requests.find((r) => r.route === 'saveConfiguration')?.body as { configuration: { mapSettings: unknown; sales: { newTaxRates: unknown; salesCustomer: unknown } } };
+    // Codat's outputFormat enum has only JournalEntry: the invoice mode travels in outputMode.
+    expect(saved.configuration.mapSettings).toEqual({ outputFormat: 'JournalEntry', outputMode: 'Invoice' });
+    expect(state.configuration.configuration?.mapSettings).toEqual({ outputFormat: 'JournalEntry', outputMode: 'Invoice' });
     expect(saved.configuration.sales.newTaxRates).toEqual({ taxRateMappings: [{ selectedCommerceTaxRateIds: ['gst', 'pst'], selectedAccountingTaxRateId: 'tax-5' }], selectedDefaultZeroTaxRateId: null });
     expect(saved.configuration.sales.salesCustomer).toEqual({ selectedCustomerId: 'cust-1' });
   });

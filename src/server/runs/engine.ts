@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { aggregate as defaultAggregate, type AggregateInput, type AggregateResult } from '../../aggregation/index.js';
 import type { Location, Order, Payment, Product, TaxComponent, Transaction } from '../../contract/commerce.js';
 import { validateConfiguration } from '../../contract/configuration-rules.js';
-import { normalizeConfiguration, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
+import { normalizeConfiguration, outputModeOf, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
 import type { AccountingDocument } from '../../contract/documents.js';
 import type { SyncErrorCode, WizardStep } from '../../contract/error-catalog.js';
 import { ConnectorError, type AccountingConnector, type ConnectorContext } from '../../platforms/connector.js';
@@ -502,7 +502,7 @@ export class RunEngine {
   /** Live checks with specific catalog codes first, then the shared configuration rules. */
   private checkAgainstLedger(config: Configuration, ledger: LedgerSnapshot, platformName: string): void {
     const commerce = config.configuration ?? {};
-    const invoiceMode = commerce.mapSettings?.outputFormat === 'Invoice';
+    const invoiceMode = outputModeOf(commerce.mapSettings) === 'Invoice';
     // With no income account left, "choose another account" cannot be followed: say what can.
     if (commerce.sales?.syncSales !== false && !ledger.accounts.some((a) => a.classification === 'Income' && a.status === 'Active')) {
       throw new RunAbort({ code: 'no_sales_account', params: {}, detail: 'The ledger has no active Income account.', step: 'sales' });

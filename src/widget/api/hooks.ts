@@ -4,6 +4,7 @@ import type { ConfigurationView, RunSyncRequest } from '../../contract/bff.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { CommerceSyncError } from './errors.js';
 import { commerceSyncKeys, configurationQuery, connectionQuery, platformsQuery, syncHistoryQuery, syncStatusQuery } from './query-keys.js';
+import { outputModeOf } from '../../contract/configuration-helpers.js';
 
 /**
  * The accounting platforms the merchant can connect (with branding).
@@ -54,7 +55,7 @@ export function useSaveConfiguration() {
     onSuccess: (saved) => {
       queryClient.setQueryData(commerceSyncKeys.configuration(client), saved);
       void queryClient.invalidateQueries({ queryKey: commerceSyncKeys.sync(client) });
-      const outputFormat = saved.configuration?.mapSettings?.outputFormat ?? null;
+      const outputFormat = outputModeOf(saved.configuration?.mapSettings) ?? null;
       emit('configuration_saved', { outputFormat });
       notify('onConfigured', { outputFormat });
     },

@@ -4,6 +4,7 @@ import type { Control, FieldPath } from 'react-hook-form';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import type { ConfigurationView } from '../../contract/bff.js';
 import { isConfigurationRule } from '../../contract/configuration-rules.js';
+import { outputModeOf } from '../../contract/configuration-helpers.js';
 import type { FieldError } from '../../contract/errors.js';
 import { useConfiguration, useSaveConfiguration } from '../api/hooks.js';
 import { Button } from '../components/button.js';
@@ -134,7 +135,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
     [rows, configuration, t, platform],
   );
   const defaults = useMemo(() => toFormValues(configuration, rows, browserTimeZone()), [configuration, rows]);
-  const locked = Boolean(configuration.configured && configuration.configuration?.mapSettings?.outputFormat);
+  const locked = Boolean(configuration.configured && outputModeOf(configuration.configuration?.mapSettings));
   const form = useForm<WizardValues, unknown, WizardValues>({ resolver, defaultValues: defaults, mode: 'onTouched' });
   const { control, handleSubmit, formState, trigger, setError, reset, register } = form;
   const [innerStep, setInnerStep] = useState<ConfigurationStep>(defaultStep);

@@ -1,5 +1,6 @@
 import type { ConfigurationView } from '../../contract/bff.js';
 import type { AccountConfiguration, AccountOption, Option } from '../../contract/configuration.js';
+import { outputModeOf } from '../../contract/configuration-helpers.js';
 import type { WizardStep } from '../../contract/error-catalog.js';
 import type { ComboboxOption } from '../components/combobox.js';
 import type { MessageKey } from '../i18n/index.js';
@@ -139,7 +140,7 @@ export function buildRows(config: ConfigurationView): SelectRow[] {
   const customer = c?.sales?.salesCustomer;
   if (customer?.customerOptions?.length) {
     const itemId = 'configuration.sales.salesCustomer.selectedCustomerId';
-    rows.push({ name: fieldKey(itemId), itemId, step: 'sales', labelKey: 'wizard.sales.customer', labelText: 'Sales customer', descriptionText: null, required: c?.mapSettings?.outputFormat === 'Invoice', options: simpleOptions(customer.customerOptions) });
+    rows.push({ name: fieldKey(itemId), itemId, step: 'sales', labelKey: 'wizard.sales.customer', labelText: 'Sales customer', descriptionText: null, required: outputModeOf(c?.mapSettings) === 'Invoice', options: simpleOptions(customer.customerOptions) });
   }
   for (const [rate, mapping] of Object.entries(c?.sales?.taxRates ?? {})) {
     const itemId = `configuration.sales.taxRates.${rate}.selectedTaxRateId`;
@@ -200,7 +201,7 @@ export function toFormValues(config: ConfigurationView, rows: readonly SelectRow
   const timeZone = schedule?.timeZone ?? defaultTimeZone;
   const savedStatus = config.configuration?.sales?.invoiceStatus?.selectedInvoiceStatus;
   return {
-    outputFormat: config.configuration?.mapSettings?.outputFormat ?? '',
+    outputFormat: outputModeOf(config.configuration?.mapSettings) ?? '',
     invoiceStatus: savedStatus === 'Draft' || savedStatus === 'Submitted' ? savedStatus : 'Submitted',
     selections: Object.fromEntries(rows.map((row) => [row.name, selectedFor(config, row)])),
     syncFees: config.configuration?.fees?.syncFees ?? false,
@@ -237,7 +238,7 @@ export function toConfiguration(values: WizardValues, rows: readonly SelectRow[]
     },
     configuration: {
       ...(c?.countryCode ? { countryCode: c.countryCode } : {}),
-      mapSettings: values.outputFormat ? { outputFormat: values.outputFormat } : {},
+      mapSettings: values.outputFormat ? { outputFormat: 'JournalEntry', outputMode: values.outputFormat } : {},
       sales: {
         syncSales: c?.sales?.syncSales ?? true,
         // Invoice mode sends the merchant's choice; journal mode keeps whatever was saved.

@@ -106,7 +106,7 @@ export function configurationFixture(options: ConfigurationFixtureOptions = {}):
     },
     configuration: {
       countryCode: 'GB',
-      mapSettings: configured ? { outputFormat } : {},
+      mapSettings: configured ? { outputFormat: 'JournalEntry', outputMode: outputFormat } : {},
       sales: {
         syncSales: true,
         accounts: {

@@ -13,6 +13,7 @@ import {
 } from '../../../src/contract/bff.js';
 import type { BffError, BffErrorCode, BffRouteName, ConfigurationView, ConnectionView, Platform, SyncHealth, SyncRun, SyncStatusView } from '../../../src/contract/bff.js';
 import type { FieldError } from '../../../src/contract/errors.js';
+import { outputModeOf } from '../../../src/contract/configuration-helpers.js';
 import { configurationFixture, failingHistory, healthyHistory, platformsFixture } from './fixtures.js';
 import type { ConfigurationFixtureOptions } from './fixtures.js';
 
@@ -205,7 +206,9 @@ function mergeSelections(stored: ConfigurationView, body: ConfigurationView): Co
     c.fees.syncFees = body.configuration?.fees?.syncFees ?? false;
     if (c.fees.feesSupplier) c.fees.feesSupplier.selectedSupplierId = body.configuration?.fees?.feesSupplier?.selectedSupplierId ?? null;
   }
-  c.mapSettings = { outputFormat: body.configuration?.mapSettings?.outputFormat ?? undefined };
+  // As the sync service answers: Codat's closed outputFormat enum, the mode in outputMode.
+  const mode = outputModeOf(body.configuration?.mapSettings);
+  c.mapSettings = mode ? { outputFormat: 'JournalEntry', outputMode: mode } : {};
   next.schedule = { ...next.schedule, ...body.schedule };
   next.configured = true;
   next.enabled = body.enabled ?? next.enabled;

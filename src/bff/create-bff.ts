@@ -30,6 +30,7 @@ import type {
   SyncToggleResponse,
 } from '../contract/bff.js';
 import type { Configuration } from '../contract/configuration.js';
+import { isValidTimeZone } from '../contract/configuration-helpers.js';
 import { absentNotNull } from '../contract/wire.js';
 import { ERROR_CATALOG } from '../contract/error-catalog.js';
 import type { SyncErrorCode } from '../contract/error-catalog.js';
@@ -48,6 +49,12 @@ export interface BffMerchant {
   merchantId: string;
   /** The merchant's business name (used when the company is created on first use). */
   companyName: string;
+  /**
+   * The merchant's IANA time zone (e.g. `America/Vancouver`), when the partner knows it: the
+   * wizard's default for a sync not yet set up (otherwise the browser's zone). Checked against the
+   * time-zone database; a saved configuration's own zone always wins.
+   */
+  timeZone?: string | undefined;
 }
 
 /** Where the BFF reports failures it hides from the browser. */
@@ -122,12 +129,18 @@ const OptionsSchema = z.object({
 const MerchantSchema = z.object({
   merchantId: z.string().min(1).max(100),
   companyName: z.string().trim().min(1).max(200),
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, 'timeZone must be an IANA time zone name such as "America/Vancouver" (or left out).')
+    .optional(),
 });
 
 const SessionClaimsSchema = z.object({
   v: z.literal(1),
   sub: z.string(),
   name: z.string(),
+  /** The merchant's time zone from `authenticate`, when given. */
+  tz: z.string().optional(),
   sid: z.string(),
   iat: z.number(),
   exp: z.number(),
@@ -556,7 +569,15 @@ export function createBff(options: BffOptions): Bff {
       }
       const iat = nowSeconds();
       const exp = iat + sessionTtl;
-      const token = sessionSigner.sign({ v: 1, sub: merchant.merchantId, name: merchant.companyName, sid: randomId(12), iat, exp });
+      const token = sessionSigner.sign({
+        v: 1,
+        sub: merchant.merchantId,
+        name: merchant.companyName,
+        ...(merchant.timeZone ? { tz: merchant.timeZone } : {}),
+        sid: randomId(12),
+        iat,
+        exp,
+      });
       const body: SessionToken = { token, expiresAt: new Date(exp * 1000).toISOString(), expiresInSeconds: sessionTtl };
       return json(requestId, 201, body);
     },
@@ -649,7 +670,14 @@ export function createBff(options: BffOptions): Bff {
     async getConfiguration({ request, requestId }) {
       const session = requireSession(request);
       const { company } = requireLinked(await findCompany(session));
-      return json(requestId, 200, await client.getConfiguration(company.id));
+      const view = await client.getConfiguration(company.id);
+      // Before the first save the service fills in Etc/UTC, which nobody chose: offer the
+      // partner's zone for the merchant instead, or none so the widget takes the browser's.
+      if (!view.configured) {
+        const { timeZone: _filledIn, ...schedule } = view.schedule ?? {};
+        view.schedule = session.tz ? { ...schedule, timeZone: session.tz } : schedule;
+      }
+      return json(requestId, 200, view);
     },
 
     async saveConfiguration({ request, requestId }) {

@@ -10,7 +10,8 @@ import {
   SyncToggleResponseSchema,
 } from '../../src/contract/bff.js';
 import type { Configuration } from '../../src/contract/configuration.js';
-import { browser, expectResponseHygiene, companiesOf, connect, createHarness, serviceJson, syncState, validConfiguration } from './harness.js';
+import type { BffMerchant } from '../../src/bff/index.js';
+import { PUBLIC_URL, browser, cookieAuthenticate, expectResponseHygiene, companiesOf, connect, createHarness, serviceJson, syncState, validConfiguration } from './harness.js';
 import type { Browser, Harness } from './harness.js';
 
 let h: Harness;
@@ -302,5 +303,41 @@ describe('DELETE /company', () => {
     expect(await syncState(h, 'm-bob')).toEqual(bobBefore);
     expect((await json(await alice.call('GET', '/connection'), ConnectionViewSchema)).status).toBe('NotConnected');
     expect(await json(await alice.call('DELETE', '/company'), DeleteCompanyResponseSchema)).toEqual({ deleted: true });
+  });
+});
+
+describe('the merchant\'s time zone (issue 16 bug 2)', () => {
+  const withZone = (timeZone: unknown) => (request: Request) => {
+    const merchant = cookieAuthenticate(request);
+    return merchant ? ({ ...merchant, timeZone } as BffMerchant) : null;
+  };
+
+  it('offers the zone authenticate reports as the default of a sync not set up yet', async () => {
+    await h.close();
+    h = await createHarness({ authenticate: withZone('America/Vancouver') });
+    alice = browser(h, 'alice');
+    await connect(h, alice);
+    const current = await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema);
+    expect(current.configured).toBe(false);
+    expect(current.schedule?.timeZone).toBe('America/Vancouver');
+    // Once saved, the merchant's own choice wins over the partner's zone.
+    await json(await alice.call('PUT', '/configuration', validConfiguration(current)), ConfigurationViewSchema);
+    expect((await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema)).schedule?.timeZone).toBe('Europe/London');
+  });
+
+  it('offers no zone when the partner gives none, so the widget takes the browser\'s (not the service\'s Etc/UTC fill-in)', async () => {
+    await connect(h, alice);
+    const current = await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema);
+    expect(current.configured).toBe(false);
+    expect(current.schedule).toBeDefined();
+    expect(current.schedule?.timeZone).toBeUndefined();
+  });
+
+  it('refuses a time zone that is not an IANA name, saying which field is wrong', async () => {
+    await h.close();
+    h = await createHarness({ authenticate: withZone('Pacific Time') });
+    const response = await h.fetch(new Request(`${PUBLIC_URL}/session`, { method: 'POST', headers: { cookie: 'partner_session=alice' } }));
+    expect(response.status).toBe(500);
+    expect(h.logs.map((l) => JSON.stringify(l)).join('\n')).toMatch(/timeZone must be an IANA time zone name/);
   });
 });

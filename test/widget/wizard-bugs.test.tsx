@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { http } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationWizard } from '../../src/widget/index.js';
 import { bffError, bffUrl } from '../mocks/bff/index.js';
 import { expectNoAxeViolations, mockBff, renderWidget, server, useMswServer } from './helpers.js';
@@ -96,5 +96,34 @@ describe('wizard bug 1: invoice status and links to the step of each save error'
     await expectNoAxeViolations(container);
     await user.click(within(alert).getByRole('button', { name: 'Fix in Schedule' }));
     expect(await screen.findByRole('heading', { name: 'Schedule', level: 3 })).toHaveFocus();
+  });
+});
+
+describe('wizard bug 2: the time zone defaults to the partner\'s zone for the merchant, else the browser\'s', { timeout: 60_000 }, () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  function browserIn(timeZone: string): void {
+    const original = Intl.DateTimeFormat.prototype.resolvedOptions;
+    vi.spyOn(Intl.DateTimeFormat.prototype, 'resolvedOptions').mockImplementation(function (this: Intl.DateTimeFormat) {
+      return { ...original.call(this), timeZone };
+    });
+  }
+
+  it('takes the zone the BFF offers (the partner\'s, from authenticate)', async () => {
+    browserIn('Europe/Paris');
+    const state = mockBff({ scenario: 'connected' });
+    state.configuration.schedule = { ...state.configuration.schedule, timeZone: 'America/Vancouver' };
+    renderWidget(<ConfigurationWizard defaultStep="schedule" />);
+    await screen.findByRole('heading', { name: 'Schedule', level: 3 });
+    expect(screen.getByRole('combobox', { name: /Time zone/ })).toHaveValue('America/Vancouver');
+  });
+
+  it('takes the browser\'s zone when the BFF offers none', async () => {
+    browserIn('America/Los_Angeles');
+    const state = mockBff({ scenario: 'connected' });
+    renderWidget(<ConfigurationWizard defaultStep="schedule" />);
+    await screen.findByRole('heading', { name: 'Schedule', level: 3 });
+    expect(state.configuration.schedule?.timeZone ?? null).toBeNull();
+    expect(screen.getByRole('combobox', { name: /Time zone/ })).toHaveValue('America/Los Angeles');
   });
 });

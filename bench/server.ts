@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     // A full sync of one 10,000-order day into the sandbox.
     const day = generateMerchant({ seed: 5, days: 1, ordersPerDay: dayOrders });
     let now = new Date(`${day.period.start}T08:00:00Z`);
-    const syncService = createSyncService({ apiKeys: [API_KEY], store: { sqlite: join(dir, 'day.db') }, dev: true, publicUrl: BASE, now: () => now, sleep: async () => undefined });
+    const syncService = createSyncService({ apiKeys: [API_KEY], store: { sqlite: join(dir, 'day.db') }, dev: true, publicUrl: BASE, now: () => now, sleep: async () => undefined, sandbox: { redirectUris: ['http://partner.test/cb'] } });
     const sandbox = syncService.sandbox;
     if (!sandbox) throw new Error('sandbox missing');
     const dayCompany = String((await request(syncService, 'POST', '/companies', { name: 'Busy Day' })).id);

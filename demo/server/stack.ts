@@ -95,23 +95,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       options.syncPort ?? { port: 4010, strict: false },
     );
     const syncUrl = syncServer.url;
-    const created = createSyncService({
-      apiKeys: [secrets.syncApiKey],
-      store: { sqlite: join(options.dataDir, 'commerce-sync.sqlite') },
-      encryptionKey: secrets.tokenEncryptionKey,
-      publicUrl: syncUrl,
-      sandbox: { databasePath: join(options.dataDir, 'sandbox.sqlite') },
-      ...(options.hooks ? { hooks: options.hooks } : {}),
-    });
-    service = created;
-    await created.ready;
-    syncHandler = (request) => created.fetch(request);
-    if (options.scheduler) {
-      scheduler = created.scheduler;
-      scheduler.start();
-    }
-    log(`[demo] sync service on ${syncUrl} (sandbox at ${syncUrl}/sandbox)`);
 
+    // The dashboard listens (and the BFF exists) before the sync service too: the sandbox
+    // registers the BFF's callback URL, which holds the dashboard's port.
     let app: { fetch(request: Request): Response | Promise<Response> } | null = null;
     const apiListener = getRequestListener((request) => (app ? app.fetch(request) : starting()));
     appServer = await listen(
@@ -142,6 +128,25 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         warn: (message, details) => console.warn(`[bff] ${message}`, details),
       },
     });
+
+    const created = createSyncService({
+      apiKeys: [secrets.syncApiKey],
+      store: { sqlite: join(options.dataDir, 'commerce-sync.sqlite') },
+      encryptionKey: secrets.tokenEncryptionKey,
+      publicUrl: syncUrl,
+      // The sandbox's consent page returns only to the BFF's callback, like a real platform.
+      sandbox: { databasePath: join(options.dataDir, 'sandbox.sqlite'), redirectUris: [bff.redirectUri] },
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+    });
+    service = created;
+    await created.ready;
+    syncHandler = (request) => created.fetch(request);
+    if (options.scheduler) {
+      scheduler = created.scheduler;
+      scheduler.start();
+    }
+    log(`[demo] sync service on ${syncUrl} (sandbox at ${syncUrl}/sandbox)`);
+
     // Support staff get their own cookie and tokens; the key is derived for support only, so a
     // merchant's widget token never opens the support routes.
     const supportTokens = createSupportTokens({ secret: secrets.bffSecret });

@@ -20,6 +20,9 @@ Options:
                         (env COMMERCE_SYNC_POSTGRES_URL)
   --pg-schema <name>    PostgreSQL schema (env COMMERCE_SYNC_PG_SCHEMA, default public)
   --sandbox-db <path>   SQLite file of the sandbox ledgers (default ./commerce-sync-sandbox.db)
+  --sandbox-redirect-uri <url>  Register a callback URL for the sandbox's consent page (exact
+                        match; repeatable; env COMMERCE_SYNC_SANDBOX_REDIRECT_URIS, comma-separated).
+                        Your BFF's is {its publicUrl}/oauth/callback.
   --no-sandbox          Do not mount the sandbox ledger
   --no-scheduler        Do not run the daily scheduler in this instance
   --dev                 Allow the built-in development encryption key
@@ -76,6 +79,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       postgres: { type: 'string' },
       'pg-schema': { type: 'string' },
       'sandbox-db': { type: 'string' },
+      'sandbox-redirect-uri': { type: 'string', multiple: true },
       'no-sandbox': { type: 'boolean' },
       'no-scheduler': { type: 'boolean' },
       dev: { type: 'boolean' },
@@ -122,7 +126,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     publicUrl,
     dev: values.dev ?? false,
     platforms,
-    sandbox: values['no-sandbox'] ? false : { databasePath: values['sandbox-db'] ?? 'commerce-sync-sandbox.db' },
+    sandbox: values['no-sandbox']
+      ? false
+      : {
+          databasePath: values['sandbox-db'] ?? 'commerce-sync-sandbox.db',
+          redirectUris: values['sandbox-redirect-uri'] ?? (env.COMMERCE_SYNC_SANDBOX_REDIRECT_URIS ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+        },
   });
   await service.ready;
   const { serve } = await import('@hono/node-server');

@@ -37,8 +37,12 @@ export interface SyncServiceOptions {
   dev?: boolean;
   /** Accounting connectors (Xero, QuickBooks, …) besides the sandbox. */
   platforms?: readonly AccountingConnector[];
-  /** The embedded sandbox ledger (mounted at `/sandbox`). Default on, in memory unless a path is given; `false` disables it. */
-  sandbox?: false | { databasePath?: string; clientId?: string; clientSecret?: string };
+  /**
+   * The embedded sandbox ledger (mounted at `/sandbox`). Default on, in memory unless a path is
+   * given; `false` disables it. `redirectUris` registers the callback URLs (your BFF's
+   * `{publicUrl}/oauth/callback`) its consent page may return to, exact match; none by default.
+   */
+  sandbox?: false | { databasePath?: string; clientId?: string; clientSecret?: string; redirectUris?: readonly string[] };
   /** Absolute URL this service is reachable at (link URLs, sandbox consent page). Default `http://127.0.0.1:4010`. */
   publicUrl?: string;
   /** Base URL of the partner's page that opens the sync flow; the code is appended as `?code=`. */
@@ -112,6 +116,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     : createSandboxPlatform({
         databasePath: options.sandbox?.databasePath ?? ':memory:',
         publicUrl: `${publicUrl}/sandbox`,
+        redirectUris: options.sandbox?.redirectUris ?? [],
         now,
         ...(options.sandbox?.clientId ? { clientId: options.sandbox.clientId } : {}),
         ...(options.sandbox?.clientSecret ? { clientSecret: options.sandbox.clientSecret } : {}),

@@ -64,6 +64,8 @@ export async function createHarness(
       dev: true,
       publicUrl: SYNC_URL,
       now: () => clock.now,
+      // The BFF's callback, registered with the sandbox as with a real platform.
+      sandbox: { redirectUris: [`${PUBLIC_URL}/oauth/callback`] },
     });
   await service.ready;
   const logs: LogEntry[] = [];

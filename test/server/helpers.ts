@@ -11,15 +11,23 @@ export function clock(start: string): { now: () => Date; set(iso: string): void 
   return { now: () => new Date(t), set: (iso) => (t = new Date(iso)) };
 }
 
-/** A service on an in-memory SQLite store with the sandbox mounted. */
+/** The partner callback {@link linkSandbox} authorizes with, registered with the sandbox by {@link makeService}. */
+export const SANDBOX_REDIRECT_URI = 'http://partner.test/callback';
+
+/**
+ * A service on an in-memory SQLite store with the sandbox mounted; {@link SANDBOX_REDIRECT_URI}
+ * is registered with it unless `overrides.sandbox` names its own `redirectUris`.
+ */
 export function makeService(overrides: Partial<SyncServiceOptions> = {}): SyncService {
+  const { sandbox, ...rest } = overrides;
   return createSyncService({
     apiKeys: [API_KEY],
     store: { sqlite: ':memory:' },
     dev: true,
     publicUrl: BASE,
     sleep: async () => undefined,
-    ...overrides,
+    sandbox: sandbox === false ? false : { redirectUris: [SANDBOX_REDIRECT_URI], ...sandbox },
+    ...rest,
   });
 }
 
@@ -72,7 +80,7 @@ export async function linkSandbox(service: SyncService, companyId: string, templ
   if (created.status !== 200) throw new Error(`create connection: ${created.status} ${JSON.stringify(created.body)}`);
   const connectionId = created.body.id as string;
   const state = `state-${connectionId}`;
-  const redirectUri = 'http://partner.test/callback';
+  const redirectUri = SANDBOX_REDIRECT_URI;
   const start = await call(service, 'POST', `/companies/${companyId}/connections/${connectionId}/authorization/start`, { state, redirectUri });
   if (start.status !== 200) throw new Error(`authorization start: ${start.status} ${JSON.stringify(start.body)}`);
   const page = await service.fetch(new Request(start.body.url as string));

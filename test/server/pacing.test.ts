@@ -1,12 +1,12 @@
 import { createSandboxPlatform } from '../../src/platforms/sandbox/index.js';
 import type { AccountingConnector } from '../../src/platforms/connector.js';
 import { buildConfiguration, buildOrder, buildPayment } from '../fixtures/index.js';
-import { BASE, call, clock, linkSandbox, makeService } from './helpers.js';
+import { BASE, SANDBOX_REDIRECT_URI, call, clock, linkSandbox, makeService } from './helpers.js';
 
 describe('write pacing and platform back-off', () => {
   it('keeps writes under the platform per-minute budget and honours 429 Retry-After', async () => {
     const c = clock('2026-03-12T10:00:00Z');
-    const sandbox = createSandboxPlatform({ databasePath: ':memory:', publicUrl: `${BASE}/sandbox`, now: c.now });
+    const sandbox = createSandboxPlatform({ databasePath: ':memory:', publicUrl: `${BASE}/sandbox`, redirectUris: [SANDBOX_REDIRECT_URI], now: c.now });
     // The same connector, advertising a tiny budget: two requests a minute.
     const slow: AccountingConnector = Object.create(sandbox.connector, {
       rateLimits: { value: { requestsPerMinute: 2, maxConcurrent: 1 } },

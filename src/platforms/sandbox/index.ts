@@ -7,6 +7,7 @@ import {
   authorizeDecision,
   authorizePage,
   expireLedgerAccessTokens,
+  isRedirectUri,
   revokeEndpoint,
   revokeLedgerTokens,
   tokenEndpoint,
@@ -84,6 +85,11 @@ export interface SandboxPlatformOptions {
   clientSecret?: string;
   /** Application name the consent page shows (default `commerce-sync`). */
   clientName?: string;
+  /**
+   * The client's registered redirect URIs (absolute http(s), no fragment). The consent page
+   * accepts only an exact match and shows an error page, never a redirect, for anything else.
+   */
+  redirectUris: readonly string[];
   now?: () => Date;
   /** How the connector reaches the sandbox API; default calls `handler` in-process. */
   fetch?: typeof fetch;
@@ -143,6 +149,10 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
   const publicUrl = new URL(options.publicUrl).toString().replace(/\/+$/, '');
   const mountPath = new URL(publicUrl).pathname.replace(/\/+$/, '');
   const now = options.now ?? (() => new Date());
+  const invalid = options.redirectUris.find((uri) => !isRedirectUri(uri));
+  if (invalid !== undefined) {
+    throw new Error(`Sandbox redirect URI "${invalid}" is not an absolute http(s) URL without a fragment. Register the exact callback URL, e.g. https://partner.example/api/commerce-sync/oauth/callback.`);
+  }
   const store = new SandboxStore(options.databasePath, now);
   const ctx: OAuthContext = {
     store,
@@ -151,6 +161,7 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
     clientId: options.clientId ?? 'sandbox-client',
     clientSecret: options.clientSecret ?? 'sandbox-secret',
     clientName: options.clientName ?? 'commerce-sync',
+    redirectUris: new Set(options.redirectUris),
   };
 
   async function route(request: Request): Promise<Response> {

@@ -29,6 +29,8 @@ export interface OAuthContext {
   clientId: string;
   clientSecret: string;
   clientName: string;
+  /** The client's registered redirect URIs; `authorize` accepts only an exact match. */
+  redirectUris: ReadonlySet<string>;
 }
 
 function sha256(value: string): string {
@@ -61,7 +63,7 @@ function oauthError(
 }
 
 /** Whether `value` is an absolute http(s) URL without a fragment (a usable redirect_uri). */
-function isRedirectUri(value: string): boolean {
+export function isRedirectUri(value: string): boolean {
   try {
     const url = new URL(value);
     return (
@@ -114,6 +116,9 @@ export function authorizePage(ctx: OAuthContext, url: URL): Response {
       'The application sent a redirect_uri that is not an absolute http(s) URL.',
     );
   }
+  // Exact match against the registered list, as real platforms do: anything else would make
+  // this page an open redirect (and a way to send codes to someone else's site).
+  if (!ctx.redirectUris.has(redirectUri)) return unregisteredRedirect();
   const state = q.get('state');
   if (q.get('response_type') !== 'code') {
     return redirectWith(redirectUri, { error: 'unsupported_response_type', state });
@@ -207,6 +212,15 @@ ${templates}
   ]);
 }
 
+function unregisteredRedirect(): Response {
+  return errorPage(
+    400,
+    'Unregistered return address',
+    'The application sent a redirect_uri that is not registered for it, so the sandbox will not send you there. ' +
+      'Register the exact callback URL with the sync service (sandbox.redirectUris, --sandbox-redirect-uri or COMMERCE_SYNC_SANDBOX_REDIRECT_URIS) and connect again.',
+  );
+}
+
 /** `POST /oauth/authorize`: records the merchant's decision and redirects back with a code or an error. */
 export async function authorizeDecision(ctx: OAuthContext, request: Request): Promise<Response> {
   const form = new URLSearchParams(await request.text());
@@ -221,6 +235,8 @@ export async function authorizeDecision(ctx: OAuthContext, request: Request): Pr
       'This consent request has expired or was already answered. Go back to the application and connect again.',
     );
   }
+  // The list may have changed since the consent page was shown (a restart with other settings).
+  if (!ctx.redirectUris.has(row.redirect_uri)) return unregisteredRedirect();
   const decision = form.get('decision');
   if (decision === 'deny') {
     ctx.store.prepare('UPDATE consent_requests SET used = 1 WHERE id = ?').run(row.id);

@@ -15,7 +15,7 @@ import {
 } from '../../../src/server/index.js';
 import { createSupportHandler } from '../../../src/server/support/index.js';
 import { buildConfiguration, buildOrder, buildPayment } from '../../fixtures/index.js';
-import { API_KEY as SERVER_HELPER_KEY, linkSandbox } from '../../server/helpers.js';
+import { API_KEY as SERVER_HELPER_KEY, SANDBOX_REDIRECT_URI, linkSandbox } from '../../server/helpers.js';
 import {
   API_KEY,
   PARTNER,
@@ -50,6 +50,7 @@ describe('support BFF', () => {
       publicUrl: SYNC_URL,
       now: () => clock.now,
       sleep: async () => undefined,
+      sandbox: { redirectUris: [SANDBOX_REDIRECT_URI] },
     });
     h = await createHarness({ service, clock });
     const supportRoutes = createSupportHandler({

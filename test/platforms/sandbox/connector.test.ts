@@ -244,11 +244,13 @@ describe('sandbox connector writes', () => {
     const remote = createSandboxPlatform({
       databasePath: ':memory:',
       publicUrl,
+      redirectUris: [REDIRECT_URI],
       now: manualClock().now,
     });
     const local = createSandboxPlatform({
       databasePath: ':memory:',
       publicUrl,
+      redirectUris: [],
       fetch: globalThis.fetch,
     });
     sandbox = remote;

@@ -34,6 +34,7 @@ export function newSandbox(clock = manualClock()): {
   const sandbox = createSandboxPlatform({
     databasePath: ':memory:',
     publicUrl: BASE,
+    redirectUris: [REDIRECT_URI],
     now: clock.now,
   });
   return { sandbox, clock };

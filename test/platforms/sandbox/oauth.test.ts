@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../src/platforms/connector.js';
-import { CODE_TTL_MS, ACCESS_TOKEN_TTL_MS } from '../../../src/platforms/sandbox/index.js';
+import { CODE_TTL_MS, ACCESS_TOKEN_TTL_MS, createSandboxPlatform } from '../../../src/platforms/sandbox/index.js';
 import type { SandboxPlatform } from '../../../src/platforms/sandbox/index.js';
 import {
+  BASE,
   REDIRECT_URI,
   connect,
   contextFor,
@@ -149,6 +150,44 @@ describe('sandbox OAuth', () => {
     );
     expect(unknownClient.status).toBe(400);
     expect(unknownClient.headers.get('location')).toBeNull();
+  });
+
+  it('shows an error page, never a redirect, for a redirect_uri not registered for the client', async () => {
+    ({ sandbox } = newSandbox());
+    const registered = new URL(REDIRECT_URI);
+    // Same origin but another path, another query, another host, a prefix trick: each is refused.
+    const others = [
+      'https://evil.example.test/steal',
+      `${registered.origin}/other-callback`,
+      `${registered.origin}${registered.pathname}`,
+      `${REDIRECT_URI}&extra=1`,
+      `https://app.example.test.evil.example/callback?partner=acme`,
+      REDIRECT_URI.replace('https:', 'http:'),
+    ];
+    for (const uri of others) {
+      for (const responseType of ['code', 'token']) {
+        const response = await get(
+          sandbox,
+          `/oauth/authorize?response_type=${responseType}&client_id=sandbox-client&state=s&redirect_uri=${encodeURIComponent(uri)}`,
+        );
+        expect(response.status, uri).toBe(400);
+        expect(response.headers.get('location'), uri).toBeNull();
+        const html = await response.text();
+        expect(html).toContain('Unregistered return address');
+        expect(html).toContain('Register the exact callback URL');
+        expect(html).not.toContain('evil.example');
+      }
+    }
+    // The registered one still shows the consent page.
+    const ok = await get(sandbox, `/oauth/authorize?response_type=code&client_id=sandbox-client&state=s&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('request_id');
+  });
+
+  it('refuses to start with a registered redirect URI that is not an absolute http(s) URL', () => {
+    expect(() => createSandboxPlatform({ databasePath: ':memory:', publicUrl: BASE, redirectUris: ['/relative/callback'] })).toThrow(
+      'Sandbox redirect URI "/relative/callback" is not an absolute http(s) URL without a fragment.',
+    );
   });
 
   it('accepts client credentials in the form body too', async () => {

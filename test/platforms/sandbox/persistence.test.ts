@@ -8,6 +8,7 @@ import type { SandboxPlatform } from '../../../src/platforms/sandbox/index.js';
 import type { JournalDocument } from '../../../src/contract/documents.js';
 import {
   BASE,
+  REDIRECT_URI,
   connect,
   contextFor,
   manualClock,
@@ -33,12 +34,12 @@ describe('sandbox persistence', () => {
     dirs.push(dir);
     const databasePath = join(dir, 'sandbox.sqlite');
     const clock = manualClock();
-    const first = createSandboxPlatform({ databasePath, publicUrl: BASE, now: clock.now });
+    const first = createSandboxPlatform({ databasePath, publicUrl: BASE, redirectUris: [REDIRECT_URI], now: clock.now });
     const tokens = await connect(first, 'uk');
     const written = await write(first, contextFor(tokens), ukJournal());
     first.close();
 
-    sandbox = createSandboxPlatform({ databasePath, publicUrl: BASE, now: clock.now });
+    sandbox = createSandboxPlatform({ databasePath, publicUrl: BASE, redirectUris: [REDIRECT_URI], now: clock.now });
     const ctx = contextFor(tokens);
     expect(await write(sandbox, ctx, ukJournal())).toEqual({
       platformId: written.platformId,

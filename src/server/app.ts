@@ -70,13 +70,16 @@ interface PushBody {
   text: string;
   items: unknown;
   sources: RecordTexts | null;
+  /** The records' own texts, for the push's fast path. */
+  texts: string[] | undefined;
 }
 
 /** A push body: its bytes, the records (`[...]` or `{ <dataType>: [...] }`) and, where found, each one's own text. */
 async function pushBody(c: Context<Env>, dataType: PushDataType): Promise<PushBody> {
   const { bytes, text } = await readBody(c.req.raw);
   const items = recordsOf(parseJson(text, false), dataType);
-  return { bytes, text, items, sources: Array.isArray(items) ? recordTexts(text, dataType) : null };
+  const sources = Array.isArray(items) ? recordTexts(text, dataType) : null;
+  return { bytes, text, items, sources, texts: sources?.texts };
 }
 
 /**
@@ -225,11 +228,14 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.post('/sync/commerce/config/ui/accounts/platform/:platformKey', async (c) =>
     c.json(await core.setVisibleAccounts(c.req.param('platformKey'), await jsonBody(c))));
 
-  // Push (2023 and partner contracts)
+  // Push (2023 and partner contracts). The body is read once the push lock is held.
+  const push = async (c: Context<Env>, companyId: string, dataType: PushDataType) => {
+    const { input, dataset, accepted } = await core.push(companyId, dataType, () => pushBody(c, dataType));
+    return { body: input, dataset, accepted };
+  };
   app.post('/data/companies/:companyId/sync/:dataset', async (c) => {
     const dataType = dataTypeOf(c.req.param('dataset'));
-    const body = await pushBody(c, dataType);
-    const { dataset, accepted } = await core.push(c.req.param('companyId'), dataType, body.items, body.sources?.texts);
+    const { body, dataset, accepted } = await push(c, c.req.param('companyId'), dataType);
     c.header('X-Dataset-Id', dataset.id);
     // The records were serialised once for storage (or not at all); the echo reuses them.
     return jsonBytes(c, Buffer.concat([
@@ -240,8 +246,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   });
   const partnerPush = async (c: Context<Env>) => {
     const dataType = dataTypeOf(c.req.param('dataset') ?? '');
-    const body = await pushBody(c, dataType);
-    const { dataset, accepted } = await core.push(c.req.param('companyId') ?? '', dataType, body.items, body.sources?.texts);
+    const { body, dataset, accepted } = await push(c, c.req.param('companyId') ?? '', dataType);
     c.header('X-Dataset-Id', dataset.id);
     return jsonBytes(c, acceptedArray(body, accepted));
   };

@@ -37,7 +37,7 @@ import { NO_EVENTS, type ServiceEvents } from './events.js';
 import type { SecretBox } from './crypto.js';
 import { HttpError, notFound, parseOrThrow } from './errors.js';
 import { commerceFacts } from './facts.js';
-import { ingestPush, type AcceptedRecords } from './push.js';
+import { ingestPush, type AcceptedRecords, type PushInput } from './push.js';
 import { RunAbort, type RunEngine } from './runs/engine.js';
 import { describeFailure } from './runs/status.js';
 import { NO_FAILING_STREAK, type CompanyRecord, type ConnectionRecord, type DatasetRecord, type RunRecord, type Store } from './store/index.js';
@@ -616,9 +616,10 @@ export class SyncCore {
    * Stores a push; `accepted` holds the stored records as JSON texts (for the response echo).
    * `texts` are the records' own JSON texts from the request body, when the caller has them.
    */
-  async push(companyId: string, dataType: PushDataType, items: unknown, texts?: readonly string[] | null): Promise<{ dataset: DatasetStatus; accepted: AcceptedRecords }> {
-    const { dataset, accepted } = await ingestPush(this.store, companyId, dataType, items, this.o.now(), texts);
-    return { dataset: this.toDataset(dataset), accepted };
+  /** Stores a push whose records `read` reads (after the data type's push lock is taken; see {@link ingestPush}). */
+  async push<T extends PushInput>(companyId: string, dataType: PushDataType, read: () => Promise<T>): Promise<{ dataset: DatasetStatus; accepted: AcceptedRecords; input: T }> {
+    const { dataset, accepted, input } = await ingestPush(this.store, companyId, dataType, read, this.o.now());
+    return { dataset: this.toDataset(dataset), accepted, input };
   }
 
   toDataset(d: DatasetRecord): DatasetStatus {

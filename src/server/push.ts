@@ -141,21 +141,31 @@ export function validateBatch(dataType: PushDataType, items: unknown, texts?: re
   return parsed;
 }
 
+/** A push's records, read from the request once its data type's lock is held. */
+export interface PushInput {
+  items: unknown;
+  /** The records' own JSON texts, one per item (see {@link validateBatch}). */
+  texts?: readonly string[] | null;
+}
+
 /**
  * Stores one push (domain.md §3): whole-record replace, same `sourceModifiedDate` (or an
  * older one) ignored, `{id}` deletes, and any accepted change to a day already synced marks
- * that day for an adjustment on the next run. One push per data type per company at a time;
- * all or nothing.
+ * that day for an adjustment on the next run. All or nothing.
+ *
+ * One push per data type per company at a time: the lock is taken before `read` reads the
+ * body and held until the push is stored, so a push is in progress for as long as its
+ * request is, and a second one meanwhile gets 409 `push_in_progress`. On SQLite the stored
+ * part never yields to other requests, so a lock taken only around it would never be seen
+ * held, and concurrent pushes were silently serialised instead of refused as on PostgreSQL.
  */
-export async function ingestPush(
+export async function ingestPush<T extends PushInput>(
   store: Store,
   companyId: string,
   dataType: PushDataType,
-  items: unknown,
+  read: () => Promise<T>,
   now: Date,
-  texts?: readonly string[] | null,
-): Promise<{ dataset: DatasetRecord; accepted: AcceptedRecords }> {
-  const parsed = validateBatch(dataType, items, texts);
+): Promise<{ dataset: DatasetRecord; accepted: AcceptedRecords; input: T }> {
   const company = await store.getCompany(companyId);
   if (!company) throw notFound('company', companyId);
   const owner = randomUUID();
@@ -163,6 +173,8 @@ export async function ingestPush(
     throw new HttpError(409, 'push_in_progress', `Another push of ${dataType} for this company is still being processed. Wait for it to finish, then send this one again.`, undefined, 'Yes');
   }
   try {
+    const input = await read();
+    const parsed = validateBatch(dataType, input.items, input.texts);
     // The last occurrence of an id in a batch wins, as if sent one after another.
     const byId = new Map<string, Parsed>();
     for (const p of parsed) byId.set(p.id, p);
@@ -223,7 +235,7 @@ export async function ingestPush(
       await tx.insertDataset(dataset);
       // Every record new or changed, each stored as sent, in the order sent: the echo is the request's array.
       const asSent = accepted.length === parsed.length && parsed.every((p) => p.asSent);
-      return { dataset, accepted: { texts: accepted, asSent } };
+      return { dataset, accepted: { texts: accepted, asSent }, input };
     });
   } finally {
     await store.releasePushLock(companyId, dataType, owner);

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aggregate } from '../../src/aggregation/index.js';
 import type { Configuration } from '../../src/contract/configuration.js';
+import { createSecretBox, DEV_ENCRYPTION_KEY } from '../../src/server/crypto.js';
+import { RunEngine } from '../../src/server/runs/engine.js';
 import { buildConfiguration, generateMerchant } from '../fixtures/index.js';
 import { call, clock, linkSandbox, makeService } from './helpers.js';
 import { killable, postgresTarget, sqliteTarget, type Target } from './targets.js';
@@ -165,6 +167,61 @@ describe.each([
     } finally {
       await b.close();
       void first.store.db.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('a run whose lease another instance took over (this one stalled past the lease)', () => {
+  let target: Target;
+  beforeEach(() => {
+    target = sqliteTarget();
+  });
+  afterEach(async () => {
+    await target.cleanup();
+  });
+
+  it('stops writing at its next document and says why', { timeout: 60_000 }, async () => {
+    const merchant = generateMerchant({ seed: 5, days: 3, ordersPerDay: 10 });
+    const c = clock(`${merchant.period.start}T08:00:00Z`);
+    const store = await target.open();
+    const service = makeService({ now: c.now, store });
+    try {
+      const companyId = (await call(service, 'POST', '/companies', { name: 'Slow Lane' })).body.id as string;
+      const { ledgerId } = await linkSandbox(service, companyId, 'uk');
+      for (const [path, key, records] of [
+        ['commerce-orders', 'orders', merchant.orders],
+        ['commerce-payments', 'payments', merchant.payments],
+        ['commerce-transactions', 'transactions', merchant.transactions],
+      ] as const) {
+        expect((await call(service, 'POST', `/data/companies/${companyId}/sync/${path}`, { [key]: records })).status).toBe(200);
+      }
+      const config = buildConfiguration({ timeZone: merchant.timeZone });
+      config.schedule = { ...config.schedule, startDate: merchant.period.start };
+      expect((await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config)).status).toBe(200);
+      c.set(`${merchant.period.end}T09:00:00Z`);
+
+      const sandbox = service.sandbox;
+      if (!sandbox) throw new Error('sandbox missing');
+      // A 60 ms lease renewed every 10 ms. After its second write the run stalls while another
+      // instance takes the lease over, as it may once the lease has lapsed.
+      const engine = new RunEngine({
+        store, connectors: new Map([['sandbox', sandbox.connector]]), box: createSecretBox(DEV_ENCRYPTION_KEY), now: c.now,
+        instanceId: 'stalled', leaseTtlMs: 60, sleep: async () => undefined,
+        hooks: {
+          afterWrite: async ({ count }) => {
+            if (count !== 2) return;
+            await store.db.execute("UPDATE run_leases SET owner = 'another instance' WHERE lease_key = $1", [`run:${companyId}`]);
+            await new Promise((r) => setTimeout(r, 100));
+          },
+        },
+      });
+      const run = await engine.run(companyId, { trigger: 'latest' });
+      expect(run).toMatchObject({ statusCode: 5080, errorCode: 'duplication_protection' });
+      expect(run.exceptionMessage).toMatch(/taken over by another instance/);
+      expect(sandbox.admin.documents(ledgerId)).toHaveLength(2);
+    } finally {
+      await service.close();
+      await store.close();
     }
   });
 });

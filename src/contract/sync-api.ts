@@ -206,8 +206,11 @@ export const LocalizationSchema = z.object({ text: z.string().nullable(), requir
 export const LocalizationInfoSchema = z.record(z.string(), LocalizationSchema);
 export type LocalizationInfo = z.infer<typeof LocalizationInfoSchema>;
 
-/** Which configuration account rows the sync flow shows for a platform. */
-export const VisibleAccountsSchema = z.object({ visibleAccounts: z.array(z.string()).nullable() });
+/**
+ * Which configuration account rows the sync flow shows for a platform: `null` (or, on input,
+ * left out: `{}`) means all of them.
+ */
+export const VisibleAccountsSchema = z.object({ visibleAccounts: z.array(z.string()).nullish() });
 export type VisibleAccounts = z.infer<typeof VisibleAccountsSchema>;
 
 /** Body of `POST /companies/{companyId}/sync/commerce/latest`. */

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { validateConfiguration } from '../contract/configuration-rules.js';
 import { ConfigurationSchema, normalizeConfiguration, outputModeOf, type Configuration } from '../contract/configuration.js';
 import type { FieldError } from '../contract/errors.js';
+import { CODAT_PARTNER_COMMERCE_KEY, CODAT_PLATFORM_KEYS } from '../contract/platform-keys.js';
 import { absentNotNull } from '../contract/wire.js';
 import {
   AuthorizationCallbackSchema,
@@ -42,7 +43,7 @@ import { RunAbort, type RunEngine } from './runs/engine.js';
 import { describeFailure } from './runs/status.js';
 import { NO_FAILING_STREAK, type CompanyRecord, type ConnectionRecord, type DatasetRecord, type RunRecord, type Store } from './store/index.js';
 import { localDateOf, localDayBounds } from './time.js';
-import { defaultUiText } from './ui-text.js';
+import { defaultUiText, isCodatTextKey } from './ui-text.js';
 
 /** The commerce source companies are linked to (the partner pushing data). */
 export interface CommerceSource {
@@ -137,10 +138,26 @@ export class SyncCore {
     return this.o.events ?? NO_EVENTS;
   }
 
+  /**
+   * This service's key for a platform key as sent: Codat's four-letter keys (`gbol`, `qhyg`,
+   * …, and `lqai` for the partner's commerce data) are aliases of ours.
+   */
+  platformKeyOf(key: string): string {
+    if (key === CODAT_PARTNER_COMMERCE_KEY) return this.o.commerce.key;
+    const codat = CODAT_PLATFORM_KEYS[key];
+    return codat?.side === 'accounting' ? codat.key : key;
+  }
+
+  private isCommerceKey(key: string): boolean {
+    return this.platformKeyOf(key) === this.o.commerce.key;
+  }
+
   private connector(key: string): AccountingConnector {
-    const connector = this.o.connectors.get(key);
-    if (!connector) throw new HttpError(404, 'not_found', `No accounting platform "${key}" is available. List /config/integrations for the platforms you can connect.`);
-    return connector;
+    const connector = this.o.connectors.get(this.platformKeyOf(key));
+    if (connector) return connector;
+    const codat = CODAT_PLATFORM_KEYS[key];
+    const named = codat ? `${codat.platform} (Codat key "${key}")` : `"${key}"`;
+    throw new HttpError(404, 'not_found', `No accounting platform ${named} is available on this service. List /config/integrations for the platforms you can connect.`);
   }
 
   async requireCompany(companyId: string): Promise<CompanyRecord> {
@@ -294,12 +311,13 @@ export class SyncCore {
 
   async createConnection(companyId: string, body: unknown): Promise<Connection> {
     await this.requireCompany(companyId);
-    const { platformKey } = parseOrThrow(CreateConnectionSchema, body, 'connection');
+    const sent = parseOrThrow(CreateConnectionSchema, body, 'connection').platformKey;
+    const platformKey = this.platformKeyOf(sent);
     if (platformKey === this.o.commerce.key) {
       const existing = (await this.store.listConnections(companyId)).find((c) => c.sourceType === 'Commerce');
       if (existing) return this.toConnection(existing);
     } else {
-      this.connector(platformKey);
+      this.connector(sent);
     }
     const connection: ConnectionRecord = {
       id: randomUUID(),
@@ -529,8 +547,9 @@ export class SyncCore {
     return this.paging(page, integrations.length, query.page, query.pageSize, '/config/integrations');
   }
 
-  branding(platformKey: string): Branding {
-    const connector = this.connector(platformKey);
+  branding(key: string): Branding {
+    const connector = this.connector(key);
+    const platformKey = connector.platform.key;
     const logo = connector.platform.logoUrl ?? '';
     const icon = connector.platform.iconUrl ?? logo;
     const image = (src: string, alt: string) => ({ image: { src, alt } });
@@ -542,10 +561,10 @@ export class SyncCore {
   }
 
   async syncFlowUrl(commerceKey: string, accountingKey: string, merchantIdentifier: string | null): Promise<{ url: string }> {
-    if (commerceKey !== this.o.commerce.key) {
-      throw new HttpError(404, 'not_found', `Unknown commerce platform "${commerceKey}". This service's commerce key is "${this.o.commerce.key}".`);
+    if (!this.isCommerceKey(commerceKey)) {
+      throw new HttpError(404, 'not_found', `Unknown commerce platform "${commerceKey}". This service's commerce key is "${this.o.commerce.key}" (or Codat's "${CODAT_PARTNER_COMMERCE_KEY}").`);
     }
-    this.connector(accountingKey);
+    const accounting = this.connector(accountingKey).platform.key;
     let company: CompanyRecord | null = null;
     if (merchantIdentifier) {
       const found = await this.store.listCompanies(1, 1, { name: 'merchantIdentifier', value: merchantIdentifier });
@@ -559,8 +578,9 @@ export class SyncCore {
     await this.store.insertSyncFlowCode({
       code,
       companyId: company.id,
-      commerceKey,
-      accountingKey,
+      // Codat's keys resolve to ours, so whoever redeems the code sees this service's keys.
+      commerceKey: this.o.commerce.key,
+      accountingKey: accounting,
       merchantIdentifier,
       expiresAt: new Date(this.o.now().getTime() + SYNC_FLOW_CODE_TTL_MS).toISOString(),
       usedAt: null,
@@ -584,9 +604,9 @@ export class SyncCore {
     const l = parseOrThrow(UiLocaleSchema, locale, 'locale', 'locale') as UiLocale;
     const input = parseOrThrow(LocalizationInfoSchema, body, 'text overrides');
     const known = defaultUiText(l);
-    const unknown = Object.keys(input).filter((k) => !(k in known));
+    const unknown = Object.keys(input).filter((k) => !(k in known) && !isCodatTextKey(k));
     if (unknown.length) {
-      throw new HttpError(400, 'validation_failed', `Unknown text key(s): ${unknown.join(', ')}. GET the texts first to see the keys.`,
+      throw new HttpError(400, 'validation_failed', `Unknown text key(s): ${unknown.join(', ')}. GET the texts first to see our keys; Codat's hyphenated keys (e.g. configure-misc-nextButton) are accepted too.`,
         unknown.map((k) => ({ itemId: k, message: 'Unknown text key.', validatorName: 'unknown_key' })));
     }
     const missing = Object.entries(input).filter(([k, v]) => known[k]?.required && !v.text).map(([k]) => k);
@@ -598,15 +618,16 @@ export class SyncCore {
     return this.uiText(l);
   }
 
-  async visibleAccounts(platformKey: string): Promise<{ visibleAccounts: string[] | null }> {
-    this.connector(platformKey);
+  async visibleAccounts(key: string): Promise<{ visibleAccounts: string[] | null }> {
+    const platformKey = this.connector(key).platform.key;
     return { visibleAccounts: await this.store.visibleAccounts(platformKey) };
   }
 
-  async setVisibleAccounts(platformKey: string, body: unknown): Promise<{ visibleAccounts: string[] | null }> {
-    this.connector(platformKey);
+  /** `{}` and `{ visibleAccounts: null }` reset to all rows (Codat's semantics); a list shows those rows. */
+  async setVisibleAccounts(key: string, body: unknown): Promise<{ visibleAccounts: string[] | null }> {
+    const platformKey = this.connector(key).platform.key;
     const input = parseOrThrow(VisibleAccountsSchema, body, 'visible accounts');
-    await this.store.setVisibleAccounts(platformKey, input.visibleAccounts ?? []);
+    await this.store.setVisibleAccounts(platformKey, input.visibleAccounts ?? null);
     return this.visibleAccounts(platformKey);
   }
 

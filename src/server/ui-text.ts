@@ -59,3 +59,12 @@ export function defaultUiText(locale: UiLocale): LocalizationInfo {
   const texts = locale === 'fr-fr' ? FR : EN;
   return Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, { text, required: REQUIRED.has(key) }]));
 }
+
+/**
+ * Codat's sync-flow text keys (`configure-misc-nextButton`, …): hyphen-separated words.
+ * They are accepted, stored and returned beside ours (which use dots), so a partner's
+ * existing overrides keep working.
+ */
+export function isCodatTextKey(key: string): boolean {
+  return /^[a-z]+(?:-[A-Za-z0-9]+)+$/.test(key) && key.length <= 200;
+}

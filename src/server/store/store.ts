@@ -713,7 +713,8 @@ export class Store {
     return rows[0] ? (JSON.parse(str(rows[0].accounts)) as string[]) : null;
   }
 
-  async setVisibleAccounts(platformKey: string, accounts: readonly string[]): Promise<void> {
+  /** `null` = every row is shown. */
+  async setVisibleAccounts(platformKey: string, accounts: readonly string[] | null): Promise<void> {
     await this.db.execute(
       `INSERT INTO visible_accounts (platform_key, accounts) VALUES ($1, $2)
        ON CONFLICT (platform_key) DO UPDATE SET accounts = excluded.accounts`,

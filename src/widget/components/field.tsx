@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { useId } from 'react';
 import { useCommerceSyncContext } from '../provider/provider.js';
+import { useSettledWhilePressed } from './use-settled-while-pressed.js';
 
 /** The ARIA wiring {@link Field} passes to its control. */
 export interface FieldControlProps {
@@ -27,15 +28,19 @@ export interface FieldProps {
 
 /**
  * One form row: label, required marker, description, error, and the `aria-describedby` /
- * `aria-invalid` / `aria-required` wiring of its control.
+ * `aria-invalid` / `aria-required` wiring of its control. An error that changes while a mouse
+ * button is down (validation on blur when Next is pressed) is shown or removed on release, so
+ * the layout under the pointer stays put.
  *
  * @example
  * <Field label="Sales" description="Income account" error={errors.sales?.message} required>
  *   {(control) => <input {...control} />}
  * </Field>
  */
-export function Field({ label, description, error, required = false, children, id: givenId }: FieldProps) {
+export function Field({ label, description, error: currentError, required = false, children, id: givenId }: FieldProps) {
   const { t } = useCommerceSyncContext('Field');
+  // The error line appears or goes only once no button is pressed, so a press never moves its target.
+  const error = useSettledWhilePressed(currentError);
   const generated = useId();
   const id = givenId ?? `cs-field${generated.replace(/:/g, '')}`;
   const descriptionId = description ? `${id}-description` : undefined;

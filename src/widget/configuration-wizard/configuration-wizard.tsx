@@ -12,6 +12,7 @@ import { Combobox } from '../components/combobox.js';
 import type { ComboboxOption } from '../components/combobox.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { Field } from '../components/field.js';
+import { useSettledWhilePressed } from '../components/use-settled-while-pressed.js';
 import { ErrorState, Loading } from '../components/status-views.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { CommerceSyncContextValue } from '../provider/provider.js';
@@ -376,8 +377,9 @@ function OutputStep({ control, locked, error, statusError, platform }: { control
 }
 
 /** How daily invoices are created: the status payments can be recorded against is preselected. */
-function InvoiceStatusField({ control, error, platform }: { control: Control<WizardValues>; error: string | undefined; platform: string }) {
+function InvoiceStatusField({ control, error: currentError, platform }: { control: Control<WizardValues>; error: string | undefined; platform: string }) {
   const { t } = useCommerceSyncContext('ConfigurationWizard');
+  const error = useSettledWhilePressed(currentError);
   const id = `cs-invoice-status${useId().replace(/:/g, '')}`;
   return (
     <Controller
@@ -430,8 +432,10 @@ function InvoiceStatusField({ control, error, platform }: { control: Control<Wiz
   );
 }
 
-function OutputFormatField({ control, locked, error }: { control: Control<WizardValues>; locked: boolean; error: string | undefined }) {
+function OutputFormatField({ control, locked, error: currentError }: { control: Control<WizardValues>; locked: boolean; error: string | undefined }) {
   const { t } = useCommerceSyncContext('ConfigurationWizard');
+  // As in Field: the error line changes only once no button is pressed (see useSettledWhilePressed).
+  const error = useSettledWhilePressed(currentError);
   const id = `cs-output${useId().replace(/:/g, '')}`;
   const value = useWatch({ control, name: 'outputFormat' });
   if (locked) {

@@ -98,6 +98,15 @@ function row(spec: RowSpec, selected: AccountConfiguration | undefined, ledger: 
 }
 
 /**
+ * An option name that shows its rate once: ledgers often name a rate with it already
+ * ("GST (5%)", "Standard 20%"), so the rate is only appended when the name does not show it.
+ */
+export function nameWithRate(name: string, percent: number): string {
+  const shown = [...name.matchAll(/(\d+(?:[.,]\d+)?)\s*%/g)].some((m) => Number(m[1]!.replace(',', '.')) === percent);
+  return shown ? name : `${name} (${percent}%)`;
+}
+
+/**
  * Builds the full Configuration document: the merchant's selections (`selections`) laid over
  * every row and option list filled from the live ledger. Options the client sent are ignored,
  * so a selection is only valid when the ledger offers it.
@@ -109,7 +118,7 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
   const payments: PaymentSelections = commerce.payments ?? {};
   const fees: FeeSelections = commerce.fees ?? {};
   const activeTaxRates = ledger ? ledger.taxRates.filter((t) => t.status === 'Active') : [];
-  const taxOptions: Option[] = activeTaxRates.map((t) => ({ id: t.id, name: `${t.name} (${t.effectiveRate}%)` }));
+  const taxOptions: Option[] = activeTaxRates.map((t) => ({ id: t.id, name: nameWithRate(t.name, t.effectiveRate) }));
 
   const salesAccounts: Record<string, AccountConfiguration> = {};
   for (const [key, spec] of Object.entries(SALES_ROWS)) salesAccounts[key] = row(spec, sales.accounts?.[key], ledger, facts);

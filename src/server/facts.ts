@@ -1,5 +1,6 @@
 import { PAYMENT_TYPE_KEYS, taxRateKey, type Option } from '../contract/configuration.js';
 import type { Order, Payment, TaxComponent, Transaction } from '../contract/commerce.js';
+import { nameWithRate } from './configuration.js';
 import type { CommerceFacts } from './configuration.js';
 import type { Store } from './store/index.js';
 
@@ -20,7 +21,7 @@ export async function commerceFacts(store: Store, companyId: string): Promise<Co
   }
   const keys = PAYMENT_TYPE_KEYS as Record<string, string>;
   const paymentTypeKeys = [...new Set(payments.map((p) => keys[p.type] ?? 'unknown'))];
-  const taxComponents: Option[] = components.map((c) => ({ id: c.id, name: `${c.name} (${Math.round(Number(c.rate) * 1e6) / 1e4}%)` }));
+  const taxComponents: Option[] = components.map((c) => ({ id: c.id, name: nameWithRate(c.name, Math.round(Number(c.rate) * 1e6) / 1e4) }));
   return {
     taxRateKeys: [...rates],
     taxComponents,

@@ -85,3 +85,32 @@ describe('sync service configuration saves', () => {
     expect((await call(service, 'GET', `/companies/${companyId}/connections/${connectionId}`)).body.connectionInfo).toEqual(connection.connectionInfo);
   });
 });
+
+describe('tax rate option names (issue 16)', () => {
+  it('shows each rate once, whether or not the ledger\'s name already carries it', async () => {
+    const service = makeService({ now: () => new Date('2026-03-12T10:00:00Z') });
+    try {
+      const companyId = (await call(service, 'POST', '/companies', { name: 'Roaster' })).body.id as string;
+      await linkSandbox(service, companyId, 'ca');
+      const view = await call(service, 'GET', `/config/companies/${companyId}/sync/commerce`);
+      expect(view.status).toBe(200);
+      const names = (view.body.configuration.sales.newTaxRates.accountingTaxRateOptions as { id: string; name: string }[]).map((o) => o.name);
+      // The Canadian sandbox ledger names its rates with the rate ("GST (5%)").
+      expect(names).toContain('GST (5%)');
+      expect(names).toContain('PST BC (7%)');
+      expect(names.filter((n) => /%.*%/.test(n))).toEqual([]);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('appends the rate only to a name that does not show it', async () => {
+    const { nameWithRate } = await import('../../src/server/configuration.js');
+    expect(nameWithRate('Standard', 20)).toBe('Standard (20%)');
+    expect(nameWithRate('20% (VAT on Income)', 20)).toBe('20% (VAT on Income)');
+    expect(nameWithRate('NY State + NYC (8.875%)', 8.875)).toBe('NY State + NYC (8.875%)');
+    // A different number with a percent sign is not this rate.
+    expect(nameWithRate('Reduced 5% goods', 20)).toBe('Reduced 5% goods (20%)');
+    expect(nameWithRate('GST 5 %', 5)).toBe('GST 5 %');
+  });
+});

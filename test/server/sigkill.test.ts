@@ -7,7 +7,7 @@ import type { SandboxLedgerSummary, SandboxPostedDocument } from '../../src/plat
 import type { Store, SyncService } from '../../src/server/index.js';
 import { addDays } from '../../src/server/time.js';
 import { buildConfiguration, generateMerchant, rng, type GeneratedMerchant } from '../fixtures/index.js';
-import { API_KEY, BASE, call, linkSandbox, makeService } from './helpers.js';
+import { API_KEY, BASE, call, linkSandbox, makeService, SANDBOX_REDIRECT_URI } from './helpers.js';
 import { postgresTarget, sqliteTarget, type Target } from './targets.js';
 
 // Fault injection at process level: the real service (its CLI, from source) in a child process
@@ -180,7 +180,7 @@ describe.each([
     expect(expected.length).toBeGreaterThan(KILLS * 20);
 
     const sandboxFile = join(dir, 'sandbox.db');
-    const args = ['--port', String(40_000 + Math.floor(Math.random() * 20_000)), '--sandbox-db', sandboxFile, ...storeArgs(target)];
+    const args = ['--port', String(40_000 + Math.floor(Math.random() * 20_000)), '--sandbox-db', sandboxFile, '--sandbox-redirect-uri', SANDBOX_REDIRECT_URI, ...storeArgs(target)];
     // Set up with the scheduler off, so the first scheduled run starts only with the first restart.
     server = startServer([...args, '--no-scheduler']);
     const { companyId, ledgerId } = await setUp(overHttp(await server.listening), merchant);

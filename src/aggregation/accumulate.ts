@@ -277,6 +277,8 @@ export class Accumulator {
   private readonly byLocation: boolean;
   private readonly byCountry: boolean;
   private readonly syncFees: boolean;
+  /** Non-zero tax percentages the merchant mapped, for orders without line items. */
+  private readonly configuredRates: number[];
 
   constructor(options: AccumulatorOptions) {
     const cfg = options.configuration;
@@ -292,6 +294,7 @@ export class Accumulator {
     this.byLocation = groupBy.includes('Location');
     this.byCountry = groupBy.includes('Country');
     this.syncFees = cfg.configuration?.fees?.syncFees ?? false;
+    this.configuredRates = Object.keys(sales?.taxRates ?? {}).map(Number).filter((r) => Number.isFinite(r) && r > 0).sort((a, b) => a - b);
     for (const p of options.products ?? []) this.addProduct(p);
     for (const c of options.taxComponents ?? []) this.componentNames.set(c.id, c.name);
   }
@@ -402,8 +405,17 @@ export class Accumulator {
   private scratchAmounts: number[] = [];
   private scratchCount = 0;
 
+  /** Return lines of the order being added (negative quantities): `[slot, amount back]` pairs. */
+  private readonly returnScratch: number[] = [];
+  /** While true, {@link add} records a return (money back) instead of a sale. */
+  private returning = false;
+
   private add(slot: number, amount: number): void {
     if (amount === 0) return;
+    if (this.returning) {
+      this.returnScratch.push(slot, -amount);
+      return;
+    }
     const slots = this.scratchSlots;
     for (let i = 0; i < this.scratchCount; i++) {
       if (slots[i] === slot) {
@@ -436,7 +448,11 @@ export class Accumulator {
     return pair;
   }
 
-  /** Adds an order: its sales count on its local day; its split is kept for later refunds. */
+  /**
+   * Adds an order: its sales count on its local day; its split is kept for later refunds.
+   * Return lines (negative quantity), negative service charges and a negative tip are refunds
+   * of that day, posted exactly like a `Refund` transaction (refund account, the line's rate).
+   */
   addOrder(order: Order): void {
     if (this.splits.has(order.id)) {
       throw new RangeError(`Order ${order.id} was added twice; add each record's latest version once.`);
@@ -448,14 +464,17 @@ export class Accumulator {
     }
     const dayIndex = this.days.indexOf(Date.parse(order.createdDate));
     this.scratchCount = 0;
-    let gratuity = 0;
+    this.returnScratch.length = 0;
     try {
       let parts = 0;
       let count = 0;
+      let returned = 0;
       for (const line of order.orderLineItems ?? []) {
         count++;
         const total = minor(line.totalAmount, cur);
         parts += total;
+        this.returning = (line.quantity ?? 0) < 0;
+        if (this.returning) returned += total;
         const productId = line.productRef?.id;
         if (productId !== undefined && this.giftCards.has(productId)) {
           // Gift cards sold are a liability, not income; any tax on them stays tax.
@@ -475,15 +494,40 @@ export class Accumulator {
         count++;
         const total = minor(charge.totalAmount, cur);
         parts += total;
+        this.returning = total < 0;
+        if (this.returning) returned += total;
         const shipping = charge.type === 'Shipping';
         const accountKey = shipping && this.shippingMapped ? 'shipping' : 'sales';
         count += this.addTaxed(cur, accountKey, shipping ? 'shipping' : 'serviceCharge', charge.taxPercentage ?? 0, total, charge.taxAmount, charge.taxes);
       }
-      gratuity = order.totalGratuity ? minor(order.totalGratuity, cur) : 0;
-      const gross = minor(order.totalAmount, cur) - (order.totalRefund ? minor(order.totalRefund, cur) : 0);
+      const totalAmount = minor(order.totalAmount, cur);
+      const totalRefund = order.totalRefund ? minor(order.totalRefund, cur) : 0;
+      if (count === 0 && totalAmount !== 0) {
+        // A custom-amount sale (no line items): its total posts to sales at the order's tax.
+        const tax = order.totalTaxAmount ? minor(order.totalTaxAmount, cur) : 0;
+        this.returning = totalAmount < 0;
+        if (this.returning) returned += totalAmount;
+        this.addTaxed(cur, 'sales', 'sales', this.percentageOf(totalAmount - tax, tax), totalAmount, order.totalTaxAmount, null);
+        parts += totalAmount;
+        count = 1;
+      }
+      this.returning = false;
+      const gratuity = order.totalGratuity ? minor(order.totalGratuity, cur) : 0;
+      if (gratuity !== 0) {
+        // A negative tip is a tip given back: a refund of the gratuity.
+        this.returning = gratuity < 0;
+        this.add(this.slot({ kind: 'gratuity', accountKey: 'gratuity', rateKey: '', role: 'gratuity', componentId: null, hasComponents: false }), gratuity);
+        this.returning = false;
+      }
+      // Codat's totalAmount includes refunds (totalRefund ≤ 0). When the refund is in the lines
+      // (return lines), totalAmount is what the lines add up to; when it was refunded by
+      // transactions, the lines add up to totalAmount − totalRefund. Either reading is accepted.
+      const readings = returned !== 0 ? [totalAmount, totalAmount - totalRefund] : [totalAmount - totalRefund, totalAmount];
+      const tolerance = Math.max(1, count);
+      const gross = readings.find((g) => Math.abs(g - parts) <= tolerance) ?? readings[0]!;
       const residue = gross - parts;
       if (residue !== 0) {
-        if (Math.abs(residue) > Math.max(1, count)) {
+        if (Math.abs(residue) > tolerance) {
           if (dayIndex >= 0) {
             const t = this.dayTotals(dayIndex, groupIndex);
             this.problem(t, {
@@ -496,9 +540,12 @@ export class Accumulator {
           }
           return;
         }
+        this.returning = this.scratchCount === 0 && this.returnScratch.length > 0;
         this.add(this.slot({ kind: 'rounding', accountKey: 'rounding', rateKey: '', role: 'rounding', componentId: null, hasComponents: false }), residue);
+        this.returning = false;
       }
     } catch (error) {
+      this.returning = false;
       if (!(error instanceof MoneyPrecisionError)) throw error;
       if (dayIndex >= 0) this.precisionProblem(this.dayTotals(dayIndex, groupIndex), 'Order', order.id, error);
       return;
@@ -517,10 +564,31 @@ export class Accumulator {
       t.amounts.set(slot, (t.amounts.get(slot) ?? 0) + this.scratchAmounts[i]!);
       this.sampleSlot(t, slot, order.id);
     }
-    if (gratuity !== 0) {
-      const g = this.slot({ kind: 'gratuity', accountKey: 'gratuity', rateKey: '', role: 'gratuity', componentId: null, hasComponents: false });
-      t.amounts.set(g, (t.amounts.get(g) ?? 0) + gratuity);
+    const back = this.returnScratch;
+    for (let i = 0; i < back.length; i += 2) {
+      const slot = back[i]!;
+      t.refunds.set(slot, (t.refunds.get(slot) ?? 0) + back[i + 1]!);
+      this.sampleSlot(t, slot, order.id);
     }
+  }
+
+  /**
+   * The tax percentage of an amount given only as net and tax (an order without line items):
+   * the mapped rate whose tax on `net` is within one minor unit of `tax`, else the exact
+   * percentage to two decimals (which then needs its own mapping).
+   */
+  private percentageOf(net: number, tax: number): number {
+    if (tax === 0 || net === 0) return 0;
+    let best: number | undefined;
+    let bestDiff = Infinity;
+    for (const rate of this.configuredRates) {
+      const diff = Math.abs(Math.round((net * rate) / 100) - tax);
+      if (diff <= 1 && diff < bestDiff) {
+        best = rate;
+        bestDiff = diff;
+      }
+    }
+    return best ?? Math.round((tax / net) * 10_000) / 100;
   }
 
   private sampleSlot(t: DayTotals, slot: number, id: string): void {
@@ -680,15 +748,44 @@ export class Accumulator {
       this.precisionProblem(t, 'Refund', tx.id, error);
       return;
     }
-    // Reverse sales, tax and gift cards at the original order's proportions, exactly.
-    const parts = allocate(amount, split.amounts);
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
-      if (part === 0) continue;
-      const slot = split.slots[i]!;
+    const put = (slot: number, part: number) => {
+      if (part === 0) return;
       t.refunds.set(slot, (t.refunds.get(slot) ?? 0) + part);
       this.sampleSlot(t, slot, tx.id);
+    };
+    if (amount <= 0) {
+      // Money taken back from the customer: undo at the order's proportions.
+      const parts = allocate(amount, split.amounts);
+      for (let i = 0; i < parts.length; i++) put(split.slots[i]!, parts[i]!);
+      return;
     }
+    // The tip first, then service charges and shipping (each with its own tax), then the goods
+    // at their proportions: a refund never reverses more of anything, tax included, than the
+    // order charged. What is left beyond the whole order is refunded without tax.
+    let left = amount;
+    for (let tier = 0; tier < 3 && left > 0; tier++) {
+      const index: number[] = [];
+      let tierTotal = 0;
+      for (let i = 0; i < split.slots.length; i++) {
+        if (this.refundTier(split.slots[i]!) !== tier) continue;
+        index.push(i);
+        tierTotal += split.amounts[i]!;
+      }
+      if (tierTotal <= 0) continue;
+      const take = Math.min(left, tierTotal);
+      const parts = allocate(take, index.map((i) => split.amounts[i]!));
+      for (let j = 0; j < index.length; j++) put(split.slots[index[j]!]!, parts[j]!);
+      left -= take;
+    }
+    if (left > 0) put(this.slot({ kind: 'sales', accountKey: 'sales', rateKey: '0', role: 'sales', componentId: null, hasComponents: true }), left);
+  }
+
+  /** Refund order of a slot: 0 the tip, 1 service charges and shipping with their tax, 2 the rest. */
+  private refundTier(slot: number): number {
+    const s = this.slots[slot]!;
+    if (s.kind === 'gratuity') return 0;
+    const role = s.kind === 'tax' ? s.taxOf : s.role;
+    return role === 'serviceCharge' || role === 'shipping' ? 1 : 2;
   }
 
   /** Places records that arrived before what they depend on; call once, after the last record. */

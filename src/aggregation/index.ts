@@ -253,9 +253,13 @@ function latest<T extends { id: string; sourceModifiedDate?: string | null; modi
  *   `category:<id>`, `shipping`) × tax rate, tax per rate or per tax component; gift-card lines
  *   post to `prepaid` (a liability); `totalGratuity` to `gratuity`. An order whose totals differ
  *   from its lines by at most one minor unit per line puts the residue on `rounding`.
- * - Refunds are `Refund` transactions that name their order (`transactionSourceRef.id`): the
- *   refunded amount is split exactly over the original order's sales, tax and gift-card slots
- *   (largest remainder), so tax is reversed at the original rates on the refund's own day.
+ * - Refunds are `Refund` transactions that name their order (`transactionSourceRef.id`) or
+ *   return orders (negative-quantity lines, negative service charges or tip), posted by one
+ *   rule on the refund's own day: the `refund` account, tax at the original rates. A `Refund`
+ *   transaction is split over its order exactly (largest remainder): the tip first, then
+ *   service charges and shipping, then the goods, so it never reverses tax that was not
+ *   charged; beyond the whole order it is untaxed. An order with no line items posts its total
+ *   to `sales` at the order's tax.
  * - Money: `Paid` payments, one line (journal) or payment document (invoice mode) per payment
  *   type key; negative payments are money refunded. Gift-card redemption is the `Prepaid`
  *   tender (`prepaidPayment`). Fees (`PaymentFee`) and fee refunds reduce/increase the clearing
@@ -264,7 +268,8 @@ function latest<T extends { id: string; sourceModifiedDate?: string | null; modi
  * - Journal mode: one balanced journal per day × currency (× location/country). Takings that
  *   do not match the day's sales (pending or cross-midnight payments) go to the `invoice`
  *   payment account (unpaid sales). Invoice mode: a sales invoice (a credit note if negative),
- *   a refunds credit note, payments per type applied to them, a fees bill (or spend-money when
+ *   a refunds credit note, payments per type applied to them (money beyond them, e.g. paid
+ *   after midnight, on a clearing journal against the `invoice` account), a fees bill (or spend-money when
  *   the clearing account is a bank account) and a fee-refund bill credit note; tax per line is
  *   the ledger's own rounding, the cent difference goes on a rounding line.
  * - Anything unpostable (unmapped payment type, tax rate, tax component or account; amounts

@@ -305,11 +305,11 @@ describe('invoice mode', () => {
     expect(documents[1]).toMatchObject({ direction: 'refunded', amount: 1200, appliesTo: documents[0]!.reference });
   });
 
-  it('a day whose sales are negative (returns only) becomes a credit note', () => {
+  it('a day of returns only becomes the refunds credit note, never a negative invoice', () => {
     const ret = buildOrder({ totalAmount: -12, totalTaxAmount: -2, orderLineItems: [{ quantity: -1, taxPercentage: 20, totalAmount: -12, totalTaxAmount: -2 }] });
     const { documents } = run({ orders: [ret], payments: [buildPayment({ amount: -12 })] }, invoice);
     expect(documents.map((d) => d.kind)).toEqual(['creditNote', 'payment']);
-    expect(documents[0]).toMatchObject({ total: 1200, reference: 'co-1:2026-03-10:GBP||:sales:r0' });
+    expect(documents[0]).toMatchObject({ total: 1200, reference: 'co-1:2026-03-10:GBP||:refunds:r0' });
   });
 
   it('puts the ledger\'s per-line tax rounding difference on a ±0.01 rounding line', () => {

@@ -3,7 +3,8 @@ import type { AggregateInput } from '../../src/aggregation/index.js';
 import type { AccountingDocument } from '../../src/contract/documents.js';
 import { AccountingDocumentSchema } from '../../src/contract/documents.js';
 import type { Configuration } from '../../src/contract/configuration.js';
-import { buildConfiguration, buildOrder, buildPayment, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
+import { buildConfiguration, buildOrder, buildPayment, buildTransaction, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
+import { connect, contextFor, newSandbox } from '../platforms/sandbox/helpers.js';
 
 /**
  * The minimal cases of issue 11 that aggregation owns, in both modes, to the cent. Every
@@ -25,6 +26,26 @@ const invoiceConfig = () => buildConfiguration({ outputFormat: 'Invoice', paymen
 function journal(doc: AccountingDocument | undefined) {
   if (doc?.kind !== 'journal') throw new Error(`expected a journal, got ${doc?.kind}`);
   return doc.lines.map((l) => [l.accountId, l.role, l.amount] as const);
+}
+
+/** Writes documents to a fresh sandbox ledger (which applies its posting rules) and returns debit − credit per account. */
+async function ledgerBalances(documents: readonly AccountingDocument[]): Promise<Record<string, number>> {
+  const { sandbox } = newSandbox();
+  try {
+    const ctx = contextFor(await connect(sandbox, 'uk'));
+    const related: Record<string, string> = {};
+    for (const doc of documents) {
+      const result = await sandbox.connector.writeDocument(ctx, doc, { idempotencyKey: doc.reference, related: { ...related } });
+      related[doc.reference] = result.platformId;
+    }
+    const balances: Record<string, number> = {};
+    for (const a of sandbox.admin.trialBalance(sandbox.admin.listLedgers()[0]!.id).accounts) {
+      if (a.debit !== a.credit) balances[a.accountId] = a.debit - a.credit;
+    }
+    return balances;
+  } finally {
+    sandbox.close();
+  }
 }
 
 /** Invoice / credit-note lines as [role, net, tax] in minor units. */
@@ -77,5 +98,261 @@ describe('case 1: a Generic service charge on the sales account at the sales rat
     const thirty = buildOrder({ totalAmount: 36.3, totalTaxAmount: 6, orderLineItems: items(30) });
     const large = run({ orders: [thirty] }, invoiceConfig());
     expect(invoiceLines(large.documents[0])).toEqual([['sales', 3030, 600]]);
+  });
+});
+
+describe('case 2: invoice mode never refuses a day that journal mode can post', () => {
+  const TWO_DAYS = { start: '2026-03-10', end: '2026-03-12' };
+
+  describe('a sale at 23:59:50 paid by card at 00:00:10, and a 6.00 cash sale the next day', () => {
+    // Europe/London in March is UTC. Day 10: a 12.00 sale (10.00 + 2.00 VAT), unpaid that day.
+    // Day 11: the card payment of 12.00 for it, and a 6.00 cash sale (5.00 + 1.00 VAT) paid in cash.
+    const records = () => ({
+      orders: [
+        buildOrder({ id: 'late', createdDate: '2026-03-10T23:59:50Z' }),
+        buildOrder({ id: 'cash-sale', createdDate: '2026-03-11T12:00:00Z', totalAmount: 6, totalTaxAmount: 1, orderLineItems: [{ quantity: 1, unitPrice: 5, taxPercentage: 20, totalAmount: 6, totalTaxAmount: 1 }] }),
+      ],
+      payments: [
+        buildPayment({ id: 'card-after-midnight', amount: 12, createdDate: '2026-03-11T00:00:10Z' }),
+        buildPayment({ id: 'cash-1', amount: 6, type: 'Cash', createdDate: '2026-03-11T12:00:00Z' }),
+      ],
+    });
+    // What both modes must leave in the ledger: sales 15.00 Cr, VAT 3.00 Cr, card 12.00 Dr,
+    // cash 6.00 Dr, and nothing left receivable (both sales were paid).
+    const books = { [A.sales.id]: -1500, [A.taxPayable.id]: -300, [A.cardClearing.id]: 1200, [A.cashClearing.id]: 600 };
+
+    it('invoice mode: day 11 settles its own invoice and clears the other 12.00 against receivables', async () => {
+      const { documents, problems } = run(records(), invoiceConfig(), TWO_DAYS);
+      expect(problems).toEqual([]);
+      const day10 = documents.filter((d) => d.date === '2026-03-10');
+      const day11 = documents.filter((d) => d.date === '2026-03-11');
+      // Day 10: the invoice alone (its money came after midnight).
+      expect(day10.map((d) => d.kind)).toEqual(['invoice']);
+      expect(invoiceLines(day10[0])).toEqual([['sales', 1000, 200]]);
+      // Day 11: invoice 6.00; 6.00 of the day's money pays it (card comes first by key); the
+      // other 12.00 of money (6.00 card, 6.00 cash) is for day 10's sale: a clearing journal
+      // Dr card 6.00, Dr cash 6.00, Cr the unpaid-sales account (receivables) 12.00.
+      expect(day11.map((d) => d.kind)).toEqual(['invoice', 'payment', 'journal']);
+      expect(invoiceLines(day11[0])).toEqual([['sales', 500, 100]]);
+      expect(day11[1]).toMatchObject({ direction: 'received', paymentTypeKey: 'card', amount: 600, appliesTo: day11[0]!.reference });
+      expect(journal(day11[2])).toEqual([
+        [A.cardClearing.id, 'payment', 600],
+        [A.cashClearing.id, 'payment', 600],
+        [A.accountsReceivable.id, 'payment', -1200],
+      ]);
+      expect(await ledgerBalances(documents)).toEqual(books);
+    });
+
+    it('invoice mode: day 11 on its own (day 10 synced by an earlier run) gives the same documents', () => {
+      const both = run(records(), invoiceConfig(), TWO_DAYS).documents.filter((d) => d.date === '2026-03-11');
+      const alone = run(records(), invoiceConfig(), { start: '2026-03-11', end: '2026-03-12' });
+      expect(alone.problems).toEqual([]);
+      expect(alone.documents).toEqual(both);
+    });
+
+    it('journal mode: the same books', async () => {
+      const { documents, problems } = run(records(), journalConfig(), TWO_DAYS);
+      expect(problems).toEqual([]);
+      expect(documents).toHaveLength(2);
+      expect(await ledgerBalances(documents)).toEqual(books);
+    });
+  });
+
+  describe('a return order (negative-quantity line) beside a 24.00 cash sale', () => {
+    // Sale: 2 × 10.00 + 4.00 VAT = 24.00 cash. Return: −1 × 10.00 − 2.00 VAT = −12.00, cash back.
+    const records = () => ({
+      orders: [
+        buildOrder({ id: 'sale', totalAmount: 24, totalTaxAmount: 4, orderLineItems: [{ quantity: 2, unitPrice: 10, taxPercentage: 20, totalAmount: 24, totalTaxAmount: 4 }] }),
+        buildOrder({ id: 'return', totalAmount: -12, totalTaxAmount: -2, orderLineItems: [{ quantity: -1, unitPrice: 10, taxPercentage: 20, totalAmount: -12, totalTaxAmount: -2 }] }),
+      ],
+      payments: [buildPayment({ id: 'cash-in', type: 'Cash', amount: 24 }), buildPayment({ id: 'cash-back', type: 'Cash', amount: -12 })],
+    });
+    // Both modes: sales 20.00 Cr and 10.00 Dr back, VAT 4.00 Cr and 2.00 Dr back, cash 12.00 net.
+    const books = { [A.sales.id]: -1000, [A.taxPayable.id]: -200, [A.cashClearing.id]: 1200 };
+
+    it('invoice mode: a 24.00 invoice paid in cash, a 12.00 refunds credit note refunded in cash', async () => {
+      const { documents, problems } = run(records(), invoiceConfig());
+      expect(problems).toEqual([]);
+      expect(documents.map((d) => d.kind)).toEqual(['invoice', 'creditNote', 'payment', 'payment']);
+      expect(invoiceLines(documents[0])).toEqual([['sales', 2000, 400]]);
+      expect(invoiceLines(documents[1])).toEqual([['refund', 1000, 200]]);
+      expect(documents[2]).toMatchObject({ direction: 'received', paymentTypeKey: 'cash', amount: 2400, appliesTo: documents[0]!.reference });
+      expect(documents[3]).toMatchObject({ direction: 'refunded', paymentTypeKey: 'cash', amount: 1200, appliesTo: documents[1]!.reference });
+      expect(await ledgerBalances(documents)).toEqual(books);
+    });
+
+    it('journal mode: cash 12.00 Dr; sales 20.00 Cr; VAT 4.00 Cr; refunds 10.00 Dr; VAT on refunds 2.00 Dr', async () => {
+      const { documents, problems } = run(records(), journalConfig());
+      expect(problems).toEqual([]);
+      expect(journal(documents[0])).toEqual([
+        [A.cashClearing.id, 'payment', 1200],
+        [A.sales.id, 'sales', -2000],
+        [A.taxPayable.id, 'tax', -400],
+        [A.sales.id, 'refund', 1000],
+        [A.taxPayable.id, 'refundTax', 200],
+      ]);
+      expect(await ledgerBalances(documents)).toEqual(books);
+    });
+  });
+
+  it('invoice mode: refund money on another day than its credit note is cleared, not refused', async () => {
+    // Day 10: a 12.00 sale paid by card. Day 11: its Refund transaction (credit note 12.00).
+    // Day 12 at 00:00:05: the card money goes back (−12.00): no credit note that day, so a
+    // clearing journal Cr card 12.00, Dr receivables 12.00 (which the credit note credited).
+    const { documents, problems } = run({
+      orders: [buildOrder({ id: 'o-1' })],
+      payments: [buildPayment({ id: 'p-1' }), buildPayment({ id: 'r-1', amount: -12, createdDate: '2026-03-12T00:00:05Z' })],
+      transactions: [buildTransaction({ id: 'r-1', type: 'Refund', totalAmount: -12, createdDate: '2026-03-11T18:00:00Z', transactionSourceRef: { id: 'o-1', type: 'Order' } })],
+    }, invoiceConfig(), { start: '2026-03-10', end: '2026-03-13' });
+    expect(problems).toEqual([]);
+    expect(documents.map((d) => `${d.date} ${d.kind}`)).toEqual(['2026-03-10 invoice', '2026-03-10 payment', '2026-03-11 creditNote', '2026-03-12 journal']);
+    expect(invoiceLines(documents[2])).toEqual([['refund', 1000, 200]]);
+    expect(journal(documents[3])).toEqual([
+      [A.cardClearing.id, 'payment', -1200],
+      [A.accountsReceivable.id, 'payment', 1200],
+    ]);
+    // Sales and VAT back to zero, card back to zero, nothing receivable.
+    expect(await ledgerBalances(documents)).toEqual({});
+  });
+});
+
+describe('cases 5, 6, 7: one rule for refunds, whichever way they are sent', () => {
+  // Any distinct income account stands for the merchant's refunds account here.
+  const REFUNDS = A.shippingIncome.id;
+  const withRefunds = (outputFormat: 'JournalEntry' | 'Invoice') =>
+    buildConfiguration({ outputFormat, salesAccounts: { refund: REFUNDS }, ...(outputFormat === 'Invoice' ? { paymentAccounts: {} } : {}) });
+  const TWO_DAYS = { start: '2026-03-10', end: '2026-03-12' };
+  const sale = () => buildOrder({ id: 'o-1' });
+  const day11 = (documents: AccountingDocument[]) => documents.filter((d) => d.date === '2026-03-11');
+
+  /** The 12.00 sale of day 10 given back on day 11: as a return order, or as a Refund transaction. */
+  const asReturnOrder = () => ({
+    orders: [sale(), buildOrder({ id: 'ret-1', createdDate: '2026-03-11T12:00:00Z', totalAmount: -12, totalTaxAmount: -2, orderLineItems: [{ quantity: -1, unitPrice: 10, taxPercentage: 20, totalAmount: -12, totalTaxAmount: -2 }] })],
+    payments: [buildPayment({ id: 'p-1' }), buildPayment({ id: 'back-1', amount: -12, createdDate: '2026-03-11T12:00:00Z' })],
+  });
+  const asRefund = () => ({
+    orders: [sale()],
+    payments: [buildPayment({ id: 'p-1' }), buildPayment({ id: 'rf-1', amount: -12, createdDate: '2026-03-11T12:00:00Z' })],
+    transactions: [buildTransaction({ id: 'rf-1', type: 'Refund', totalAmount: -12, createdDate: '2026-03-11T12:00:00Z', transactionSourceRef: { id: 'o-1', type: 'Order' } })],
+  });
+
+  it('case 5, journal mode: both ways debit the refund account 10.00 and VAT 2.00, credit card 12.00', () => {
+    for (const records of [asReturnOrder(), asRefund()]) {
+      const { documents, problems } = run(records, withRefunds('JournalEntry'), TWO_DAYS);
+      expect(problems).toEqual([]);
+      expect(journal(day11(documents)[0])).toEqual([
+        [A.cardClearing.id, 'payment', -1200],
+        [REFUNDS, 'refund', 1000],
+        [A.taxPayable.id, 'refundTax', 200],
+      ]);
+    }
+  });
+
+  it('case 5, invoice mode: both ways give the same credit note on the refund account and a 12.00 card refund', () => {
+    const docs = [asReturnOrder(), asRefund()].map((records) => {
+      const { documents, problems } = run(records, withRefunds('Invoice'), TWO_DAYS);
+      expect(problems).toEqual([]);
+      return day11(documents);
+    });
+    for (const [creditNote, refund] of docs) {
+      expect(creditNote).toMatchObject({ kind: 'creditNote', total: 1200 });
+      expect(creditNote?.kind === 'creditNote' && creditNote.lines.map((l) => [l.accountId, l.netAmount, l.taxAmount, l.taxRateId])).toEqual([[REFUNDS, 1000, 200, 'tax-uk-standard']]);
+      expect(refund).toMatchObject({ kind: 'payment', direction: 'refunded', amount: 1200, appliesTo: creditNote!.reference });
+    }
+    expect(docs[0]).toEqual(docs[1]);
+  });
+
+  describe('case 6: a 13.00 refund of a 12.00 order with a 1.00 tip', () => {
+    // Order 12.00 (10.00 + 2.00 VAT) + 1.00 tip, paid 13.00 by card on day 10; all 13.00 back on day 11.
+    // The tip is reversed first (1.00), then the goods at their rates: sales 10.00, VAT 2.00.
+    const records = (amount = 13) => ({
+      orders: [buildOrder({ id: 'o-1', totalGratuity: 1 })],
+      payments: [buildPayment({ id: 'p-1', amount: 13 }), buildPayment({ id: 'rf-1', amount: -amount, createdDate: '2026-03-11T12:00:00Z' })],
+      transactions: [buildTransaction({ id: 'rf-1', type: 'Refund', totalAmount: -amount, createdDate: '2026-03-11T12:00:00Z', transactionSourceRef: { id: 'o-1', type: 'Order' } })],
+    });
+
+    it('journal mode: refunds 10.00, VAT 2.00, gratuities 1.00 Dr; card 13.00 Cr (not 10.83 / 2.17)', () => {
+      const { documents, problems } = run(records(), withRefunds('JournalEntry'), TWO_DAYS);
+      expect(problems).toEqual([]);
+      expect(journal(day11(documents)[0])).toEqual([
+        [A.cardClearing.id, 'payment', -1300],
+        [A.gratuities.id, 'gratuity', 100],
+        [REFUNDS, 'refund', 1000],
+        [A.taxPayable.id, 'refundTax', 200],
+      ]);
+    });
+
+    it('invoice mode: credit note refund 10.00 + VAT 2.00 and gratuity 1.00, refunded 13.00 by card', () => {
+      const { documents, problems } = run(records(), withRefunds('Invoice'), TWO_DAYS);
+      expect(problems).toEqual([]);
+      const [creditNote, refund] = day11(documents);
+      expect(invoiceLines(creditNote)).toEqual([['refund', 1000, 200], ['gratuity', 100, 0]]);
+      expect(creditNote).toMatchObject({ total: 1300 });
+      expect(refund).toMatchObject({ direction: 'refunded', amount: 1300 });
+    });
+
+    it('a refund beyond the whole order reverses no more tax: 14.00 back is tip 1.00, goods 10.00 + 2.00 VAT, 1.00 untaxed', () => {
+      const { documents, problems } = run(records(14), withRefunds('Invoice'), TWO_DAYS);
+      expect(problems).toEqual([]);
+      const [creditNote] = day11(documents);
+      expect(invoiceLines(creditNote)).toEqual([['refund', 100, 0], ['refund', 1000, 200], ['gratuity', 100, 0]]);
+      expect(creditNote).toMatchObject({ total: 1400 });
+    });
+
+    it('the same refund as a return order (−1 line and a −1.00 tip) posts the same', () => {
+      const { documents, problems } = run({
+        orders: [buildOrder({ id: 'o-1', totalGratuity: 1 }), buildOrder({ id: 'ret-1', createdDate: '2026-03-11T12:00:00Z', totalAmount: -12, totalTaxAmount: -2, totalGratuity: -1, orderLineItems: [{ quantity: -1, unitPrice: 10, taxPercentage: 20, totalAmount: -12, totalTaxAmount: -2 }] })],
+        payments: [buildPayment({ id: 'p-1', amount: 13 }), buildPayment({ id: 'back-1', amount: -13, createdDate: '2026-03-11T12:00:00Z' })],
+      }, withRefunds('JournalEntry'), TWO_DAYS);
+      expect(problems).toEqual([]);
+      expect(journal(day11(documents)[0])).toEqual([
+        [A.cardClearing.id, 'payment', -1300],
+        [A.gratuities.id, 'gratuity', 100],
+        [REFUNDS, 'refund', 1000],
+        [A.taxPayable.id, 'refundTax', 200],
+      ]);
+    });
+  });
+
+  describe('case 7: orders the day must not be refused for', () => {
+    // Codat form: totalAmount includes the refund, so a pure return has totalRefund = totalAmount = −12.00.
+    const codatReturn = () => buildOrder({ id: 'ret-codat', totalAmount: -12, totalRefund: -12, totalTaxAmount: -2, orderLineItems: [{ quantity: -1, unitPrice: 10, taxPercentage: 20, totalAmount: -12, totalTaxAmount: -2 }] });
+
+    it('a Codat-form return order is a 12.00 refund: credit note 10.00 + 2.00 VAT (invoice), Dr refunds 10.00, VAT 2.00 (journal)', () => {
+      const invoice = run({ orders: [codatReturn()], payments: [buildPayment({ amount: -12 })] }, withRefunds('Invoice'));
+      expect(invoice.problems).toEqual([]);
+      expect(invoiceLines(invoice.documents[0])).toEqual([['refund', 1000, 200]]);
+      expect(invoice.documents[0]).toMatchObject({ kind: 'creditNote', total: 1200 });
+      const journalMode = run({ orders: [codatReturn()], payments: [buildPayment({ amount: -12 })] }, withRefunds('JournalEntry'));
+      expect(journalMode.problems).toEqual([]);
+      expect(journal(journalMode.documents[0])).toEqual([
+        [A.cardClearing.id, 'payment', -1200],
+        [REFUNDS, 'refund', 1000],
+        [A.taxPayable.id, 'refundTax', 200],
+      ]);
+    });
+
+    it('an order without line items (a custom amount) posts its total to sales at the order\'s tax', () => {
+      // 12.00 with 2.00 tax: net 10.00, and 20% of 10.00 is 2.00, the mapped 20% rate.
+      // 5.00 with no tax: sales 5.00 at 0%.
+      const records = {
+        orders: [
+          buildOrder({ id: 'custom-1', totalAmount: 12, totalTaxAmount: 2, orderLineItems: [] }),
+          buildOrder({ id: 'custom-2', totalAmount: 5, totalTaxAmount: 0, orderLineItems: [] }),
+        ],
+        payments: [buildPayment({ amount: 17 })],
+      };
+      const invoice = run(records, withRefunds('Invoice'));
+      expect(invoice.problems).toEqual([]);
+      expect(invoiceLines(invoice.documents[0])).toEqual([['sales', 500, 0], ['sales', 1000, 200]]);
+      const journalMode = run(records, withRefunds('JournalEntry'));
+      expect(journalMode.problems).toEqual([]);
+      expect(journal(journalMode.documents[0])).toEqual([
+        [A.cardClearing.id, 'payment', 1700],
+        [A.sales.id, 'sales', -500],
+        [A.sales.id, 'sales', -1000],
+        [A.taxPayable.id, 'tax', -200],
+      ]);
+    });
   });
 });

@@ -36,8 +36,9 @@ import { ERROR_CATALOG } from '../contract/error-catalog.js';
 import type { SyncErrorCode } from '../contract/error-catalog.js';
 import type { Company, CompanySyncStatus, Connection, Integration } from '../contract/sync-api.js';
 import { callbackPage } from './callback-page.js';
-import { BffHttpError, assertDecodablePath, errorResponse, issuesToFieldErrors, json, readJsonBody, requestIdFor } from './http.js';
+import { BffHttpError, assertDecodablePath, errorResponse, issuesToFieldErrors, json, jsonText, readJsonBody, requestIdFor } from './http.js';
 import { createMemoryNonceStore } from './nonce-store.js';
+import { createReadCache } from './read-cache.js';
 import type { NonceStore } from './nonce-store.js';
 import { MIN_SECRET_BYTES, createPkcePair, createTokenSigner, randomId } from './signing.js';
 import { SyncServiceError, SyncServiceUnavailableError, createSyncServiceClient } from './sync-client.js';
@@ -95,6 +96,13 @@ export interface BffOptions {
   platformKeys?: string[];
   /** Popup size suggested to the widget (default 600 × 720). */
   popup?: { width: number; height: number };
+  /**
+   * How long the merchant's company, configuration and sync history read from the sync service
+   * are reused, in milliseconds (default 1500; 0 only shares reads in flight at once). Writes
+   * through this BFF drop the merchant's cached reads at once; changes made elsewhere (another
+   * BFF instance, the partner's backend, a scheduled run) show within this time.
+   */
+  readCacheMs?: number;
   /** Clock; defaults to the system clock. */
   now?: () => Date;
   /** Defaults to `console`. */
@@ -123,6 +131,7 @@ const OptionsSchema = z.object({
   authorizationTtlSeconds: z.number().int().min(60).max(3600).optional(),
   platformKeys: z.array(z.string().min(1)).optional(),
   popup: z.object({ width: z.number().int().min(200), height: z.number().int().min(200) }).optional(),
+  readCacheMs: z.number().int().min(0).max(10_000, 'readCacheMs is at most 10000 (10 s).').optional(),
   syncService: z.object({ baseUrl: z.url(), apiKey: z.string().min(1, 'syncService.apiKey is required.') }),
 });
 
@@ -174,6 +183,7 @@ type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
 const CALLBACK_PASSTHROUGH_PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
 const CALLBACK_RESERVED_PARAMS = new Set(['state', 'code', 'error', 'error_description', 'error_uri', 'redirectUri', 'codeVerifier']);
 const PLATFORM_CACHE_MS = 60_000;
+const DEFAULT_READ_CACHE_MS = 1_500;
 
 // Status codes the catalog uses, for runs whose service did not name a catalog code.
 const FALLBACK_CODE_BY_STATUS: Record<number, SyncErrorCode> = {
@@ -239,6 +249,9 @@ export function createBff(options: BffOptions): Bff {
   const sessionSigner = createTokenSigner(options.secret, 'session');
   const stateSigner = createTokenSigner(options.secret, 'oauth-state');
   const client: SyncServiceClient = createSyncServiceClient(options.syncService);
+  // Per merchant: identical reads in flight share one upstream call, answers live briefly, and
+  // this BFF's own writes drop them (see BffOptions.readCacheMs).
+  const reads = createReadCache({ ttlMs: options.readCacheMs ?? DEFAULT_READ_CACHE_MS });
 
   // ------------------------------------------------------------------ helpers
 
@@ -301,14 +314,30 @@ export function createBff(options: BffOptions): Bff {
     return next;
   };
 
-  const findCompany = (session: SessionClaims) => client.findCompanyByMerchant(session.sub);
-  // Call under the merchant lock. A re-read after creating settles a race with another instance
-  // on the oldest company, which every later lookup also picks.
+  const findCompany = (session: SessionClaims) =>
+    reads.read(session.sub, 'company', () => client.findCompanyByMerchant(session.sub));
+  const syncStatuses = (session: SessionClaims, companyId: string) =>
+    reads.read(session.sub, `statuses:${companyId}`, () => client.listSyncStatuses(companyId));
+  const configurationOf = (session: SessionClaims, companyId: string) =>
+    reads.read(session.sub, `configuration:${companyId}`, () => client.getConfiguration(companyId));
+  // A configuration with its option lists runs to tens of kilobytes: a cached one is serialised
+  // once for every request it answers.
+  const serialized = new WeakMap<Configuration, string>();
+  const configurationJson = (configuration: Configuration): string => {
+    let text = serialized.get(configuration);
+    if (text === undefined) {
+      text = JSON.stringify(configuration);
+      serialized.set(configuration, text);
+    }
+    return text;
+  };
+  // Call under the merchant lock (and as a write: uncached reads). A re-read after creating
+  // settles a race with another instance on the oldest company, which every later lookup also picks.
   const findOrCreateCompany = async (session: SessionClaims): Promise<Company> => {
-    const existing = await findCompany(session);
+    const existing = await client.findCompanyByMerchant(session.sub);
     if (existing) return existing;
     const created = await client.createCompany(session.name, session.sub);
-    return (await findCompany(session)) ?? created;
+    return (await client.findCompanyByMerchant(session.sub)) ?? created;
   };
 
   const accountingConnection = (company: Company | null): Connection | null => {
@@ -423,12 +452,14 @@ export function createBff(options: BffOptions): Bff {
   const setEnabled = async (ctx: RouteContext, enabled: boolean): Promise<Response> => {
     const session = requireSession(ctx.request);
     const { company } = requireLinked(await findCompany(session));
-    const current = await client.getConfiguration(company.id);
-    if (!current.configured) {
-      throw new BffHttpError(409, 'conflict', 'Finish setting up the sync before pausing or resuming it.', { retryable: false });
-    }
-    const { enable: _legacy, ...rest } = current;
-    const saved = await client.setConfiguration(company.id, { ...configurationSelections(rest), companyId: company.id, enabled });
+    const saved = await reads.write(session.sub, async () => {
+      const current = await client.getConfiguration(company.id);
+      if (!current.configured) {
+        throw new BffHttpError(409, 'conflict', 'Finish setting up the sync before pausing or resuming it.', { retryable: false });
+      }
+      const { enable: _legacy, ...rest } = current;
+      return client.setConfiguration(company.id, { ...configurationSelections(rest), companyId: company.id, enabled });
+    });
     const body: SyncToggleResponse = { enabled: saved.enabled ?? saved.enable ?? enabled };
     return json(ctx.requestId, 200, body);
   };
@@ -539,7 +570,7 @@ export function createBff(options: BffOptions): Bff {
     body.redirectUri = redirectUri;
     if (attempt.codeVerifier) body.codeVerifier = attempt.codeVerifier;
     try {
-      const connection = await client.completeAuthorization(attempt.companyId, attempt.connectionId, body);
+      const connection = await reads.write(claims.m, () => client.completeAuthorization(attempt.companyId, attempt.connectionId, body));
       if (connection.status !== 'Linked') return failed(channel, claims, 'error', 'exchange_failed', 400);
     } catch (caught) {
       const clientSide = caught instanceof SyncServiceError && caught.status >= 400 && caught.status < 500;
@@ -605,7 +636,7 @@ export function createBff(options: BffOptions): Bff {
           retryable: false,
         });
       }
-      const { company, connection } = await withMerchantLock(session.sub, async () => {
+      const { company, connection } = await withMerchantLock(session.sub, () => reads.write(session.sub, async () => {
         const found = await findOrCreateCompany(session);
         const current = accountingConnection(found);
         if (current?.status === 'Linked') {
@@ -617,7 +648,7 @@ export function createBff(options: BffOptions): Bff {
           .filter((c) => c.sourceType === 'Accounting' && c.integrationKey === input.platformKey)
           .sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id))[0];
         return { company: found, connection: reusable ?? (await client.createConnection(found.id, input.platformKey)) };
-      });
+      }));
 
       const nonce = randomId(24);
       const authorizationId = randomId(12);
@@ -663,21 +694,22 @@ export function createBff(options: BffOptions): Bff {
       const company = await findCompany(session);
       const connection = accountingConnection(company);
       if (!company || !connection || connection.status !== 'Linked') return json(requestId, 200, connectionView(connection));
-      const updated = await client.updateConnectionStatus(company.id, connection.id, 'Unlinked');
+      const updated = await reads.write(session.sub, () => client.updateConnectionStatus(company.id, connection.id, 'Unlinked'));
       return json(requestId, 200, connectionView(updated));
     },
 
     async getConfiguration({ request, requestId }) {
       const session = requireSession(request);
       const { company } = requireLinked(await findCompany(session));
-      const view = await client.getConfiguration(company.id);
+      const view = await configurationOf(session, company.id);
       // Before the first save the service fills in Etc/UTC, which nobody chose: offer the
       // partner's zone for the merchant instead, or none so the widget takes the browser's.
+      // (A copy: the cached view is shared by every request of this merchant.)
       if (!view.configured) {
         const { timeZone: _filledIn, ...schedule } = view.schedule ?? {};
-        view.schedule = session.tz ? { ...schedule, timeZone: session.tz } : schedule;
+        return json(requestId, 200, { ...view, schedule: session.tz ? { ...schedule, timeZone: session.tz } : schedule });
       }
-      return json(requestId, 200, view);
+      return jsonText(requestId, 200, configurationJson(view));
     },
 
     async saveConfiguration({ request, requestId }) {
@@ -687,7 +719,7 @@ export function createBff(options: BffOptions): Bff {
       if (input.companyId && input.companyId !== company.id) {
         throw new BffHttpError(404, 'not_found', 'There is no such company.', { retryable: false });
       }
-      const saved: Configuration = await client.setConfiguration(company.id, { ...input, companyId: company.id });
+      const saved: Configuration = await reads.write(session.sub, () => client.setConfiguration(company.id, { ...input, companyId: company.id }));
       return json(requestId, 200, saved);
     },
 
@@ -698,10 +730,11 @@ export function createBff(options: BffOptions): Bff {
       const session = requireSession(request);
       const input = parse(RunSyncRequestSchema, await readJsonBody(request), 'sync request');
       const { company } = requireLinked(await findCompany(session));
-      const summary =
+      const summary = await reads.write(session.sub, () =>
         input.kind === 'latest'
-          ? await client.requestLatestSync(company.id)
-          : await client.requestHistoricSync(company.id, input.dateRange);
+          ? client.requestLatestSync(company.id)
+          : client.requestHistoricSync(company.id, input.dateRange),
+      );
       // The summary reports UTC instants; the run's status has the merchant-local days.
       const body: RunSyncResponse = { run: runFromStatus(await client.getSyncStatus(company.id, summary.commerceSyncId)) };
       return json(requestId, 202, body);
@@ -711,10 +744,12 @@ export function createBff(options: BffOptions): Bff {
       const session = requireSession(request);
       const company = await findCompany(session);
       const connection = accountingConnection(company);
-      const statuses = company ? newestFirst(await client.listSyncStatuses(company.id)) : [];
+      // Both reads at once (and shared with concurrent requests of the same merchant).
+      const [history, configuration] = company
+        ? await Promise.all([syncStatuses(session, company.id), configurationOf(session, company.id)])
+        : [[], null];
+      const statuses = newestFirst(history);
       const linked = connection?.status === 'Linked';
-      // Without a linked ledger the service answers from the saved flags alone.
-      const configuration = company ? await client.getConfiguration(company.id) : null;
       const enabled = Boolean(configuration?.enabled ?? configuration?.enable ?? false);
       const configured = Boolean(configuration?.configured);
       const latest = statuses[0] ? runFromStatus(statuses[0]) : null;
@@ -746,7 +781,7 @@ export function createBff(options: BffOptions): Bff {
       const session = requireSession(request);
       const query = parse(SyncHistoryQuerySchema, Object.fromEntries(url.searchParams), 'history query');
       const company = await findCompany(session);
-      const statuses = company ? newestFirst(await client.listSyncStatuses(company.id)) : [];
+      const statuses = company ? newestFirst(await syncStatuses(session, company.id)) : [];
       const body: SyncHistory = { items: statuses.slice(0, query.limit).map(runFromStatus) };
       return json(requestId, 200, body);
     },
@@ -754,7 +789,7 @@ export function createBff(options: BffOptions): Bff {
     async deleteCompany({ request, requestId }) {
       const session = requireSession(request);
       const company = await findCompany(session);
-      if (company) await client.deleteCompany(company.id);
+      if (company) await reads.write(session.sub, () => client.deleteCompany(company.id));
       const body: DeleteCompanyResponse = { deleted: true };
       return json(requestId, 200, body);
     },

@@ -33,9 +33,14 @@ export function apiHeaders(requestId: string, extra: Record<string, string> = {}
 
 /** A JSON response with the API headers. */
 export function json(requestId: string, status: number, body: unknown, extraHeaders: Record<string, string> = {}): Response {
+  return jsonText(requestId, status, JSON.stringify(body), extraHeaders);
+}
+
+/** A JSON response with the API headers from already serialised JSON. */
+export function jsonText(requestId: string, status: number, text: string, extraHeaders: Record<string, string> = {}): Response {
   const headers = apiHeaders(requestId, extraHeaders);
   headers.set('content-type', 'application/json; charset=utf-8');
-  return new Response(JSON.stringify(body), { status, headers });
+  return new Response(text, { status, headers });
 }
 
 /** The error envelope for `error`. */

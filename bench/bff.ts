@@ -63,6 +63,7 @@ async function serveService(): Promise<void> {
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
   const service = createSyncService({
     apiKeys: [API_KEY], store: { sqlite: join(dir, 'sync.db') }, dev: true, publicUrl: serviceUrl, now: () => now, sleep: async () => undefined,
+    sandbox: { redirectUris: ['http://partner.test/cb'] },
   });
   await service.ready;
   serviceServer.on('request', toNodeHandler(service.fetch));

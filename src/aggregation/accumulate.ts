@@ -303,7 +303,7 @@ export class Accumulator {
   addProduct(product: Product): void {
     if (product.isGiftCard) this.giftCards.add(product.id);
     else this.giftCards.delete(product.id);
-    const mapped = product.productCategoryRefs?.find((c) => this.categoryAccounts.has(c));
+    const mapped = product.productCategoryRefs?.map((c) => (typeof c === 'string' ? c : c.id)).find((c) => this.categoryAccounts.has(c));
     if (mapped) this.productCategory.set(product.id, `category:${mapped}`);
     else this.productCategory.delete(product.id);
   }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * Commerce records partners push (orders, payments, transactions and their reference data),
  * compatible with Codat's push contract and commerce data model: decimal amounts are JSON
- * numbers in the record's currency, dates are ISO 8601 date-times with an offset. Fields the
+ * numbers in the record's currency, dates are ISO 8601 date-times with an offset (the sync
+ * service gives a date-time sent without one the merchant's offset before validating). Fields the
  * contracts mark nullable are accepted as `null`; what would make a record unpostable (a
  * missing id, a non-ISO date, a non-finite amount, an unknown enum value) is refused.
  */
@@ -258,13 +259,17 @@ const ProductVariantSchema = z.object({
   sourceModifiedDate: DateTime.nullish(),
 });
 
+/** A reference to a product category, as the commerce data model writes it. */
+export const ProductCategoryRefSchema = z.object({ id: z.string().min(1, 'A category reference needs its id.'), name: z.string().nullish() });
+
 /** A product; gift cards (`isGiftCard`) post to the gift-card liability, categories may pick a sales account. */
 export const ProductSchema = z.object({
   id: Id,
   name: z.string().nullish(),
   description: z.string().nullish(),
   categorization: z.string().nullish(),
-  productCategoryRefs: z.array(z.string()).nullish(),
+  /** Category ids, or the data model's `{ id, name }` references; both name the same categories. */
+  productCategoryRefs: z.array(z.union([z.string(), ProductCategoryRefSchema])).nullish(),
   isGiftCard: z.boolean().nullish(),
   variants: z.array(ProductVariantSchema).nullish(),
   status: z.string().nullish(),

@@ -17,7 +17,7 @@ import { MAX_PUSH_RECORDS, type PushDataType } from '../contract/sync-api.js';
 import { canonicalTest } from './canonical.js';
 import { HttpError, notFound, zodFieldErrors } from './errors.js';
 import type { DatasetRecord, RecordRow, Store } from './store/index.js';
-import { localDateOf } from './time.js';
+import { LOCAL_DATE_TIME, localDateOf, withZoneOffset } from './time.js';
 
 /** The schema each pushed data type is validated with. */
 export const PUSH_SCHEMAS: Readonly<Record<PushDataType, z.ZodType>> = {
@@ -78,13 +78,40 @@ function instant(value: unknown): string | null {
   return new Date(value).toISOString();
 }
 
+/** A quoted local date-time anywhere in a record's JSON text (the cheap test before a walk). */
+const LOCAL_DATE_TIME_TEXT = /"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"/;
+
+/**
+ * The record with every date-time field (`createdDate`, `closedDate`, `dueDate`,
+ * `modifiedDate`, `sourceModifiedDate`, … at any depth) sent without an offset given the
+ * merchant's offset, or `null` when it has none. Codat's DateTime allows unqualified local
+ * times; they are the business's local time, so the merchant's time zone decides the instant.
+ */
+function withLocalTimesResolved(item: unknown, timeZone: string): unknown {
+  let changed = false;
+  const walk = (value: unknown, key: string): unknown => {
+    if (typeof value === 'string') {
+      if (!key.endsWith('Date') || !LOCAL_DATE_TIME.test(value)) return value;
+      changed = true;
+      return withZoneOffset(value, timeZone);
+    }
+    if (Array.isArray(value)) return value.map((v) => walk(v, key));
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, walk(v, k)]));
+    }
+    return value;
+  };
+  const out = walk(item, '');
+  return changed ? out : null;
+}
+
 /**
  * Validates a whole batch; throws 400 listing per-record field errors, nothing stored.
  * `texts`, when given, are the records' own JSON texts (one per item, from the request
  * body): a record the contract would keep exactly as sent is stored as that text, without
  * being rebuilt by zod and serialised again. Every other record goes through zod.
  */
-export function validateBatch(dataType: PushDataType, items: unknown, texts?: readonly string[] | null): Parsed[] {
+export function validateBatch(dataType: PushDataType, items: unknown, texts?: readonly string[] | null, timeZone = 'Etc/UTC'): Parsed[] {
   if (!Array.isArray(items)) {
     throw new HttpError(400, 'validation_failed', `Send the ${dataType} as a JSON array (or as {"${dataType}": [...]}).`, [
       { itemId: dataType, message: 'Expected an array of records.', validatorName: 'invalid_type' },
@@ -111,8 +138,16 @@ export function validateBatch(dataType: PushDataType, items: unknown, texts?: re
     body,
     asSent,
   });
-  items.forEach((item, index) => {
-    const deleted = isDelete(item);
+  items.forEach((sent, index) => {
+    const deleted = isDelete(sent);
+    const source = sources?.[index];
+    const resolved = deleted || (source !== undefined && !LOCAL_DATE_TIME_TEXT.test(source)) ? null : withLocalTimesResolved(sent, timeZone);
+    // A record whose local times were resolved is stored as resolved, never as its sent text.
+    const item = resolved ?? sent;
+    if (!deleted && resolved !== null && unchanged(item)) {
+      parsed.push(stored(item as RecordDates, JSON.stringify(item), false));
+      return;
+    }
     if (!deleted && unchanged(item)) {
       parsed.push(stored(item as RecordDates, sources?.[index] ?? JSON.stringify(item), sources !== null));
       return;
@@ -174,12 +209,12 @@ export async function ingestPush<T extends PushInput>(
   }
   try {
     const input = await read();
-    const parsed = validateBatch(dataType, input.items, input.texts);
+    const config = normalizeConfiguration(company.config ?? {});
+    const timeZone = config.schedule?.timeZone ?? 'Etc/UTC';
+    const parsed = validateBatch(dataType, input.items, input.texts, timeZone);
     // The last occurrence of an id in a batch wins, as if sent one after another.
     const byId = new Map<string, Parsed>();
     for (const p of parsed) byId.set(p.id, p);
-    const config = normalizeConfiguration(company.config ?? {});
-    const timeZone = config.schedule?.timeZone ?? 'Etc/UTC';
     const startDate = config.schedule?.startDate?.slice(0, 10) ?? null;
     const synced = (createdAt: string | null): string | null => {
       if (!createdAt || !company.syncedThrough || !startDate) return null;

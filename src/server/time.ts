@@ -73,3 +73,43 @@ export function zonedInstant(date: string, hour: number, timeZone: string): Date
   if (pe.date === date && pe.hour === hour) return new Date(earlier);
   return new Date(guess);
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's UTC offset at an instant, in whole minutes (old local-mean-time offsets are rounded). */
+function offsetMinutes(ms: number, timeZone: string): number {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    offsetFormatters.set(timeZone, f);
+  }
+  const name = f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name);
+  if (!m) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3]) + Number(m[4] ?? 0) / 60;
+  return Math.round(m[1] === '-' ? -minutes : minutes);
+}
+
+/** An ISO 8601 date-time without an offset (`2021-02-10T01:37:23`, fractions allowed). */
+export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;
+
+/**
+ * A local date-time (no offset) with the zone's offset appended, so it names one instant:
+ * `2021-02-10T01:37:23` in Europe/Paris → `2021-02-10T01:37:23+01:00`. In a fall-back overlap
+ * the earlier instant is taken; a time inside a spring-forward gap gets the offset before the
+ * gap (it denotes the instant that far past the transition). Text that is not a local
+ * date-time is returned unchanged.
+ */
+export function withZoneOffset(text: string, timeZone: string): string {
+  if (!LOCAL_DATE_TIME.test(text)) return text;
+  const wall = Date.parse(`${text}Z`);
+  if (Number.isNaN(wall)) return text;
+  // The zone's offsets around that wall time; one is right unless it falls in a transition.
+  const candidates = [...new Set([-86_400_000, 0, 86_400_000].map((d) => offsetMinutes(wall + d, timeZone)))];
+  const valid = candidates.filter((o) => offsetMinutes(wall - o * 60_000, timeZone) === o);
+  // Overlap: two are valid, the larger offset is the earlier instant. Gap: none is, take the one before it.
+  const offset = valid.length ? Math.max(...valid) : Math.min(...candidates);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${text}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

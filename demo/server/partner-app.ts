@@ -66,11 +66,30 @@ export interface PartnerAppOptions {
 
 class PartnerHttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 502,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 502,
     readonly code: string,
     message: string,
   ) {
     super(message);
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses a state-changing request that a browser did not send from the dashboard's own origin:
+ * `Sec-Fetch-Site` must be `same-origin` (a page on another port of the same host is
+ * `same-site`, and is refused too); browsers without it must send a matching `Origin`. A
+ * request with neither (a cookie replayed by a form or script elsewhere) is refused as well, so
+ * sign-in, "simulate" and "sync now" cannot be triggered cross-site (CSRF, login CSRF).
+ */
+export function assertSameOrigin(request: Request): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const site = request.headers.get('sec-fetch-site');
+  const origin = request.headers.get('origin');
+  const ok = site !== null ? site === 'same-origin' && (origin === null || origin === new URL(request.url).origin) : origin === new URL(request.url).origin;
+  if (!ok) {
+    throw new PartnerHttpError(403, 'cross_origin_request', 'This action must come from the Harbour POS dashboard itself. Open the dashboard and try again there.');
   }
 }
 
@@ -108,6 +127,16 @@ export function createPartnerApp(options: PartnerAppOptions): Hono {
     }
     console.error('[partner] unexpected error', error);
     return c.json<PartnerError>({ error: 'Something went wrong on the dashboard server. Try again.', code: 'internal_error' }, 500);
+  });
+
+  // Every partner route: same-origin writes only, and nothing cached (the answers are a signed-in
+  // merchant's or agent's data, and sign-in sets the cookie).
+  app.use('/api/partner/*', async (c, next) => {
+    assertSameOrigin(c.req.raw);
+    await next();
+    c.header('cache-control', 'no-store');
+    c.header('x-content-type-options', 'nosniff');
+    c.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
 
   const support = options.support;

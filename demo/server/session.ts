@@ -4,8 +4,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SESSION_COOKIE = 'harbour_session';
 
 /**
- * Signs and reads the demo sign-in cookie: `<merchantId>.<hmac>`. The partner's real product
- * would have its own login; the BFF only needs "which merchant is this request for".
+ * Signs and reads the demo sign-in cookie: `<merchantId>.<hmac>`, `HttpOnly; SameSite=Strict`.
+ * The partner's real product would have its own login; the BFF only needs "which merchant is
+ * this request for". Strict works for the BFF's OAuth callback here because the demo's only
+ * platform, the sandbox, is on the same site (same host, another port); a partner whose
+ * platforms live on other sites needs `Lax` for the cookie the callback reads.
  */
 export interface SessionCodec {
   /** The `Set-Cookie` value that signs `merchantId` in. */
@@ -29,10 +32,10 @@ export function createSessionCodec(secret: string, cookieName: string = SESSION_
   return {
     signIn(merchantId) {
       const value = `${merchantId}.${sign(merchantId)}`;
-      return `${cookieName}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${60 * 60 * 12}`;
+      return `${cookieName}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${60 * 60 * 12}`;
     },
     signOut() {
-      return `${cookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+      return `${cookieName}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
     },
     read(request) {
       const raw = readCookie(request.headers.get('cookie'), cookieName);

@@ -161,8 +161,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       },
     });
     // The data folder holds the secrets and databases: neither UI server may ever serve it.
-    const privacy = { privateDirs: [options.dataDir] };
-    ui = options.ui.mode === 'dev' ? await createDevUi(appServer.server, privacy) : createStaticUi(options.ui.dir, privacy);
+    // Platform logos come from the sync service (the sandbox's), so the page may load its images.
+    const uiOptions = { privateDirs: [options.dataDir], imageOrigins: [new URL(syncUrl).origin] };
+    ui = options.ui.mode === 'dev' ? await createDevUi(appServer.server, uiOptions) : createStaticUi(options.ui.dir, uiOptions);
     app = createPartnerApp({
       session,
       bff: (request) => bff.fetch(request),

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, normalize, relative, resolve, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
@@ -30,11 +31,45 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-/** What a UI server must keep private: the demo's data folder (secrets and databases). */
-export interface UiPrivacy {
+/** What a UI server must keep private, and where the page may load images from. */
+export interface UiOptions {
   /** Folders never served, whatever the URL (the demo passes its data folder). */
   privateDirs: readonly string[];
+  /** Origins besides the dashboard's own that serve images (the platforms' logos). */
+  imageOrigins: readonly string[];
 }
+
+/**
+ * Headers of every dashboard page: a Content-Security-Policy that allows no inline script or
+ * style (only the bundle's files, or Vite's own tags carrying this response's `nonce` in dev),
+ * no framing, and no caching, since the pages show a signed-in merchant's data.
+ */
+export function dashboardPageHeaders(options: { imageOrigins: readonly string[]; nonce?: string }): Record<string, string> {
+  const nonce = options.nonce ? ` 'nonce-${options.nonce}'` : '';
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self'${nonce}`,
+    `style-src 'self'${nonce}`,
+    ['img-src', "'self'", 'data:', ...options.imageOrigins].join(' '),
+    // 'self' covers the dev server's hot-reload WebSocket on the same host and port.
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': csp,
+    'x-frame-options': 'DENY',
+    'cache-control': 'no-store',
+    'referrer-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+  };
+}
+
+/** Replaced per response by a fresh nonce in the HTML Vite transforms (`html.cspNonce`). */
+const NONCE_PLACEHOLDER = 'cs-demo-nonce-placeholder';
 
 /** A path and, when it exists, the path with symlinks resolved (both are checked). */
 function pathForms(path: string): string[] {
@@ -56,8 +91,8 @@ function isInside(dir: string, path: string): boolean {
  * Refuses to start when a private folder and a served folder overlap, so a data folder chosen
  * inside the app (or a bundle folder holding the data) fails loudly instead of leaking.
  */
-function assertSeparate(served: readonly string[], privacy: UiPrivacy, what: string): void {
-  for (const privateDir of privacy.privateDirs.flatMap(pathForms)) {
+function assertSeparate(served: readonly string[], options: UiOptions, what: string): void {
+  for (const privateDir of options.privateDirs.flatMap(pathForms)) {
     for (const dir of served.flatMap(pathForms)) {
       if (isInside(dir, privateDir) || isInside(privateDir, dir)) {
         throw new Error(
@@ -73,7 +108,7 @@ function literalGlob(path: string): string {
   return path.replace(/[\\*?[\]{}()!+@]/g, '\\$&');
 }
 
-function viteConfig(privacy: UiPrivacy): InlineConfig {
+function viteConfig(options: Pick<UiOptions, 'privateDirs'>): InlineConfig {
   return {
     configFile: false,
     root: APP_ROOT,
@@ -85,7 +120,7 @@ function viteConfig(privacy: UiPrivacy): InlineConfig {
         // The app's own schemas and the widget live outside the root; let the dev server read them.
         allow: [...new Set(DEV_SERVED_DIRS.flatMap(pathForms))],
         // Checked before the allow list and before Vite's "imported module" exception.
-        deny: [...VITE_DEFAULT_DENY, ...PRIVATE_FILE_GLOBS, ...privacy.privateDirs.flatMap(pathForms).map((dir) => `${literalGlob(dir)}/**`)],
+        deny: [...VITE_DEFAULT_DENY, ...PRIVATE_FILE_GLOBS, ...options.privateDirs.flatMap(pathForms).map((dir) => `${literalGlob(dir)}/**`)],
       },
     },
   };
@@ -96,17 +131,39 @@ function viteConfig(privacy: UiPrivacy): InlineConfig {
  * dashboard's own server, so no extra port is needed), for `npm run demo`. It reads only the
  * app, the widget's sources and the dependencies, never a private folder or secret file.
  */
-export async function createDevUi(httpServer: Server, privacy: UiPrivacy): Promise<UiServer> {
-  assertSeparate(DEV_SERVED_DIRS, privacy, 'dashboard dev server');
+export async function createDevUi(httpServer: Server, options: UiOptions): Promise<UiServer> {
+  assertSeparate(DEV_SERVED_DIRS, options, 'dashboard dev server');
   const { createServer } = await import('vite');
-  const config = viteConfig(privacy);
+  const config = viteConfig(options);
+  // 'custom': Vite serves modules and assets only; the page itself is served below, so it gets
+  // the CSP headers and a nonce of its own on the tags Vite injects (refresh preamble, styles).
   const vite = await createServer({
     ...config,
-    appType: 'spa',
+    appType: 'custom',
+    html: { cspNonce: NONCE_PLACEHOLDER },
     server: { ...config.server, middlewareMode: true, hmr: { server: httpServer } },
   });
+  const indexFile = join(APP_ROOT, 'index.html');
+  const servePage = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    vite
+      .transformIndexHtml(req.url ?? '/', readFileSync(indexFile, 'utf8'))
+      .then((html) => {
+        const nonce = randomBytes(18).toString('base64url');
+        res.writeHead(200, dashboardPageHeaders({ imageOrigins: options.imageOrigins, nonce }));
+        res.end(req.method === 'HEAD' ? undefined : html.replaceAll(NONCE_PLACEHOLDER, nonce));
+      })
+      .catch((error: unknown) => {
+        vite.ssrFixStacktrace(error as Error);
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`The dashboard page failed to build: ${error instanceof Error ? error.message : String(error)}`);
+      });
+  };
   return {
-    handle: (req, res, next) => vite.middlewares(req, res, next),
+    handle: (req, res, next) => {
+      if ((req.url ?? '/').split('?')[0] === '/index.html') return servePage(req, res, next);
+      vite.middlewares(req, res, () => servePage(req, res, next));
+    },
     close: () => vite.close(),
   };
 }
@@ -147,15 +204,15 @@ const CONTENT_TYPES: Record<string, string> = {
  * Only regular files inside `dir` (symlinks resolved) are served; dot files and folders, secret
  * and database files, and anything in a private folder answer 404.
  */
-export function createStaticUi(dir: string, privacy: UiPrivacy): UiServer {
+export function createStaticUi(dir: string, options: UiOptions): UiServer {
   const root = resolve(dir);
   const indexFile = join(root, 'index.html');
   if (!existsSync(indexFile)) {
     throw new Error(`${dir} has no index.html. Build the demo app first (buildUi), or run without a prebuilt bundle.`);
   }
-  assertSeparate([root], privacy, 'dashboard');
+  assertSeparate([root], options, 'dashboard');
   const realRoot = realpathSync(root);
-  const privateDirs = privacy.privateDirs.flatMap(pathForms);
+  const privateDirs = options.privateDirs.flatMap(pathForms);
   const privateSegment = (path: string) => path.split(/[\\/]/).some((segment) => segment.startsWith('.') || PRIVATE_FILE_NAME.test(segment));
   // Follows symlinks: the file itself must still be a plain, public file inside the bundle.
   const servable = (file: string): boolean => {
@@ -183,11 +240,16 @@ export function createStaticUi(dir: string, privacy: UiPrivacy): UiServer {
       if (found && !servable(found)) return notFound(req, res);
       const target = found ?? indexFile;
       const hashed = target !== indexFile && path.startsWith('/assets/');
-      res.writeHead(200, {
-        'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
-        'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-        'x-content-type-options': 'nosniff',
-      });
+      res.writeHead(
+        200,
+        target === indexFile
+          ? dashboardPageHeaders({ imageOrigins: options.imageOrigins })
+          : {
+              'content-type': CONTENT_TYPES[extname(target)] ?? 'application/octet-stream',
+              'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+              'x-content-type-options': 'nosniff',
+            },
+      );
       res.end(req.method === 'HEAD' ? undefined : readFileSync(target));
     },
     close: async () => {},

@@ -8,13 +8,13 @@ import { startDemoStack, type DemoStack } from '../../demo/server/stack.js';
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
 /** A GET over real HTTP with the path sent exactly as written (fetch would normalise it). */
-function rawGet(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
+function rawGet(baseUrl: string, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolvePromise, reject) => {
     const req = httpRequest({ host: hostname, port, path, method: 'GET' }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('latin1') }));
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error(`GET ${path} got no answer within 10 s`)));
@@ -55,6 +55,26 @@ describe('the dashboard dev server (Vite) with the data folder inside the reposi
         expect(body, url).not.toContain('SQLite format 3');
       }
     }
+  });
+
+  it('serves the page with a CSP whose nonce is on every inline tag Vite injects, fresh per response', async () => {
+    const nonces = new Set<string>();
+    for (const path of ['/', '/accounting', '/index.html']) {
+      const { headers, body } = await rawGet(stack.appUrl, path);
+      const csp = String(headers['content-security-policy']);
+      const nonce = /script-src 'self' 'nonce-([A-Za-z0-9_-]{20,})'/.exec(csp)?.[1];
+      expect(nonce, csp).toBeDefined();
+      expect(csp).toContain(`style-src 'self' 'nonce-${nonce}'`);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(headers['cache-control']).toBe('no-store');
+      const inline = [...body.matchAll(/<script(?![^>]*\ssrc=)[^>]*>/g)].map((m) => m[0]);
+      expect(inline.length).toBeGreaterThan(0); // the React refresh preamble
+      for (const tag of inline) expect(tag).toContain(`nonce="${nonce}"`);
+      expect(body).not.toContain('cs-demo-nonce-placeholder');
+      nonces.add(nonce!);
+    }
+    expect(nonces.size).toBe(3);
   });
 
   it('reads nothing else at the repository root either', async () => {

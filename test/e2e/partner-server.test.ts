@@ -51,7 +51,8 @@ describe('demo partner server', () => {
   const call = (path: string, init: RequestInit & { cookie?: string } = {}) =>
     app.request(`${appUrl}${path}`, {
       ...init,
-      headers: { 'content-type': 'application/json', ...(init.cookie ? { cookie: init.cookie } : {}) },
+      // What the dashboard's own fetch calls carry: the partner routes refuse writes without them.
+      headers: { 'content-type': 'application/json', origin: appUrl, 'sec-fetch-site': 'same-origin', ...(init.cookie ? { cookie: init.cookie } : {}) },
     });
 
   it('signs in only as a demo merchant, and rejects a tampered cookie', async () => {
@@ -59,7 +60,7 @@ describe('demo partner server', () => {
     expect(bad.status).toBe(400);
     const ok = await call('/api/partner/session', { method: 'POST', body: JSON.stringify({ merchantId: merchant.id }) });
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Lax/);
+    expect(ok.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
     const tampered = cookieFor(merchant.id).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     expect(await (await call('/api/partner/session', { cookie: tampered })).json()).toEqual({ merchant: null });
     expect(((await (await call('/api/partner/session', { cookie: cookieFor(merchant.id) })).json()) as { merchant: { id: string } }).merchant.id).toBe(merchant.id);

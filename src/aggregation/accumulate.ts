@@ -3,7 +3,7 @@ import type { Configuration } from '../contract/configuration.js';
 import { PAYMENT_TYPE_KEYS, taxRateKey } from '../contract/configuration.js';
 import type { DocumentGroup } from '../contract/documents.js';
 import type { SyncErrorCode } from '../contract/error-catalog.js';
-import { allocate, currencyExponent, MoneyPrecisionError, toMinor } from '../contract/money.js';
+import { allocate, currencyExponent, MoneyAmountError, MoneyPrecisionError, toMinor } from '../contract/money.js';
 import { DayIndex } from './time.js';
 
 /**
@@ -84,6 +84,11 @@ const PAYMENT_TYPE_BY_LOWER = new Map<string, string>(
     [key.toLowerCase(), key],
   ]),
 );
+
+/** An amount `toMinor` cannot post: finer than its currency, or no finite, countable amount. */
+function isAmountError(error: unknown): error is MoneyPrecisionError | MoneyAmountError {
+  return error instanceof MoneyPrecisionError || error instanceof MoneyAmountError;
+}
 
 /**
  * Exact decimal → minor units, same result as `toMinor` (and the same MoneyPrecisionError for
@@ -390,11 +395,15 @@ export class Accumulator {
     } else t.problems.set(key, { ...p, recordIds: p.recordIds.slice(0, SAMPLE_LIMIT) });
   }
 
-  private precisionProblem(t: DayTotals, kind: string, id: string, error: MoneyPrecisionError): void {
+  /** The record's day (and group) gets no documents: a record_invalid problem naming it. */
+  private precisionProblem(t: DayTotals, kind: string, id: string, error: MoneyPrecisionError | MoneyAmountError): void {
+    const why = error instanceof MoneyPrecisionError
+      ? `which has more decimal places than ${error.currency} allows`
+      : 'which is not a finite amount that can be posted';
     this.problem(t, {
       code: 'record_invalid',
-      params: { document: 'daily summary', detail: `${kind} ${id} has an amount of ${error.amount} ${error.currency}, which has more decimal places than ${error.currency} allows. Ask your commerce platform to correct it.` },
-      detail: `precision:${kind}`,
+      params: { document: 'daily summary', detail: `${kind} ${id} has an amount of ${error.amount} ${error.currency}, ${why}. Ask your commerce platform to correct it and push it again.` },
+      detail: `${error instanceof MoneyPrecisionError ? 'precision' : 'amount'}:${kind}`,
       recordIds: [id],
       configPath: null,
     });
@@ -546,7 +555,7 @@ export class Accumulator {
       }
     } catch (error) {
       this.returning = false;
-      if (!(error instanceof MoneyPrecisionError)) throw error;
+      if (!isAmountError(error)) throw error;
       if (dayIndex >= 0) this.precisionProblem(this.dayTotals(dayIndex, groupIndex), 'Order', order.id, error);
       return;
     }
@@ -648,7 +657,7 @@ export class Accumulator {
     try {
       amount = minor(payment.amount, payment.currency);
     } catch (error) {
-      if (!(error instanceof MoneyPrecisionError)) throw error;
+      if (!isAmountError(error)) throw error;
       this.precisionProblem(t, 'Payment', payment.id, error);
       return;
     }
@@ -685,7 +694,7 @@ export class Accumulator {
         try {
           amount = Math.abs(minor(tx.totalAmount, tx.currency));
         } catch (error) {
-          if (!(error instanceof MoneyPrecisionError)) throw error;
+          if (!isAmountError(error)) throw error;
           this.precisionProblem(t, 'Transaction', tx.id, error);
           return;
         }
@@ -744,7 +753,7 @@ export class Accumulator {
     try {
       amount = -minor(tx.totalAmount, tx.currency);
     } catch (error) {
-      if (!(error instanceof MoneyPrecisionError)) throw error;
+      if (!isAmountError(error)) throw error;
       this.precisionProblem(t, 'Refund', tx.id, error);
       return;
     }

@@ -41,15 +41,52 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** A decimal amount as a finite JSON number (or its decimal text). */
-const Decimal = z.union([
-  // zod 4 numbers already refuse NaN and ±Infinity.
-  z.number(),
-  z
-    .string()
-    .regex(/^[+-]?\d+(?:\.\d+)?$/, 'Use a decimal amount such as 12.34.')
-    .transform(Number),
-]);
+/**
+ * Largest magnitude of a pushed amount (and quantity, rate or percentage), in the record's
+ * currency: 10^11. Any such amount counts exactly in integer minor units of every currency
+ * (four decimal places at most), so a record accepted here can always be posted.
+ */
+export const MAX_AMOUNT = 100_000_000_000;
+/** Digits of an amount sent as decimal text, not counting leading zeros: more would not survive as a number. */
+export const MAX_AMOUNT_DIGITS = 15;
+
+const AMOUNT_RANGE = `Use an amount from -${MAX_AMOUNT} to ${MAX_AMOUNT}.`;
+const DECIMAL_TEXT = /^[+-]?\d+(?:\.\d+)?$/;
+
+function inAmountRange(n: number): boolean {
+  return n >= -MAX_AMOUNT && n <= MAX_AMOUNT;
+}
+
+/** Digits after the leading zeros of the integer part: "0.05" has 2, "12.30" 4, "0.0001" 4. */
+function amountDigits(text: string): number {
+  return text.replace(/^[+-]?0*/, '').replace('.', '').length;
+}
+
+/** Says what is wrong with a value that is no acceptable decimal amount. */
+function amountError(issue: { input?: unknown }): string {
+  const input = issue.input;
+  if (typeof input === 'string' && DECIMAL_TEXT.test(input)) {
+    return amountDigits(input) > MAX_AMOUNT_DIGITS
+      ? `Use at most ${MAX_AMOUNT_DIGITS} digits (leading zeros aside). ${AMOUNT_RANGE}`
+      : `This amount is out of range. ${AMOUNT_RANGE}`;
+  }
+  if (typeof input === 'number') return `This amount is out of range. ${AMOUNT_RANGE}`;
+  return `Use a decimal amount such as 12.34 (a JSON number or its text). ${AMOUNT_RANGE}`;
+}
+
+/** A decimal amount as a finite JSON number (or its decimal text), within ±{@link MAX_AMOUNT}. */
+const Decimal = z.union(
+  [
+    // zod 4 numbers already refuse NaN and ±Infinity.
+    z.number().refine(inAmountRange, AMOUNT_RANGE),
+    z
+      .string()
+      .regex(DECIMAL_TEXT, 'Use a decimal amount such as 12.34.')
+      .refine((text) => amountDigits(text) <= MAX_AMOUNT_DIGITS && inAmountRange(Number(text)), AMOUNT_RANGE)
+      .transform(Number),
+  ],
+  { error: amountError },
+);
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 4217 currency code such as GBP.');
 const Id = z.string().min(1, 'Every record needs an id.');
 const Ref = z.object({ id: Id, name: z.string().nullish() });

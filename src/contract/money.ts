@@ -31,19 +31,38 @@ export class MoneyPrecisionError extends Error {
   }
 }
 
+/**
+ * Error thrown when a value is not an amount at all: not a finite decimal, or too large to
+ * count exactly in minor units. (Pushed amounts are bounded by `MAX_AMOUNT` of the commerce
+ * contract; this catches what reached the store before that, or from elsewhere.)
+ */
+export class MoneyAmountError extends RangeError {
+  constructor(
+    readonly amount: string,
+    readonly currency: string,
+  ) {
+    super(`Amount ${amount} ${currency} is not a finite decimal that can be counted exactly in minor units.`);
+    this.name = 'MoneyAmountError';
+  }
+}
+
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
 /**
  * Converts a decimal amount (a JSON number or its text) to integer minor units, exactly.
  * Throws {@link MoneyPrecisionError} when the amount cannot be represented in the currency
- * (e.g. 1.005 GBP) unless `mode` is `'round'` (half away from zero).
+ * (e.g. 1.005 GBP) unless `mode` is `'round'` (half away from zero), and
+ * {@link MoneyAmountError} when it is no finite decimal or too large to count exactly.
  *
  * @example toMinor(12.34, 'GBP') === 1234; toMinor('1.5', 'JPY', 'round') === 2
  */
 export function toMinor(amount: number | string, currency: string, mode: 'exact' | 'round' = 'exact'): number {
+  if (typeof amount === 'number' ? !Number.isFinite(amount) : typeof amount !== 'string') {
+    throw new MoneyAmountError(String(amount), currency);
+  }
   const text = typeof amount === 'number' ? numberToDecimalText(amount) : amount.trim();
   const m = DECIMAL.exec(text);
-  if (!m) throw new TypeError(`"${text}" is not a decimal amount.`);
+  if (!m) throw new MoneyAmountError(text, currency);
   const [, sign, intPart = '0', fracPart = '', expPart] = m;
   const exp = currencyExponent(currency);
   // Shift the decimal point by the exponent and by the currency's minor-unit exponent as text.
@@ -62,7 +81,7 @@ export function toMinor(amount: number | string, currency: string, mode: 'exact'
     if (rest.charCodeAt(0) >= 53 /* '5' */) value += 1n;
   }
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`Amount ${text} ${currency} is too large.`);
+  if (!Number.isSafeInteger(n)) throw new MoneyAmountError(text, currency);
   return sign === '-' ? -n || 0 : n;
 }
 

@@ -59,6 +59,12 @@ const PAYMENT_LABELS: Record<string, string> = {
   swish: 'Swish payments', vipps: 'Vipps payments', mobile: 'Mobile payments', storeCredit: 'Store credit',
   paypal: 'PayPal payments', custom: 'Other payments', prepaidPayment: 'Gift card redemptions', unknown: 'Unclassified payments',
 };
+// How each payment type reads inside a sentence: proper names keep their capitals.
+const PAYMENT_NOUNS: Record<string, string> = {
+  card: 'card payments', cash: 'cash payments', invoice: 'invoice payments', onlineCard: 'online card payments',
+  swish: 'Swish payments', vipps: 'Vipps payments', mobile: 'mobile payments', storeCredit: 'store credit payments',
+  paypal: 'PayPal payments', custom: 'other payments', prepaidPayment: 'gift card redemptions', unknown: 'unclassified payments',
+};
 
 const FEE_ROWS: Record<string, RowSpec> = {
   paymentFee: { label: 'Payment fees', description: 'Expense account processing fees are posted to.', classes: ['Expense'], required: (f) => f.hasFees },
@@ -133,7 +139,7 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
   for (const key of Object.values(PAYMENT_TYPE_KEYS)) {
     const label = PAYMENT_LABELS[key] ?? key;
     paymentAccounts[key] = row(
-      { label, description: `Clearing or bank account ${label.toLowerCase()} are paid into.`, classes: ['Asset', 'Liability'], required: () => seenTypes.has(key) },
+      { label, description: `Clearing or bank account that receives ${PAYMENT_NOUNS[key] ?? label}.`, classes: ['Asset', 'Liability'], required: () => seenTypes.has(key) },
       payments.accounts?.[key], ledger, facts,
     );
   }

@@ -87,7 +87,7 @@ describe('sync service configuration saves', () => {
 });
 
 describe('tax rate option names (issue 16)', () => {
-  it('shows each rate once, whether or not the ledger\'s name already carries it', async () => {
+  it('shows each rate once, whether or not the ledger\'s name already carries it; payment types named properly', async () => {
     const service = makeService({ now: () => new Date('2026-03-12T10:00:00Z') });
     try {
       const companyId = (await call(service, 'POST', '/companies', { name: 'Roaster' })).body.id as string;
@@ -99,6 +99,11 @@ describe('tax rate option names (issue 16)', () => {
       expect(names).toContain('GST (5%)');
       expect(names).toContain('PST BC (7%)');
       expect(names.filter((n) => /%.*%/.test(n))).toEqual([]);
+      // Payment rows name their type as a sentence needs it, proper names capitalised.
+      const payments = view.body.configuration.payments.accounts as Record<string, { descriptionText: string }>;
+      expect(payments['swish']!.descriptionText).toBe('Clearing or bank account that receives Swish payments.');
+      expect(payments['paypal']!.descriptionText).toBe('Clearing or bank account that receives PayPal payments.');
+      expect(payments['storeCredit']!.descriptionText).toBe('Clearing or bank account that receives store credit payments.');
     } finally {
       await service.close();
     }

@@ -56,7 +56,8 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     await next(user, 'Fees');
     expect(screen.queryByRole('combobox', { name: /Fee supplier/ })).not.toBeInTheDocument();
     await user.click(screen.getByRole('checkbox', { name: 'Post payment fees' }));
-    await choose(user, 'Fee supplier', 'Card processor');
+    // Journal mode: fees are lines of the journal, not a bill, so no supplier is asked for.
+    expect(screen.queryByRole('combobox', { name: /Fee supplier/ })).not.toBeInTheDocument();
     await choose(user, 'Payment fees', 'Payment processing fees');
     await choose(user, 'Payment fee refunds', 'Payment fee refunds');
     await expectNoAxeViolations(container);
@@ -73,7 +74,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
 
     const summary = screen.getByText(/Every day at/);
     expect(summary).toHaveTextContent('Every day at 3:00 AM (Europe/Paris), starting with Dec 1, 2026, one journal per currency is posted to Sandbox ledger.');
-    expect(screen.getByText('Payment fees are posted as a bill to Card processor Ltd.')).toBeInTheDocument();
+    expect(screen.getByText('Payment fees and fee refunds are posted as lines of the daily journal.')).toBeInTheDocument();
     const table = screen.getByRole('table');
     expect(within(table).getByRole('row', { name: /^Payouts/ })).toHaveTextContent('Business bank account');
     expect(within(table).getByRole('row', { name: /Gratuity/ })).toHaveTextContent('Not set');
@@ -91,7 +92,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
         mapSettings: { outputFormat: 'JournalEntry', outputMode: 'JournalEntry' },
         sales: { accounts: { sales: { selectedAccountId: 'acc-4000' }, gratuity: { selectedAccountId: null } }, taxRates: { '20': { selectedTaxRateId: 'tax-20' } } },
         payments: { accounts: { payout: { selectedAccountId: 'acc-1200' } } },
-        fees: { syncFees: true, feesSupplier: { selectedSupplierId: 'sup-1' } },
+        fees: { syncFees: true, accounts: { paymentFee: { selectedAccountId: 'acc-6100' } } },
       },
     });
     // Options are not sent back: the server refills them.

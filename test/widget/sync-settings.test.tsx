@@ -96,6 +96,24 @@ describe('SyncSettings', { timeout: 30_000 }, () => {
     expect(onEditMapping).toHaveBeenCalledWith('payments');
   });
 
+  it('drops the fix link of a failure whose days a later sync posted', async () => {
+    const state = mockBff({ scenario: 'failing' });
+    // 27 Nov failed on a new payment type; once mapped, the next run posted 27 and 28 Nov.
+    state.history.unshift({ ...syncRunFixture({ id: 'run-7', date: '2026-11-28' }), dateRange: { start: '2026-11-27', finish: '2026-11-28' } });
+    const onEditMapping = vi.fn();
+    const { container } = renderWidget(<SyncSettings now={now} onEditMapping={onEditMapping} onReconnect={vi.fn()} />);
+    const failed = (await screen.findAllByText('Failed', { selector: '[data-part="badge"]' })).map((badge) => badge.closest('li')!);
+    expect(failed).toHaveLength(2);
+    const [unmapped, expired] = failed;
+    expect(unmapped).toHaveTextContent('A new payment type, Swish, appeared in your sales.');
+    expect(unmapped).toHaveTextContent('Resolved: these days were posted by a later sync.');
+    expect(within(unmapped!).queryByRole('button')).not.toBeInTheDocument();
+    // 26 Nov is not in the later run's days: still open, still linked.
+    expect(expired).not.toHaveTextContent('Resolved');
+    expect(within(expired!).getByRole('button', { name: 'Reconnect' })).toBeInTheDocument();
+    await expectNoAxeViolations(container);
+  });
+
   it('shows an empty history before the first run', async () => {
     const state = mockBff({ scenario: 'configured' });
     state.history = [];

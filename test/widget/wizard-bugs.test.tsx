@@ -171,3 +171,53 @@ describe('wizard bug 3: pressing Next after fixing an error does not move Next',
     expect(screen.queryByText('Choose a value for Sales.')).not.toBeInTheDocument();
   });
 });
+
+describe('wizard copy and smaller fixes (issue 16)', { timeout: 60_000 }, () => {
+  it('clears a chosen optional account, and offers no clearing on a required one', async () => {
+    const state = mockBff({ scenario: 'configured' });
+    const { user, container } = renderWidget(<ConfigurationWizard defaultStep="sales" />);
+    await screen.findByRole('heading', { name: 'Sales accounts', level: 3 });
+    const gratuity = screen.getByRole('combobox', { name: /Gratuity/ });
+    expect(gratuity).toHaveValue('Gratuities');
+    expect(screen.queryByRole('button', { name: 'Clear Sales' })).not.toBeInTheDocument();
+    await expectNoAxeViolations(container);
+    await user.click(screen.getByRole('button', { name: 'Clear Gratuity (tips)' }));
+    expect(gratuity).toHaveValue('');
+    expect(gratuity).toHaveFocus();
+    expect(screen.queryByRole('button', { name: 'Clear Gratuity (tips)' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Review' }));
+    await user.click(await screen.findByRole('button', { name: 'Save' }));
+    await screen.findByText('Your sync settings are saved.');
+    const saved = state.requests.find((r) => r.route === 'saveConfiguration')?.body as { configuration: { sales: { accounts: Record<string, { selectedAccountId: string | null }> } } };
+    expect(saved.configuration.sales.accounts['gratuity']).toMatchObject({ selectedAccountId: null });
+  });
+
+  it('names payment types properly in their help texts', async () => {
+    const state = mockBff({ scenario: 'configured' });
+    const accounts = state.configuration.configuration!.payments!.accounts!;
+    const template = accounts['cash']!;
+    for (const key of ['swish', 'paypal', 'storeCredit']) accounts[key] = { ...template, required: false, selectedAccountId: null };
+    renderWidget(<ConfigurationWizard defaultStep="payments" />);
+    await screen.findByRole('heading', { name: 'Payments', level: 3 });
+    expect(screen.getByRole('combobox', { name: 'Swish payments' })).toHaveAccessibleDescription('Clearing or bank account that receives Swish payments.');
+    expect(screen.getByRole('combobox', { name: 'PayPal payments' })).toHaveAccessibleDescription('Clearing or bank account that receives PayPal payments.');
+    expect(screen.getByRole('combobox', { name: 'Store credit' })).toHaveAccessibleDescription('Clearing or bank account that receives store credit payments.');
+    expect(screen.getByRole('combobox', { name: 'Card payments' })).toHaveAccessibleDescription('Clearing or bank account that receives card payments.');
+  });
+
+  it('says fees are journal lines in journal mode and a bill in invoice mode', async () => {
+    mockBff({ scenario: 'configured' });
+    const { user, unmount } = renderWidget(<ConfigurationWizard defaultStep="fees" />);
+    await screen.findByRole('heading', { name: 'Fees', level: 3 });
+    expect(screen.getByRole('checkbox', { name: 'Post payment fees' })).toHaveAccessibleDescription(/fees are a line on the fee account/);
+    expect(screen.queryByRole('combobox', { name: /Fee supplier/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Review' }));
+    expect(await screen.findByText('Payment fees and fee refunds are posted as lines of the daily journal.')).toBeInTheDocument();
+    expect(screen.queryByText(/posted as a bill/)).not.toBeInTheDocument();
+    unmount();
+
+    mockBff({ scenario: 'configured', outputFormat: 'Invoice' });
+    const second = renderWidget(<ConfigurationWizard defaultStep="review" />);
+    expect(await second.findByText('Payment fees are posted as a bill to Card processor Ltd.')).toBeInTheDocument();
+  });
+});

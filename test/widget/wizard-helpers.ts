@@ -36,7 +36,7 @@ export async function fillWizard(user: User): Promise<void> {
   await choose(user, 'Payouts', 'Business bank');
   await next(user, 'Fees');
   await user.click(screen.getByRole('checkbox', { name: 'Post payment fees' }));
-  await choose(user, 'Fee supplier', 'Card processor');
+  // Journal mode: fees are journal lines, so there is no fee supplier to choose.
   await choose(user, 'Payment fees', 'Payment processing fees');
   await choose(user, 'Payment fee refunds', 'Payment fee refunds');
   await next(user, 'Schedule');

@@ -27,6 +27,11 @@ export interface ComboboxProps {
   inputRef?: Ref<HTMLInputElement>;
   /** Accessible name of the popup list (usually the field label). */
   listLabel?: string;
+  /**
+   * For optional choices: the accessible name of a button that clears the choice (e.g. "Clear
+   * Gratuity"). Shown while a value is chosen; clearing calls `onValueChange('')`.
+   */
+  clearLabel?: string;
   'aria-describedby'?: string | undefined;
   'aria-invalid'?: boolean | undefined;
   'aria-required'?: boolean | undefined;
@@ -190,6 +195,23 @@ export function Combobox(props: ComboboxProps) {
             ))
           : null}
       </ul>
+      {props.clearLabel && selected && !disabled ? (
+        <button
+          type="button"
+          data-part="combobox-clear"
+          aria-label={props.clearLabel}
+          title={props.clearLabel}
+          onClick={(event) => {
+            onValueChange('');
+            setOpen(false);
+            setQuery('');
+            // Back to the input, so the keyboard user can choose again at once.
+            event.currentTarget.parentElement?.querySelector<HTMLInputElement>('[role="combobox"]')?.focus();
+          }}
+        >
+          <span aria-hidden="true">×</span>
+        </button>
+      ) : null}
       {showHint ? (
         <p id={hintId} data-part="combobox-hint" role="status">
           {total === 0 ? t('combobox.noMatches') : t('combobox.more', { shown: matches.length, total })}

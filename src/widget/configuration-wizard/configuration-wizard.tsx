@@ -19,7 +19,7 @@ import type { CommerceSyncContextValue } from '../provider/provider.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
 import { INVOICE_STATUSES } from './model.js';
-import { WIZARD_STEPS, buildRows, errorStep, errorTarget, toConfiguration, toFormValues } from './model.js';
+import { WIZARD_STEPS, buildRows, errorStep, errorTarget, rowApplies, toConfiguration, toFormValues } from './model.js';
 import { wizardResolver } from './resolver.js';
 
 /** Props of {@link ConfigurationWizard}. */
@@ -64,9 +64,8 @@ function rowLabel(row: SelectRow, t: CommerceSyncContextValue['t']): string {
   return row.labelKey ? t(row.labelKey, row.labelParams) : row.labelText;
 }
 
-function rowDescription(row: SelectRow, label: string, t: CommerceSyncContextValue['t']): string | undefined {
-  // `{type}` names the payment type inside a sentence, hence lower case.
-  if (row.descriptionKey) return t(row.descriptionKey, { type: label.toLocaleLowerCase(), ...row.descriptionParams });
+function rowDescription(row: SelectRow, t: CommerceSyncContextValue['t']): string | undefined {
+  if (row.descriptionKey) return t(row.descriptionKey, row.descriptionParams);
   return row.descriptionText ?? undefined;
 }
 
@@ -212,7 +211,9 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
     },
   );
 
-  const stepRows = rows.filter((row) => row.step === step);
+  const outputFormat = useWatch({ control, name: 'outputFormat' });
+  // Fee rows are filtered by the fees switch inside FeesStep.
+  const stepRows = rows.filter((row) => row.step === step && rowApplies(row, { outputFormat, syncFees: true }));
   const hasServerErrors = save.error?.code === 'validation_failed';
   const headingId = `${baseId}-heading`;
 
@@ -286,7 +287,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
           </>
         ) : null}
 
-        {step === 'fees' ? <FeesStep control={control} rows={stepRows} register={register} /> : null}
+        {step === 'fees' ? <FeesStep control={control} rows={stepRows} register={register} invoiceMode={outputFormat === 'Invoice'} /> : null}
 
         {step === 'schedule' ? <ScheduleStep control={control} /> : null}
 
@@ -347,7 +348,7 @@ function SelectField({ row, control }: { row: SelectRow; control: Control<Wizard
       control={control}
       name={`selections.${row.name}`}
       render={({ field, fieldState }) => (
-        <Field label={label} description={rowDescription(row, label, t)} error={fieldState.error?.message} required={row.required}>
+        <Field label={label} description={rowDescription(row, t)} error={fieldState.error?.message} required={row.required}>
           {(wiring) => (
             <Combobox
               {...wiring}
@@ -358,6 +359,7 @@ function SelectField({ row, control }: { row: SelectRow; control: Control<Wizard
               onValueChange={field.onChange}
               onBlur={field.onBlur}
               listLabel={label}
+              clearLabel={row.required ? undefined : t('combobox.clear', { label })}
             />
           )}
         </Field>
@@ -501,7 +503,7 @@ function OutputFormatField({ control, locked, error: currentError }: { control: 
   );
 }
 
-function FeesStep({ control, rows, register }: { control: Control<WizardValues>; rows: SelectRow[]; register: ReturnType<typeof useForm<WizardValues>>['register'] }) {
+function FeesStep({ control, rows, register, invoiceMode }: { control: Control<WizardValues>; rows: SelectRow[]; register: ReturnType<typeof useForm<WizardValues>>['register']; invoiceMode: boolean }) {
   const { t } = useCommerceSyncContext('ConfigurationWizard');
   const syncFees = useWatch({ control, name: 'syncFees' });
   const id = `cs-fees${useId().replace(/:/g, '')}`;
@@ -513,7 +515,7 @@ function FeesStep({ control, rows, register }: { control: Control<WizardValues>;
           {t('wizard.fees.sync')}
         </label>
         <p data-part="description" id={`${id}-help`}>
-          {t('wizard.fees.help')}
+          {`${t('wizard.fees.help')} ${invoiceMode ? t('wizard.fees.invoiceHelp') : t('wizard.fees.journalHelp')}`}
         </p>
       </div>
       {syncFees ? rows.map((row) => <SelectField key={row.name} row={row} control={control} />) : null}
@@ -585,14 +587,20 @@ function ReviewStep({ control, rows, platform, format }: { control: Control<Wiza
     const id = values.selections?.[row.name];
     return id ? (row.options.find((o) => o.value === id)?.label ?? id) : t('common.notSet');
   };
-  const shown = rows.filter((row) => !row.feesOnly || values.syncFees);
+  const shown = rows.filter((row) => rowApplies(row, { outputFormat: values.outputFormat ?? '', syncFees: Boolean(values.syncFees) }));
   const supplier = rows.find((row) => row.itemId === 'configuration.fees.feesSupplier.selectedSupplierId');
   const params = { hour: format.hour(Number(values.syncHour ?? 0)), timeZone: values.timeZone ?? '', startDate: values.startDate ? format.date(values.startDate) : t('common.notSet'), platform };
   return (
     <div data-part="review">
       <h4 data-part="review-title">{t('wizard.review.title')}</h4>
       <p data-part="review-summary">{values.outputFormat === 'Invoice' ? t('wizard.review.invoice', params) : t('wizard.review.journal', params)}</p>
-      <p data-part="review-fees">{values.syncFees ? t('wizard.review.fees', { supplier: supplier ? labelOf(supplier) : t('common.notSet') }) : t('wizard.review.noFees')}</p>
+      <p data-part="review-fees">
+        {!values.syncFees
+          ? t('wizard.review.noFees')
+          : values.outputFormat === 'Invoice'
+            ? t('wizard.review.fees', { supplier: supplier ? labelOf(supplier) : t('common.notSet') })
+            : t('wizard.review.journalFees')}
+      </p>
       <table data-part="review-table">
         <thead>
           <tr>

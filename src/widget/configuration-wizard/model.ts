@@ -36,6 +36,8 @@ export interface SelectRow {
   options: ComboboxOption[];
   /** Only required/shown when fees are synced. */
   feesOnly?: boolean;
+  /** Only required/shown in invoice mode (the sales customer, the fees supplier). */
+  invoiceOnly?: boolean;
   /** For tax components: the commerce tax component id. */
   componentId?: string;
 }
@@ -61,18 +63,18 @@ const SALES_LABELS: Record<string, RowTexts> = {
   prepaid: { label: 'wizard.sales.prepaid', help: 'wizard.sales.prepaidHelp' },
 };
 const PAYMENT_LABELS: Record<string, RowTexts> = {
-  card: { label: 'wizard.payments.card', help: 'wizard.payments.typeHelp' },
-  cash: { label: 'wizard.payments.cash', help: 'wizard.payments.typeHelp' },
-  invoice: { label: 'wizard.payments.invoice', help: 'wizard.payments.typeHelp' },
-  onlineCard: { label: 'wizard.payments.onlineCard', help: 'wizard.payments.typeHelp' },
-  swish: { label: 'wizard.payments.swish', help: 'wizard.payments.typeHelp' },
-  vipps: { label: 'wizard.payments.vipps', help: 'wizard.payments.typeHelp' },
-  mobile: { label: 'wizard.payments.mobile', help: 'wizard.payments.typeHelp' },
-  storeCredit: { label: 'wizard.payments.storeCredit', help: 'wizard.payments.typeHelp' },
-  paypal: { label: 'wizard.payments.paypal', help: 'wizard.payments.typeHelp' },
-  custom: { label: 'wizard.payments.custom', help: 'wizard.payments.typeHelp' },
-  prepaidPayment: { label: 'wizard.payments.prepaidPayment', help: 'wizard.payments.typeHelp' },
-  unknown: { label: 'wizard.payments.unknown', help: 'wizard.payments.typeHelp' },
+  card: { label: 'wizard.payments.card', help: 'wizard.payments.cardHelp' },
+  cash: { label: 'wizard.payments.cash', help: 'wizard.payments.cashHelp' },
+  invoice: { label: 'wizard.payments.invoice', help: 'wizard.payments.invoiceHelp' },
+  onlineCard: { label: 'wizard.payments.onlineCard', help: 'wizard.payments.onlineCardHelp' },
+  swish: { label: 'wizard.payments.swish', help: 'wizard.payments.swishHelp' },
+  vipps: { label: 'wizard.payments.vipps', help: 'wizard.payments.vippsHelp' },
+  mobile: { label: 'wizard.payments.mobile', help: 'wizard.payments.mobileHelp' },
+  storeCredit: { label: 'wizard.payments.storeCredit', help: 'wizard.payments.storeCreditHelp' },
+  paypal: { label: 'wizard.payments.paypal', help: 'wizard.payments.paypalHelp' },
+  custom: { label: 'wizard.payments.custom', help: 'wizard.payments.customHelp' },
+  prepaidPayment: { label: 'wizard.payments.prepaidPayment', help: 'wizard.payments.prepaidPaymentHelp' },
+  unknown: { label: 'wizard.payments.unknown', help: 'wizard.payments.unknownHelp' },
   payout: { label: 'wizard.payments.payout', help: 'wizard.payments.payoutHelp' },
 };
 const FEE_LABELS: Record<string, RowTexts> = {
@@ -140,7 +142,7 @@ export function buildRows(config: ConfigurationView): SelectRow[] {
   const customer = c?.sales?.salesCustomer;
   if (customer?.customerOptions?.length) {
     const itemId = 'configuration.sales.salesCustomer.selectedCustomerId';
-    rows.push({ name: fieldKey(itemId), itemId, step: 'sales', labelKey: 'wizard.sales.customer', labelText: 'Sales customer', descriptionText: null, required: outputModeOf(c?.mapSettings) === 'Invoice', options: simpleOptions(customer.customerOptions) });
+    rows.push({ name: fieldKey(itemId), itemId, step: 'sales', labelKey: 'wizard.sales.customer', labelText: 'Sales customer', descriptionText: null, required: true, invoiceOnly: true, options: simpleOptions(customer.customerOptions) });
   }
   for (const [rate, mapping] of Object.entries(c?.sales?.taxRates ?? {})) {
     const itemId = `configuration.sales.taxRates.${rate}.selectedTaxRateId`;
@@ -156,7 +158,7 @@ export function buildRows(config: ConfigurationView): SelectRow[] {
   const supplier = c?.fees?.feesSupplier;
   if (supplier) {
     const itemId = 'configuration.fees.feesSupplier.selectedSupplierId';
-    rows.push({ name: fieldKey(itemId), itemId, step: 'fees', labelKey: 'wizard.fees.supplier', labelText: 'Fee supplier', descriptionText: null, required: true, options: simpleOptions(supplier.supplierOptions), feesOnly: true });
+    rows.push({ name: fieldKey(itemId), itemId, step: 'fees', labelKey: 'wizard.fees.supplier', labelText: 'Fee supplier', descriptionText: null, required: true, options: simpleOptions(supplier.supplierOptions), feesOnly: true, invoiceOnly: true });
   }
   rows.push(...accountRows(c?.fees?.accounts, 'configuration.fees.accounts', 'fees', FEE_LABELS, true));
   return rows;
@@ -325,4 +327,9 @@ export function errorStep(itemId: string, rows: readonly SelectRow[], mappingCom
   if (target) return target.step;
   const section = STEP_OF_PATH.find(([path]) => itemId === path || itemId.startsWith(`${path}.`));
   return section ? section[1] : null;
+}
+
+/** Whether a row applies to these values (fee rows need fees on, invoice rows invoice mode). */
+export function rowApplies(row: SelectRow, values: Pick<WizardValues, 'outputFormat' | 'syncFees'>): boolean {
+  return (!row.feesOnly || values.syncFees) && (!row.invoiceOnly || values.outputFormat === 'Invoice');
 }

@@ -4,7 +4,7 @@ import { isValidTimeZone } from '../../contract/configuration-helpers.js';
 import { validateConfiguration } from '../../contract/configuration-rules.js';
 import type { FieldError } from '../../contract/errors.js';
 import type { SelectRow, WizardValues } from './model.js';
-import { errorTarget, toConfiguration } from './model.js';
+import { errorTarget, rowApplies, toConfiguration } from './model.js';
 
 /** Texts the resolver needs, already translated by the wizard. */
 export interface WizardResolverLabels {
@@ -59,7 +59,7 @@ export function wizardResolver(
     if (!isValidTimeZone(values.timeZone)) setError(errors, 'timeZone', 'validate', labels.required(labels.timeZone));
     if (!HOUR.test(values.syncHour)) setError(errors, 'syncHour', 'pattern', labels.required(labels.syncHour));
     for (const row of rows) {
-      if (!row.required || (row.feesOnly && !values.syncFees)) continue;
+      if (!row.required || !rowApplies(row, values)) continue;
       if (!values.selections[row.name]) setError(errors, `selections.${row.name}`, 'required', labels.required(labels.row(row)));
     }
     const { body, mappingComponents } = toConfiguration(values, rows, configuration);

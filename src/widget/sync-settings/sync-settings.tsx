@@ -62,6 +62,19 @@ function runState(run: SyncRun): 'success' | 'empty' | 'failed' | 'running' {
   return run.dataPushed ? 'success' : 'empty';
 }
 
+/**
+ * Whether a later successful run posted a failed run's days (failed days roll into the next
+ * run): its fix link would send the merchant to fix what is already fixed. `items` is newest first.
+ */
+function isResolved(items: readonly SyncRun[], index: number): boolean {
+  const failed = items[index];
+  if (failed?.state !== 'failed') return false;
+  const range = failed.dateRange;
+  return items
+    .slice(0, index)
+    .some((later) => later.state === 'succeeded' && (!range || (later.dateRange !== null && later.dateRange.start <= range.start && later.dateRange.finish >= range.finish)));
+}
+
 function runPeriod(run: SyncRun, format: CommerceSyncContextValue['format']): string {
   if (run.dateRange) {
     const start = format.date(run.dateRange.start);
@@ -191,9 +204,10 @@ export function SyncSettings({ onEditMapping, onReconnect, onDeauthorized, onDel
         <p data-part="empty">{t('settings.historyEmpty')}</p>
       ) : (
         <ul data-part="history">
-          {history.data.items.map((item) => {
+          {history.data.items.map((item, index, items) => {
             const state = runState(item);
             const step = item.problem?.step;
+            const resolved = isResolved(items, index);
             return (
               <li key={item.id} data-part="history-item" data-state={state}>
                 <span data-part="history-period">{runPeriod(item, format)}</span>
@@ -201,11 +215,13 @@ export function SyncSettings({ onEditMapping, onReconnect, onDeauthorized, onDel
                   {t(`settings.status.${state}`)}
                 </span>
                 {item.problem ? (
-                  <div data-part="history-problem">
+                  <div data-part="history-problem" data-state={resolved ? 'resolved' : 'open'}>
                     <p data-part="history-message">
                       {problemMessage(item.problem, locale, t, format)}
                     </p>
-                    {step === 'connection' && onReconnect ? (
+                    {resolved ? (
+                      <p data-part="history-resolved">{t('settings.resolved')}</p>
+                    ) : step === 'connection' && onReconnect ? (
                       <Button variant="link" onClick={onReconnect}>
                         {t('settings.fixConnection')}
                       </Button>

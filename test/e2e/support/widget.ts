@@ -77,7 +77,7 @@ export const UK_PLAN: MappingPlan = {
     Rounding: 'Rounding',
     'Gratuity (service charge and tips)': 'Tips payable',
     'Gift cards sold': 'Gift card liability',
-    'Sales customer': 'Daily sales',
+    // The journeys post journals: the sales customer and fee supplier rows are invoice mode only.
   },
   taxRates: [
     [/\b20\b/, '20% (VAT on Income)'],
@@ -92,7 +92,6 @@ export const UK_PLAN: MappingPlan = {
     Payouts: 'Business bank account',
   },
   fees: {
-    'Fee supplier': 'Card processor',
     'Payment fees': 'Merchant fees',
     'Payment fee refunds': 'Merchant fees',
   },

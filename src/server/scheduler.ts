@@ -1,7 +1,8 @@
 import { normalizeConfiguration } from '../contract/configuration.js';
 import type { RunEngine } from './runs/engine.js';
 import { isInterrupted } from './runs/status.js';
-import type { Store } from './store/index.js';
+import { dueAfterDay, nextDueAt } from './runs/due.js';
+import type { CompanyRecord, Store } from './store/index.js';
 import { addDays, zonedInstant, zonedParts } from './time.js';
 
 /** The daily scheduler's controls. */
@@ -23,12 +24,16 @@ export function dueEnd(now: Date, timeZone: string, syncHour: number): { end: st
   return { end, dueAt: zonedInstant(end, syncHour, timeZone) };
 }
 
+/** Companies a tick reads per query: a page of the due companies, never the whole table. */
+const DUE_PAGE = 500;
+
 /**
- * Creates the scheduler: each tick, every enabled and configured company whose next period
- * has ended and whose sync hour has passed gets one scheduled run (at most one attempt per
- * day: a failed day is retried at the next day's sync hour, rolled into that run). A run that
- * never finished because its process died is not an attempt: the next tick runs it again, as
- * soon as the dead run's lease is taken over. A company whose run is alive on another
+ * Creates the scheduler: each tick reads only the companies whose stored due time
+ * (`next_due_at`, see {@link nextDueAt}) has come, and every enabled and configured one whose
+ * next period has ended and whose sync hour has passed gets one scheduled run (at most one
+ * attempt per day: a failed day is retried at the next day's sync hour, rolled into that run).
+ * A run that never finished because its process died is not an attempt: the next tick runs it
+ * again, as soon as the dead run's lease is taken over. A company whose run is alive on another
  * instance is left to it, with nothing recorded.
  */
 export function createScheduler(options: {
@@ -43,23 +48,47 @@ export function createScheduler(options: {
   let timer: ReturnType<typeof setInterval> | null = null;
   let running: Promise<void> | null = null;
 
+  /** The period to run for a due company now, or null after moving its due time forward. */
+  async function duePeriod(company: CompanyRecord, now: Date): Promise<string | null> {
+    const { store } = options;
+    const config = normalizeConfiguration(company.config ?? {});
+    const timeZone = config.schedule?.timeZone ?? 'Etc/UTC';
+    const syncHour = config.schedule?.syncHour ?? 0;
+    const startDate = config.schedule?.startDate?.slice(0, 10);
+    const { end, dueAt } = dueEnd(now, timeZone, syncHour);
+    const start = company.syncedThrough ?? startDate;
+    if (!start || start >= end) {
+      // Not due after all (a due time set before its inputs were known): store the real one.
+      const next = nextDueAt(company);
+      await store.setNextDue(company.id, next !== null && next <= now.toISOString() ? dueAfterDay(end, timeZone, syncHour) : next);
+      return null;
+    }
+    const latest = await store.latestRun(company.id);
+    const attempted = latest !== null && latest.trigger === 'scheduled' && latest.createdAt >= dueAt.toISOString() && latest.completedAt !== null && !isInterrupted(latest);
+    if (attempted) {
+      // Today's attempt failed (a success would have moved the due time): try again tomorrow.
+      await store.setNextDue(company.id, dueAfterDay(end, timeZone, syncHour));
+      return null;
+    }
+    return end;
+  }
+
   async function tick(now: Date): Promise<void> {
     await options.ready;
-    for (const company of await options.store.listSchedulableCompanies()) {
-      const config = normalizeConfiguration(company.config ?? {});
-      const startDate = config.schedule?.startDate?.slice(0, 10);
-      if (!startDate) continue;
-      const { end, dueAt } = dueEnd(now, config.schedule?.timeZone ?? 'Etc/UTC', config.schedule?.syncHour ?? 0);
-      const start = company.syncedThrough ?? startDate;
-      if (start >= end) continue;
-      const latest = await options.store.latestRun(company.id);
-      const attempted = latest !== null && latest.trigger === 'scheduled' && latest.createdAt >= dueAt.toISOString() && latest.completedAt !== null && !isInterrupted(latest);
-      if (attempted) continue;
-      try {
-        await options.engine.runUnlessBusy(company.id, { trigger: 'scheduled', end });
-      } catch (error) {
-        console.error(`Scheduled sync of company ${company.id} failed to run:`, error);
+    let after: { nextDueAt: string; id: string } | undefined;
+    for (;;) {
+      const page = await options.store.dueCompanies(now, DUE_PAGE, after);
+      for (const company of page) {
+        try {
+          const end = await duePeriod(company, now);
+          if (end !== null) await options.engine.runUnlessBusy(company.id, { trigger: 'scheduled', end });
+        } catch (error) {
+          console.error(`Scheduled sync of company ${company.id} failed to run:`, error);
+        }
       }
+      const last = page.at(-1);
+      if (!last || page.length < DUE_PAGE) break;
+      after = { nextDueAt: last.nextDueAt, id: last.id };
     }
     try {
       await options.afterTick?.(now);

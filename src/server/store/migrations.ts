@@ -164,6 +164,19 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE companies ADD COLUMN last_failed_run_day TEXT',
     ],
   },
+  {
+    version: 5,
+    name: 'company next due time',
+    statements: [
+      // When the company's next scheduled run is due (ISO instant, UTC), null when none will be
+      // (paused, unconfigured): a scheduler tick reads `next_due_at <= now` through the index.
+      'ALTER TABLE companies ADD COLUMN next_due_at TEXT',
+      'CREATE INDEX companies_next_due ON companies (next_due_at)',
+      // SQL cannot compute zoned due times: schedulable companies are made due now, and the first
+      // tick stores each one's real due time (running those that are due, as before).
+      "UPDATE companies SET next_due_at = '1970-01-01T00:00:00.000Z' WHERE enabled = 1 AND configured = 1",
+    ],
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import type { Configuration } from '../../contract/configuration.js';
 import type { AccountingDocument } from '../../contract/documents.js';
 import type { ConnectionStatus } from '../../contract/sync-api.js';
 import type { Db, Lease, Row, SqlValue } from './db.js';
+import { nextDueAt } from '../runs/due.js';
 import { migrate } from './migrations.js';
 
 /** A stored company. */
@@ -25,6 +26,9 @@ export interface CompanyRecord {
   /** The last of those days, so a second failing run on the same day is not counted again. */
   lastFailedRunDay: string | null;
 }
+
+/** Columns a company's due time depends on: a patch touching one recomputes `next_due_at`. */
+const DUE_INPUTS = ['config', 'configured', 'enabled', 'syncedThrough'] as const;
 
 /** The patch that ends a failing streak (a success, or sync switched back on). */
 export const NO_FAILING_STREAK = { failingSince: null, failedRunDays: 0, lastFailedRunDay: null } as const satisfies Partial<CompanyRecord>;
@@ -273,11 +277,11 @@ export class Store {
   async insertCompany(c: CompanyRecord): Promise<void> {
     await this.db.execute(
       `INSERT INTO companies (id, name, description, tags, created_at, last_sync, synced_through, config, configured, enabled, failing_since,
-         failed_run_days, last_failed_run_day)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         failed_run_days, last_failed_run_day, next_due_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [c.id, c.name, c.description, JSON.stringify(c.tags), c.createdAt, c.lastSync, c.syncedThrough,
         c.config ? JSON.stringify(c.config) : null, c.configured ? 1 : 0, c.enabled ? 1 : 0, c.failingSince,
-        c.failedRunDays, c.lastFailedRunDay],
+        c.failedRunDays, c.lastFailedRunDay, nextDueAt(c)],
     );
   }
 
@@ -343,7 +347,50 @@ export class Store {
     }
     if (sets.length === 0) return;
     values.push(id);
-    await this.db.execute(`UPDATE companies SET ${sets.join(', ')} WHERE id = $${values.length}`, values);
+    const update = `UPDATE companies SET ${sets.join(', ')} WHERE id = $${values.length}`;
+    if (!DUE_INPUTS.some((key) => key in patch)) {
+      await this.db.execute(update, values);
+      return;
+    }
+    // The due time follows the row as written: the UPDATE holds the row's lock until commit, so
+    // the read after it sees every concurrent change that committed first.
+    await this.db.transaction(async (tx) => {
+      await tx.execute(update, values);
+      const rows = await tx.query('SELECT config, configured, enabled, synced_through FROM companies WHERE id = $1', [id]);
+      if (!rows[0]) return;
+      const row = toCompany({ ...rows[0], id, name: '', tags: '{}', created_at: '' });
+      await tx.execute('UPDATE companies SET next_due_at = $1 WHERE id = $2', [nextDueAt(row), id]);
+    });
+  }
+
+  /**
+   * Companies whose next scheduled run is due at `now` (`next_due_at <= now`, through its index),
+   * earliest first, at most `limit`, after the `after` cursor (the last row of the previous page).
+   */
+  async dueCompanies(now: Date, limit: number, after?: { nextDueAt: string; id: string }): Promise<(CompanyRecord & { nextDueAt: string })[]> {
+    const params: SqlValue[] = [now.toISOString()];
+    let cursor = '';
+    if (after) {
+      params.push(after.nextDueAt, after.id);
+      cursor = 'AND (next_due_at > $2 OR (next_due_at = $2 AND id > $3))';
+    }
+    params.push(limit);
+    const rows = await this.db.query(
+      `SELECT * FROM companies WHERE next_due_at <= $1 ${cursor} ORDER BY next_due_at, id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({ ...toCompany(r), nextDueAt: str(r.next_due_at) }));
+  }
+
+  /** Moves a company's due time (the scheduler, once a day's run has been attempted). */
+  async setNextDue(id: string, at: string | null): Promise<void> {
+    await this.db.execute('UPDATE companies SET next_due_at = $1 WHERE id = $2', [at, id]);
+  }
+
+  /** The company's stored due time (see {@link nextDueAt}). */
+  async nextDue(id: string): Promise<string | null> {
+    const rows = await this.db.query('SELECT next_due_at FROM companies WHERE id = $1', [id]);
+    return strOrNull(rows[0]?.next_due_at);
   }
 
   /** Deletes a company and everything it owns, in one transaction. */
@@ -354,11 +401,6 @@ export class Store {
       }
       return (await tx.execute('DELETE FROM companies WHERE id = $1', [id])) > 0;
     });
-  }
-
-  /** Enabled, configured companies (the scheduler's work list). */
-  async listSchedulableCompanies(): Promise<CompanyRecord[]> {
-    return (await this.db.query('SELECT * FROM companies WHERE enabled = 1 AND configured = 1 ORDER BY id')).map(toCompany);
   }
 
   // Connections

@@ -32,7 +32,8 @@ describe('commerce-sync CLI', () => {
 
   it('serves the API on a port with the sandbox mounted and env-registered connectors', { timeout: 90_000 }, async () => {
     const port = 40_000 + Math.floor(Math.random() * 20_000);
-    const proc = start(['serve', '--port', String(port), '--db', join(dir, 'sync.db'), '--sandbox-db', join(dir, 'sandbox.db'), '--no-scheduler'], {
+    const callback = 'https://partner.example.test/api/commerce-sync/oauth/callback';
+    const proc = start(['serve', '--port', String(port), '--db', join(dir, 'sync.db'), '--sandbox-db', join(dir, 'sandbox.db'), '--sandbox-redirect-uri', callback, '--no-scheduler'], {
       COMMERCE_SYNC_API_KEYS: KEY,
       COMMERCE_SYNC_ENCRYPTION_KEY: 'a'.repeat(64),
       XERO_CLIENT_ID: 'xero-id',
@@ -48,6 +49,13 @@ describe('commerce-sync CLI', () => {
       expect(integrations.results.map((i) => i.key).sort()).toEqual(['sandbox', 'xero']);
       expect((await fetch(`${base}/sandbox/ledgers`)).status).toBe(200);
       expect((await fetch(`${base}/companies`)).status).toBe(401);
+      // The sandbox's consent page opens only for the registered callback.
+      const authorize = (redirectUri: string) =>
+        fetch(`${base}/sandbox/oauth/authorize?response_type=code&client_id=sandbox-client&state=s&redirect_uri=${encodeURIComponent(redirectUri)}`, { redirect: 'manual' });
+      expect((await authorize(callback)).status).toBe(200);
+      const other = await authorize('https://elsewhere.example.test/callback');
+      expect(other.status).toBe(400);
+      expect(other.headers.get('location')).toBeNull();
     } finally {
       if (proc.child.pid) process.kill(proc.child.pid, 'SIGTERM');
       await proc.exited;

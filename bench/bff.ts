@@ -168,8 +168,7 @@ interface RouteFigures {
 }
 
 /** `connections` keep-alive clients hammer `path` for `seconds`; in-flight requests finish (or time out) after. */
-async function load(url: string, token: string, path: string, connections: number, seconds: number): Promise<Sample> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+async function load(agent: Agent, url: string, token: string, path: string, connections: number, seconds: number): Promise<Sample> {
   const target = new URL(url + path);
   const latencies: number[] = [];
   let errors = 0;
@@ -204,7 +203,6 @@ async function load(url: string, token: string, path: string, connections: numbe
     }),
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
   return { latencies, errors, timeouts, bytes, seconds: elapsed };
 }
 
@@ -253,12 +251,15 @@ async function main(): Promise<void> {
     bff = await child<{ bffUrl: string; token: string }>('bff', ['--service-url', service.ready.serviceUrl]);
     const { bffUrl, token } = bff.ready;
     const paths = ['/connection', '/sync/status', '/configuration'];
-    // A short warm-up of every route (JIT, connection pools), then the timed rounds.
-    for (const path of paths) await load(bffUrl, token, path, 10, 1);
+    // One pool of keep-alive connections for the whole run, as a real client keeps them: the
+    // warm-up opens them (and warms the JIT), so no timed request pays a TCP connect.
+    const agent = new Agent({ keepAlive: true, maxSockets: connections });
+    for (const path of paths) await load(agent, bffUrl, token, path, connections, 1);
     const samples = new Map<string, Sample[]>(paths.map((p) => [p, []]));
     for (let round = 0; round < rounds; round += 1) {
-      for (const path of paths) samples.get(path)?.push(await load(bffUrl, token, path, connections, seconds / rounds));
+      for (const path of paths) samples.get(path)?.push(await load(agent, bffUrl, token, path, connections, seconds / rounds));
     }
+    agent.destroy();
     const results = paths.map((p) => figures(p, samples.get(p) ?? []));
     const [baseline, status, configuration] = results as [RouteFigures, RouteFigures, RouteFigures];
     console.log(`commerce-sync BFF benchmark (${connections} connections, ${seconds} s per route in ${rounds} rounds, loopback)`);

@@ -14,8 +14,8 @@ export function accountingConnection(connections: readonly ConnectionRecord[]): 
 const REFRESH_MARGIN_MS = 60_000;
 /**
  * How long the refresh lease of a connection lasts: longer than the slowest refresh (three
- * token-endpoint attempts of 30 s each), so a live refresher never loses it. On SQLite a
- * crashed refresher's lease lapses after this; on PostgreSQL it dies with its connection.
+ * token-endpoint attempts of 30 s each), so a live refresher never loses it. A crashed
+ * refresher's lease does not wait for this (see `Db.tryLease`).
  */
 const REFRESH_LEASE_MS = 120_000;
 /** How long a caller waits for another instance's refresh before giving up (retryable). */

@@ -6,6 +6,9 @@ import type { DayTotals } from './accumulate.js';
 import { buildDay } from './build.js';
 import type { AggregationProblem } from './build.js';
 import { revise } from './revise.js';
+import { UnpaidAccountMissing } from './settle.js';
+import type { MoneyOptions } from './settle.js';
+import { ERROR_CATALOG, formatCatalogMessage } from '../contract/error-catalog.js';
 
 /**
  * `commerce-sync/aggregation`: the exact daily aggregation engine. Pure and deterministic: no
@@ -178,6 +181,7 @@ function finish(acc: Accumulator, options: AggregatorOptions, postedAll: readonl
   const documents: AccountingDocument[] = [];
   const problems: AggregationProblem[] = [];
   const days: DaySummary[] = [];
+  const money = moneyOptions(options.configuration);
   dates.forEach((date, i) => {
     const keys = [...new Set([...byDay[i]!.keys(), ...postedByDay[i]!.keys()])].sort();
     if (keys.length === 0) {
@@ -193,7 +197,16 @@ function finish(acc: Accumulator, options: AggregatorOptions, postedAll: readonl
         days.push({ date, group: totals.group, status: 'problems', documentReferences: [] });
         continue;
       }
-      const out = revise(built.documents, posted);
+      let out: AccountingDocument[];
+      try {
+        out = revise(built.documents, posted, money);
+      } catch (error) {
+        if (!(error instanceof UnpaidAccountMissing)) throw error;
+        const params = { platform: ctx.platformName, date, paymentType: 'Invoice' };
+        problems.push({ code: 'payment_type_unmapped', date, group: totals.group, message: formatCatalogMessage(ERROR_CATALOG.payment_type_unmapped.message, params), params, recordIds: [], configPath: 'configuration.payments.accounts.invoice' });
+        days.push({ date, group: totals.group, status: 'problems', documentReferences: [] });
+        continue;
+      }
       documents.push(...out);
       days.push({
         date,
@@ -204,6 +217,19 @@ function finish(acc: Accumulator, options: AggregatorOptions, postedAll: readonl
     }
   });
   return { documents, problems, days };
+}
+
+/** Invoice mode with payments: how revisions settle a changed day's money (see `settle.ts`). */
+function moneyOptions(configuration: Configuration): MoneyOptions | undefined {
+  const cfg = configuration.configuration;
+  if (cfg?.mapSettings?.outputFormat !== 'Invoice' || cfg.payments?.syncPayments === false) return undefined;
+  const accounts = cfg.payments?.accounts ?? {};
+  const keyOf = new Map<string, string>();
+  for (const key of Object.keys(accounts).sort()) {
+    const id = accounts[key]?.selectedAccountId;
+    if (id && !keyOf.has(id)) keyOf.set(id, key);
+  }
+  return { unpaidAccountId: accounts.invoice?.selectedAccountId ?? null, paymentKeyOf: (id) => keyOf.get(id) };
 }
 
 function emptyTotals(dayIndex: number, group: DocumentGroup, groupKey: string): DayTotals {

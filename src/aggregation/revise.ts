@@ -1,5 +1,7 @@
 import type { AccountingDocument, SalesLine } from '../contract/documents.js';
 import type { SlotDocument } from './build.js';
+import { settleMoney } from './settle.js';
+import type { MoneyOptions } from './settle.js';
 
 /**
  * Revisions: when a day was already posted, compare what it should be now with everything
@@ -154,8 +156,11 @@ function adjustments(
  * to write: originals for slots never posted, adjustments (revision n+1, `adjusts` = the
  * original's reference, only the difference) for changed slots, nothing for unchanged ones.
  */
-export function revise(computed: readonly SlotDocument[], posted: readonly AccountingDocument[]): AccountingDocument[] {
+export function revise(computed: readonly SlotDocument[], posted: readonly AccountingDocument[], money?: MoneyOptions): AccountingDocument[] {
   if (posted.length === 0) return computed.map((c) => c.document);
+  // Invoice mode: the day's money (payments against its sales documents, and its clearing
+  // journal) is settled as a whole once the documents it applies to are known.
+  const isMoney = money ? isSalesMoney : () => false;
   const bySlot = new Map<string, AccountingDocument[]>();
   for (const doc of posted) {
     const slot = slotOf(doc.reference);
@@ -189,8 +194,19 @@ export function revise(computed: readonly SlotDocument[], posted: readonly Accou
   const seen = new Set<string>();
   for (const c of computed) {
     seen.add(c.slot);
-    handle(c.slot, c.document);
+    if (!isMoney(c.document)) handle(c.slot, c.document);
   }
-  for (const slot of [...bySlot.keys()].sort()) if (!seen.has(slot)) handle(slot, undefined);
-  return out;
+  for (const slot of [...bySlot.keys()].sort()) {
+    if (!seen.has(slot) && !bySlot.get(slot)!.some(isMoney)) handle(slot, undefined);
+  }
+  if (!money) return out;
+  const moneyNow = computed.map((c) => c.document).filter(isMoney);
+  const moneyBefore = posted.filter(isMoney);
+  return [...out, ...settleMoney({ now: moneyNow, before: moneyBefore, posted, emitted: out, options: money })];
+}
+
+/** Money of the sales side: payments received or refunded against sales documents, and the clearing journal. */
+function isSalesMoney(doc: AccountingDocument): boolean {
+  if (doc.kind === 'payment') return doc.direction === 'received' || doc.direction === 'refunded';
+  return doc.kind === 'journal' && slotOf(doc.reference).endsWith(':clearing:r0');
 }

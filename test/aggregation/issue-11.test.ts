@@ -1,6 +1,7 @@
 import { aggregate } from '../../src/aggregation/index.js';
 import type { AggregateInput } from '../../src/aggregation/index.js';
 import type { AccountingDocument } from '../../src/contract/documents.js';
+import type { Order, Payment } from '../../src/contract/commerce.js';
 import { AccountingDocumentSchema } from '../../src/contract/documents.js';
 import type { Configuration } from '../../src/contract/configuration.js';
 import { buildConfiguration, buildOrder, buildPayment, buildTransaction, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
@@ -354,5 +355,63 @@ describe('cases 5, 6, 7: one rule for refunds, whichever way they are sent', () 
         [A.taxPayable.id, 'tax', -200],
       ]);
     });
+  });
+});
+
+describe('case 3: invoice-mode adjustments are new documents the ledger accepts', () => {
+  // Posted first: invoice 12.00 (10.00 + 2.00 VAT) and a 12.00 card payment applied to it.
+  const later = { sourceModifiedDate: '2026-03-12T00:00:00Z' };
+  const order = () => buildOrder({ id: 'o-1' });
+  const payment = () => buildPayment({ id: 'p-1' });
+  const posted = () => run({ orders: [order()], payments: [payment()] }, invoiceConfig()).documents;
+  const again = (orders: Order[], payments: Payment[], before: AccountingDocument[]) =>
+    aggregate({ companyId: 'co-1', configuration: invoiceConfig(), period: DAY, records: { orders, payments, transactions: [] }, posted: before });
+  const bigger = () => ({ ...order(), totalAmount: 14.4, totalTaxAmount: 2.4, orderLineItems: [{ quantity: 1, unitPrice: 12, taxPercentage: 20, totalAmount: 14.4, totalTaxAmount: 2.4 }], ...later });
+
+  it('an increase is an additional invoice (2.00 + 0.40 VAT) paid by a 2.40 payment applied to it, not to the paid original', async () => {
+    const first = posted();
+    const { documents, problems } = again([bigger()], [{ ...payment(), amount: 14.4, ...later }], first);
+    expect(problems).toEqual([]);
+    expect(documents.map((d) => `${d.kind} r${d.revision}`)).toEqual(['invoice r1', 'payment r1']);
+    expect(invoiceLines(documents[0])).toEqual([['sales', 200, 40]]);
+    expect(documents[1]).toMatchObject({ direction: 'received', amount: 240, appliesTo: documents[0]!.reference, adjusts: first[1]!.reference });
+    // Books: sales 12.00 Cr, VAT 2.40 Cr, card 14.40 Dr, receivables 0.
+    expect(await ledgerBalances([...first, ...documents])).toEqual({ [A.sales.id]: -1200, [A.taxPayable.id]: -240, [A.cardClearing.id]: 1440 });
+  });
+
+  it('a payment moved from card to cash is a clearing journal (Cr card 12.00, Dr cash 12.00), not a refund against the invoice', async () => {
+    const first = posted();
+    const { documents, problems } = again([order()], [{ ...payment(), type: 'Cash', ...later }], first);
+    expect(problems).toEqual([]);
+    expect(journal(documents[0])).toEqual([
+      [A.cardClearing.id, 'payment', -1200],
+      [A.cashClearing.id, 'payment', 1200],
+    ]);
+    expect(documents).toHaveLength(1);
+    expect(await ledgerBalances([...first, ...documents])).toEqual({ [A.sales.id]: -1000, [A.taxPayable.id]: -200, [A.cashClearing.id]: 1200 });
+  });
+
+  it('a payment that failed after posting takes the money back through the clearing journal: the sale is receivable again', async () => {
+    const first = posted();
+    const { documents, problems } = again([order()], [{ ...payment(), status: 'Failed', ...later }], first);
+    expect(problems).toEqual([]);
+    expect(journal(documents[0])).toEqual([
+      [A.cardClearing.id, 'payment', -1200],
+      [A.accountsReceivable.id, 'payment', 1200],
+    ]);
+    expect(await ledgerBalances([...first, ...documents])).toEqual({ [A.sales.id]: -1000, [A.taxPayable.id]: -200, [A.accountsReceivable.id]: 1200 });
+  });
+
+  it('a run that wrote the additional invoice but not its payment is completed by the next run with the same reference', async () => {
+    const first = posted();
+    const records = (): [Order[], Payment[]] => [[bigger()], [{ ...payment(), amount: 14.4, ...later }]];
+    const full = again(...records(), first).documents;
+    // Only the additional invoice reached the ledger.
+    const resumed = again(...records(), [...first, full[0]!]);
+    expect(resumed.problems).toEqual([]);
+    expect(resumed.documents).toEqual([full[1]]);
+    expect(await ledgerBalances([...first, full[0]!, ...resumed.documents])).toEqual({ [A.sales.id]: -1200, [A.taxPayable.id]: -240, [A.cardClearing.id]: 1440 });
+    // Everything written: nothing more.
+    expect(again(...records(), [...first, ...full]).documents).toEqual([]);
   });
 });

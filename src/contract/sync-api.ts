@@ -62,7 +62,8 @@ export const ConnectionSchema = z.object({
   lastSync: z.string().optional(),
   created: z.string(),
   dataConnectionErrors: z.array(ConnectionErrorSchema).nullable(),
-  connectionInfo: z.record(z.string(), z.unknown()).nullable(),
+  /** Absent until linked (the partner contract has no `null` here). */
+  connectionInfo: z.record(z.string(), z.unknown()).optional(),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
 
@@ -76,7 +77,8 @@ export const CompanySchema = z.object({
   /** Absent until the first sync. */
   lastSync: z.string().optional(),
   created: z.string(),
-  createdByUserName: z.string().nullable(),
+  /** Not sent: companies are created by API key, not by a named user (the partner contract has no `null` here). */
+  createdByUserName: z.string().optional(),
   products: z.array(z.string()),
   tags: z.record(z.string(), z.string()),
   referenceSubsidiaryCompanies: z.array(z.unknown()),

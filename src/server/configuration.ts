@@ -169,7 +169,8 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
     schedule: {
       selectedFrequency: schedule.selectedFrequency ?? undefined,
       frequencyOptions: ['Daily'],
-      startDate: schedule.startDate ?? undefined,
+      // Stored as sent (a date or a date-time; the date part counts); the 2023 contract types it date-time.
+      startDate: schedule.startDate && /^\d{4}-\d{2}-\d{2}$/.test(schedule.startDate) ? `${schedule.startDate}T00:00:00Z` : schedule.startDate ?? undefined,
       syncHour: schedule.syncHour ?? 0,
       timeZone: schedule.timeZone ?? 'Etc/UTC',
     },

@@ -194,7 +194,7 @@ export class SyncCore {
       lastSync: c.lastSync ?? undefined,
       created: c.createdAt,
       dataConnectionErrors: c.errors,
-      connectionInfo: c.connectionInfo,
+      connectionInfo: c.connectionInfo ?? undefined,
     };
   }
 
@@ -207,7 +207,6 @@ export class SyncCore {
       redirect: `${this.o.publicUrl}/companies/${c.id}/connections`,
       lastSync: c.lastSync ?? undefined,
       created: c.createdAt,
-      createdByUserName: null,
       products: ['commerce'],
       tags: c.tags,
       referenceSubsidiaryCompanies: [],

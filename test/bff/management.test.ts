@@ -89,7 +89,7 @@ describe('configuration', () => {
     expect(current.accountingSoftwareCompanyName).toBeTruthy();
     expect(current.configuration?.sales?.accounts?.sales?.accountOptions?.map((o) => o.id)).toContain('acc-200');
     const saved = await json(await alice.call('PUT', '/configuration', validConfiguration(current)), ConfigurationViewSchema);
-    expect(saved).toMatchObject({ configured: true, enabled: true, schedule: { timeZone: 'Europe/London', startDate: '2026-03-01' } });
+    expect(saved).toMatchObject({ configured: true, enabled: true, schedule: { timeZone: 'Europe/London', startDate: '2026-03-01T00:00:00Z' } }); // a date is answered as the date-time the 2023 contract types
   });
 
   it('passes the sync service field errors through with their paths unchanged, and saves nothing', async () => {

@@ -20,9 +20,10 @@ import type { TokenResponse } from '../http/oauth.js';
 import { TtlCache, vendorRuntime } from '../http/runtime.js';
 import type { VendorRuntimeOptions } from '../http/runtime.js';
 import { parseXeroDate, xeroError } from './errors.js';
-import { toXeroWrite } from './mapping.js';
+import { foreignJournalWrites, toXeroWrite, XERO_DAY_CONTACT_NAME } from './mapping.js';
+import type { XeroWrite } from './mapping.js';
 
-export { toXeroWrite } from './mapping.js';
+export { foreignJournalWrites, toXeroWrite, XERO_DAY_CONTACT_NAME } from './mapping.js';
 export type { XeroWrite, XeroWriteContext } from './mapping.js';
 export { xeroError, parseXeroDate } from './errors.js';
 
@@ -188,6 +189,7 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
   };
   const organisations = new TtlCache<z.infer<typeof OrganisationSchema>>(15 * 60_000, runtime.now);
   const charts = new TtlCache<z.infer<typeof AccountSchema>[]>(15 * 60_000, runtime.now);
+  const dayContacts = new TtlCache<string>(15 * 60_000, runtime.now);
 
   const toConnectionTokens = (response: TokenResponse, tenantId: string, previous?: ConnectionTokens): ConnectionTokens =>
     connectionTokensFrom(response, tenantId, runtime.now(), previous, null);
@@ -285,6 +287,65 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
         z.object({ TaxRates: z.array(TaxRateSchema) }).loose(),
       )
     ).TaxRates;
+
+  /** One create call; returns the created document's id. */
+  async function create(
+    ctx: ConnectorContext,
+    write: XeroWrite,
+    idempotencyKey: string,
+    document?: AccountingDocument,
+  ): Promise<string> {
+    const what = document ? `${document.kind} ${document.reference}` : write.collection;
+    const body = await call(
+      ctx,
+      {
+        method: 'PUT',
+        path: write.path,
+        body: write.body,
+        idempotencyKey,
+        document,
+        operation: `write ${what}`,
+      },
+      z.record(z.string(), z.unknown()),
+    );
+    const created = z.array(z.record(z.string(), z.unknown())).safeParse(body[write.collection]);
+    const id = (created.success ? created.data[0] : undefined)?.[write.idField];
+    if (typeof id !== 'string') {
+      throw new ConnectorError(
+        'platform_outage',
+        `Xero accepted ${what} but returned no ${write.idField}`,
+        { platform: PLATFORM },
+      );
+    }
+    return id;
+  }
+
+  /** The contact foreign-currency days are raised to: found by name, else created once. */
+  const dayContact = (ctx: ConnectorContext) =>
+    dayContacts.get(ctx.tokens.tenantId, async () => {
+      const found = await call(
+        ctx,
+        {
+          method: 'GET',
+          path: '/Contacts',
+          query: { where: `Name=="${XERO_DAY_CONTACT_NAME}"` },
+          operation: 'read the daily sales contact',
+        },
+        z.object({ Contacts: z.array(ContactSchema) }).loose(),
+      );
+      const existing = found.Contacts.find((c) => c.Name === XERO_DAY_CONTACT_NAME);
+      if (existing) return existing.ContactID;
+      return create(
+        ctx,
+        {
+          path: '/Contacts',
+          collection: 'Contacts',
+          idField: 'ContactID',
+          body: { Contacts: [{ Name: XERO_DAY_CONTACT_NAME }] },
+        },
+        `${ctx.tokens.tenantId}:daily-sales-contact`,
+      );
+    });
 
   async function listContacts(
     ctx: ConnectorContext,
@@ -434,20 +495,9 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       listContacts(ctx, (c) => c.IsSupplier === true || c.IsCustomer !== true),
 
     async writeDocument(ctx, document, { idempotencyKey, related }) {
-      if (document.kind === 'journal' || document.kind === 'transfer') {
-        const org = await getOrganisation(ctx);
-        // Manual journals are always in the base currency; a foreign-currency day cannot be one.
-        if (document.kind === 'journal' && document.currency !== org.BaseCurrency) {
-          throw new ConnectorError(
-            'currency_mismatch',
-            `Xero manual journals are in ${org.BaseCurrency} only; ${document.reference} is in ${document.currency}`,
-            {
-              platform: PLATFORM,
-              currency: document.currency,
-            },
-          );
-        }
-      }
+      const foreign =
+        document.kind === 'journal' &&
+        document.currency !== (await getOrganisation(ctx)).BaseCurrency;
       const chart = document.kind === 'transfer' ? await getChart(ctx) : [];
       const banks = new Set(chart.filter((a) => a.Type === 'BANK').map((a) => a.AccountID));
       const taxed = document.kind === 'journal' && document.lines.some((l) => l.taxRateId);
@@ -456,34 +506,22 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
           .filter((t) => (t.Status ?? 'ACTIVE') === 'ACTIVE')
           .map((t) => [t.TaxType, t.EffectiveRate ?? t.DisplayTaxRate ?? 0]),
       );
-      const write = toXeroWrite(document, {
+      const context = {
         related,
-        isBankAccount: (id) => banks.has(id),
-        taxRatePercent: (taxType) => rates.get(taxType),
-      });
-      const body = await call(
-        ctx,
-        {
-          method: 'PUT',
-          path: write.path,
-          body: write.body,
-          idempotencyKey: boundedKey(idempotencyKey, IDEMPOTENCY_KEY_MAX),
-          document,
-          operation: `write ${document.kind} ${document.reference}`,
-        },
-        z.record(z.string(), z.unknown()),
-      );
-      const created = z.array(z.record(z.string(), z.unknown())).safeParse(body[write.collection]);
-      const first = created.success ? created.data[0] : undefined;
-      const id = first?.[write.idField];
-      if (typeof id !== 'string') {
-        throw new ConnectorError(
-          'platform_outage',
-          `Xero accepted ${document.reference} but returned no ${write.idField}`,
-          { platform: PLATFORM },
-        );
+        isBankAccount: (id: string) => banks.has(id),
+        taxRatePercent: (taxType: string) => rates.get(taxType),
+      };
+      const put = (write: XeroWrite, key: string) =>
+        create(ctx, write, boundedKey(key, IDEMPOTENCY_KEY_MAX), document);
+      if (foreign && document.kind === 'journal') {
+        // Manual journals are base-currency only: the day goes as an invoice paid in its currency.
+        const day = foreignJournalWrites(document, { ...context, contactId: await dayContact(ctx) });
+        const invoiceId = await put(day.invoice, `${idempotencyKey}#invoice`);
+        for (const [i, payment] of day.payments(invoiceId).entries())
+          await put(payment, `${idempotencyKey}#payment${i}`);
+        return { platformId: invoiceId };
       }
-      return { platformId: id };
+      return { platformId: await put(toXeroWrite(document, context), idempotencyKey) };
     },
   };
 }

@@ -3,6 +3,7 @@ import type {
   AccountingDocument,
   BankTransactionDocument,
   JournalDocument,
+  JournalLine,
   PaymentDocument,
   SalesLine,
   TransferDocument,
@@ -13,6 +14,7 @@ import { planJournalTax } from '../journal-tax.js';
 /** One Xero create call: which endpoint, the collection wrapper key and the id field to read back. */
 export interface XeroWrite {
   path:
+    | '/Contacts'
     | '/ManualJournals'
     | '/Invoices'
     | '/CreditNotes'
@@ -20,6 +22,7 @@ export interface XeroWrite {
     | '/BankTransactions'
     | '/BankTransfers';
   collection:
+    | 'Contacts'
     | 'ManualJournals'
     | 'Invoices'
     | 'CreditNotes'
@@ -27,6 +30,7 @@ export interface XeroWrite {
     | 'BankTransactions'
     | 'BankTransfers';
   idField:
+    | 'ContactID'
     | 'ManualJournalID'
     | 'InvoiceID'
     | 'CreditNoteID'
@@ -288,5 +292,131 @@ function transferWrite(document: TransferDocument, context: XeroWriteContext): X
         },
       ],
     },
+  };
+}
+
+/** The contact a foreign-currency day's invoice is raised to; the connector finds or creates it. */
+export const XERO_DAY_CONTACT_NAME = 'Commerce sync daily sales';
+
+/** The Xero calls that post one foreign-currency journal: the invoice, then its payments. */
+export interface XeroForeignDay {
+  invoice: XeroWrite;
+  /** One Payment per clearing account that received money, against the written invoice. */
+  payments(invoiceId: string): XeroWrite[];
+}
+
+const SETTLEMENT_ROLES: ReadonlySet<string> = new Set(['payment', 'paymentRefund']);
+
+/**
+ * A journal in a currency other than the organisation's base currency. Xero manual journals are
+ * base-currency only, but invoices and payments may be in any currency the organisation has
+ * enabled, converted by Xero at its own day rate (no `CurrencyRate` is sent, so Xero applies the
+ * XE.com rate of the document date or the organisation's own rate for that day, and records it on
+ * the document). So the day is written as one `ACCREC` invoice in the day's currency plus one
+ * Payment per clearing account that received money:
+ *
+ * - every journal line except the money received is an invoice line at the opposite sign (credits
+ *   are positive lines; debits such as fees and refunds are negative lines), sent tax-exclusive with
+ *   its `TaxType` and the tax Xero calculates per line (as on the manual journal);
+ * - the difference between the commerce tax and Xero's per-line figure goes onto the `TaxAmount`
+ *   of the rate's largest line (an invoice line's TaxAmount may be overridden; the VAT account
+ *   itself cannot be coded on an invoice), so the return and the VAT account hold the tax charged;
+ * - the money: the payment-type lines, netted per account; an account with net money in gets a
+ *   Payment of that amount against the invoice, one with net money out stays an invoice line on
+ *   the clearing account. The invoice total is therefore the money received, never negative, and
+ *   it is fully paid: the receivable is left at zero, and each account holds what the journal
+ *   would have put on it.
+ */
+export function foreignJournalWrites(
+  document: JournalDocument,
+  context: XeroWriteContext & { contactId: string },
+): XeroForeignDay {
+  const plan = planJournalTax(
+    document.lines,
+    (taxType) => {
+      const percent = context.taxRatePercent(taxType);
+      return percent === undefined ? undefined : { components: [{ id: taxType, percent }] };
+    },
+    'Xero',
+  );
+  const money = new Map<string, { amount: number; description: string }>();
+  const items: Array<{ line: JournalLine; tax: number }> = [];
+  const residues: JournalLine[] = [];
+  for (const { line, tax } of plan.lines) {
+    if (SETTLEMENT_ROLES.has(line.role) && !line.taxRateId) {
+      const seen = money.get(line.accountId);
+      if (seen) seen.amount += line.amount;
+      else money.set(line.accountId, { amount: line.amount, description: line.description });
+    } else if ((line.role === 'tax' || line.role === 'refundTax') && !line.taxRateId) {
+      residues.push(line);
+    } else items.push({ line, tax });
+  }
+  for (const residue of residues) {
+    const key = residue.taxRateKey ?? null;
+    const target = items
+      .filter((i) => i.line.taxRateId && key !== null && i.line.taxRateKey === key)
+      .sort((a, b) => Math.abs(b.line.amount) - Math.abs(a.line.amount))[0];
+    if (target) target.tax += residue.amount;
+    else items.push({ line: residue, tax: 0 });
+  }
+  const receipts: Array<{ accountId: string; amount: number; description: string }> = [];
+  for (const [accountId, m] of money) {
+    if (m.amount > 0) receipts.push({ accountId, ...m });
+    else if (m.amount < 0) {
+      items.push({
+        line: { accountId, amount: m.amount, description: m.description, role: 'paymentRefund' },
+        tax: 0,
+      });
+    }
+  }
+  const currency = document.currency;
+  const reference = `${narration(document)} (${currency} at Xero's day rate)`.slice(0, 255);
+  const invoice: XeroWrite = {
+    path: '/Invoices',
+    collection: 'Invoices',
+    idField: 'InvoiceID',
+    body: {
+      Invoices: [
+        {
+          Type: 'ACCREC',
+          Contact: { ContactID: context.contactId },
+          Date: document.date,
+          DueDate: document.date,
+          LineAmountTypes: 'Exclusive',
+          Reference: reference,
+          CurrencyCode: currency,
+          Status: 'AUTHORISED',
+          LineItems: items.map(({ line, tax }) => ({
+            Description: line.description,
+            Quantity: 1,
+            UnitAmount: minorToNumber(-line.amount, currency),
+            LineAmount: minorToNumber(-line.amount, currency),
+            AccountID: line.accountId,
+            TaxType: line.taxRateId ?? 'NONE',
+            TaxAmount: minorToNumber(-tax, currency),
+          })),
+        },
+      ],
+    },
+  };
+  return {
+    invoice,
+    payments: (invoiceId) =>
+      receipts.map((r) => ({
+        path: '/Payments',
+        collection: 'Payments',
+        idField: 'PaymentID',
+        body: {
+          Payments: [
+            {
+              Invoice: { InvoiceID: invoiceId },
+              Account: { AccountID: r.accountId },
+              Date: document.date,
+              Amount: minorToNumber(r.amount, currency),
+              Reference: `${r.description} (${reference})`.slice(0, 255),
+            },
+          ],
+        },
+      })),
   };
 }

@@ -240,6 +240,7 @@ const COLLECTIONS: Record<string, { idField: string; schema: string }> = {
   Payments: { idField: 'PaymentID', schema: 'Payments' },
   BankTransactions: { idField: 'BankTransactionID', schema: 'BankTransactions' },
   BankTransfers: { idField: 'BankTransferID', schema: 'BankTransfers' },
+  Contacts: { idField: 'ContactID', schema: 'Contacts' },
 };
 
 let sharedValidator: XeroSpecValidator | null = null;
@@ -541,10 +542,13 @@ export class XeroMock {
       case 'Contacts': {
         const page = Number(url.searchParams.get('page') ?? '1');
         const pageSize = Math.min(1000, Number(url.searchParams.get('pageSize') ?? '100'));
-        const visible =
+        // The one `where` form the connector sends: Name=="…".
+        const named = /^Name=="(.*)"$/.exec(url.searchParams.get('where') ?? '')?.[1];
+        const visible = (
           url.searchParams.get('includeArchived') === 'true'
             ? tenant.contacts
-            : tenant.contacts.filter((c) => c.ContactStatus !== 'ARCHIVED');
+            : tenant.contacts.filter((c) => c.ContactStatus !== 'ARCHIVED')
+        ).filter((c) => named === undefined || c.Name === named);
         const pageCount = Math.max(1, Math.ceil(visible.length / pageSize));
         return HttpResponse.json({
           ...envelope,
@@ -589,6 +593,15 @@ export class XeroMock {
       UpdatedDateUTC: `/Date(${this.now()})/`,
     };
     (tenant.documents[resource] ??= []).push(created);
+    if (resource === 'Contacts') {
+      tenant.contacts.push({
+        ContactID: (created as Record<string, unknown>).ContactID as string,
+        Name: String(item.Name),
+        ContactStatus: 'ACTIVE',
+        IsCustomer: false,
+        IsSupplier: false,
+      });
+    }
     const reply = {
       Id: randomUUID(),
       Status: 'OK',
@@ -639,6 +652,29 @@ export class XeroMock {
         problems.push(
           `The TaxType code '${String(line.TaxType)}' does not exist or cannot be used for this type of transaction.`,
         );
+    }
+    if (resource === 'Contacts') {
+      const taken = tenant.contacts.some(
+        (c) => c.ContactStatus === 'ACTIVE' && c.Name === String(item.Name),
+      );
+      if (taken)
+        problems.push(
+          `The contact name ${String(item.Name)} is already assigned to another contact. The contact name must be unique across all active contacts.`,
+        );
+    }
+    if (resource === 'Invoices' || resource === 'CreditNotes') {
+      for (const line of lines) {
+        const account = tenant.accounts.find((a) => a.AccountID === line.AccountID);
+        if (account?.Type === 'BANK')
+          problems.push(
+            `Account code '${account.Code}' is a bank account and cannot be used on a line item.`,
+          );
+      }
+      const total = lines.reduce(
+        (s, l) => s + minor(l.LineAmount ?? 0) + minor(l.TaxAmount ?? 0),
+        0,
+      );
+      if (total < 0) problems.push('The document total cannot be negative.');
     }
     if (resource === 'Payments') {
       const account = tenant.accounts.find(

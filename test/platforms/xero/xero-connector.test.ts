@@ -471,16 +471,14 @@ describe('Xero writes', () => {
     expect((await rejection(xero.listAccounts(ctx))).code).toBe('subscription_expired');
   });
 
-  it('refuses a foreign-currency manual journal before calling Xero', async () => {
+  it('never sends a foreign-currency day as a manual journal (Xero journals are base-currency only)', async () => {
     const xero = connector();
     const [journal] = journalDay('2024-05-31', XERO_IDS, 'EUR');
-    const error = await rejection(
-      xero.writeDocument(linkedContext(), journal!, {
-        idempotencyKey: journal!.reference,
-        related: {},
-      }),
-    );
-    expect(error.code).toBe('currency_mismatch');
+    await xero.writeDocument(linkedContext(), journal!, {
+      idempotencyKey: journal!.reference,
+      related: {},
+    });
     expect(tenant.documents.ManualJournals).toBeUndefined();
+    expect(tenant.documents.Invoices).toMatchObject([{ Type: 'ACCREC', CurrencyCode: 'EUR' }]);
   });
 });

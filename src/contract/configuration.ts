@@ -143,6 +143,19 @@ export const ScheduleSchema = z.object({
   /** @deprecated older name of `syncHour`; accepted on input. */
   syncHourUtc: z.number().int().min(0).max(23).nullish(),
   timeZone: TimeZoneSchema.nullish(),
+  /**
+   * Extension, read-only (ignored on input): before the first save, what a deleted earlier sync
+   * of the same merchant posted to the same ledger. `startDate` then defaults to the day after
+   * `lastPostedDay`, so those days are not posted a second time.
+   */
+  previousSync: z
+    .object({
+      /** The last merchant-local day (`YYYY-MM-DD`) the earlier sync posted. */
+      lastPostedDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      /** Documents it wrote to the ledger. */
+      documents: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type Schedule = z.infer<typeof ScheduleSchema>;
 

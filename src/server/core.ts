@@ -42,7 +42,7 @@ import { ingestPush, type AcceptedRecords, type PushInput } from './push.js';
 import { RunAbort, type RunEngine } from './runs/engine.js';
 import { describeFailure } from './runs/status.js';
 import { NO_FAILING_STREAK, type CompanyRecord, type ConnectionRecord, type DatasetRecord, type RunRecord, type Store } from './store/index.js';
-import { localDateOf, localDayBounds } from './time.js';
+import { addDays, localDateOf, localDayBounds } from './time.js';
 import { defaultUiText, isCodatTextKey } from './ui-text.js';
 
 /** The commerce source companies are linked to (the partner pushing data). */
@@ -291,7 +291,11 @@ export class SyncCore {
           data: { connectionId: connection.id, platformKey: connection.platformKey },
         }, tx);
       }
-      await tx.deleteCompany(company.id);
+      // Remember how far this merchant's days reached on this ledger, for a set-up again later.
+      const keys = postedHistoryKeys(company, connections);
+      await tx.deleteCompany(company.id, keys && company.syncedThrough
+        ? { ...keys, syncedThrough: company.syncedThrough, recordedAt: this.o.now().toISOString() }
+        : undefined);
     });
   }
 
@@ -470,7 +474,20 @@ export class SyncCore {
     const { snapshot } = await this.ledger(companyId);
     const facts = await commerceFacts(this.store, companyId);
     const saved = company.config ? { ...company.config, enabled: company.enabled, configured: company.configured } : null;
-    return withOptions(saved, snapshot, facts, companyId);
+    const view = withOptions(saved, snapshot, facts, companyId);
+    if (company.configured) return view;
+    // A sync of this merchant on this ledger was deleted: start after what it posted, and say so.
+    const keys = postedHistoryKeys(company, await this.store.listConnections(companyId));
+    const posted = keys ? await this.store.postedHistory(keys.merchantKey, keys.ledgerKey) : null;
+    if (!posted) return view;
+    return {
+      ...view,
+      schedule: {
+        ...view.schedule,
+        startDate: view.schedule?.startDate ?? posted.syncedThrough,
+        previousSync: { lastPostedDay: addDays(posted.syncedThrough, -1), documents: posted.documents },
+      },
+    };
   }
 
   /**
@@ -773,4 +790,16 @@ export class SyncCore {
       throw error;
     }
   }
+}
+
+/**
+ * Who and where a company posted to, for the posted history kept after a delete: the merchant
+ * (the BFF's `merchantId` tag, or the sync flow's `merchantIdentifier`) and the ledger (platform
+ * and the tenant the connection linked). Null when either is unknown.
+ */
+function postedHistoryKeys(company: CompanyRecord, connections: readonly ConnectionRecord[]): { merchantKey: string; ledgerKey: string } | null {
+  const merchantKey = company.tags['merchantId'] ?? company.tags['merchantIdentifier'];
+  const ledger = connections.find((c) => c.sourceType === 'Accounting' && typeof c.connectionInfo?.['tenantId'] === 'string');
+  if (!merchantKey || !ledger) return null;
+  return { merchantKey, ledgerKey: `${ledger.platformKey}:${String(ledger.connectionInfo!['tenantId'])}` };
 }

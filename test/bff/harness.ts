@@ -206,7 +206,7 @@ export async function startAuthorization(
  * Plays the merchant on the sandbox consent page (fetch the page, submit the form like a
  * browser) and returns where the platform redirects: the BFF callback URL with code and state.
  */
-export async function consent(h: Harness, consentUrl: string, decision: 'allow' | 'deny' = 'allow'): Promise<string> {
+export async function consent(h: Harness, consentUrl: string, decision: 'allow' | 'deny' = 'allow', ledger = 'new:uk'): Promise<string> {
   const page = await h.service.fetch(new Request(consentUrl));
   const html = await page.text();
   expect(page.status, html).toBe(200);
@@ -217,7 +217,7 @@ export async function consent(h: Harness, consentUrl: string, decision: 'allow' 
     new Request(action!, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ request_id: requestId!, decision, ledger: 'new:uk' }),
+      body: new URLSearchParams({ request_id: requestId!, decision, ledger }),
     }),
   );
   expect(decided.status).toBe(302);
@@ -225,9 +225,10 @@ export async function consent(h: Harness, consentUrl: string, decision: 'allow' 
 }
 
 /** Start → consent → callback; returns the callback response and the URL used. */
-export async function connect(h: Harness, b: Browser, mode: 'popup' | 'redirect' = 'popup') {
+/** `ledger` is the consent page's choice: a new UK ledger by default, or an existing ledger's id. */
+export async function connect(h: Harness, b: Browser, mode: 'popup' | 'redirect' = 'popup', ledger = 'new:uk') {
   const started = await startAuthorization(b, { mode });
-  const callbackUrl = await consent(h, started.url);
+  const callbackUrl = await consent(h, started.url, 'allow', ledger);
   const response = await b.navigate(callbackUrl);
   return { started, callbackUrl, response };
 }

@@ -306,6 +306,44 @@ describe('DELETE /company', () => {
   });
 });
 
+describe('set up again after a delete (issue 16 bug 4)', () => {
+  it('starts after the last day the deleted sync posted to the same ledger, and says so', async () => {
+    await configured(alice);
+    const { run } = await json(await alice.call('POST', '/sync/run', { kind: 'latest' }), RunSyncResponseSchema, 202);
+    // Start 1 Mar, clock 10 Mar: the run covered 1–9 Mar.
+    expect(run.dateRange).toEqual({ start: '2026-03-01', finish: '2026-03-09' });
+    const ledger = await ledgerId();
+    expect(await json(await alice.call('DELETE', '/company'), DeleteCompanyResponseSchema)).toEqual({ deleted: true });
+
+    await connect(h, alice, 'popup', ledger);
+    const again = await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema);
+    expect(again.configured).toBe(false);
+    expect(again.schedule?.startDate).toBe('2026-03-10');
+    expect(again.schedule?.previousSync).toEqual({ lastPostedDay: '2026-03-09', documents: 0 });
+
+    // Once saved, the saved start date is what counts and the note is gone.
+    const saved = await json(await alice.call('PUT', '/configuration', { ...validConfiguration(again), schedule: { ...validConfiguration(again).schedule, startDate: '2026-03-10' } }), ConfigurationViewSchema);
+    expect(saved.schedule?.startDate).toBe('2026-03-10');
+    expect(saved.schedule?.previousSync).toBeUndefined();
+  });
+
+  it('offers nothing for another ledger or another merchant', async () => {
+    await configured(alice);
+    await alice.call('POST', '/sync/run', { kind: 'latest' });
+    const ledger = await ledgerId();
+    await alice.call('DELETE', '/company');
+    // Bob on Alice's old ledger: not the same merchant.
+    const bob = browser(h, 'bob');
+    await connect(h, bob, 'popup', ledger);
+    expect((await json(await bob.call('GET', '/configuration'), ConfigurationViewSchema)).schedule?.previousSync).toBeUndefined();
+    // Alice on a new ledger: not the same books.
+    await connect(h, alice);
+    const fresh = await json(await alice.call('GET', '/configuration'), ConfigurationViewSchema);
+    expect(fresh.schedule?.previousSync).toBeUndefined();
+    expect(fresh.schedule?.startDate).toBeUndefined();
+  });
+});
+
 describe('the merchant\'s time zone (issue 16 bug 2)', () => {
   const withZone = (timeZone: unknown) => (request: Request) => {
     const merchant = cookieAuthenticate(request);

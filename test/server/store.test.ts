@@ -64,6 +64,19 @@ describe.each([
     await target.cleanup();
   });
 
+  it('keeps what a deleted company posted, per merchant and ledger, the later day winning (issue 16 bug 4)', async () => {
+    const at = '2026-03-10T12:00:00Z';
+    await store.insertCompany(company('c1', { merchantId: 'm-1' }));
+    expect(await store.deleteCompany('c1', { merchantKey: 'm-1', ledgerKey: 'sandbox:L1', syncedThrough: '2026-03-10', recordedAt: at })).toBe(true);
+    expect(await store.postedHistory('m-1', 'sandbox:L1')).toEqual({ syncedThrough: '2026-03-10', documents: 0 });
+    expect(await store.postedHistory('m-1', 'sandbox:L2')).toBeNull();
+    expect(await store.postedHistory('m-2', 'sandbox:L1')).toBeNull();
+    // A second set-up on the same ledger, deleted after posting less far: the furthest day stays.
+    await store.insertCompany(company('c22', { merchantId: 'm-1' }));
+    await store.deleteCompany('c22', { merchantKey: 'm-1', ledgerKey: 'sandbox:L1', syncedThrough: '2026-03-05', recordedAt: at });
+    expect(await store.postedHistory('m-1', 'sandbox:L1')).toEqual({ syncedThrough: '2026-03-10', documents: 0 });
+  });
+
   it('applies every migration once and records it', async () => {
     expect(await store.migrate()).toEqual([]);
     const rows = await store.db.query('SELECT version FROM schema_migrations ORDER BY version');

@@ -177,6 +177,22 @@ export const MIGRATIONS: readonly Migration[] = [
       "UPDATE companies SET next_due_at = '1970-01-01T00:00:00.000Z' WHERE enabled = 1 AND configured = 1",
     ],
   },
+  {
+    version: 6,
+    name: 'posted history of deleted syncs',
+    statements: [
+      // What a deleted company had posted to a ledger, kept after the delete: setting the same
+      // merchant up again on the same ledger starts after it instead of posting those days twice.
+      `CREATE TABLE posted_history (
+        merchant_key TEXT NOT NULL,
+        ledger_key TEXT NOT NULL,
+        synced_through TEXT NOT NULL,
+        documents INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (merchant_key, ledger_key)
+      )`,
+    ],
+  },
 ];
 
 /**

@@ -393,14 +393,46 @@ export class Store {
     return strOrNull(rows[0]?.next_due_at);
   }
 
-  /** Deletes a company and everything it owns, in one transaction. */
-  async deleteCompany(id: string): Promise<boolean> {
+  /**
+   * Deletes a company and everything it owns, in one transaction. With `remember`, what it posted
+   * to its ledger (the exclusive day it had synced through and its written documents) is kept
+   * under the merchant and ledger keys, the later of two records winning.
+   */
+  async deleteCompany(id: string, remember?: { merchantKey: string; ledgerKey: string; syncedThrough: string; recordedAt: string }): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      if (remember) {
+        const [row] = await tx.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM push_items WHERE company_id = $1 AND status = 'Written'", [id]);
+        const documents = Number(row?.n ?? 0);
+        const [previous] = await tx.query<{ synced_through: string; documents: number | string }>(
+          'SELECT synced_through, documents FROM posted_history WHERE merchant_key = $1 AND ledger_key = $2',
+          [remember.merchantKey, remember.ledgerKey],
+        );
+        if (!previous) {
+          await tx.execute('INSERT INTO posted_history (merchant_key, ledger_key, synced_through, documents, recorded_at) VALUES ($1, $2, $3, $4, $5)', [
+            remember.merchantKey, remember.ledgerKey, remember.syncedThrough, documents, remember.recordedAt,
+          ]);
+        } else {
+          await tx.execute('UPDATE posted_history SET synced_through = $1, documents = $2, recorded_at = $3 WHERE merchant_key = $4 AND ledger_key = $5', [
+            previous.synced_through > remember.syncedThrough ? previous.synced_through : remember.syncedThrough,
+            Number(previous.documents) + documents,
+            remember.recordedAt, remember.merchantKey, remember.ledgerKey,
+          ]);
+        }
+      }
       for (const table of ['push_items', 'runs', 'dirty_days', 'datasets', 'records', 'sync_flow_codes', 'connections', 'push_locks']) {
         await tx.execute(`DELETE FROM ${table} WHERE company_id = $1`, [id]);
       }
       return (await tx.execute('DELETE FROM companies WHERE id = $1', [id])) > 0;
     });
+  }
+
+  /** What deleted syncs of this merchant posted to this ledger, if any (see {@link Store.deleteCompany}). */
+  async postedHistory(merchantKey: string, ledgerKey: string): Promise<{ syncedThrough: string; documents: number } | null> {
+    const [row] = await this.db.query<{ synced_through: string; documents: number | string }>(
+      'SELECT synced_through, documents FROM posted_history WHERE merchant_key = $1 AND ledger_key = $2',
+      [merchantKey, ledgerKey],
+    );
+    return row ? { syncedThrough: row.synced_through, documents: Number(row.documents) } : null;
   }
 
   // Connections

@@ -13,6 +13,7 @@ import {
   SyncFlowRedeemSchema,
   SyncStatusSchema,
   SyncSummarySchema,
+  type Company,
   type PushDataType,
 } from '../contract/sync-api.js';
 import { absentNotNull } from '../contract/wire.js';
@@ -210,6 +211,25 @@ export function createApp(options: AppOptions): Hono<Env> {
     await core.deleteConnection(c.req.param('companyId'), c.req.param('connectionId'));
     return c.body(null, 204);
   });
+  // The 2023 contract's /meta companies and connections: the same operations, and each company
+  // carries `platform` (the accounting platform's name, empty before one is connected).
+  const with2023Platform = (company: Company) => ({
+    ...company,
+    platform: company.dataConnections.find((d) => d.sourceType === 'Accounting')?.platformName ?? '',
+  });
+  app.get('/meta/companies', async (c) => {
+    const page = absentNotNull(CompaniesSchema, await core.listCompanies(list(c)));
+    return c.json({ ...page, results: page.results.map(with2023Platform) });
+  });
+  app.post('/meta/companies/sync', async (c) => c.json(with2023Platform(absentNotNull(CompanySchema, await core.createCompany(await jsonBody(c))))));
+  app.get('/meta/companies/:companyId/connections', async (c) => send(c, ConnectionsSchema, await core.listConnections(c.req.param('companyId'), list(c))));
+  app.post('/meta/companies/:companyId/connections', async (c) => {
+    // The 2023 body is the platform key as a JSON string ("gbol"); {platformKey} works too.
+    const body = await jsonBody(c);
+    return send(c, ConnectionSchema, await core.createConnection(c.req.param('companyId'), typeof body === 'string' ? { platformKey: body } : body));
+  });
+  app.patch('/meta/companies/:companyId/connections/:connectionId', async (c) =>
+    send(c, ConnectionSchema, await core.updateConnection(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
   app.post('/companies/:companyId/connections/:connectionId/authorization/start', async (c) =>
     c.json(await core.startAuthorization(c.req.param('companyId'), c.req.param('connectionId'), await jsonBody(c))));
   app.put('/companies/:companyId/connections/:connectionId/authorization', async (c) =>

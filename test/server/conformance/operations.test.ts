@@ -134,6 +134,19 @@ describe('every reference operation over HTTP, validated strictly', () => {
     expectStatus(await hit('GET', `/companies/${unknown}/connections`), 404);
     expectStatus(await hit('POST', `/companies/${companyId}/connections`, { platformKey: 'no-such-platform' }), 404);
     expectStatus(await hit('PATCH', `/companies/${companyId}/connections/${unknown}`, { status: 'Unlinked' }), 404);
+    // The 2023 contract's /meta operations, on a company of their own.
+    expectStatus(await hit('GET', '/meta/companies?page=1&pageSize=5'), 200);
+    expectStatus(await hit('GET', '/meta/companies?page=0'), 400);
+    expectStatus(await hit('POST', '/meta/companies/sync', {}), 400);
+    const meta = await hit('POST', '/meta/companies/sync', { name: 'Meta Cafe' });
+    expectStatus(meta, 200);
+    expectStatus(await hit('GET', `/meta/companies/${meta.body.id}/connections?page=1`), 200);
+    expectStatus(await hit('GET', `/meta/companies/${unknown}/connections?page=1`), 404);
+    expectStatus(await hit('POST', `/meta/companies/${meta.body.id}/connections`, 'nope'), 404);
+    const added = await hit('POST', `/meta/companies/${meta.body.id}/connections`, 'sandbox');
+    expectStatus(added, 200);
+    expectStatus(await hit('PATCH', `/meta/companies/${meta.body.id}/connections/${unknown}`, { status: 'Unlinked' }), 404);
+    expectStatus(await hit('PATCH', `/meta/companies/${meta.body.id}/connections/${added.body.id}`, { status: 'Unlinked' }), 200);
     connectionId = await linkOverHttp(companyId);
     expectStatus(await hit('PATCH', `/companies/${companyId}/connections/${connectionId}`, { status: 'Bogus' }), 400);
   });

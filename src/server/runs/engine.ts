@@ -602,11 +602,14 @@ export class RunEngine {
     await store.recordPendingItems(run.companyId, run.id, documents, now().toISOString());
     const existing = new Map((await store.itemsByReference(run.companyId, documents.map((d) => d.reference))).map((i) => [i.reference, i]));
     let written = 0;
+    const stopped = new Set<string>();
     for (const document of documents) {
       if (existing.get(document.reference)?.status === 'Written') continue;
+      if (stopped.has(dayGroupOf(document))) continue;
       stopIfLost(lease);
       const ok = await this.writeOne(run.companyId, connector, ctx, document, () => written + 1);
       if (ok === 'written') written += 1;
+      if (ok === 'failed') stopped.add(dayGroupOf(document));
       if (ok === 'fatal') break;
     }
     return written;
@@ -706,10 +709,13 @@ export class RunEngine {
       if (!connection || !connector || connection.status !== 'Linked') return run;
       const ctx = await connectorContext(store, this.options.box, connector, connection, now);
       let written = 0;
+      const stopped = new Set<string>();
       for (const item of pending) {
+        if (stopped.has(dayGroupOf(item.document))) continue;
         stopIfLost(lease);
         const outcome = await this.writeOne(companyId, connector, ctx, item.document, () => written + 1);
         if (outcome === 'written') written += 1;
+        if (outcome === 'failed') stopped.add(dayGroupOf(item.document));
         if (outcome === 'fatal') break;
       }
       const after = await store.itemsForRun(companyId, runId);
@@ -745,6 +751,17 @@ export class RunEngine {
       await lease.release().catch(() => undefined);
     }
   }
+}
+
+/**
+ * The merchant-day × group a document belongs to. Its documents are written in dependency order
+ * and the first that fails stops the rest of that day-group in this pass (they stay pending;
+ * other days go on); the next run or a retry writes what is missing, computed from what the
+ * ledger already holds, so nothing is written twice.
+ */
+function dayGroupOf(document: AccountingDocument): string {
+  const g = document.group;
+  return `${document.date}|${g.currency}|${g.locationId ?? ''}|${g.country ?? ''}`;
 }
 
 export { RunAbort };

@@ -141,6 +141,8 @@ describe('SyncSettings', { timeout: 30_000 }, () => {
     await user.click(trigger);
     let dialog = await screen.findByRole('alertdialog', { name: 'Delete the sync?' });
     expect(dialog).toHaveAccessibleDescription(/Documents already posted stay in Sandbox ledger/);
+    // What happens on a set-up again (issue 16 bug 4).
+    expect(dialog).toHaveAccessibleDescription(/If you set up the sync again on the same Sandbox ledger books, it starts after the last day posted, so those days are not posted twice\./);
     expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
     // Dialogs portal into the widget root, not the document body.
     expect(dialog.closest('[data-cs-root]')).not.toBeNull();

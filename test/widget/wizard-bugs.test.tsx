@@ -221,3 +221,27 @@ describe('wizard copy and smaller fixes (issue 16)', { timeout: 60_000 }, () => 
     expect(await second.findByText('Payment fees are posted as a bill to Card processor Ltd.')).toBeInTheDocument();
   });
 });
+
+describe('wizard bug 4: set up again after a delete on the same ledger', { timeout: 60_000 }, () => {
+  it('starts the day after the last posted day, says why, and warns when an earlier day is chosen', async () => {
+    const state = mockBff({ scenario: 'connected' });
+    // As the BFF answers after a delete on the same ledger (see test/bff/management.test.ts).
+    state.configuration.schedule = { ...state.configuration.schedule, startDate: '2026-11-27', previousSync: { lastPostedDay: '2026-11-26', documents: 26 } };
+    const { user, container } = renderWidget(<ConfigurationWizard defaultStep="schedule" platformName="Sandbox ledger" />);
+    await screen.findByRole('heading', { name: 'Schedule', level: 3 });
+    expect(screen.getByLabelText(/First day to sync/)).toHaveValue('2026-11-27');
+    const notice = screen.getByRole('status');
+    expect(notice).toHaveTextContent('An earlier sync already posted your sales up to Nov 26, 2026 to Sandbox ledger. Starting on Nov 27, 2026 keeps those days from being posted twice.');
+    await expectNoAxeViolations(container);
+    await user.clear(screen.getByLabelText(/First day to sync/));
+    await user.type(screen.getByLabelText(/First day to sync/), '2026-11-20');
+    expect(screen.getByRole('status')).toHaveTextContent('Starting on Nov 20, 2026 posts the days from Nov 20, 2026 to Nov 26, 2026 a second time: start on Nov 27, 2026 to avoid it.');
+  });
+
+  it('says nothing of it for a sync set up for the first time', async () => {
+    mockBff({ scenario: 'connected' });
+    renderWidget(<ConfigurationWizard defaultStep="schedule" />);
+    await screen.findByRole('heading', { name: 'Schedule', level: 3 });
+    expect(screen.queryByText(/An earlier sync already posted/)).not.toBeInTheDocument();
+  });
+});

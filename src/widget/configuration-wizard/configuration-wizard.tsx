@@ -18,7 +18,7 @@ import type { MessageKey } from '../i18n/index.js';
 import type { CommerceSyncContextValue } from '../provider/provider.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
-import { INVOICE_STATUSES } from './model.js';
+import { INVOICE_STATUSES, nextDay } from './model.js';
 import { WIZARD_STEPS, buildRows, errorStep, errorTarget, rowApplies, toConfiguration, toFormValues } from './model.js';
 import { wizardResolver } from './resolver.js';
 
@@ -212,6 +212,8 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   );
 
   const outputFormat = useWatch({ control, name: 'outputFormat' });
+  // Only before the first save: a deleted sync of this merchant already posted to this ledger.
+  const previousSync = configuration.configured ? undefined : configuration.schedule?.previousSync;
   // Fee rows are filtered by the fees switch inside FeesStep.
   const stepRows = rows.filter((row) => row.step === step && rowApplies(row, { outputFormat, syncFees: true }));
   const hasServerErrors = save.error?.code === 'validation_failed';
@@ -288,6 +290,8 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
         ) : null}
 
         {step === 'fees' ? <FeesStep control={control} rows={stepRows} register={register} invoiceMode={outputFormat === 'Invoice'} /> : null}
+
+        {(step === 'schedule' || step === 'review') && previousSync ? <PreviousSyncNotice control={control} lastPostedDay={previousSync.lastPostedDay} platform={platform} /> : null}
 
         {step === 'schedule' ? <ScheduleStep control={control} /> : null}
 
@@ -520,6 +524,22 @@ function FeesStep({ control, rows, register, invoiceMode }: { control: Control<W
       </div>
       {syncFees ? rows.map((row) => <SelectField key={row.name} row={row} control={control} />) : null}
     </>
+  );
+}
+
+/**
+ * Says how far an earlier, deleted sync already posted to this ledger, and warns when the chosen
+ * first day would post some of those days again.
+ */
+function PreviousSyncNotice({ control, lastPostedDay, platform }: { control: Control<WizardValues>; lastPostedDay: string; platform: string }) {
+  const { t, format } = useCommerceSyncContext('ConfigurationWizard');
+  const startDate = useWatch({ control, name: 'startDate' });
+  const overlap = /^\d{4}-\d{2}-\d{2}$/.test(startDate) && startDate <= lastPostedDay;
+  const params = { lastDay: format.date(lastPostedDay), nextDay: format.date(nextDay(lastPostedDay)), platform, startDate: overlap ? format.date(startDate) : '' };
+  return (
+    <p data-part="notice" data-state="warning" role="status">
+      {overlap ? t('wizard.schedule.previousSyncOverlap', params) : t('wizard.schedule.previousSync', params)}
+    </p>
   );
 }
 

@@ -333,3 +333,10 @@ export function errorStep(itemId: string, rows: readonly SelectRow[], mappingCom
 export function rowApplies(row: SelectRow, values: Pick<WizardValues, 'outputFormat' | 'syncFees'>): boolean {
   return (!row.feesOnly || values.syncFees) && (!row.invoiceOnly || values.outputFormat === 'Invoice');
 }
+
+/** The day after a `YYYY-MM-DD` day. */
+export function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}

@@ -88,8 +88,16 @@ const Decimal = z.union(
   { error: amountError },
 );
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 4217 currency code such as GBP.');
-const Id = z.string().min(1, 'Every record needs an id.');
-const Ref = z.object({ id: Id, name: z.string().nullish() });
+/** Longest id or reference to another record (`id`, `…Ref.id`), in characters. */
+export const MAX_ID_LENGTH = 256;
+/** Longest name, number or other short text (`name`, `orderNumber`, `sku`, address lines …), in characters. */
+export const MAX_TEXT_LENGTH = 1_000;
+/** Longest description (a product's), in characters. */
+export const MAX_DESCRIPTION_LENGTH = 10_000;
+const RefId = z.string().max(MAX_ID_LENGTH, `Use an id of at most ${MAX_ID_LENGTH} characters.`);
+const Text = z.string().max(MAX_TEXT_LENGTH, `Use at most ${MAX_TEXT_LENGTH} characters.`);
+const Id = RefId.min(1, 'Every record needs an id.');
+const Ref = z.object({ id: Id, name: Text.nullish() });
 
 /** Payment types of the commerce data model. */
 export const PaymentType = z.enum([
@@ -143,13 +151,13 @@ export const TaxAllocationSchema = z.object({
 export type TaxAllocation = z.infer<typeof TaxAllocationSchema>;
 
 /** A discount applied to a line, excluding tax (positive decreases the line). */
-export const DiscountAllocationSchema = z.object({ name: z.string().nullish(), totalAmount: Decimal });
+export const DiscountAllocationSchema = z.object({ name: Text.nullish(), totalAmount: Decimal });
 
 const Percentage = Decimal.refine((n) => n >= 0 && n <= 100, 'A tax percentage is between 0 and 100.');
 
 /** An order line: negative `quantity` is a returned item; amounts include tax and discounts. */
 export const OrderLineItemSchema = z.object({
-  id: z.string().nullish(),
+  id: RefId.nullish(),
   quantity: Decimal,
   taxPercentage: Percentage.nullish(),
   /** Including tax and discounts. */
@@ -182,7 +190,7 @@ export const PaymentRefSchema = z.object({
   currency: Currency.nullish(),
   type: PaymentType.nullish(),
   status: PaymentStatus.nullish(),
-  paymentProvider: z.string().nullish(),
+  paymentProvider: Text.nullish(),
   dueDate: DateTime.nullish(),
   createdDate: DateTime.nullish(),
   modifiedDate: DateTime.nullish(),
@@ -195,8 +203,8 @@ export const PaymentRefSchema = z.object({
  */
 export const OrderSchema = z.object({
   id: Id,
-  orderNumber: z.string().nullish(),
-  country: z.string().nullish(),
+  orderNumber: Text.nullish(),
+  country: Text.nullish(),
   currency: Currency,
   createdDate: DateTime,
   closedDate: DateTime.nullish(),
@@ -222,7 +230,7 @@ export const PaymentSchema = z.object({
   currency: Currency,
   type: PaymentType,
   status: PaymentStatus,
-  paymentProvider: z.string().nullish(),
+  paymentProvider: Text.nullish(),
   paymentMethodRef: Ref.nullish(),
   dueDate: DateTime.nullish(),
   createdDate: DateTime,
@@ -240,7 +248,7 @@ export const TransactionSchema = z.object({
   totalAmount: Decimal,
   currency: Currency,
   type: TransactionType,
-  subType: z.string().nullish(),
+  subType: Text.nullish(),
   transactionSourceRef: z.object({ id: Id, type: TransactionSourceType.nullish() }).nullish(),
   createdDate: DateTime,
   sourceCreatedDate: DateTime.nullish(),
@@ -252,7 +260,7 @@ export type Transaction = z.infer<typeof TransactionSchema>;
 /** A tax component (e.g. GST, PST); `rate` is a fraction (0.05 = 5%). */
 export const TaxComponentSchema = z.object({
   id: Id,
-  name: z.string().min(1, 'A tax component needs a name.'),
+  name: Text.min(1, 'A tax component needs a name.'),
   rate: Decimal.refine((n) => n >= 0 && n <= 1, 'A tax component rate is a fraction between 0 and 1.'),
   isCompound: z.boolean().nullish(),
   modifiedDate: DateTime.nullish(),
@@ -263,16 +271,16 @@ export type TaxComponent = z.infer<typeof TaxComponentSchema>;
 /** A merchant location (shop, warehouse, online store). */
 export const LocationSchema = z.object({
   id: Id,
-  name: z.string().nullish(),
+  name: Text.nullish(),
   address: z
     .object({
-      type: z.string().nullish(),
-      line1: z.string().nullish(),
-      line2: z.string().nullish(),
-      city: z.string().nullish(),
-      region: z.string().nullish(),
-      country: z.string().nullish(),
-      postalCode: z.string().nullish(),
+      type: Text.nullish(),
+      line1: Text.nullish(),
+      line2: Text.nullish(),
+      city: Text.nullish(),
+      region: Text.nullish(),
+      country: Text.nullish(),
+      postalCode: Text.nullish(),
     })
     .nullish(),
   modifiedDate: DateTime.nullish(),
@@ -282,34 +290,34 @@ export type Location = z.infer<typeof LocationSchema>;
 
 const ProductVariantSchema = z.object({
   id: Id,
-  name: z.string().nullish(),
-  sku: z.string().nullish(),
-  barcode: z.string().nullish(),
-  unitOfMeasure: z.string().nullish(),
+  name: Text.nullish(),
+  sku: Text.nullish(),
+  barcode: Text.nullish(),
+  unitOfMeasure: Text.nullish(),
   isTaxEnabled: z.boolean().nullish(),
   vatPercentage: Percentage.nullish(),
   prices: z.array(z.object({ currency: Currency.nullish(), unitPrice: Decimal })).nullish(),
   shippingRequired: z.boolean().nullish(),
-  status: z.string().nullish(),
+  status: Text.nullish(),
   createdDate: DateTime.nullish(),
   modifiedDate: DateTime.nullish(),
   sourceModifiedDate: DateTime.nullish(),
 });
 
 /** A reference to a product category, as the commerce data model writes it. */
-export const ProductCategoryRefSchema = z.object({ id: z.string().min(1, 'A category reference needs its id.'), name: z.string().nullish() });
+export const ProductCategoryRefSchema = z.object({ id: RefId.min(1, 'A category reference needs its id.'), name: Text.nullish() });
 
 /** A product; gift cards (`isGiftCard`) post to the gift-card liability, categories may pick a sales account. */
 export const ProductSchema = z.object({
   id: Id,
-  name: z.string().nullish(),
-  description: z.string().nullish(),
-  categorization: z.string().nullish(),
+  name: Text.nullish(),
+  description: z.string().max(MAX_DESCRIPTION_LENGTH, `Use at most ${MAX_DESCRIPTION_LENGTH} characters.`).nullish(),
+  categorization: Text.nullish(),
   /** Category ids, or the data model's `{ id, name }` references; both name the same categories. */
-  productCategoryRefs: z.array(z.union([z.string(), ProductCategoryRefSchema])).nullish(),
+  productCategoryRefs: z.array(z.union([RefId, ProductCategoryRefSchema])).nullish(),
   isGiftCard: z.boolean().nullish(),
   variants: z.array(ProductVariantSchema).nullish(),
-  status: z.string().nullish(),
+  status: Text.nullish(),
   createdDate: DateTime.nullish(),
   modifiedDate: DateTime.nullish(),
   sourceModifiedDate: DateTime.nullish(),
@@ -319,7 +327,7 @@ export type Product = z.infer<typeof ProductSchema>;
 /** A payment method configured on the commerce platform. */
 export const PaymentMethodSchema = z.object({
   id: Id,
-  name: z.string().min(1, 'A payment method needs a name.'),
+  name: Text.min(1, 'A payment method needs a name.'),
   status: z.enum(['Unknown', 'Active', 'Archived']).nullish(),
   modifiedDate: DateTime.nullish(),
   sourceModifiedDate: DateTime.nullish(),
@@ -329,7 +337,7 @@ export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
 /** A product category (may map to its own sales account as `category:<id>`). */
 export const ProductCategorySchema = z.object({
   id: Id,
-  name: z.string().nullish(),
+  name: Text.nullish(),
   ancestorRefs: z.array(Ref).nullish(),
   hasChildren: z.boolean().nullish(),
   modifiedDate: DateTime.nullish(),

@@ -212,6 +212,11 @@ export {
   PaymentMethodSchema,
   ProductCategorySchema,
   DeletedRecordSchema,
+  MAX_AMOUNT,
+  MAX_AMOUNT_DIGITS,
+  MAX_ID_LENGTH,
+  MAX_TEXT_LENGTH,
+  MAX_DESCRIPTION_LENGTH,
 } from './commerce.js';
 export type {
   TaxAllocation,

@@ -34,7 +34,7 @@ interface Payload {
 
 interface Check {
   _zod: {
-    def: { check?: string; format?: string; pattern?: unknown; minimum?: unknown; fn?: unknown; when?: (payload: Payload) => boolean };
+    def: { check?: string; format?: string; pattern?: unknown; minimum?: unknown; maximum?: unknown; fn?: unknown; when?: (payload: Payload) => boolean };
     check: (payload: Payload) => unknown;
   };
 }
@@ -147,7 +147,7 @@ class Emitter {
   }
 
   /**
-   * A node's checks. The common ones are written out (a pattern, a minimum string length, a
+   * A node's checks. The common ones are written out (a pattern, a minimum or maximum string length, a
    * synchronous refinement that must return exactly `true`); any other runs through zod's own
    * check code.
    */
@@ -159,6 +159,8 @@ class Emitter {
         out += `if (!${this.value(def.pattern)}.test(${x})) return false;\n`;
       } else if (def.check === 'min_length' && isString && typeof def.minimum === 'number') {
         out += `if (${x}.length < ${def.minimum}) return false;\n`;
+      } else if (def.check === 'max_length' && isString && typeof def.maximum === 'number') {
+        out += `if (${x}.length > ${def.maximum}) return false;\n`;
       } else if (def.check === 'custom' && typeof def.fn === 'function' && !def.when) {
         // A promise (an asynchronous refinement) is not `true`: zod decides those.
         out += `if (${this.value(def.fn)}(${x}) !== true) return false;\n`;

@@ -5,6 +5,7 @@ const ORIGIN: Record<RouteSpec['origin'], string> = {
   'codat-current': 'Codat Sync for Commerce (current)',
   'codat-2023': 'Codat Sync for Commerce 2023-03 (push)',
   'codat-partner': 'Codat partner commerce API (push)',
+  'codat-data-model': 'Codat commerce data model (read-back of pushed data)',
   extension: 'commerce-sync extension',
 };
 

@@ -23,6 +23,7 @@ import type { SyncCore } from './core.js';
 import type { AcceptedRecords } from './push.js';
 import { parseJson, readBody, readJson } from './body.js';
 import { HttpError, errorEnvelope, parseOrThrow } from './errors.js';
+import { companyInfo, getRecord, listRecords } from './read-back.js';
 import { recordTexts, type RecordTexts } from './record-texts.js';
 import type { Store } from './store/index.js';
 import { registerSupportRoutes } from './support/index.js';
@@ -272,6 +273,16 @@ export function createApp(options: AppOptions): Hono<Env> {
   };
   app.post('/companies/:companyId/data/:dataset', partnerPush);
   app.put('/companies/:companyId/data/:dataset', partnerPush);
+  // Read-back of pushed data (the commerce data model's operations).
+  const store = options.store;
+  if (store) {
+    app.get('/companies/:companyId/connections/:connectionId/data/commerce-info', async (c) =>
+      c.json(await companyInfo(store, c.req.param('companyId'), c.req.param('connectionId'))));
+    app.get('/companies/:companyId/connections/:connectionId/data/:dataset', async (c) =>
+      c.json(await listRecords(store, c.req.param('companyId'), c.req.param('connectionId'), c.req.param('dataset'), c.req.query(), new URL(c.req.url).pathname)));
+    app.get('/companies/:companyId/connections/:connectionId/data/:dataset/:recordId', async (c) =>
+      c.json(await getRecord(store, c.req.param('companyId'), c.req.param('connectionId'), c.req.param('dataset'), c.req.param('recordId'))));
+  }
   app.get('/meta/companies/:companyId/pull/history/:datasetId', async (c) => c.json(await core.dataset(c.req.param('companyId'), c.req.param('datasetId'))));
 
   // Syncs

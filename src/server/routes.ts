@@ -30,7 +30,7 @@ import {
 import { WebhookDeliveryPageSchema, WebhookDeliverySchema } from '../contract/webhooks.js';
 
 /** Where a route comes from: a Codat contract or our extension. */
-export type RouteOrigin = 'codat-current' | 'codat-2023' | 'codat-partner' | 'extension';
+export type RouteOrigin = 'codat-current' | 'codat-2023' | 'codat-partner' | 'codat-data-model' | 'extension';
 
 /** One HTTP route of the sync service, described for docs and contract tests. */
 export interface RouteSpec {
@@ -47,6 +47,32 @@ export interface RouteSpec {
   /** Query parameters, documented. */
   query?: string;
 }
+
+/** Read-back of pushed data: the commerce data model's GET operations (`{id}` = the record's id). */
+const READ_BACK: [string, string, string][] = [
+  ['customers', 'list-customers', 'get-customer'],
+  ['disputes', 'list-disputes', 'get-dispute'],
+  ['locations', 'list-locations', 'get-location'],
+  ['orders', 'list-orders', 'get-order'],
+  ['payments', 'list-payments', 'get-payment'],
+  ['paymentMethods', 'list-payment-methods', 'get-payment-method'],
+  ['products', 'list-products', 'get-product'],
+  ['transactions', 'list-transactions', 'get-transaction'],
+  ['productCategories', 'list-product-categories', 'get-product-category'],
+  ['taxComponents', 'list-tax-components', 'get-tax-component'],
+];
+const DATA = '/companies/{companyId}/connections/{connectionId}/data';
+const idParam: Record<string, string> = {
+  customers: 'customerId', disputes: 'disputeId', locations: 'locationId', orders: 'orderId', payments: 'paymentId',
+  paymentMethods: 'paymentMethodId', products: 'productId', transactions: 'transactionId', productCategories: 'productId', taxComponents: 'taxId',
+};
+const READ_BACK_ROUTES: RouteSpec[] = [
+  { operationId: 'get-company-info', method: 'GET', path: `${DATA}/commerce-info`, summary: 'The company as the commerce source knows it (name).', origin: 'codat-data-model', auth: true },
+  ...READ_BACK.flatMap(([type, list, get]): RouteSpec[] => [
+    { operationId: list, method: 'GET', path: `${DATA}/commerce-${type}`, summary: `Pushed ${type}, newest first${type === 'customers' || type === 'disputes' ? ' (never pushed: empty)' : ''}; page, pageSize (≤ 2000), query (field=value joined by &&; also != > < >= <=), orderBy (-field for descending). Filtering or ordering reads at most 10,000 records.`, origin: 'codat-data-model', auth: true, query: 'page, pageSize, query, orderBy' },
+    { operationId: get, method: 'GET', path: `${DATA}/commerce-${type}/{${idParam[type]}}`, summary: `One pushed ${type.replace(/s$/, '')} record by id (404 when not pushed).`, origin: 'codat-data-model', auth: true },
+  ]),
+];
 
 /** Every route the sync service serves (the sandbox mount `/sandbox/*` aside). */
 export const ROUTES: readonly RouteSpec[] = [
@@ -88,6 +114,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { operationId: 'put-commerce-products', method: 'PUT', path: '/companies/{companyId}/data/commerce-products', summary: 'Push products (JSON array).', origin: 'codat-partner', auth: true },
   { operationId: 'put-commerce-paymentMethods', method: 'PUT', path: '/companies/{companyId}/data/commerce-paymentMethods', summary: 'Push payment methods (JSON array).', origin: 'codat-partner', auth: true },
   { operationId: 'put-commerce-productCategories', method: 'PUT', path: '/companies/{companyId}/data/commerce-productCategories', summary: 'Push product categories (JSON array).', origin: 'extension', auth: true },
+  ...READ_BACK_ROUTES,
   { operationId: 'request-sync', method: 'POST', path: '/companies/{companyId}/sync/commerce/latest', summary: 'Sync from the last successful day up to yesterday (or syncTo), including re-opened days.', origin: 'codat-current', auth: true, request: SyncToLatestArgsSchema, response: SyncSummarySchema },
   { operationId: 'request-sync-for-date-range', method: 'POST', path: '/meta/companies/{companyId}/sync/commerce/historic', summary: 'Sync whole merchant-local days start..finish (inclusive); overlapping synced days → 5080.', origin: 'codat-current', auth: true, request: SyncRangeSchema, response: SyncSummarySchema },
   { operationId: 'get-sync-status', method: 'GET', path: '/meta/companies/{companyId}/sync/commerce/status', summary: 'Latest sync with the company\'s connections.', origin: 'codat-current', auth: true, response: SyncStatusSchema },

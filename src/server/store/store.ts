@@ -556,6 +556,15 @@ export class Store {
     return rows.map((r) => JSON.parse(str(r.body)) as unknown);
   }
 
+  /** One page of a data type's records, newest first (read-back). */
+  async pageRecords(companyId: string, dataType: string, offset: number, limit: number): Promise<unknown[]> {
+    const rows = await this.db.query(
+      'SELECT body FROM records WHERE company_id = $1 AND data_type = $2 ORDER BY created_at DESC, id LIMIT $3 OFFSET $4',
+      [companyId, dataType, limit, offset],
+    );
+    return rows.map((r) => JSON.parse(str(r.body)) as unknown);
+  }
+
   async countRecords(companyId: string, dataType: string): Promise<number> {
     const rows = await this.db.query('SELECT CAST(COUNT(*) AS INTEGER) AS n FROM records WHERE company_id = $1 AND data_type = $2', [companyId, dataType]);
     return num(rows[0]?.n ?? 0);

@@ -199,10 +199,10 @@ describe('every reference operation over HTTP, validated strictly', () => {
     // Records as a client generated from the partner spec sends them: its required fields, uuid ids.
     // The push echoes what was stored, which is what was sent.
     const dates = { createdDate: day, modifiedDate: day, sourceModifiedDate: day };
-    const base = buildOrder({ createdDate: day });
+    const template = buildOrder({ createdDate: day });
     const partnerOrder = {
-      ...base, ...dates, id: randomUUID(), orderNumber: 'A-1', country: 'GBR', totalRefund: 0, totalDiscount: 0, totalGratuity: 0,
-      orderLineItems: (base.orderLineItems ?? []).map((l) => ({ ...l, id: randomUUID() })),
+      ...template, ...dates, id: randomUUID(), orderNumber: 'A-1', country: 'GBR', totalRefund: 0, totalDiscount: 0, totalGratuity: 0,
+      orderLineItems: (template.orderLineItems ?? []).map((l) => ({ ...l, id: randomUUID() })),
       payments: [], serviceCharges: [], locationRef: { id: randomUUID() }, customerRef: { id: randomUUID(), name: 'Walk-in' },
     };
     const partner: [string, string, unknown][] = [
@@ -218,6 +218,33 @@ describe('every reference operation over HTTP, validated strictly', () => {
       expectStatus(await hit(method, `/companies/${companyId}/data/${dataset}`, [record]), 200);
       expectStatus(await hit(method, `/companies/${companyId}/data/${dataset}`, [{ id: 42 }]), 400);
     }
+    // Product categories are pushed through our extension (no reference operation to validate against).
+    await fetch(`${base}/companies/${companyId}/data/commerce-productCategories`, {
+      method: 'PUT', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: JSON.stringify([{ id: 'cat-1', name: 'Drinks' }]),
+    });
+
+    // Read-back (the data model's operations) through the commerce connection.
+    const commerce = (await hit('GET', `/companies/${companyId}/connections`)).body.results.find((c: { sourceType: string }) => c.sourceType === 'Commerce').id;
+    const data = `/companies/${companyId}/connections/${commerce}/data`;
+    expectStatus(await hit('GET', `${data}/commerce-info`), 200);
+    expectStatus(await hit('GET', `/companies/${companyId}/connections/${unknown}/data/commerce-info`), 404);
+    const ids: Record<string, string | undefined> = {
+      orders: partnerOrder.id, payments: undefined, transactions: undefined, locations: undefined, products: undefined,
+      taxComponents: undefined, paymentMethods: 'pm-1', productCategories: 'cat-1', customers: undefined, disputes: undefined,
+    };
+    for (const type of Object.keys(ids)) {
+      const page = await hit('GET', `${data}/commerce-${type}?page=1&pageSize=10`);
+      expectStatus(page, 200);
+      expectStatus(await hit('GET', `${data}/commerce-${type}?pageSize=5000`), 400);
+      const id = ids[type] ?? page.body.results[0]?.id;
+      if (id) expectStatus(await hit('GET', `${data}/commerce-${type}/${encodeURIComponent(id)}`), 200);
+      else expectStatus(await hit('GET', `${data}/commerce-${type}/none`), 404);
+      expectStatus(await hit('GET', `${data}/commerce-${type}/no-such-record`), 404);
+    }
+    const filtered = await hit('GET', `${data}/commerce-orders?query=${encodeURIComponent(`id=${partnerOrder.id}`)}&orderBy=-createdDate`);
+    expectStatus(filtered, 200);
+    expect(filtered.body.results.map((o: { id: string }) => o.id)).toEqual([partnerOrder.id]);
+    expectStatus(await hit('GET', `${data}/commerce-orders?query=${encodeURIComponent('total ~ 3')}`), 400);
   });
 
   it('syncs and their status', async () => {
@@ -254,7 +281,9 @@ describe('every reference operation over HTTP, validated strictly', () => {
       const hit2xx = ops.filter((o) => [...(covered.get(`${spec.spec} ${o.operationId}`) ?? [])].some((s) => s < 300));
       const hitError = ops.filter((o) => [...(covered.get(`${spec.spec} ${o.operationId}`) ?? [])].some((s) => s >= 400));
       figures.push(`${spec.spec}: ${ops.length} operations, ${servedOps.length} served, ${hit2xx.length} called with a 2xx, ${hitError.length} with an error`);
-      expect(servedOps.filter((o) => !hit2xx.includes(o)).map((o) => o.operationId), `${spec.spec}: served but never called successfully`).toEqual([]);
+      // Customers and disputes are never pushed to this service: one of them can only be a 404.
+      const only404 = new Set(['get-customer', 'get-dispute']);
+      expect(servedOps.filter((o) => !hit2xx.includes(o) && !only404.has(o.operationId)).map((o) => o.operationId), `${spec.spec}: served but never called successfully`).toEqual([]);
       expect(servedOps.filter((o) => !hitError.includes(o)).map((o) => o.operationId), `${spec.spec}: served but no error path called`).toEqual([]);
     }
     console.log(`Conformance coverage:\n  ${figures.join('\n  ')}\n  no JSON body documented (not validated): ${[...undocumented].sort().join(', ')}`);

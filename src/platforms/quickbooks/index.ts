@@ -155,6 +155,10 @@ export function createQuickBooksConnector(
   const charts = new TtlCache<QuickBooksAccount[]>(15 * 60_000, runtime.now);
   const items = new TtlCache<string>(60 * 60_000, runtime.now);
   const lockDates = new TtlCache<string | null>(15 * 60_000, runtime.now);
+  const currencyPrefs = new TtlCache<{ home: string; multicurrency: boolean }>(
+    15 * 60_000,
+    runtime.now,
+  );
   /** Customer/vendor of transactions this process wrote, by realm and transaction id. */
   const parties = new Map<string, string>();
 
@@ -303,6 +307,73 @@ export function createQuickBooksConnector(
       .loose()
       .parse(body);
     return prefs.Preferences.AccountingInfoPrefs?.BookCloseDate?.slice(0, 10) ?? null;
+  }
+
+  /**
+   * QuickBooks' rate for a journal in a foreign currency (null in the home currency): read from
+   * its exchange-rate table for the journal's date, so the entry converts as QuickBooks itself
+   * would, with the rate stated on the entry. Needs multicurrency on.
+   */
+  async function journalExchangeRate(
+    ctx: ConnectorContext,
+    document: AccountingDocument,
+  ): Promise<{ rate: number; source: string } | null> {
+    const { home, multicurrency } = await currencyPrefs.get(ctx.tokens.tenantId, async () => {
+      const prefs = z
+        .object({
+          Preferences: z
+            .object({
+              CurrencyPrefs: z
+                .object({
+                  HomeCurrency: RefSchema.optional(),
+                  MultiCurrencyEnabled: z.boolean().optional(),
+                })
+                .loose()
+                .optional(),
+            })
+            .loose(),
+        })
+        .loose()
+        .parse(
+          await call(ctx, { method: 'GET', path: '/preferences', operation: 'read preferences' }),
+        ).Preferences.CurrencyPrefs;
+      return {
+        home: prefs?.HomeCurrency?.value ?? 'USD',
+        multicurrency: prefs?.MultiCurrencyEnabled === true,
+      };
+    });
+    if (document.currency === home) return null;
+    if (!multicurrency) {
+      currencyPrefs.invalidate(ctx.tokens.tenantId);
+      throw new ConnectorError(
+        'currency_mismatch',
+        `QuickBooks company has multicurrency off; ${document.reference} is in ${document.currency}, the home currency is ${home}`,
+        { platform: PLATFORM, currency: document.currency },
+      );
+    }
+    const body = await call(ctx, {
+      method: 'GET',
+      path: '/exchangerate',
+      query: { sourcecurrencycode: document.currency, asofdate: document.date },
+      document,
+      operation: `read the ${document.currency} exchange rate for ${document.date}`,
+    });
+    const rate = z
+      .object({ ExchangeRate: z.object({ Rate: z.number().positive() }).loose() })
+      .loose()
+      .safeParse(body);
+    if (!rate.success) {
+      throw new ConnectorError(
+        'currency_mismatch',
+        `QuickBooks has no ${document.currency} to ${home} exchange rate for ${document.date}`,
+        { platform: PLATFORM, currency: document.currency },
+      );
+    }
+    const value = rate.data.ExchangeRate.Rate;
+    return {
+      rate: value,
+      source: `1 ${document.currency} = ${value} ${home}, QuickBooks exchange rate for ${document.date}`,
+    };
   }
 
   const getChart = (ctx: ConnectorContext) =>
@@ -606,8 +677,11 @@ export function createQuickBooksConnector(
         document.kind === 'journal' && document.lines.some((l) => l.taxRateId)
           ? await readTaxCodes(ctx)
           : new Map<string, LedgerRate>();
+      const exchangeRate =
+        document.kind === 'journal' ? await journalExchangeRate(ctx, document) : null;
       const context: QuickBooksWriteContext = {
         related,
+        exchangeRate,
         taxCode: (codeId) => taxCodes.get(codeId),
         itemFor: (accountId) => itemIds.get(accountId)!,
         partyOf: (id) => partyIds.get(id)!,

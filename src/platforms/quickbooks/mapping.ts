@@ -45,6 +45,11 @@ export interface QuickBooksWriteContext {
    * `undefined` when there is none. Needed for journals whose lines carry tax codes.
    */
   taxCode(codeId: string): LedgerRate | undefined;
+  /**
+   * For a journal in a currency other than the home currency: QuickBooks' own rate for its date
+   * (home-currency units per unit of the document's currency) and where it came from.
+   */
+  exchangeRate?: { rate: number; source: string } | null;
 }
 
 const NOTE_MAX = 4000;
@@ -145,10 +150,13 @@ function journalBody(
       perRate.set(c.id, sum);
     }
   }
+  const fx = context.exchangeRate;
   return {
     TxnDate: document.date,
     CurrencyRef: ref(document.currency),
-    PrivateNote: note(document),
+    // A foreign-currency entry states its rate, and the note says where the rate came from.
+    ...(fx ? { ExchangeRate: fx.rate } : {}),
+    PrivateNote: fx ? `${fx.source}. ${note(document)}`.slice(0, NOTE_MAX) : note(document),
     Line: plan.lines.map(({ line, tax }) => ({
       Description: line.description,
       Amount: amount(line.amount, document.currency),

@@ -65,6 +65,10 @@ export interface QboRealm {
   maxInFlight: number;
   subscriptionEnded: boolean;
   nextId: number;
+  /** Preferences › CurrencyPrefs › MultiCurrencyEnabled (default true). */
+  multiCurrency?: boolean;
+  /** QuickBooks' exchange-rate table: home-currency units per unit, by currency and date. */
+  exchangeRates?: Record<string, Record<string, number>>;
 }
 
 export const qboIds = {
@@ -395,8 +399,24 @@ export class QuickBooksMock {
           AccountingInfoPrefs: realm.bookCloseDate ? { BookCloseDate: realm.bookCloseDate } : {},
           CurrencyPrefs: {
             HomeCurrency: { value: realm.homeCurrency },
-            MultiCurrencyEnabled: true,
+            MultiCurrencyEnabled: realm.multiCurrency !== false,
           },
+        },
+        time,
+      });
+    }
+    if (path === 'exchangerate') {
+      const source = url.searchParams.get('sourcecurrencycode') ?? '';
+      const asOf = url.searchParams.get('asofdate') ?? new Date(this.now()).toISOString().slice(0, 10);
+      const rate = realm.exchangeRates?.[source]?.[asOf];
+      if (realm.multiCurrency === false || rate === undefined)
+        return fault(400, '610', 'Object Not Found', `No exchange rate for ${source} on ${asOf}`);
+      return HttpResponse.json({
+        ExchangeRate: {
+          SourceCurrencyCode: source,
+          TargetCurrencyCode: realm.homeCurrency,
+          Rate: rate,
+          AsOfDate: asOf,
         },
         time,
       });
@@ -551,6 +571,14 @@ export class QuickBooksMock {
         'A business validation error has occurred while processing your request',
         `Currency ${currency} is not enabled in this company's currency list.`,
       );
+    const foreignProblem = currencyProblem(realm, body, currency);
+    if (foreignProblem)
+      return fault(
+        400,
+        '6000',
+        'A business validation error has occurred while processing your request',
+        foreignProblem,
+      );
     if (entity === 'JournalEntry') {
       const problem = journalTaxProblem(realm, body, currency);
       if (problem)
@@ -647,6 +675,35 @@ function journalTaxProblem(
     const line = (detail.TaxLine ?? []).find((l) => l.TaxLineDetail.TaxRateRef.value === rateId);
     if (!line || toMinor(line.Amount, currency) !== tax)
       return `TxnTaxDetail has no TaxLine of ${tax / 100} for TaxRate ${rateId}.`;
+  }
+  return null;
+}
+
+/**
+ * QuickBooks' multicurrency rules: a transaction in a currency other than the home currency
+ * needs multicurrency on; its ExchangeRate (home units per unit) must be positive, and exactly 1
+ * in the home currency; every account it posts to is in the home currency or the transaction's.
+ */
+function currencyProblem(
+  realm: QboRealm,
+  body: Record<string, unknown>,
+  currency: string,
+): string | null {
+  const rate = body.ExchangeRate as number | undefined;
+  if (currency === realm.homeCurrency) {
+    return rate !== undefined && rate !== 1
+      ? `ExchangeRate must be 1 for a ${currency} transaction in a ${currency} company.`
+      : null;
+  }
+  if (realm.multiCurrency === false)
+    return `Multicurrency is not turned on: transactions must be in ${realm.homeCurrency}.`;
+  if (rate !== undefined && !(rate > 0)) return `ExchangeRate ${String(rate)} must be positive.`;
+  for (const line of (body.Line ?? []) as Array<Record<string, unknown>>) {
+    const detail = line.JournalEntryLineDetail as { AccountRef?: { value: string } } | undefined;
+    const account = realm.accounts.find((a) => a.Id === detail?.AccountRef?.value);
+    const accountCurrency = account?.CurrencyRef?.value ?? realm.homeCurrency;
+    if (account && accountCurrency !== realm.homeCurrency && accountCurrency !== currency)
+      return `Account ${account.Name} is in ${accountCurrency}; a ${currency} transaction can only post to ${realm.homeCurrency} or ${currency} accounts.`;
   }
   return null;
 }

@@ -62,6 +62,8 @@ export const JournalEntrySchema = z.strictObject({
   DocNumber: z.string().max(21).optional(),
   PrivateNote: Note,
   CurrencyRef: Ref.optional(),
+  /** Home-currency units per unit of CurrencyRef (multicurrency companies). */
+  ExchangeRate: z.number().optional(),
   Line: z.array(JournalEntryLine).min(2),
   TxnTaxDetail: z
     .strictObject({

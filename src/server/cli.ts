@@ -25,6 +25,10 @@ Options:
                         Your BFF's is {its publicUrl}/oauth/callback.
   --no-sandbox          Do not mount the sandbox ledger
   --no-scheduler        Do not run the daily scheduler in this instance
+  --workers <n>         Scheduled runs this instance works on at once (default 1). On PostgreSQL
+                        the workers of every instance share one queue (pg-boss, schema
+                        <pg-schema>_jobs); 0 makes an instance that only schedules and serves HTTP
+  --scheduler-interval <seconds>  Seconds between scheduler ticks (default 60)
   --dev                 Allow the built-in development encryption key
   -h, --help            Show this help
 
@@ -82,6 +86,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       'sandbox-redirect-uri': { type: 'string', multiple: true },
       'no-sandbox': { type: 'boolean' },
       'no-scheduler': { type: 'boolean' },
+      workers: { type: 'string' },
+      'scheduler-interval': { type: 'string' },
       dev: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -103,6 +109,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const port = Number(values.port ?? env.PORT ?? 4010);
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const publicUrl = values['public-url'] ?? env.COMMERCE_SYNC_PUBLIC_URL ?? `http://${host}:${port}`;
+  const workers = Number(values.workers ?? 1);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+    console.error(`--workers must be a whole number from 0 to 64 (got "${values.workers}").`);
+    return 2;
+  }
+  const intervalSeconds = Number(values['scheduler-interval'] ?? 60);
+  if (!Number.isFinite(intervalSeconds) || intervalSeconds < 1) {
+    console.error(`--scheduler-interval must be a number of seconds, 1 or more (got "${values['scheduler-interval']}").`);
+    return 2;
+  }
   const postgresUrl = values.postgres ?? env.COMMERCE_SYNC_POSTGRES_URL;
   const schema = values['pg-schema'] ?? env.COMMERCE_SYNC_PG_SCHEMA;
   const store: StoreOptions = postgresUrl
@@ -126,6 +142,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     publicUrl,
     dev: values.dev ?? false,
     platforms,
+    schedulerIntervalMs: intervalSeconds * 1000,
+    workers,
     sandbox: values['no-sandbox']
       ? false
       : {

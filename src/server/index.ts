@@ -10,10 +10,14 @@ import { createApp } from './app.js';
 import { SyncCore, type CommerceSource } from './core.js';
 import { createSecretBox, DEV_ENCRYPTION_KEY } from './crypto.js';
 import { RunEngine, type RunHooks } from './runs/engine.js';
+import { createPgBossQueue, type PgBossQueueOptions } from './runs/pg-boss-queue.js';
+import { createInProcessQueue, scheduledRunStillDue, type JobHandler, type RunQueue } from './runs/queue.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { openStore, Store, type StoreOptions } from './store/index.js';
 
 export type { Scheduler } from './scheduler.js';
+export type { QueueCounts, RunQueue, ScheduledJob } from './runs/queue.js';
+export type { PgBossQueueOptions } from './runs/pg-boss-queue.js';
 export type { RunHooks, RunRequest } from './runs/engine.js';
 export type { StoreOptions, PostgresOptions } from './store/index.js';
 export { Store, openStore, dropPostgresSchema } from './store/index.js';
@@ -58,6 +62,17 @@ export interface SyncServiceOptions {
   /** Scheduler tick interval when started. Default 60 s. */
   schedulerIntervalMs?: number;
   /**
+   * The PostgreSQL run queue (pg-boss, in the store's database): expiry and polling. The
+   * embedded SQLite store always queues in process and ignores this.
+   */
+  queue?: PgBossQueueOptions;
+  /**
+   * Scheduled runs this process works on at once, started with the service. Default 1. On
+   * PostgreSQL the workers of every instance share one queue, and 0 makes an instance that
+   * only schedules; the embedded queue always has at least one.
+   */
+  workers?: number;
+  /**
    * Partner webhooks: events (`sync.succeeded`, `sync.failed`, `sync.disabled`,
    * `connection.deauthorized`, `connection.deleted`, `configuration.changed`) go through a durable
    * outbox in the service's database and are sent on every scheduler tick. A function is read
@@ -75,6 +90,8 @@ export interface SyncService {
   /** The HTTP API as a fetch handler: mount it in any server, or call it directly in tests. */
   fetch(request: Request): Promise<Response>;
   scheduler: Scheduler;
+  /** The run queue (resolves after `ready`): pg-boss on PostgreSQL, in-process on SQLite. */
+  queue(): Promise<RunQueue>;
   /** The embedded sandbox, when enabled. */
   sandbox: SandboxPlatform | null;
   /** Resolves once storage is open and migrated. */
@@ -135,6 +152,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   let app: ReturnType<typeof createApp> | null = null;
   let engine: RunEngine | null = null;
   let dispatcher: WebhookDispatcher<WebhookSqlExecutor> | null = null;
+  let queue: RunQueue | null = null;
   const instanceId = options.instanceId ?? randomUUID();
   const init = ready.then(async () => {
     if (!store) throw new Error('Store failed to open');
@@ -160,6 +178,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       commerce: options.commerce ?? { key: 'commerce', name: 'Partner commerce' },
       ...(options.syncFlowUrl ? { syncFlowUrl: options.syncFlowUrl } : {}),
     });
+    const runStore = store;
+    const handle: JobHandler = async (job) => {
+      await engine?.runUnlessBusy(job.companyId, { trigger: 'scheduled', end: job.end }, () => scheduledRunStillDue(runStore, job));
+    };
+    queue = store.db.dialect === 'postgres' ? await createPgBossQueue(store.db, handle, options.queue) : createInProcessQueue(handle);
+    await queue.start(options.workers ?? 1);
     app = createApp({
       core,
       store,
@@ -171,11 +195,15 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   // Keep an unhandled rejection from escaping before the first request awaits it.
   init.catch(() => undefined);
 
-  const lazyEngine: Pick<RunEngine, 'runUnlessBusy'> = {
-    runUnlessBusy: async (...args) => {
+  const lazyQueue: Pick<RunQueue, 'enqueue' | 'settled'> = {
+    enqueue: async (jobs) => {
       await init;
-      if (!engine) throw new Error('Engine not ready');
-      return engine.runUnlessBusy(...args);
+      if (!queue) throw new Error('Run queue not ready');
+      return queue.enqueue(jobs);
+    },
+    settled: async () => {
+      await init;
+      await queue?.settled();
     },
   };
   const scheduler = createScheduler({
@@ -183,7 +211,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (!store) throw new Error('Store not ready');
       return store;
     },
-    engine: lazyEngine,
+    queue: lazyQueue,
     now,
     ready: init,
     // Webhooks go out on the scheduler's beat: retries become due over time, not on requests.
@@ -200,6 +228,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       return app.fetch(request);
     },
     scheduler,
+    async queue() {
+      await init;
+      if (!queue) throw new Error('Run queue not ready');
+      return queue;
+    },
     sandbox,
     ready: init,
     async webhooks() {
@@ -209,6 +242,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     async close() {
       scheduler.stop();
       await init.catch(() => undefined);
+      await queue?.stop();
       if (ownsStore && store) await store.close();
       sandbox?.close();
     },

@@ -1,5 +1,5 @@
 import { normalizeConfiguration } from '../contract/configuration.js';
-import type { RunEngine } from './runs/engine.js';
+import type { RunQueue, ScheduledJob } from './runs/queue.js';
 import { isInterrupted } from './runs/status.js';
 import { dueAfterDay, nextDueAt } from './runs/due.js';
 import type { CompanyRecord, Store } from './store/index.js';
@@ -34,11 +34,14 @@ const DUE_PAGE = 500;
  * attempt per day: a failed day is retried at the next day's sync hour, rolled into that run).
  * A run that never finished because its process died is not an attempt: the next tick runs it
  * again, as soon as the dead run's lease is taken over. A company whose run is alive on another
- * instance is left to it, with nothing recorded.
+ * instance is left to it, with nothing recorded. A tick enqueues the due runs (key
+ * `company:endDay`, queued once however many schedulers tick) and, on the in-process queue,
+ * waits for them to finish.
  */
 export function createScheduler(options: {
   store: Store;
-  engine: Pick<RunEngine, 'runUnlessBusy'>;
+  /** Where due runs go: workers (in this process or others) run them. */
+  queue: Pick<RunQueue, 'enqueue' | 'settled'>;
   now: () => Date;
   intervalMs?: number;
   ready?: Promise<unknown>;
@@ -78,18 +81,21 @@ export function createScheduler(options: {
     let after: { nextDueAt: string; id: string } | undefined;
     for (;;) {
       const page = await options.store.dueCompanies(now, DUE_PAGE, after);
+      const jobs: ScheduledJob[] = [];
       for (const company of page) {
         try {
           const end = await duePeriod(company, now);
-          if (end !== null) await options.engine.runUnlessBusy(company.id, { trigger: 'scheduled', end });
+          if (end !== null) jobs.push({ companyId: company.id, end });
         } catch (error) {
-          console.error(`Scheduled sync of company ${company.id} failed to run:`, error);
+          console.error(`Scheduling the sync of company ${company.id} failed:`, error);
         }
       }
+      if (jobs.length > 0) await options.queue.enqueue(jobs);
       const last = page.at(-1);
       if (!last || page.length < DUE_PAGE) break;
       after = { nextDueAt: last.nextDueAt, id: last.id };
     }
+    await options.queue.settled();
     try {
       await options.afterTick?.(now);
     } catch (error) {

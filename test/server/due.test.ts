@@ -1,5 +1,6 @@
 import type { Configuration } from '../../src/contract/configuration.js';
 import type { CompanyRecord, Store } from '../../src/server/store/index.js';
+import { createInProcessQueue } from '../../src/server/runs/queue.js';
 import { createScheduler } from '../../src/server/scheduler.js';
 import { buildConfiguration } from '../fixtures/index.js';
 import { postgresTarget, sqliteTarget, type Target } from './targets.js';
@@ -138,17 +139,14 @@ describe.each([
     const scheduler = createScheduler({
       store: counting,
       now: () => new Date(),
-      engine: {
-        async runUnlessBusy(companyId, request) {
-          ran.push({ companyId, end: 'end' in request ? request.end : '' });
-          // What a failing scheduled run leaves behind.
-          const at = '2026-03-08T12:00:00.000Z';
-          await store.insertRun({ id: `run-${ran.length}`, companyId, trigger: 'scheduled', periodStart: '2026-03-07', periodEnd: 'end' in request ? request.end : null,
-            statusCode: 5000, statusText: 'ServerError', errorMessage: 'x', exceptionMessage: 'x', errorCode: null, wizardStep: null,
-            errorParams: null, dataPushed: false, createdAt: at, completedAt: at });
-          return null;
-        },
-      },
+      queue: createInProcessQueue(async ({ companyId, end }) => {
+        ran.push({ companyId, end });
+        // What a failing scheduled run leaves behind.
+        const at = '2026-03-08T12:00:00.000Z';
+        await store.insertRun({ id: `run-${ran.length}`, companyId, trigger: 'scheduled', periodStart: '2026-03-07', periodEnd: end,
+          statusCode: 5000, statusText: 'ServerError', errorMessage: 'x', exceptionMessage: 'x', errorCode: null, wizardStep: null,
+          errorParams: null, dataPushed: false, createdAt: at, completedAt: at });
+      }),
     });
     await scheduler.tick(new Date('2026-03-08T12:00:00.000Z'));
     expect(ran).toEqual([{ companyId: 'due', end: '2026-03-08' }]);

@@ -169,11 +169,21 @@ export class RunEngine {
 
   /**
    * Like {@link run}, but when a live run of the company holds the lease it records nothing
-   * and returns null: the scheduler's way, which comes back on its next tick.
+   * and returns null: the scheduler's way, which comes back on its next tick. With
+   * `stillNeeded`, it is asked once the lease is held; false also records nothing.
    */
-  async runUnlessBusy(companyId: string, request: RunRequest): Promise<RunRecord | null> {
+  async runUnlessBusy(companyId: string, request: RunRequest, stillNeeded?: () => Promise<boolean>): Promise<RunRecord | null> {
     const lease = await this.takeLease(companyId);
-    return lease ? this.runHolding(companyId, request, lease) : null;
+    if (!lease) return null;
+    // A queued run asks, holding the lease, whether it is still to do: another worker may have
+    // just finished the same job, and nothing is recorded for a run not needed.
+    let needed = false;
+    try {
+      needed = stillNeeded ? await stillNeeded() : true;
+    } finally {
+      if (!needed) await lease.release().catch(() => undefined);
+    }
+    return needed ? this.runHolding(companyId, request, lease) : null;
   }
 
   private takeLease(companyId: string): Promise<HeldRunLease | null> {

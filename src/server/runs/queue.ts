@@ -1,0 +1,138 @@
+import { normalizeConfiguration } from '../../contract/configuration.js';
+import type { Store } from '../store/index.js';
+import { zonedInstant } from '../time.js';
+import { isInterrupted } from './status.js';
+
+/** One scheduled run to do: a company's period ending (exclusive) at merchant-local `end`. */
+export interface ScheduledJob {
+  companyId: string;
+  end: string;
+}
+
+/** The queue key of a job: any number of schedulers enqueueing the same key queue it once. */
+export function jobKey(job: ScheduledJob): string {
+  return `${job.companyId}:${job.end}`;
+}
+
+/** What `GET /health/queue` reports about a queue. */
+export interface QueueCounts {
+  /** Jobs waiting for a worker (new or waiting to be retried). */
+  queued: number;
+  /** Jobs a worker is on now. */
+  running: number;
+  /** Jobs that failed every attempt (kept for inspection). */
+  failed: number;
+}
+
+/**
+ * The run queue behind the scheduler: the scheduler enqueues due runs, workers run them.
+ * One implementation per store: in-process on SQLite, pg-boss on PostgreSQL.
+ */
+export interface RunQueue {
+  readonly kind: 'in-process' | 'pg-boss';
+  /** Queues each job unless one with its key is already queued; resolves with how many were new. */
+  enqueue(jobs: readonly ScheduledJob[]): Promise<number>;
+  /** In-process only: resolves once every job queued so far has run (a tick awaits it). */
+  settled(): Promise<void>;
+  /** Starts `concurrency` workers in this process (0: enqueue only). */
+  start(concurrency: number): Promise<void>;
+  stop(): Promise<void>;
+  counts(): Promise<QueueCounts>;
+}
+
+/** Runs one job: returns when it finished (or was found not needed); throws to have it retried. */
+export type JobHandler = (job: ScheduledJob) => Promise<void>;
+
+/**
+ * Whether a queued scheduled run is still to do: the company is still enabled and configured,
+ * its period ending at `end` is not synced yet, and no scheduled run finished for that day (a
+ * run killed mid-way is not an attempt). Asked while holding the company's run lease, so two
+ * workers holding jobs with the same key run it once.
+ */
+export async function scheduledRunStillDue(store: Store, job: ScheduledJob): Promise<boolean> {
+  const company = await store.getCompany(job.companyId);
+  if (!company || !company.enabled || !company.configured) return false;
+  const schedule = normalizeConfiguration(company.config ?? {}).schedule;
+  const start = company.syncedThrough ?? schedule?.startDate?.slice(0, 10);
+  if (!start || start >= job.end) return false;
+  const dueAt = zonedInstant(job.end, schedule?.syncHour ?? 0, schedule?.timeZone ?? 'Etc/UTC').toISOString();
+  const latest = await store.latestRun(job.companyId);
+  const attempted = latest !== null && latest.trigger === 'scheduled' && latest.createdAt >= dueAt && latest.completedAt !== null && !isInterrupted(latest);
+  return !attempted;
+}
+
+/**
+ * The embedded queue (SQLite): jobs live in this process, as runs always did, run by up to
+ * `concurrency` workers at once. A key already queued or running is not queued again. Nothing
+ * survives the process: the scheduler's next tick after a restart finds the company still due
+ * (its due time moves only when a run finished) and queues it again.
+ */
+export function createInProcessQueue(handle: JobHandler): RunQueue {
+  const waiting: ScheduledJob[] = [];
+  const keys = new Set<string>();
+  let running = 0;
+  let failed = 0;
+  let concurrency = 1;
+  let idle: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  const pump = () => {
+    while (running < concurrency && waiting.length > 0) {
+      const job = waiting.shift() as ScheduledJob;
+      running += 1;
+      void (async () => {
+        try {
+          await handle(job);
+        } catch (error) {
+          failed += 1;
+          console.error(`Scheduled sync of company ${job.companyId} failed to run:`, error);
+        } finally {
+          running -= 1;
+          keys.delete(jobKey(job));
+          // Give HTTP and timers a turn between runs.
+          setImmediate(pump);
+          if (running === 0 && waiting.length === 0 && idle) {
+            idle.resolve();
+            idle = null;
+          }
+        }
+      })();
+    }
+  };
+
+  return {
+    kind: 'in-process',
+    enqueue(jobs) {
+      let added = 0;
+      for (const job of jobs) {
+        if (keys.has(jobKey(job))) continue;
+        keys.add(jobKey(job));
+        waiting.push(job);
+        added += 1;
+      }
+      pump();
+      return Promise.resolve(added);
+    },
+    settled() {
+      if (running === 0 && waiting.length === 0) return Promise.resolve();
+      if (!idle) {
+        let resolve = () => undefined as void;
+        const promise = new Promise<void>((r) => {
+          resolve = r;
+        });
+        idle = { promise, resolve };
+      }
+      return idle.promise;
+    },
+    start(n) {
+      // The embedded queue always runs its jobs: with no workers asked for, one.
+      concurrency = Math.max(1, n);
+      pump();
+      return Promise.resolve();
+    },
+    stop() {
+      waiting.length = 0;
+      return Promise.resolve();
+    },
+    counts: () => Promise.resolve({ queued: waiting.length, running, failed }),
+  };
+}

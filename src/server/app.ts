@@ -39,6 +39,8 @@ export interface AppOptions {
   store?: Store;
   /** The webhook outbox and its delivery routes (mounted at `/webhooks/*`), when webhooks are configured. */
   webhooks?: { dispatcher: WebhookDispatcher<WebhookSqlExecutor>; handler: (request: Request) => Promise<Response> };
+  /** The hosted Sync Flow (page, its BFF), mounted at `/sync-flow`; no API key, it has its own session. */
+  hostedFlow?: (request: Request) => Promise<Response>;
 }
 
 type Env = { Variables: { correlationId: string } };
@@ -168,6 +170,11 @@ export function createApp(options: AppOptions): Hono<Env> {
     const { code } = parseOrThrow(SyncFlowRedeemSchema, await jsonBody(c), 'sync-flow code');
     return c.json(await core.redeemSyncFlow(code));
   });
+  if (options.hostedFlow) {
+    const hosted = options.hostedFlow;
+    app.all('/sync-flow', (c) => hosted(c.req.raw));
+    app.all('/sync-flow/*', (c) => hosted(c.req.raw));
+  }
 
   app.use('*', async (c, next) => {
     const key = apiKeyFromHeader(c.req.header('authorization'));
@@ -242,7 +249,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.get('/config/integrations', (c) => c.json(core.listIntegrations(list(c))));
   app.get('/config/integrations/:platformKey/branding', (c) => c.json(core.branding(c.req.param('platformKey'))));
   app.get('/config/sync/commerce/:commerceKey/:accountingKey/start', async (c) =>
-    c.json(await core.syncFlowUrl(c.req.param('commerceKey'), c.req.param('accountingKey'), c.req.query('merchantIdentifier') ?? null)));
+    c.json(await core.syncFlowUrl(c.req.param('commerceKey'), c.req.param('accountingKey'), c.req.query('merchantIdentifier') ?? null, c.req.query('redirectUrl') ?? null)));
   app.get('/sync/commerce/config/ui/text', async (c) => c.json(await core.uiText(c.req.query('locale'))));
   app.patch('/sync/commerce/config/ui/text', async (c) => c.json(await core.setUiText(c.req.query('locale'), await jsonBody(c))));
   app.get('/clients/:clientId/config/ui/accounts/platform/:platformKey', async (c) => c.json(await core.visibleAccounts(c.req.param('platformKey'))));

@@ -44,6 +44,7 @@ import { describeFailure } from './runs/status.js';
 import { NO_FAILING_STREAK, type CompanyRecord, type ConnectionRecord, type DatasetRecord, type RunRecord, type Store } from './store/index.js';
 import { addDays, localDateOf, localDayBounds } from './time.js';
 import { defaultUiText, isCodatTextKey } from './ui-text.js';
+import { assertAllowedRedirect, type HostedFlowGrant } from './hosted-flow.js';
 
 /** The commerce source companies are linked to (the partner pushing data). */
 export interface CommerceSource {
@@ -64,6 +65,8 @@ export interface SyncCoreOptions {
   commerce: CommerceSource;
   /** Base URL the sync-flow code is appended to (the partner's widget page). Default `${publicUrl}/sync-flow`. */
   syncFlowUrl?: string;
+  /** Redirect URLs the start operation's `redirectUrl` may name (see `isAllowedRedirect`). */
+  redirectAllowList?: readonly string[];
   /** Where connection and configuration events go (webhooks). */
   events?: ServiceEvents;
 }
@@ -576,18 +579,27 @@ export class SyncCore {
     };
   }
 
-  async syncFlowUrl(commerceKey: string, accountingKey: string, merchantIdentifier: string | null): Promise<{ url: string }> {
+  async syncFlowUrl(commerceKey: string, accountingKey: string, merchantIdentifier: string | null, redirectUrl: string | null = null): Promise<{ url: string }> {
     if (!this.isCommerceKey(commerceKey)) {
       throw new HttpError(404, 'not_found', `Unknown commerce platform "${commerceKey}". This service's commerce key is "${this.o.commerce.key}" (or Codat's "${CODAT_PARTNER_COMMERCE_KEY}").`);
     }
     const accounting = this.connector(accountingKey).platform.key;
+    // Before any company is created: an off-list redirect refuses the whole start.
+    if (redirectUrl !== null) assertAllowedRedirect(redirectUrl, this.o.redirectAllowList ?? []);
     let company: CompanyRecord | null = null;
     if (merchantIdentifier) {
-      const found = await this.store.listCompanies(1, 1, { name: 'merchantIdentifier', value: merchantIdentifier });
-      company = found.rows[0] ?? null;
+      // The embedded widget's BFF tags companies `merchantId`; the same merchant shares one company.
+      for (const name of ['merchantId', 'merchantIdentifier']) {
+        const found = await this.store.listCompanies(1, 1, { name, value: merchantIdentifier });
+        company = found.rows[0] ?? null;
+        if (company) break;
+      }
     }
     if (!company) {
-      const created = await this.createCompany({ name: merchantIdentifier ? `Merchant ${merchantIdentifier}`.slice(0, 200) : 'Merchant', tags: merchantIdentifier ? { merchantIdentifier } : {} });
+      const created = await this.createCompany({
+        name: merchantIdentifier ? `Merchant ${merchantIdentifier}`.slice(0, 200) : 'Merchant',
+        tags: merchantIdentifier ? { merchantIdentifier, merchantId: merchantIdentifier } : { merchantId: `sync-flow-${randomUUID()}` },
+      });
       company = await this.requireCompany(created.id);
     }
     const code = randomBytes(24).toString('base64url');
@@ -602,13 +614,30 @@ export class SyncCore {
       usedAt: null,
     });
     const base = this.o.syncFlowUrl ?? `${this.o.publicUrl}/sync-flow`;
-    return { url: `${base}${base.includes('?') ? '&' : '?'}code=${encodeURIComponent(code)}` };
+    const query = new URLSearchParams({ code });
+    if (redirectUrl !== null) query.set('redirectUrl', redirectUrl);
+    return { url: `${base}${base.includes('?') ? '&' : '?'}${query.toString()}` };
   }
 
   async redeemSyncFlow(code: string): Promise<SyncFlowSession> {
     const row = await this.store.consumeSyncFlowCode(code, this.o.now().toISOString());
     if (!row) throw new HttpError(410, 'code_invalid', 'This sync-flow link has expired or was already used. Open the sync flow again to get a new link.');
     return { companyId: row.companyId, commerceKey: row.commerceKey, accountingKey: row.accountingKey, merchantIdentifier: row.merchantIdentifier };
+  }
+
+  /**
+   * Redeems a code for the hosted flow: the company and the `merchantId` tag its BFF finds it by
+   * (added to a company tagged only `merchantIdentifier` by an earlier version).
+   */
+  async redeemHostedFlow(code: string): Promise<HostedFlowGrant> {
+    const session = await this.redeemSyncFlow(code);
+    const company = await this.requireCompany(session.companyId);
+    let merchantId = company.tags.merchantId;
+    if (!merchantId) {
+      merchantId = session.merchantIdentifier ?? `sync-flow-${company.id}`;
+      await this.store.updateCompany(company.id, { tags: { ...company.tags, merchantId } });
+    }
+    return { companyId: company.id, merchantId, companyName: company.name };
   }
 
   async uiText(locale: unknown): Promise<LocalizationInfo> {

@@ -7,6 +7,7 @@ import { createWebhookDeliveryHandler } from '../webhooks/routes.js';
 import { createSqlWebhookStore, type WebhookSqlExecutor } from '../webhooks/sql-store.js';
 import { NO_EVENTS, webhookEvents, type ServiceEvents } from './events.js';
 import { createApp } from './app.js';
+import { HOSTED_FLOW_BFF_PATH, createHostedFlow, parseRedirectAllowList } from './hosted-flow.js';
 import { SyncCore, type CommerceSource } from './core.js';
 import { createSecretBox, DEV_ENCRYPTION_KEY } from './crypto.js';
 import { RunEngine, type RunHooks } from './runs/engine.js';
@@ -51,6 +52,13 @@ export interface SyncServiceOptions {
   publicUrl?: string;
   /** Base URL of the partner's page that opens the sync flow; the code is appended as `?code=`. */
   syncFlowUrl?: string;
+  /**
+   * The hosted Sync Flow at `{publicUrl}/sync-flow` (on by default; `false` leaves the start
+   * URL to `syncFlowUrl`). `redirectAllowList`: the partner's pages the flow may return to (the
+   * start operation refuses any other `redirectUrl`); default env `COMMERCE_SYNC_REDIRECT_ALLOWLIST`
+   * (comma-separated). `frameAncestors`: origins allowed to frame it (none by default).
+   */
+  hostedFlow?: false | { redirectAllowList?: readonly string[]; frameAncestors?: readonly string[]; secret?: string; sessionTtlSeconds?: number; pageDir?: string };
   /** The commerce source companies are linked to. Default `{ key: 'commerce', name: 'Partner commerce' }`. */
   commerce?: CommerceSource;
   now?: () => Date;
@@ -128,12 +136,17 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const box = createSecretBox(resolveKey(options));
   const now = options.now ?? (() => new Date());
   const publicUrl = (options.publicUrl ?? 'http://127.0.0.1:4010').replace(/\/+$/, '');
+  const hosted = options.hostedFlow === false ? null : (options.hostedFlow ?? {});
+  const redirectAllowList = parseRedirectAllowList(
+    hosted?.redirectAllowList ?? (process.env.COMMERCE_SYNC_REDIRECT_ALLOWLIST ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+  );
   const sandbox = options.sandbox === false
     ? null
     : createSandboxPlatform({
         databasePath: options.sandbox?.databasePath ?? ':memory:',
         publicUrl: `${publicUrl}/sandbox`,
-        redirectUris: options.sandbox?.redirectUris ?? [],
+        // The hosted flow's own callback is this service's URL: its consent may return there.
+        redirectUris: [...(options.sandbox?.redirectUris ?? []), ...(hosted ? [`${publicUrl}${HOSTED_FLOW_BFF_PATH}/oauth/callback`] : [])],
         now,
         ...(options.sandbox?.clientId ? { clientId: options.sandbox.clientId } : {}),
         ...(options.sandbox?.clientSecret ? { clientSecret: options.sandbox.clientSecret } : {}),
@@ -177,6 +190,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       store, connectors, box, engine, now, publicUrl, events,
       commerce: options.commerce ?? { key: 'commerce', name: 'Partner commerce' },
       ...(options.syncFlowUrl ? { syncFlowUrl: options.syncFlowUrl } : {}),
+      redirectAllowList,
     });
     const runStore = store;
     const handle: JobHandler = async (job) => {
@@ -184,12 +198,31 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     };
     queue = store.db.dialect === 'postgres' ? await createPgBossQueue(store.db, handle, options.queue) : createInProcessQueue(handle);
     await queue.start(options.workers ?? 1);
+    const hostedFlow = hosted
+      ? createHostedFlow({
+          publicUrl,
+          apiKey: options.apiKeys[0] as string,
+          // In process: the BFF's calls never leave this service.
+          service: async (request) => {
+            if (!app) throw new Error('Service not ready');
+            return app.fetch(request);
+          },
+          redeem: (code) => core.redeemHostedFlow(code),
+          redirectAllowList,
+          now,
+          ...(hosted.secret ? { secret: hosted.secret } : {}),
+          ...(hosted.sessionTtlSeconds ? { sessionTtlSeconds: hosted.sessionTtlSeconds } : {}),
+          ...(hosted.frameAncestors ? { frameAncestors: hosted.frameAncestors } : {}),
+          ...(hosted.pageDir ? { pageDir: hosted.pageDir } : {}),
+        })
+      : null;
     app = createApp({
       core,
       store,
       apiKeys: options.apiKeys,
       ...(sandbox ? { sandbox: (r: Request) => sandbox.handler(r) } : {}),
       ...(dispatcher ? { webhooks: { dispatcher, handler: createWebhookDeliveryHandler(dispatcher, { basePath: '/webhooks' }) } } : {}),
+      ...(hostedFlow ? { hostedFlow: (r: Request) => hostedFlow.fetch(r) } : {}),
     });
   });
   // Keep an unhandled rejection from escaping before the first request awaits it.

@@ -211,7 +211,7 @@ describe('sync service HTTP API', () => {
       expect(redeemed.status).toBe(200);
       expect(redeemed.body).toMatchObject({ commerceKey: 'commerce', accountingKey: 'sandbox', merchantIdentifier: 'm-77' });
       const company = await call(service, 'GET', `/companies/${redeemed.body.companyId}`);
-      expect(company.body.tags).toEqual({ merchantIdentifier: 'm-77' });
+      expect(company.body.tags).toEqual({ merchantIdentifier: 'm-77', merchantId: 'm-77' });
       expectError(await call(service, 'POST', '/sync-flow/redeem', { code }, { auth: false }), 410, 'code_invalid');
 
       const again = await call(service, 'GET', '/config/sync/commerce/commerce/sandbox/start?merchantIdentifier=m-77');

@@ -1,0 +1,134 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isAllowedRedirect } from '../../src/server/hosted-flow.js';
+import type { SyncService } from '../../src/server/index.js';
+import { BASE, call, clock, makeService } from './helpers.js';
+
+// A stand-in for the built page (dist/sync-flow): what is under test here is how it is served.
+const pageDir = mkdtempSync(join(tmpdir(), 'sync-flow-page-'));
+mkdirSync(join(pageDir, 'assets'));
+writeFileSync(join(pageDir, 'index.html'), '<!doctype html><title>flow</title><script type="module" src="/sync-flow/assets/app.js"></script>');
+writeFileSync(join(pageDir, 'assets', 'app.js'), 'export {};');
+afterAll(() => rmSync(pageDir, { recursive: true, force: true }));
+
+const ALLOWED = 'https://partner.test/accounting/done';
+
+async function get(service: SyncService, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return service.fetch(new Request(new URL(path, BASE), { headers, redirect: 'manual' }));
+}
+
+const cookieOf = (response: Response) => (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+
+describe('hosted Sync Flow', () => {
+  let service: SyncService;
+  const c = clock('2026-03-12T10:00:00Z');
+  beforeEach(() => {
+    c.set('2026-03-12T10:00:00Z');
+    service = makeService({ now: c.now, hostedFlow: { redirectAllowList: [ALLOWED], pageDir } });
+  });
+  afterEach(async () => service.close());
+
+  const start = async (query: string) => {
+    const reply = await call(service, 'GET', `/config/sync/commerce/commerce/sandbox/start?${query}`);
+    return reply;
+  };
+
+  it('exchanges the code once for an HttpOnly flow session and serves the page under a strict CSP', async () => {
+    const started = await start(`merchantIdentifier=m-9&redirectUrl=${encodeURIComponent(`${ALLOWED}?ref=7`)}`);
+    expect(started.status).toBe(200);
+    const url = new URL(started.body.url as string);
+    expect(url.origin + url.pathname).toBe(`${BASE}/sync-flow`);
+
+    const opened = await get(service, url.pathname + url.search);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/sync-flow');
+    const setCookie = opened.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).toMatch(/Path=\/sync-flow/);
+    expect(setCookie).not.toMatch(/Secure/); // http publicUrl
+    const cookie = cookieOf(opened);
+
+    const page = await get(service, '/sync-flow', { cookie });
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    const html = await page.text();
+    expect(html).not.toContain('test-api-key');
+    expect((await get(service, '/sync-flow/assets/app.js')).status).toBe(200);
+    expect((await get(service, '/sync-flow/assets/..%2Findex.html')).status).toBe(404);
+
+    // The code is single-use: a second open is refused and mints nothing.
+    const again = await get(service, url.pathname + url.search);
+    expect(again.status).toBe(410);
+    expect(again.headers.get('set-cookie')).toBeNull();
+    // Without the cookie, no page and no BFF session.
+    expect((await get(service, '/sync-flow')).status).toBe(401);
+    const anonymous = await service.fetch(new Request(`${BASE}/sync-flow/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+    expect(anonymous.status).toBe(401);
+
+    // With it, the BFF hands out a token for the code's company.
+    const session = await service.fetch(new Request(`${BASE}/sync-flow/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' }));
+    expect(session.status).toBe(201);
+    const { token } = (await session.json()) as { token: string };
+    const connection = await service.fetch(new Request(`${BASE}/sync-flow/api/connection`, { headers: { authorization: `Bearer ${token}` } }));
+    expect(connection.status).toBe(200);
+    const companies = await call(service, 'GET', '/companies');
+    expect(companies.body.totalResults).toBe(1);
+
+    // Finishing returns to the partner's URL with the outcome and the company, and ends the session.
+    const done = await get(service, '/sync-flow/done?status=connected', { cookie });
+    expect(done.status).toBe(303);
+    const back = new URL(done.headers.get('location') ?? '');
+    expect(back.origin + back.pathname).toBe(ALLOWED);
+    expect(back.searchParams.get('ref')).toBe('7');
+    expect(back.searchParams.get('status')).toBe('connected');
+    expect(back.searchParams.get('companyId')).toBe(companies.body.results[0].id);
+    expect(done.headers.get('set-cookie')).toMatch(/Max-Age=0/);
+  });
+
+  it('ends the flow session at its fixed expiry, reloads included', async () => {
+    const started = await start('merchantIdentifier=m-10');
+    const url = new URL(started.body.url as string);
+    const cookie = cookieOf(await get(service, url.pathname + url.search));
+    c.set('2026-03-12T10:29:59Z');
+    expect((await get(service, '/sync-flow', { cookie })).status).toBe(200);
+    c.set('2026-03-12T10:30:00Z');
+    expect((await get(service, '/sync-flow', { cookie })).status).toBe(401);
+    const cancel = await get(service, '/sync-flow/done?status=cancelled', { cookie });
+    expect(cancel.status).toBe(401);
+  });
+
+  it('refuses a redirectUrl off the allow-list at the start operation, before creating a company', async () => {
+    for (const bad of ['https://evil.test/accounting/done', 'https://partner.test/accounting/donex', 'https://partner.test/other', 'javascript:alert(1)', 'not a url']) {
+      const reply = await start(`merchantIdentifier=m-11&redirectUrl=${encodeURIComponent(bad)}`);
+      expect(reply.status, bad).toBe(400);
+      expect(reply.body.error).toContain('allow-list');
+    }
+    expect((await call(service, 'GET', '/companies')).body.totalResults).toBe(0);
+  });
+
+  it('ignores a redirectUrl swapped in the merchant-held URL when it is off the list', async () => {
+    const started = await start('merchantIdentifier=m-12');
+    const url = new URL(started.body.url as string);
+    url.searchParams.set('redirectUrl', 'https://evil.test/');
+    const cookie = cookieOf(await get(service, url.pathname + url.search));
+    const done = await get(service, '/sync-flow/done?status=cancelled', { cookie });
+    expect(done.status).toBe(200);
+    expect(done.headers.get('location')).toBeNull();
+  });
+
+  it('matches allow-list entries by origin and path prefix', () => {
+    expect(isAllowedRedirect('https://p.test/done', ['https://p.test/done'])).toBe(true);
+    expect(isAllowedRedirect('https://p.test/done/x?y=1', ['https://p.test/done/'])).toBe(true);
+    expect(isAllowedRedirect('https://p.test/donex', ['https://p.test/done'])).toBe(false);
+    expect(isAllowedRedirect('http://p.test/done', ['https://p.test/done'])).toBe(false);
+    expect(isAllowedRedirect('https://p.test.evil.test/done', ['https://p.test/'])).toBe(false);
+    expect(isAllowedRedirect('https://user@p.test/done', ['https://p.test/'])).toBe(false);
+  });
+});

@@ -61,6 +61,8 @@ export interface DayTotals {
   feeRefunds: Map<string, number>;
   /** Net payouts (clearing → bank; negative for failed payouts), by clearing payment type key. */
   payouts: Map<string, number>;
+  /** Each payout of the day on its own (signed like `payouts`), in record order. */
+  payoutItems: Array<{ id: string; key: string; amount: number }>;
   /** Problems found in the day's records, deduplicated. */
   problems: Map<string, RecordProblem>;
   /** A few record ids per payment type (`payment:<key>`), for problem messages. */
@@ -372,6 +374,7 @@ export class Accumulator {
         fees: new Map(),
         feeRefunds: new Map(),
         payouts: new Map(),
+        payoutItems: [],
         problems: new Map(),
         samples: new Map(),
         slotSamples: new Map(),
@@ -702,6 +705,7 @@ export class Accumulator {
         const map = tx.type === 'PaymentFee' ? t.fees : tx.type === 'PaymentFeeRefund' ? t.feeRefunds : t.payouts;
         const signed = tx.type === 'FailedPayout' ? -amount : amount;
         map.set(key, (map.get(key) ?? 0) + signed);
+        if (map === t.payouts && signed !== 0) t.payoutItems.push({ id: tx.id, key, amount: signed });
         this.sample(t, `payment:${key}`, tx.id);
         return;
       }

@@ -487,7 +487,20 @@ export function buildDay(
     }
   }
 
-  if (syncPayments || !invoiceMode) {
+  // Payouts as deposits (default): one bank document per payout, of the amount the bank receives.
+  if ((syncPayments || !invoiceMode) && cfg?.payments?.payoutsAsDeposits !== false) {
+    const byKeyThenId = (a: { key: string; id: string }, b: { key: string; id: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    for (const p of [...t.payoutItems].sort(byKeyThenId)) {
+      const clearing = account('payments', p.key, `payment:${p.key}`);
+      const bank = account('payments', 'payout');
+      const qualifier = `${p.key}:${p.id}`;
+      const b = base('payout', `${PAYMENT_TYPE_NAMES[p.key] ?? p.key} ${p.amount > 0 ? 'payout' : 'failed payout'} ${p.id}`, qualifier);
+      documents.push({
+        slot: b.reference,
+        document: { ...b, kind: 'transfer', appliesTo: null, fromAccountId: p.amount > 0 ? clearing : bank, toAccountId: p.amount > 0 ? bank : clearing, amount: Math.abs(p.amount) },
+      });
+    }
+  } else if (syncPayments || !invoiceMode) {
     for (const k of payoutKeys) {
       const amount = t.payouts.get(k)!;
       const clearing = account('payments', k, `payment:${k}`);

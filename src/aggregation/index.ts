@@ -244,6 +244,7 @@ function emptyTotals(dayIndex: number, group: DocumentGroup, groupKey: string): 
     fees: new Map(),
     feeRefunds: new Map(),
     payouts: new Map(),
+    payoutItems: [],
     problems: new Map(),
     samples: new Map(),
     slotSamples: new Map(),
@@ -289,8 +290,9 @@ function latest<T extends { id: string; sourceModifiedDate?: string | null; modi
  * - Money: `Paid` payments, one line (journal) or payment document (invoice mode) per payment
  *   type key; negative payments are money refunded. Gift-card redemption is the `Prepaid`
  *   tender (`prepaidPayment`). Fees (`PaymentFee`) and fee refunds reduce/increase the clearing
- *   account of the payment type named by `subType` (default card); payouts move clearing → the
- *   `payout` bank account as transfers (failed payouts move it back).
+ *   account of the payment type named by `subType` (default card); each payout moves clearing →
+ *   the `payout` bank account as its own transfer (a failed payout moves it back), or one netted
+ *   transfer per day × payment type when `payments.payoutsAsDeposits` is `false`.
  * - Journal mode: one balanced journal per day × currency (× location/country). Takings that
  *   do not match the day's sales (pending or cross-midnight payments) go to the `invoice`
  *   payment account (unpaid sales). Invoice mode: a sales invoice (a credit note if negative),

@@ -100,6 +100,11 @@ export const SalesConfigurationSchema = z.object({
 
 export const PaymentsConfigurationSchema = z.object({
   syncPayments: z.boolean().optional().default(true),
+  /**
+   * Extension: post each payout as its own bank document of the amount that reaches the bank
+   * (default, when absent or true), or `false` for one transfer per day × payment type netting them.
+   */
+  payoutsAsDeposits: z.boolean().optional(),
   /** Keyed by payment type key: `card`, `cash`, `onlineCard`, …, `payout`. */
   accounts: z.record(z.string(), AccountConfigurationSchema).nullish(),
 });

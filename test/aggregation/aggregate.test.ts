@@ -178,8 +178,17 @@ describe('journal mode: the documented examples, to the cent', () => {
   it('moves payouts from the clearing account to the bank, and failed payouts back', () => {
     const payout = buildTransaction({ type: 'Payout', totalAmount: -500, subType: 'Card' });
     const failed = buildTransaction({ type: 'FailedPayout', totalAmount: 120, subType: 'Card' });
+    // Payouts as deposits (the default): each payout is its own document, the failed one back.
     const { documents } = run({ transactions: [payout, failed] });
-    expect(documents).toEqual([
+    expect(documents).toHaveLength(2);
+    expect(documents).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'transfer', fromAccountId: A.cardClearing.id, toAccountId: A.businessBank.id, amount: 50000, reference: `co-1:2026-03-10:GBP||:payout:card:${payout.id}:r0` }),
+      expect.objectContaining({ kind: 'transfer', fromAccountId: A.businessBank.id, toAccountId: A.cardClearing.id, amount: 12000, reference: `co-1:2026-03-10:GBP||:payout:card:${failed.id}:r0` }),
+    ]));
+    // Netted (payoutsAsDeposits false): one transfer per day and payment type, 500 − 120 = 380.
+    const netted = buildConfiguration();
+    netted.configuration!.payments!.payoutsAsDeposits = false;
+    expect(run({ transactions: [payout, failed] }, netted).documents).toEqual([
       expect.objectContaining({ kind: 'transfer', fromAccountId: A.cardClearing.id, toAccountId: A.businessBank.id, amount: 38000, reference: 'co-1:2026-03-10:GBP||:payout:card:r0' }),
     ]);
   });

@@ -323,7 +323,7 @@ describe('set up again after a delete (issue 16 bug 4)', () => {
 
     // Once saved, the saved start date is what counts and the note is gone.
     const saved = await json(await alice.call('PUT', '/configuration', { ...validConfiguration(again), schedule: { ...validConfiguration(again).schedule, startDate: '2026-03-10' } }), ConfigurationViewSchema);
-    expect(saved.schedule?.startDate).toBe('2026-03-10');
+    expect(saved.schedule?.startDate).toBe('2026-03-10T00:00:00Z');
     expect(saved.schedule?.previousSync).toBeUndefined();
   });
 

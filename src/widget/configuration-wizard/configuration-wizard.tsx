@@ -383,57 +383,96 @@ function OutputStep({ control, locked, error, statusError, platform }: { control
 }
 
 /** How daily invoices are created: the status payments can be recorded against is preselected. */
+interface RadioChoice<V extends string> {
+  value: V;
+  label: string;
+  help: string;
+}
+
+/**
+ * A required radio group bound to one form field: legend, optional help line, one radio per
+ * choice with its own description, and the (settled) error line.
+ */
+function RadioGroupField<V extends string>({
+  id,
+  legend,
+  help,
+  choices,
+  field,
+  error,
+}: {
+  id: string;
+  legend: string;
+  help?: string;
+  choices: readonly RadioChoice<V>[];
+  field: { name: string; value: unknown; ref: (instance: HTMLInputElement | null) => void; onChange: (value: V) => void; onBlur: () => void };
+  error: string | undefined;
+}) {
+  const describedBy = [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(' ');
+  return (
+    <fieldset
+      role="radiogroup"
+      data-part="fieldset"
+      data-state={error ? 'invalid' : 'valid'}
+      aria-describedby={describedBy || undefined}
+      aria-invalid={error ? true : undefined}
+      aria-required
+    >
+      <legend data-part="legend">
+        {legend}
+        <span data-part="required-marker" aria-hidden="true">
+          {' *'}
+        </span>
+      </legend>
+      {help ? (
+        <p data-part="description" id={`${id}-help`}>
+          {help}
+        </p>
+      ) : null}
+      {choices.map((choice, i) => (
+        <div key={choice.value} data-part="radio" data-state={field.value === choice.value ? 'checked' : 'unchecked'}>
+          <input
+            type="radio"
+            id={`${id}-${choice.value}`}
+            name={field.name}
+            value={choice.value}
+            ref={i === 0 ? field.ref : undefined}
+            checked={field.value === choice.value}
+            onChange={() => field.onChange(choice.value)}
+            onBlur={field.onBlur}
+            aria-describedby={`${id}-${choice.value}-help`}
+          />
+          <label htmlFor={`${id}-${choice.value}`} data-part="label">
+            {choice.label}
+          </label>
+          <p data-part="description" id={`${id}-${choice.value}-help`}>
+            {choice.help}
+          </p>
+        </div>
+      ))}
+      {error ? (
+        <p data-part="error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
 function InvoiceStatusField({ control, error: currentError, platform }: { control: Control<WizardValues>; error: string | undefined; platform: string }) {
   const { t } = useCommerceSyncContext('ConfigurationWizard');
   const error = useSettledWhilePressed(currentError);
   const id = `cs-invoice-status${useId().replace(/:/g, '')}`;
+  const choices = INVOICE_STATUSES.map((value) =>
+    value === 'Submitted'
+      ? { value, label: t('wizard.output.submitted'), help: t('wizard.output.submittedHelp') }
+      : { value, label: t('wizard.output.draft'), help: t('wizard.output.draftHelp', { platform }) },
+  );
   return (
     <Controller
       control={control}
       name="invoiceStatus"
-      render={({ field }) => (
-        <fieldset
-          role="radiogroup"
-          data-part="fieldset"
-          data-state={error ? 'invalid' : 'valid'}
-          aria-describedby={error ? `${id}-error` : undefined}
-          aria-invalid={error ? true : undefined}
-          aria-required
-        >
-          <legend data-part="legend">
-            {t('wizard.output.invoiceStatus')}
-            <span data-part="required-marker" aria-hidden="true">
-              {' *'}
-            </span>
-          </legend>
-          {INVOICE_STATUSES.map((option, i) => (
-            <div key={option} data-part="radio" data-state={field.value === option ? 'checked' : 'unchecked'}>
-              <input
-                type="radio"
-                id={`${id}-${option}`}
-                name={field.name}
-                value={option}
-                ref={i === 0 ? field.ref : undefined}
-                checked={field.value === option}
-                onChange={() => field.onChange(option)}
-                onBlur={field.onBlur}
-                aria-describedby={`${id}-${option}-help`}
-              />
-              <label htmlFor={`${id}-${option}`} data-part="label">
-                {option === 'Submitted' ? t('wizard.output.submitted') : t('wizard.output.draft')}
-              </label>
-              <p data-part="description" id={`${id}-${option}-help`}>
-                {option === 'Submitted' ? t('wizard.output.submittedHelp') : t('wizard.output.draftHelp', { platform })}
-              </p>
-            </div>
-          ))}
-          {error ? (
-            <p data-part="error" id={`${id}-error`}>
-              {error}
-            </p>
-          ) : null}
-        </fieldset>
-      )}
+      render={({ field }) => <RadioGroupField id={id} legend={t('wizard.output.invoiceStatus')} choices={choices} field={field} error={error} />}
     />
   );
 }
@@ -453,55 +492,16 @@ function OutputFormatField({ control, locked, error: currentError }: { control: 
       </div>
     );
   }
+  const choices = [
+    { value: 'JournalEntry' as const, label: t('wizard.output.journal'), help: t('wizard.output.journalHelp') },
+    { value: 'Invoice' as const, label: t('wizard.output.invoice'), help: t('wizard.output.invoiceHelp') },
+  ];
   return (
     <Controller
       control={control}
       name="outputFormat"
       render={({ field }) => (
-        <fieldset
-          role="radiogroup"
-          data-part="fieldset"
-          data-state={error ? 'invalid' : 'valid'}
-          aria-describedby={`${id}-help${error ? ` ${id}-error` : ''}`}
-          aria-invalid={error ? true : undefined}
-          aria-required
-        >
-          <legend data-part="legend">
-            {t('wizard.output.legend')}
-            <span data-part="required-marker" aria-hidden="true">
-              {' *'}
-            </span>
-          </legend>
-          <p data-part="description" id={`${id}-help`}>
-            {t('wizard.output.onceHelp')}
-          </p>
-          {(['JournalEntry', 'Invoice'] as const).map((option, i) => (
-            <div key={option} data-part="radio" data-state={field.value === option ? 'checked' : 'unchecked'}>
-              <input
-                type="radio"
-                id={`${id}-${option}`}
-                name={field.name}
-                value={option}
-                ref={i === 0 ? field.ref : undefined}
-                checked={field.value === option}
-                onChange={() => field.onChange(option)}
-                onBlur={field.onBlur}
-                aria-describedby={`${id}-${option}-help`}
-              />
-              <label htmlFor={`${id}-${option}`} data-part="label">
-                {option === 'JournalEntry' ? t('wizard.output.journal') : t('wizard.output.invoice')}
-              </label>
-              <p data-part="description" id={`${id}-${option}-help`}>
-                {option === 'JournalEntry' ? t('wizard.output.journalHelp') : t('wizard.output.invoiceHelp')}
-              </p>
-            </div>
-          ))}
-          {error ? (
-            <p data-part="error" id={`${id}-error`}>
-              {error}
-            </p>
-          ) : null}
-        </fieldset>
+        <RadioGroupField id={id} legend={t('wizard.output.legend')} help={t('wizard.output.onceHelp')} choices={choices} field={field} error={error} />
       )}
     />
   );

@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { launchBrowser, newContext } from './support/browser.js';
+import { journey, type Journey } from './support/journey.js';
+import { freePort, startServiceProcess, type ServiceProcess } from './support/service-process.js';
+import { UK_PLAN, allowOnConsentPage, chooseOption, mapTaxRates, nextStep, pickSandbox, stepHeading } from './support/widget.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const API_KEY = 'e2e-hosted-flow-key';
+
+/**
+ * The partner's backend, as a partner would write it: a page of its dashboard calls the start
+ * operation server-side with the API key and sends the merchant's browser to the returned URL;
+ * the flow returns the merchant to `/accounting/done` with the outcome in the query.
+ */
+async function startPartner(serviceUrl: () => string) {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const started: string[] = [];
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', origin);
+      if (url.pathname === '/connect') {
+        const redirectUrl = url.searchParams.get('return') ?? `${origin}/accounting/done?ref=dash`;
+        const query = new URLSearchParams({ merchantIdentifier: url.searchParams.get('merchant') ?? 'm-1', redirectUrl });
+        for (const name of ['locale']) if (url.searchParams.has(name)) query.set(name, url.searchParams.get(name)!);
+        const reply = await fetch(`${serviceUrl()}/config/sync/commerce/commerce/sandbox/start?${query}`, {
+          headers: { authorization: `Basic ${Buffer.from(API_KEY).toString('base64')}` },
+        });
+        const body = (await reply.json()) as { url?: string; error?: string };
+        if (!reply.ok || !body.url) {
+          res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(`<!doctype html><html lang="en"><title>Partner</title><main><h1>Could not start</h1><p id="error">${reply.status} ${body.error ?? ''}</p></main></html>`);
+          return;
+        }
+        started.push(body.url);
+        res.writeHead(302, { location: body.url });
+        res.end();
+        return;
+      }
+      if (url.pathname === '/accounting/done') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><html lang="en"><title>Partner dashboard</title><main><h1>Back at the partner</h1><p id="outcome">${url.searchParams.get('status') ?? ''}</p></main></html>`);
+        return;
+      }
+      res.writeHead(404);
+      res.end();
+    })().catch((error: unknown) => {
+      res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return { origin, started, close: () => new Promise<void>((done) => server.close(() => done())) };
+}
+
+describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
+  let dataDir: string;
+  let service: ServiceProcess;
+  let partner: Awaited<ReturnType<typeof startPartner>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const cspViolations: string[] = [];
+
+  const api = async (path: string) => {
+    const reply = await fetch(`${service.url}${path}`, { headers: { authorization: `Basic ${Buffer.from(API_KEY).toString('base64')}` } });
+    return { status: reply.status, body: (await reply.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    // The page as `npm run build` makes it: the service finds dist/sync-flow by default.
+    await build({ configFile: join(ROOT, 'vite.sync-flow.config.ts'), logLevel: 'warn' });
+    dataDir = mkdtempSync(join(tmpdir(), 'commerce-sync-e2e-hosted-'));
+    let serviceUrl = '';
+    partner = await startPartner(() => serviceUrl);
+    service = await startServiceProcess(
+      ['--db', join(dataDir, 'service.db'), '--sandbox-db', join(dataDir, 'sandbox.db'), '--dev', '--no-scheduler'],
+      { COMMERCE_SYNC_API_KEYS: API_KEY, COMMERCE_SYNC_REDIRECT_ALLOWLIST: `${partner.origin}/accounting/done` },
+    );
+    serviceUrl = service.url;
+    browser = await launchBrowser();
+    context = await newContext(browser);
+    page = await context.newPage();
+    const watch = (p: Page) =>
+      p.on('console', (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(`${p.url()}: ${message.text()}`);
+      });
+    watch(page);
+    context.on('page', watch);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await service?.stop();
+    await partner?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Screenshot + axe at 1280 px, then a screenshot at 390 px (phone), back to 1280 px. */
+  async function checkpoint(record: Journey, p: Page, step: string): Promise<void> {
+    await record.checkpoint(p, `${step}-1280`);
+    const size = p.viewportSize() ?? { width: 1280, height: 860 };
+    await p.setViewportSize({ width: 390, height: 844 });
+    await record.checkpoint(p, `${step}-390`);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${step}: horizontal overflow at 390 px`).toBeLessThanOrEqual(0);
+    await p.setViewportSize(size);
+  }
+
+  it('start → consent → wizard → save returns to the partner with the outcome; the code is single-use', async () => {
+    const record = journey('hosted-flow');
+    onTestFailed(() => record.captureFailure(context.pages()));
+
+    await page.goto(`${partner.origin}/connect?merchant=m-hosted-1`);
+    await page.waitForURL((url) => url.origin === service.url && url.pathname === '/sync-flow' && url.search === '');
+    await pickSandbox(page);
+    await checkpoint(record, page, 'platform-picked');
+
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Connect Sandbox ledger' }).click()]);
+    await allowOnConsentPage(popup, UK_PLAN);
+    await record.checkpoint(popup, 'consent');
+    await Promise.all([popup.waitForEvent('close', { timeout: 30_000 }), popup.getByRole('button', { name: 'Allow access' }).click()]);
+
+    await stepHeading(page, 'Output').waitFor();
+    await page.getByRole('radio', { name: 'One journal a day' }).check();
+    await checkpoint(record, page, 'wizard-output');
+    await nextStep(page, 'Sales accounts');
+    for (const [label, option] of Object.entries(UK_PLAN.sales)) await chooseOption(page, label, option);
+    await checkpoint(record, page, 'wizard-sales');
+    await nextStep(page, 'Tax rates');
+    await mapTaxRates(page, UK_PLAN);
+    await checkpoint(record, page, 'wizard-tax-rates');
+    await nextStep(page, 'Payments');
+    for (const [label, option] of Object.entries(UK_PLAN.payments)) await chooseOption(page, label, option);
+    await checkpoint(record, page, 'wizard-payments');
+    await nextStep(page, 'Fees');
+    await nextStep(page, 'Schedule');
+    await page.getByLabel('First day to sync').fill('2026-11-01');
+    await chooseOption(page, 'Time zone', 'Europe/London');
+    await checkpoint(record, page, 'wizard-schedule');
+    await nextStep(page, 'Review');
+    await checkpoint(record, page, 'wizard-review');
+
+    await Promise.all([
+      page.waitForURL((url) => url.origin === partner.origin && url.pathname === '/accounting/done', { timeout: 30_000 }),
+      page.getByRole('button', { name: 'Save', exact: true }).click(),
+    ]);
+    const back = new URL(page.url());
+    expect(back.searchParams.get('status')).toBe('connected');
+    expect(back.searchParams.get('ref')).toBe('dash');
+    const companyId = back.searchParams.get('companyId') ?? '';
+    await page.getByRole('heading', { name: 'Back at the partner' }).waitFor();
+    await checkpoint(record, page, 'returned');
+
+    // Stored: read back through the API with the key, as the partner would.
+    const config = await api(`/config/companies/${companyId}/sync/commerce`);
+    expect(config.status).toBe(200);
+    const sales = (config.body.configuration as { sales: { accounts: Record<string, { selectedAccountId?: string }> } }).sales;
+    expect(sales.accounts.sales?.selectedAccountId).toBeTruthy();
+    expect((config.body.schedule as { timeZone: string; startDate: string }).timeZone).toBe('Europe/London');
+    expect((config.body.schedule as { startDate: string }).startDate.slice(0, 10)).toBe('2026-11-01');
+    expect(config.body.configured).toBe(true);
+    const company = await api(`/companies/${companyId}`);
+    expect((company.body.tags as Record<string, string>).merchantIdentifier).toBe('m-hosted-1');
+
+    // The start URL again (back button, a forwarded link): the code is spent.
+    expect(partner.started).toHaveLength(1);
+    const reopened = await page.goto(partner.started[0]!);
+    expect(reopened?.status()).toBe(410);
+    await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
+    await checkpoint(record, page, 'code-reused');
+
+    expect(cspViolations).toEqual([]);
+    record.assertAccessible();
+  });
+
+  it('refuses a redirectUrl off the allow-list at the start operation', async () => {
+    const reply = await page.goto(`${partner.origin}/connect?merchant=m-hosted-2&return=${encodeURIComponent(`${partner.origin}/elsewhere`)}`);
+    expect(reply?.status()).toBe(502);
+    expect(await page.locator('#error').innerText()).toMatch(/^400 .*allow-list/);
+    expect(partner.started).toHaveLength(1);
+  });
+
+  it('cancel returns to the partner with a cancel outcome', async () => {
+    const record = journey('hosted-flow-cancel');
+    onTestFailed(() => record.captureFailure(context.pages()));
+    await page.goto(`${partner.origin}/connect?merchant=m-hosted-3`);
+    await pickSandbox(page);
+    await Promise.all([
+      page.waitForURL((url) => url.origin === partner.origin, { timeout: 30_000 }),
+      page.getByRole('button', { name: /^Cancel/ }).click(),
+    ]);
+    const back = new URL(page.url());
+    expect(back.pathname).toBe('/accounting/done');
+    expect(back.searchParams.get('status')).toBe('cancelled');
+    expect(back.searchParams.get('companyId')).toBeTruthy();
+    await checkpoint(record, page, 'cancelled');
+    expect(cspViolations).toEqual([]);
+    record.assertAccessible();
+  });
+});

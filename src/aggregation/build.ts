@@ -350,17 +350,10 @@ export function buildDay(
           lines.push({ accountId, description: p.description, role: p.role, netAmount: 0, taxAmount: p.amount, taxRateId: p.taxRateId, taxRateKey: p.slot.rateKey });
         }
       }
-      // Each line carries the commerce tax of its own amounts. Ledgers recompute tax per line:
-      // when that differs from the sent tax by at most one minor unit (sub-cent residue), keep
-      // the ledger's figure and put the cent on a rounding line; a larger difference is real tax
-      // (e.g. tax-inclusive prices rounded per item) and stays on the line as sent.
-      for (const line of byKey.values()) {
-        const expected = taxOn(line.netAmount, line.taxRateKey ?? '0');
-        if (expected !== line.taxAmount && Math.abs(expected - line.taxAmount) <= 1) {
-          rounding += line.taxAmount - expected;
-          line.taxAmount = expected;
-        }
-      }
+      // Each line carries the commerce tax of its own amounts, exactly as sent: both ledgers
+      // accept a line TaxAmount that differs from their own per-line figure (Xero LineItem
+      // TaxAmount, QuickBooks TxnTaxDetail.TotalTax), and the VAT/GST return must hold the tax
+      // charged. Rounding is only the orders' own sub-cent residue (the `rounding` slot).
       if (rounding !== 0) {
         lines.push({ accountId: roundingAccount ?? account('sales', 'rounding'), description: 'Rounding', role: 'rounding', netAmount: rounding, taxAmount: 0, taxRateId: zeroRate(), taxRateKey: null });
       }

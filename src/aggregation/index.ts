@@ -298,8 +298,8 @@ function latest<T extends { id: string; sourceModifiedDate?: string | null; modi
  *   payment account (unpaid sales). Invoice mode: a sales invoice (a credit note if negative),
  *   a refunds credit note, payments per type applied to them (money beyond them, e.g. paid
  *   after midnight, on a clearing journal against the `invoice` account), a fees bill (or spend-money when
- *   the clearing account is a bank account) and a fee-refund bill credit note; tax per line is
- *   the ledger's own rounding, the cent difference goes on a rounding line.
+ *   the clearing account is a bank account) and a fee-refund bill credit note; each line carries
+ *   the commerce tax as sent (never moved to rounding).
  * - Anything unpostable (unmapped payment type, tax rate, tax component or account; amounts
  *   finer than the currency; refunds of unknown orders; currency mismatch) is a problem with
  *   a merchant message and the configuration path to fix; that day-group gets no documents.

@@ -321,7 +321,8 @@ describe('invoice mode', () => {
     expect(documents[0]).toMatchObject({ total: 1200, reference: 'co-1:2026-03-10:GBP||:refunds:r0' });
   });
 
-  it('puts the ledger\'s per-line tax rounding difference on a ±0.01 rounding line', () => {
+  it('keeps the tax sent on the line even one minor unit from the ledger\'s per-line figure (no rounding line)', () => {
+    // Net 1.00 + 1.00 = 2.00; tax sent 0.20 + 0.21 = 0.41 (20% of 2.00 would be 0.40): kept.
     const order = buildOrder({ totalAmount: 2.41, totalTaxAmount: 0.41, orderLineItems: [
       { quantity: 1, taxPercentage: 20, totalAmount: 1.2, totalTaxAmount: 0.2 },
       { quantity: 1, taxPercentage: 20, totalAmount: 1.21, totalTaxAmount: 0.21 },
@@ -329,8 +330,7 @@ describe('invoice mode', () => {
     const { documents } = run({ orders: [order], payments: [buildPayment({ amount: 2.41 })] }, invoice);
     if (documents[0]?.kind !== 'invoice') throw new Error('expected an invoice');
     expect(documents[0].lines.map((l) => [l.role, l.netAmount, l.taxAmount])).toEqual([
-      ['sales', 200, 40],
-      ['rounding', 1, 0],
+      ['sales', 200, 41],
     ]);
     expect(documents[0].total).toBe(241);
   });

@@ -85,20 +85,34 @@ describe('case 1: a Generic service charge on the sales account at the sales rat
     ]);
   });
 
-  it('invoice mode: tax that differs from the line\'s own computation by more than a cent stays as sent', () => {
+  it('invoice mode: each line keeps the tax sent, even one minor unit from the ledger\'s own figure (no VAT moved to rounding)', async () => {
     // Three 1.01 items (tax-inclusive 1.21 each, tax 0.20 rounded per item): net 3.03, tax 0.60.
-    // 20% of 3.03 is 0.61 (0.606): one minor unit → the ledger's 0.61 and a -0.01 rounding line.
-    // Thirty such items: net 30.30, tax 6.00 against 6.06 computed → 6 minor units, real tax, kept.
+    // 20% of 3.03 is 0.606 → 0.61, one minor unit more than charged; the VAT charged is 0.60,
+    // so the invoice line carries 0.60 and there is no rounding line (no sub-cent residue:
+    // each order's lines add up to its total). Thirty such items: net 30.30, tax 6.00, kept.
     const items = (n: number) => Array.from({ length: n }, () => ({ quantity: 1, unitPrice: 1.01, taxPercentage: 20, totalAmount: 1.21, totalTaxAmount: 0.2 }));
     const three = buildOrder({ totalAmount: 3.63, totalTaxAmount: 0.6, orderLineItems: items(3) });
-    const small = run({ orders: [three] }, invoiceConfig());
-    expect(invoiceLines(small.documents[0])).toEqual([
-      ['sales', 303, 61],
-      ['rounding', -1, 0],
-    ]);
+    const small = run({ orders: [three], payments: [buildPayment({ amount: 3.63 })] }, invoiceConfig());
+    expect(invoiceLines(small.documents[0])).toEqual([['sales', 303, 60]]);
+    // The ledger: VAT payable 0.60 Cr, sales 3.03 Cr, card 3.63 Dr; no rounding account.
+    expect(await ledgerBalances(small.documents)).toEqual({ [A.sales.id]: -303, [A.taxPayable.id]: -60, [A.cardClearing.id]: 363 });
     const thirty = buildOrder({ totalAmount: 36.3, totalTaxAmount: 6, orderLineItems: items(30) });
     const large = run({ orders: [thirty] }, invoiceConfig());
     expect(invoiceLines(large.documents[0])).toEqual([['sales', 3030, 600]]);
+  });
+
+  it('invoice mode: a day of orders keeps VAT at what each order charged, rate by rate, with no rounding line', () => {
+    // 20%: three orders of 1.01 + 0.20 VAT → net 3.03, VAT 0.60 (the ledger's 20% of 3.03: 0.61).
+    // 5%: three orders of 1.10 + 0.06 VAT (0.055 rounded half up) → net 3.30, VAT 0.18
+    // (5% of 3.30: 0.165 → 0.17). Each rate one minor unit from the ledger's figure: kept.
+    const orders = [
+      ...Array.from({ length: 3 }, (_, i) => buildOrder({ id: `a-${i}`, totalAmount: 1.21, totalTaxAmount: 0.2, orderLineItems: [{ quantity: 1, unitPrice: 1.01, taxPercentage: 20, totalAmount: 1.21, totalTaxAmount: 0.2 }] })),
+      ...Array.from({ length: 3 }, (_, i) => buildOrder({ id: `b-${i}`, totalAmount: 1.16, totalTaxAmount: 0.06, orderLineItems: [{ quantity: 1, unitPrice: 1.1, taxPercentage: 5, totalAmount: 1.16, totalTaxAmount: 0.06 }] })),
+    ];
+    const { documents, problems } = run({ orders }, invoiceConfig());
+    expect(problems).toEqual([]);
+    expect(invoiceLines(documents[0])).toEqual([['sales', 330, 18], ['sales', 303, 60]]);
+    expect(documents[0]).toMatchObject({ total: 711 });
   });
 });
 

@@ -7,6 +7,11 @@ import { z } from 'zod';
  * service gives a date-time sent without one the merchant's offset before validating). Fields the
  * contracts mark nullable are accepted as `null`; what would make a record unpostable (a
  * missing id, a non-ISO date, a non-finite amount, an unknown enum value) is refused.
+ *
+ * These schemas are the canonical form records are stored in. Push first rewrites what POS
+ * systems send where its meaning is unambiguous (lower-case currency codes, a positive
+ * `totalRefund`, payment types and statuses outside the enums, payments carrying only a
+ * `paymentMethodRef`, date-only dates): see `src/server/push-normalize.ts`.
  */
 
 /** An ISO 8601 date-time with a `Z` or `±hh:mm` offset (a bare local time is ambiguous). */
@@ -178,7 +183,8 @@ export const ServiceChargeSchema = z.object({
   taxPercentage: Percentage.nullish(),
   taxAmount: Decimal.nullish(),
   taxes: z.array(TaxAllocationSchema).nullish(),
-  quantity: z.number().int().nullish(),
+  /** May be fractional (1.5 hours of service); amounts are what post. */
+  quantity: Decimal.nullish(),
   type: ServiceChargeType.nullish(),
 });
 export type ServiceCharge = z.infer<typeof ServiceChargeSchema>;
@@ -190,6 +196,10 @@ export const PaymentRefSchema = z.object({
   currency: Currency.nullish(),
   type: PaymentType.nullish(),
   status: PaymentStatus.nullish(),
+  /** The type as the partner sent it, when push mapped it onto {@link PaymentType}. */
+  sourceType: Text.nullish(),
+  /** The status as the partner sent it, when push mapped it onto {@link PaymentStatus}. */
+  sourceStatus: Text.nullish(),
   paymentProvider: Text.nullish(),
   dueDate: DateTime.nullish(),
   createdDate: DateTime.nullish(),
@@ -212,7 +222,8 @@ export const OrderSchema = z.object({
   totalRefund: Decimal.refine((n) => n <= 0, 'totalRefund is zero or negative.').nullish(),
   totalTaxAmount: Decimal.nullish(),
   totalDiscount: Decimal.nullish(),
-  totalGratuity: Decimal.refine((n) => n >= 0, 'totalGratuity cannot be negative.').nullish(),
+  /** A negative tip is a tip given back: it posts as a refund of gratuity. */
+  totalGratuity: Decimal.nullish(),
   orderLineItems: z.array(OrderLineItemSchema).nullish(),
   payments: z.array(PaymentRefSchema).nullish(),
   serviceCharges: z.array(ServiceChargeSchema).nullish(),
@@ -230,6 +241,10 @@ export const PaymentSchema = z.object({
   currency: Currency,
   type: PaymentType,
   status: PaymentStatus,
+  /** The type as the partner sent it (or its payment method's name), when push mapped it onto {@link PaymentType}. */
+  sourceType: Text.nullish(),
+  /** The status as the partner sent it, when push mapped it onto {@link PaymentStatus}. */
+  sourceStatus: Text.nullish(),
   paymentProvider: Text.nullish(),
   paymentMethodRef: Ref.nullish(),
   dueDate: DateTime.nullish(),

@@ -17,7 +17,8 @@ import { MAX_PUSH_RECORDS, type PushDataType } from '../contract/sync-api.js';
 import { canonicalTest } from './canonical.js';
 import { HttpError, notFound, zodFieldErrors } from './errors.js';
 import type { DatasetRecord, RecordRow, Store } from './store/index.js';
-import { LOCAL_DATE_TIME, localDateOf, withZoneOffset } from './time.js';
+import { normalizeRecord, type NormalizeContext } from './push-normalize.js';
+import { LOCAL_DATE_TIME, localDateOf, localDayBounds, withZoneOffset } from './time.js';
 
 /** The schema each pushed data type is validated with. */
 export const PUSH_SCHEMAS: Readonly<Record<PushDataType, z.ZodType>> = {
@@ -36,6 +37,24 @@ export interface AcceptedRecords {
   texts: string[];
   /** The texts are exactly the request's records, in the request's order. */
   asSent: boolean;
+}
+
+const NO_PAYMENT_METHODS: NormalizeContext = { paymentMethodName: () => undefined };
+
+/**
+ * Names of the company's pushed payment methods, read only when a pushed payment needs one
+ * (it carries a `paymentMethodRef` and no `type`).
+ */
+async function paymentMethodNames(store: Store, companyId: string, dataType: PushDataType, items: unknown): Promise<NormalizeContext> {
+  if (dataType !== 'payments' || !Array.isArray(items)) return NO_PAYMENT_METHODS;
+  const needs = items.some((p) => typeof p === 'object' && p !== null && (p as { type?: unknown }).type == null && (p as { paymentMethodRef?: unknown }).paymentMethodRef != null);
+  if (!needs) return NO_PAYMENT_METHODS;
+  const names = new Map<string, string>();
+  for (const m of await store.allRecords(companyId, 'paymentMethods')) {
+    const { id, name } = m as { id?: unknown; name?: unknown };
+    if (typeof id === 'string' && typeof name === 'string') names.set(id, name);
+  }
+  return { paymentMethodName: (id) => names.get(id) };
 }
 
 const PUSH_LOCK_TTL_MS = 5 * 60_000;
@@ -78,20 +97,37 @@ function instant(value: unknown): string | null {
   return new Date(value).toISOString();
 }
 
-/** A quoted local date-time anywhere in a record's JSON text (the cheap test before a walk). */
-const LOCAL_DATE_TIME_TEXT = /"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"/;
+/** A quoted local date-time or date anywhere in a record's JSON text (the cheap test before a walk). */
+const LOCAL_DATE_TIME_TEXT = /"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The merchant's local midnight of a date-only date (the first instant of that local day), or the text unchanged when it is no calendar date. */
+function localMidnight(text: string, timeZone: string): string {
+  try {
+    return localDayBounds(text, timeZone).start.toISOString();
+  } catch {
+    return text;
+  }
+}
 
 /**
  * The record with every date-time field (`createdDate`, `closedDate`, `dueDate`,
  * `modifiedDate`, `sourceModifiedDate`, … at any depth) sent without an offset given the
  * merchant's offset, or `null` when it has none. Codat's DateTime allows unqualified local
  * times; they are the business's local time, so the merchant's time zone decides the instant.
+ * A date-only field (`2026-03-29`, as some POS systems send) is the merchant's local midnight.
  */
 function withLocalTimesResolved(item: unknown, timeZone: string): unknown {
   let changed = false;
   const walk = (value: unknown, key: string): unknown => {
     if (typeof value === 'string') {
-      if (!key.endsWith('Date') || !LOCAL_DATE_TIME.test(value)) return value;
+      if (!key.endsWith('Date')) return value;
+      if (DATE_ONLY.test(value)) {
+        const midnight = localMidnight(value, timeZone);
+        if (midnight !== value) changed = true;
+        return midnight;
+      }
+      if (!LOCAL_DATE_TIME.test(value)) return value;
       changed = true;
       return withZoneOffset(value, timeZone);
     }
@@ -111,7 +147,13 @@ function withLocalTimesResolved(item: unknown, timeZone: string): unknown {
  * body): a record the contract would keep exactly as sent is stored as that text, without
  * being rebuilt by zod and serialised again. Every other record goes through zod.
  */
-export function validateBatch(dataType: PushDataType, items: unknown, texts?: readonly string[] | null, timeZone = 'Etc/UTC'): Parsed[] {
+export function validateBatch(
+  dataType: PushDataType,
+  items: unknown,
+  texts?: readonly string[] | null,
+  timeZone = 'Etc/UTC',
+  normalize: NormalizeContext = NO_PAYMENT_METHODS,
+): Parsed[] {
   if (!Array.isArray(items)) {
     throw new HttpError(400, 'validation_failed', `Send the ${dataType} as a JSON array (or as {"${dataType}": [...]}).`, [
       { itemId: dataType, message: 'Expected an array of records.', validatorName: 'invalid_type' },
@@ -140,11 +182,25 @@ export function validateBatch(dataType: PushDataType, items: unknown, texts?: re
   });
   items.forEach((sent, index) => {
     const deleted = isDelete(sent);
-    const source = sources?.[index];
-    const resolved = deleted || (source !== undefined && !LOCAL_DATE_TIME_TEXT.test(source)) ? null : withLocalTimesResolved(sent, timeZone);
-    // A record whose local times were resolved is stored as resolved, never as its sent text.
-    const item = resolved ?? sent;
-    if (!deleted && resolved !== null && unchanged(item)) {
+    // What POS systems send beyond the contract, rewritten into it (see push-normalize.ts).
+    let base = sent;
+    let rewritten = false;
+    if (!deleted) {
+      const normalized = normalizeRecord(dataType, sent, `${dataType}.${index}`, normalize);
+      if (normalized.errors.length > 0) {
+        if (errors.length < MAX_REPORTED_ERRORS) errors.push(...normalized.errors);
+        return;
+      }
+      if (normalized.value !== null) {
+        base = normalized.value;
+        rewritten = true;
+      }
+    }
+    const source = rewritten ? undefined : sources?.[index];
+    const resolved = deleted || (source !== undefined && !LOCAL_DATE_TIME_TEXT.test(source)) ? null : withLocalTimesResolved(base, timeZone);
+    // A record rewritten or whose local times were resolved is stored as such, never as its sent text.
+    const item = resolved ?? base;
+    if (!deleted && (resolved !== null || rewritten) && unchanged(item)) {
       parsed.push(stored(item as RecordDates, JSON.stringify(item), false));
       return;
     }
@@ -211,7 +267,7 @@ export async function ingestPush<T extends PushInput>(
     const input = await read();
     const config = normalizeConfiguration(company.config ?? {});
     const timeZone = config.schedule?.timeZone ?? 'Etc/UTC';
-    const parsed = validateBatch(dataType, input.items, input.texts, timeZone);
+    const parsed = validateBatch(dataType, input.items, input.texts, timeZone, await paymentMethodNames(store, companyId, dataType, input.items));
     // The last occurrence of an id in a batch wins, as if sent one after another.
     const byId = new Map<string, Parsed>();
     for (const p of parsed) byId.set(p.id, p);

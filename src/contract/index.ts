@@ -346,3 +346,5 @@ export type {
   SupportDeliveries,
   SupportStaff,
 } from './support.js';
+export { PreviewLineSchema, PreviewDocumentSchema, SyncPreviewRequestSchema, SyncPreviewSchema, previewDifference } from './preview.js';
+export type { PreviewLine, PreviewDocument, SyncPreview } from './preview.js';

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { MALFORMED_PATH_MESSAGE, isDecodablePath } from '../contract/url-path.js';
 import type { z } from 'zod';
 import { ConfigurationSchema } from '../contract/configuration.js';
+import { SyncPreviewSchema } from '../contract/preview.js';
 import {
   CompaniesSchema,
   CompanySchema,
@@ -301,6 +302,7 @@ export function createApp(options: AppOptions): Hono<Env> {
   app.get('/companies/:companyId/sync/commerce/syncs/list/status', async (c) => c.json(await core.listStatuses(c.req.param('companyId'))));
   app.get('/companies/:companyId/sync/commerce/syncs/:syncId/status', async (c) => c.json(await core.statusById(c.req.param('companyId'), c.req.param('syncId'))));
   app.get('/companies/:companyId/sync/commerce/syncs/:syncId/items', async (c) => c.json(await core.pushItems(c.req.param('companyId'), c.req.param('syncId'))));
+  app.post('/companies/:companyId/sync/commerce/preview', async (c) => send(c, SyncPreviewSchema, await core.preview(c.req.param('companyId'), await jsonBody(c, true))));
   app.post('/companies/:companyId/sync/commerce/syncs/:syncId/retry', async (c) => c.json(await core.retry(c.req.param('companyId'), c.req.param('syncId'))));
 
   return app;

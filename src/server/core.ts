@@ -45,6 +45,8 @@ import { NO_FAILING_STREAK, type CompanyRecord, type ConnectionRecord, type Data
 import { addDays, localDateOf, localDayBounds } from './time.js';
 import { defaultUiText, isCodatTextKey } from './ui-text.js';
 import { assertAllowedRedirect, type HostedFlowGrant } from './hosted-flow.js';
+import { buildPreview } from './preview.js';
+import type { SyncPreview } from '../contract/preview.js';
 
 /** The commerce source companies are linked to (the partner pushing data). */
 export interface CommerceSource {
@@ -544,6 +546,30 @@ export class SyncCore {
       }
     });
     return withOptions({ ...stored, enabled, configured }, snapshot, facts, companyId);
+  }
+
+  /**
+   * The preview (dry run) of a configuration, saved or not: what it would post for the most
+   * recent day with pushed records. Reads the ledger's chart and the store; writes nothing.
+   * `{}` or no body previews the saved configuration.
+   */
+  async preview(companyId: string, requestBody: unknown): Promise<SyncPreview> {
+    const company = await this.requireCompany(companyId);
+    const empty = requestBody === undefined || requestBody === null || (isRecord(requestBody) && Object.keys(requestBody).length === 0);
+    const body = empty ? currentSelections(company.config) : requestBody;
+    const posted = keepStoredMode(
+      normalizeConfiguration(parseOrThrow(ConfigurationSchema, absentNotNull(ConfigurationSchema, body), 'configuration')),
+      company.configured ? company.config : null,
+    );
+    const { snapshot, platformName, linked } = await this.ledger(companyId);
+    const facts = await commerceFacts(this.store, companyId);
+    const filled = withOptions(posted, snapshot, facts, companyId);
+    const validation = validateConfiguration(filled, {
+      connections: { commerceLinked: true, accountingLinked: linked },
+      previous: company.config ? { ...company.config, configured: company.configured } : null,
+      platformName: platformName ?? undefined,
+    });
+    return buildPreview({ store: this.store, engine: this.o.engine, company, filled, ledger: snapshot, platformName, validation, now: this.o.now() });
   }
 
   // Integrations, branding, sync flow, UI

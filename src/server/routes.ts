@@ -27,6 +27,7 @@ import {
   UpdateConnectionSchema,
   VisibleAccountsSchema,
 } from '../contract/sync-api.js';
+import { SyncPreviewSchema } from '../contract/preview.js';
 import { WebhookDeliveryPageSchema, WebhookDeliverySchema } from '../contract/webhooks.js';
 
 /** Where a route comes from: a Codat contract or our extension. */
@@ -124,6 +125,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { operationId: 'get-sync-by-id', method: 'GET', path: '/companies/{companyId}/sync/commerce/syncs/{syncId}/status', summary: 'One sync.', origin: 'codat-current', auth: true, response: CompanySyncStatusSchema },
   { operationId: 'list-push-items', method: 'GET', path: '/companies/{companyId}/sync/commerce/syncs/{syncId}/items', summary: 'Per-document results (push items) of a sync.', origin: 'extension', auth: true, response: PushItemsSchema },
   { operationId: 'retry-sync', method: 'POST', path: '/companies/{companyId}/sync/commerce/syncs/{syncId}/retry', summary: 'Retry only the failed documents of a sync, idempotently.', origin: 'extension', auth: true, response: CompanySyncStatusSchema },
+  { operationId: 'preview-sync', method: 'POST', path: '/companies/{companyId}/sync/commerce/preview', summary: 'Dry run: the documents a configuration (unsaved; {} = the saved one) would post for the most recent day with pushed records, each line\'s account named, with what was already posted that day and the validation set-configuration would apply. Reads the ledger\'s chart; writes nothing.', origin: 'extension', auth: true, request: ConfigurationSchema, response: SyncPreviewSchema },
   { operationId: 'list-webhook-deliveries', method: 'GET', path: '/webhooks/deliveries', summary: 'Webhook deliveries, newest first; filter by companyId, type, status, endpointId, eventId; limit and cursor page (404 webhooks_disabled without endpoints).', origin: 'extension', auth: true, response: WebhookDeliveryPageSchema },
   { operationId: 'get-webhook-delivery', method: 'GET', path: '/webhooks/deliveries/{deliveryId}', summary: 'One webhook delivery with its event and last attempt.', origin: 'extension', auth: true, response: WebhookDeliverySchema },
   { operationId: 'redeliver-webhook', method: 'POST', path: '/webhooks/deliveries/{deliveryId}/redeliver', summary: 'Send a delivery again now (202 with the delivery that will be sent).', origin: 'extension', auth: true, response: WebhookDeliverySchema },

@@ -574,7 +574,12 @@ export class RunEngine {
     }
   }
 
-  private async aggregateWindow(company: CompanyRecord, config: Configuration, timeZone: string, window: { start: string; end: string }): Promise<AggregateResult> {
+  /**
+   * Aggregates the company's stored records for whole merchant-local days `window` (end
+   * exclusive) under `config`. With `posted: false` the documents already written for those
+   * days are not read, so the result is what the configuration posts from scratch (the preview).
+   */
+  async aggregateWindow(company: CompanyRecord, config: Configuration, timeZone: string, window: { start: string; end: string }, options: { posted?: boolean; platformName?: string } = {}): Promise<AggregateResult> {
     const { store } = this.options;
     const from = localDayBounds(window.start, timeZone).start.toISOString();
     const to = localDayBounds(addDays(window.end, -1), timeZone).end.toISOString();
@@ -588,7 +593,7 @@ export class RunEngine {
     const havePayments = new Set(payments.map((p) => p.id));
     const paymentRefs = transactions.filter((t) => t.transactionSourceRef?.type === 'Payment' && !havePayments.has(t.transactionSourceRef.id)).map((t) => t.transactionSourceRef?.id ?? '');
     if (paymentRefs.length) payments.push(...((await store.recordsByIds(company.id, 'payments', paymentRefs)) as Payment[]));
-    const posted = (await store.writtenDocumentsForDays(company.id, datesIn(window.start, window.end))).map((i) => i.document);
+    const posted = options.posted === false ? [] : (await store.writtenDocumentsForDays(company.id, datesIn(window.start, window.end))).map((i) => i.document);
     return this.aggregate({
       companyId: company.id,
       configuration: config,
@@ -602,6 +607,7 @@ export class RunEngine {
         locations: (await store.allRecords(company.id, 'locations')) as Location[],
       },
       posted,
+      ...(options.platformName ? { platformName: options.platformName } : {}),
     });
   }
 

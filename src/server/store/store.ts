@@ -547,6 +547,16 @@ export class Store {
     return out;
   }
 
+  /** The latest `created_at` (UTC instant) among records of `dataTypes` created before `beforeIso`, or null. */
+  async latestCreatedBefore(companyId: string, dataTypes: readonly string[], beforeIso: string): Promise<string | null> {
+    const rows = await this.db.query(
+      `SELECT MAX(created_at) AS latest FROM records WHERE company_id = $1 AND created_at < $2 AND data_type IN (${dataTypes.map((_, i) => `$${i + 3}`).join(', ')})`,
+      [companyId, beforeIso, ...dataTypes],
+    );
+    const latest = rows[0]?.latest;
+    return latest === null || latest === undefined ? null : str(latest);
+  }
+
   /** All records of a (small) reference data type, e.g. tax components or locations. */
   async allRecords(companyId: string, dataType: string, limit = 10_000): Promise<unknown[]> {
     const rows = await this.db.query(

@@ -69,6 +69,8 @@ export interface SyncCoreOptions {
   syncFlowUrl?: string;
   /** Redirect URLs the start operation's `redirectUrl` may name (see `isAllowedRedirect`). */
   redirectAllowList?: readonly string[];
+  /** Signs the start URL's `redirectUrl` to its code (see `signRedirect`); without it no signature is added. */
+  signRedirect?: (code: string, redirectUrl: string) => string;
   /** Where connection and configuration events go (webhooks). */
   events?: ServiceEvents;
 }
@@ -641,7 +643,10 @@ export class SyncCore {
     });
     const base = this.o.syncFlowUrl ?? `${this.o.publicUrl}/sync-flow`;
     const query = new URLSearchParams({ code });
-    if (redirectUrl !== null) query.set('redirectUrl', redirectUrl);
+    if (redirectUrl !== null) {
+      query.set('redirectUrl', redirectUrl);
+      if (this.o.signRedirect) query.set('redirectSignature', this.o.signRedirect(code, redirectUrl));
+    }
     return { url: `${base}${base.includes('?') ? '&' : '?'}${query.toString()}` };
   }
 

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,29 @@ export const HOSTED_FLOW_BFF_PATH = `${HOSTED_FLOW_PATH}/api`;
 export const HOSTED_FLOW_SESSION_SECONDS = 1800;
 
 const COOKIE = 'cs_flow';
+
+/**
+ * The flow secret every instance of one deployment derives from the key material they share
+ * (the encryption key), so a flow session started on one instance is read on any other.
+ * HKDF with its own label: the derived secret reveals nothing about the encryption key.
+ */
+export function deriveFlowSecret(keyMaterial: Buffer): string {
+  return Buffer.from(hkdfSync('sha256', keyMaterial, 'commerce-sync', 'hosted-flow-session v1', 32)).toString('base64url');
+}
+
+/**
+ * The signature of a start URL's `redirectUrl`, bound to its one-time code: the merchant holds
+ * the URL, so a swapped `redirectUrl` (even another allow-listed one) no longer verifies.
+ */
+export function signRedirect(secret: string, code: string, redirectUrl: string): string {
+  return createHmac('sha256', secret).update(`redirect\n${code}\n${redirectUrl}`).digest('base64url');
+}
+
+function verifyRedirect(secret: string, code: string, redirectUrl: string, signature: string): boolean {
+  const expected = Buffer.from(signRedirect(secret, code, redirectUrl));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
 
 /** What a redeemed code resolves to, for the flow session. */
 export interface HostedFlowGrant {
@@ -34,7 +57,11 @@ export interface HostedFlowOptions {
   redeem: (code: string) => Promise<HostedFlowGrant>;
   /** Redirect URLs the page may return to (see {@link isAllowedRedirect}). */
   redirectAllowList: readonly string[];
-  /** Signs the flow-session cookie; random per process by default (sessions then end with a restart). */
+  /**
+   * Signs the flow-session cookie, the BFF's tokens and the start URL's `redirectUrl`. The
+   * service passes {@link deriveFlowSecret} of its encryption key, so every instance agrees;
+   * random per process when omitted (sessions then end with a restart).
+   */
   secret?: string;
   /** Flow-session lifetime in seconds (default {@link HOSTED_FLOW_SESSION_SECONDS}); a reload never extends it. */
   sessionTtlSeconds?: number;
@@ -232,8 +259,13 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
       throw error;
     }
     const redirectUrl = url.searchParams.get('redirectUrl');
-    // Checked again here: the URL is in the merchant's hands, so only allow-listed targets pass.
-    const redirect = redirectUrl && isAllowedRedirect(redirectUrl, options.redirectAllowList) ? redirectUrl : null;
+    // The URL is in the merchant's hands: only the redirect signed for this code, and still on
+    // the allow-list, is kept; a swapped one is dropped (the flow then ends on its own page).
+    const redirect = redirectUrl
+      && verifyRedirect(secret, code, redirectUrl, url.searchParams.get('redirectSignature') ?? '')
+      && isAllowedRedirect(redirectUrl, options.redirectAllowList)
+      ? redirectUrl
+      : null;
     const localeParam = url.searchParams.get('locale');
     const session: FlowSession = {
       c: grant.companyId,

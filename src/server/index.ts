@@ -7,9 +7,9 @@ import { createWebhookDeliveryHandler } from '../webhooks/routes.js';
 import { createSqlWebhookStore, type WebhookSqlExecutor } from '../webhooks/sql-store.js';
 import { NO_EVENTS, webhookEvents, type ServiceEvents } from './events.js';
 import { createApp } from './app.js';
-import { HOSTED_FLOW_BFF_PATH, createHostedFlow, parseRedirectAllowList } from './hosted-flow.js';
+import { HOSTED_FLOW_BFF_PATH, createHostedFlow, deriveFlowSecret, parseRedirectAllowList, signRedirect } from './hosted-flow.js';
 import { SyncCore, type CommerceSource } from './core.js';
-import { createSecretBox, DEV_ENCRYPTION_KEY } from './crypto.js';
+import { createSecretBox, DEV_ENCRYPTION_KEY, parseEncryptionKey } from './crypto.js';
 import { RunEngine, type RunHooks } from './runs/engine.js';
 import { createPgBossQueue, type PgBossQueueOptions } from './runs/pg-boss-queue.js';
 import { createInProcessQueue, scheduledRunStillDue, type JobHandler, type RunQueue } from './runs/queue.js';
@@ -57,6 +57,8 @@ export interface SyncServiceOptions {
    * URL to `syncFlowUrl`). `redirectAllowList`: the partner's pages the flow may return to (the
    * start operation refuses any other `redirectUrl`); default env `COMMERCE_SYNC_REDIRECT_ALLOWLIST`
    * (comma-separated). `frameAncestors`: origins allowed to frame it (none by default).
+   * `secret`: signs flow sessions and start URLs; by default derived from the encryption key, so
+   * every instance sharing that key (and the store) serves any flow session.
    */
   hostedFlow?: false | { redirectAllowList?: readonly string[]; frameAncestors?: readonly string[]; secret?: string; sessionTtlSeconds?: number; pageDir?: string };
   /** The commerce source companies are linked to. Default `{ key: 'commerce', name: 'Partner commerce' }`. */
@@ -133,10 +135,13 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   if (!options.apiKeys.length || options.apiKeys.some((k) => k.length < 8)) {
     throw new Error('Configure at least one API key of 8 or more characters (apiKeys).');
   }
-  const box = createSecretBox(resolveKey(options));
+  const encryptionKey = resolveKey(options);
+  const box = createSecretBox(encryptionKey);
   const now = options.now ?? (() => new Date());
   const publicUrl = (options.publicUrl ?? 'http://127.0.0.1:4010').replace(/\/+$/, '');
   const hosted = options.hostedFlow === false ? null : (options.hostedFlow ?? {});
+  // Derived from the key every instance shares, so any instance reads a flow session another started.
+  const flowSecret = hosted?.secret ?? deriveFlowSecret(parseEncryptionKey(encryptionKey));
   const redirectAllowList = parseRedirectAllowList(
     hosted?.redirectAllowList ?? (process.env.COMMERCE_SYNC_REDIRECT_ALLOWLIST ?? '').split(',').map((u) => u.trim()).filter(Boolean),
   );
@@ -191,6 +196,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       commerce: options.commerce ?? { key: 'commerce', name: 'Partner commerce' },
       ...(options.syncFlowUrl ? { syncFlowUrl: options.syncFlowUrl } : {}),
       redirectAllowList,
+      ...(hosted ? { signRedirect: (code: string, url: string) => signRedirect(flowSecret, code, url) } : {}),
     });
     const runStore = store;
     const handle: JobHandler = async (job) => {
@@ -210,7 +216,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
           redeem: (code) => core.redeemHostedFlow(code),
           redirectAllowList,
           now,
-          ...(hosted.secret ? { secret: hosted.secret } : {}),
+          secret: flowSecret,
           ...(hosted.sessionTtlSeconds ? { sessionTtlSeconds: hosted.sessionTtlSeconds } : {}),
           ...(hosted.frameAncestors ? { frameAncestors: hosted.frameAncestors } : {}),
           ...(hosted.pageDir ? { pageDir: hosted.pageDir } : {}),

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAllowedRedirect } from '../../src/server/hosted-flow.js';
 import type { SyncService } from '../../src/server/index.js';
 import { BASE, call, clock, makeService } from './helpers.js';
+import { postgresTarget } from './targets.js';
 
 // A stand-in for the built page (dist/sync-flow): what is under test here is how it is served.
 const pageDir = mkdtempSync(join(tmpdir(), 'sync-flow-page-'));
@@ -123,6 +124,22 @@ describe('hosted Sync Flow', () => {
     expect(done.headers.get('location')).toBeNull();
   });
 
+  it('drops a redirectUrl swapped for another allow-listed one: the signature binds it to the code', async () => {
+    const other = makeService({ now: c.now, hostedFlow: { redirectAllowList: [ALLOWED, 'https://partner.test/other'], pageDir } });
+    try {
+      const started = await call(other, 'GET', `/config/sync/commerce/commerce/sandbox/start?merchantIdentifier=m-13&redirectUrl=${encodeURIComponent(ALLOWED)}`);
+      const url = new URL(started.body.url as string);
+      expect(url.searchParams.get('redirectSignature')).toBeTruthy();
+      url.searchParams.set('redirectUrl', 'https://partner.test/other');
+      const cookie = cookieOf(await get(other, url.pathname + url.search));
+      const done = await get(other, '/sync-flow/done?status=connected', { cookie });
+      expect(done.status).toBe(200);
+      expect(done.headers.get('location')).toBeNull();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('matches allow-list entries by origin and path prefix', () => {
     expect(isAllowedRedirect('https://p.test/done', ['https://p.test/done'])).toBe(true);
     expect(isAllowedRedirect('https://p.test/done/x?y=1', ['https://p.test/done/'])).toBe(true);
@@ -130,5 +147,49 @@ describe('hosted Sync Flow', () => {
     expect(isAllowedRedirect('http://p.test/done', ['https://p.test/done'])).toBe(false);
     expect(isAllowedRedirect('https://p.test.evil.test/done', ['https://p.test/'])).toBe(false);
     expect(isAllowedRedirect('https://user@p.test/done', ['https://p.test/'])).toBe(false);
+  });
+});
+
+describe('hosted Sync Flow on two instances of one deployment', () => {
+  // The deployment that runs several instances: PostgreSQL, one schema for this file.
+  const target = postgresTarget();
+  const KEY_A = Buffer.alloc(32, 7).toString('hex');
+  const KEY_B = Buffer.alloc(32, 9).toString('hex');
+  const instance = (encryptionKey: string) =>
+    makeService({ store: target.options, workers: 0, encryptionKey, dev: false, hostedFlow: { redirectAllowList: [ALLOWED], pageDir } });
+  afterAll(() => target.cleanup());
+
+  it('a flow session started on one instance is served by another sharing the key and the store', async () => {
+    // One after the other: instances migrating the same fresh schema at once collide (noted, not this test's subject).
+    const first = instance(KEY_A);
+    await first.ready;
+    const second = instance(KEY_A);
+    await second.ready;
+    const stranger = instance(KEY_B);
+    await stranger.ready;
+    try {
+      const started = await call(first, 'GET', `/config/sync/commerce/commerce/sandbox/start?merchantIdentifier=m-20&redirectUrl=${encodeURIComponent(ALLOWED)}`);
+      const url = new URL(started.body.url as string);
+      // The code is redeemed by the second instance (a load balancer's choice), the page served by the first.
+      const opened = await get(second, url.pathname + url.search);
+      expect(opened.status).toBe(303);
+      const cookie = cookieOf(opened);
+      expect((await get(first, '/sync-flow', { cookie })).status).toBe(200);
+      const session = await second.fetch(new Request(`${BASE}/sync-flow/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' }));
+      expect(session.status).toBe(201);
+      const { token } = (await session.json()) as { token: string };
+      // A BFF token minted by one instance is honoured by the other.
+      const connection = await first.fetch(new Request(`${BASE}/sync-flow/api/connection`, { headers: { authorization: `Bearer ${token}` } }));
+      expect(connection.status).toBe(200);
+      // The redirect signed by the first instance verifies on the second.
+      const done = await get(second, '/sync-flow/done?status=connected', { cookie });
+      expect(new URL(done.headers.get('location') ?? 'x:/').origin + new URL(done.headers.get('location') ?? 'x:/').pathname).toBe(ALLOWED);
+      // An instance with other key material reads none of it.
+      expect((await get(stranger, '/sync-flow', { cookie })).status).toBe(401);
+    } finally {
+      await first.close();
+      await second.close();
+      await stranger.close();
+    }
   });
 });

@@ -625,7 +625,8 @@ export class Accumulator {
       for (const c of taxes) {
         const amount = minor(c.taxAmount ?? c.rate ?? 0, cur);
         tax += amount;
-        this.add(this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: c.taxComponentRef.id, hasComponents: true }), amount);
+        // `taxOf` keeps a service charge's component tax with the charge (refund tiers, invoice lines).
+        this.add(this.slot({ kind: 'tax', accountKey, rateKey: rk, role: 'tax', componentId: c.taxComponentRef.id, hasComponents: true, taxOf: role }), amount);
       }
       this.add(this.slot({ kind: 'sales', accountKey, rateKey: rk, role, componentId: null, hasComponents: true }), total - tax);
       return taxes.length;

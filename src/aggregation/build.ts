@@ -86,7 +86,8 @@ function compareSlots(a: SlotKey, b: SlotKey): number {
     Number(a.rateKey || 0) - Number(b.rateKey || 0) ||
     (a.role < b.role ? -1 : a.role > b.role ? 1 : 0) ||
     (a.componentId ?? '').localeCompare(b.componentId ?? '') ||
-    Number(a.hasComponents) - Number(b.hasComponents)
+    Number(a.hasComponents) - Number(b.hasComponents) ||
+    (a.taxOf ?? '').localeCompare(b.taxOf ?? '')
   );
 }
 
@@ -328,6 +329,7 @@ export function buildDay(
     const salesLines = (ps: Part[]): SalesLine[] => {
       const lines: SalesLine[] = [];
       const byKey = new Map<string, SalesLine>();
+      const taxOnly = new Map<string, SalesLine>();
       let rounding = 0;
       let roundingAccount: string | null = null;
       for (const p of ps) {
@@ -347,7 +349,15 @@ export function buildDay(
         else {
           const accountKey = p.slot.accountKey;
           const accountId = account('sales', accountKey === 'prepaid' ? 'prepaid' : refundAccountKey && p.role === 'refundTax' ? refundAccountKey : accountKey);
-          lines.push({ accountId, description: p.description, role: p.role, netAmount: 0, taxAmount: p.amount, taxRateId: p.taxRateId, taxRateKey: p.slot.rateKey });
+          // One tax line per component and rate, whichever sales line (goods, charge) it came from.
+          const key = `${accountId}|${p.role}|${p.taxRateId ?? ''}|${p.slot.rateKey}|${p.description}`;
+          const same = taxOnly.get(key);
+          if (same) same.taxAmount += p.amount;
+          else {
+            const line: SalesLine = { accountId, description: p.description, role: p.role, netAmount: 0, taxAmount: p.amount, taxRateId: p.taxRateId, taxRateKey: p.slot.rateKey };
+            taxOnly.set(key, line);
+            lines.push(line);
+          }
         }
       }
       // Each line carries the commerce tax of its own amounts, exactly as sent: both ledgers

@@ -429,3 +429,48 @@ describe('case 3: invoice-mode adjustments are new documents the ledger accepts'
     expect(again(...records(), [...first, ...full]).documents).toEqual([]);
   });
 });
+
+describe('bug 4: a service charge\'s component tax is refunded with the charge, not with the goods', () => {
+  // British Columbia. Day 10: goods 10.00 + GST 0.50 + PST 0.70 = 11.20, a Generic service charge
+  // 2.00 + GST 0.10 = 2.10: order 13.30 (tax 1.30), paid 13.30 by card.
+  // Day 11: a 2.10 Refund transaction. Refund tiers: tip (none), then service charges with their
+  // own tax: the charge is exactly 2.00 + GST 0.10, so the refund is that and nothing of the goods.
+  const ca = (outputFormat: 'JournalEntry' | 'Invoice') => buildConfiguration({ template: 'ca', outputFormat, ...(outputFormat === 'Invoice' ? { paymentAccounts: {} } : {}) });
+  const gst = { taxComponentRef: { id: 'tc-gst', name: 'GST' } };
+  const pst = { taxComponentRef: { id: 'tc-pst-bc', name: 'PST (BC)' } };
+  const records = () => ({
+    orders: [buildOrder({
+      id: 'o-1', currency: 'CAD', createdDate: '2026-03-10T20:00:00Z', totalAmount: 13.3, totalTaxAmount: 1.3,
+      orderLineItems: [{ quantity: 1, unitPrice: 10, taxPercentage: 12, totalAmount: 11.2, totalTaxAmount: 1.2, taxes: [{ ...gst, taxAmount: 0.5 }, { ...pst, taxAmount: 0.7 }] }],
+      serviceCharges: [{ type: 'Generic', quantity: 1, taxPercentage: 5, totalAmount: 2.1, taxAmount: 0.1, taxes: [{ ...gst, taxAmount: 0.1 }] }],
+    })],
+    payments: [buildPayment({ id: 'p-1', currency: 'CAD', amount: 13.3, createdDate: '2026-03-10T20:00:00Z' }), buildPayment({ id: 'rf-1', currency: 'CAD', amount: -2.1, createdDate: '2026-03-11T20:00:00Z' })],
+    transactions: [buildTransaction({ id: 'rf-1', type: 'Refund', currency: 'CAD', totalAmount: -2.1, createdDate: '2026-03-11T20:00:00Z', transactionSourceRef: { id: 'o-1', type: 'Order' } })],
+  });
+  const PERIOD = { start: '2026-03-11', end: '2026-03-12' };
+
+  it('journal mode: Dr refunds (sales) 2.00, Dr GST 0.10, Cr card 2.10; no PST, nothing of the goods', () => {
+    const { documents, problems } = run(records(), ca('JournalEntry'), PERIOD);
+    expect(problems).toEqual([]);
+    const doc = documents[0];
+    if (doc?.kind !== 'journal') throw new Error('expected a journal');
+    expect(doc.lines.map((l) => [l.accountId, l.role, l.amount, l.taxRateId])).toEqual([
+      [A.cardClearing.id, 'payment', -210, null],
+      [A.sales.id, 'refund', 200, 'tax-ca-gst'],
+      [A.taxPayable.id, 'refundTax', 10, 'tax-ca-gst'],
+    ]);
+  });
+
+  it('invoice mode: a credit note of the charge 2.00 and GST 0.10 (2.10), refunded by card', () => {
+    const { documents, problems } = run(records(), ca('Invoice'), PERIOD);
+    expect(problems).toEqual([]);
+    const [creditNote, refund] = documents;
+    if (creditNote?.kind !== 'creditNote') throw new Error('expected a credit note');
+    expect(creditNote.lines.map((l) => [l.role, l.netAmount, l.taxAmount, l.taxRateId])).toEqual([
+      ['refund', 200, 0, 'tax-ca-gst'],
+      ['refundTax', 0, 10, 'tax-ca-gst'],
+    ]);
+    expect(creditNote.total).toBe(210);
+    expect(refund).toMatchObject({ kind: 'payment', direction: 'refunded', amount: 210 });
+  });
+});

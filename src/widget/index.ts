@@ -16,9 +16,9 @@ export { PlatformPicker } from './platform-picker/index.js';
 export type { PlatformPickerProps } from './platform-picker/index.js';
 export { Authorization, useAuthorization, readAuthorizationReturn } from './authorization/index.js';
 export type { AuthorizationProps, AuthorizationStatus, UseAuthorizationOptions, UseAuthorizationResult } from './authorization/index.js';
-export { ConfigurationWizard, WIZARD_STEPS } from './configuration-wizard/index.js';
+export { ConfigurationWizard, WIZARD_STEPS, loadConfigurationWizard } from './configuration-wizard/index.js';
 export type { ConfigurationWizardProps, ConfigurationStep } from './configuration-wizard/index.js';
-export { SyncSettings } from './sync-settings/index.js';
+export { SyncSettings, loadSyncSettings } from './sync-settings/index.js';
 export type { SyncSettingsProps } from './sync-settings/index.js';
 export {
   createApiClient,
@@ -47,5 +47,5 @@ export { Field, Combobox, Button, ConfirmDialog, buildSearchIndex, searchIndex, 
 export type { FieldProps, FieldControlProps, ComboboxOption, ComboboxProps, ButtonProps, ConfirmDialogProps, SearchIndex } from './components/index.js';
 export { appearanceToCssVariables, LIGHT_COLORS, DARK_COLORS } from './theme/index.js';
 export type { Appearance, AppearanceColors } from './theme/index.js';
-export { resolveMessages, enUS, enGB, frFR } from './i18n/index.js';
+export { resolveMessages, loadCatalog, enUS } from './i18n/index.js';
 export type { Messages, MessageKey, MessageOverrides, SupportedLocale } from './i18n/index.js';

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { buildWidgetBundle } from '../../bench/widget-size.js';
+import { FIRST_LOAD_TARGET_KB, TOTAL_BOUND_KB, buildWidgetBundle, firstLoadFiles } from '../../bench/widget-size.js';
 
 describe('the browser bundle of the widget', { timeout: 120_000 }, () => {
   it('contains no server-only module, Node built-in, API key or secret', async () => {
@@ -23,5 +23,24 @@ describe('the browser bundle of the widget', { timeout: 120_000 }, () => {
     expect(code).not.toMatch(/createElement\(\s*["']style["']\)/);
     // The schema library stays on the server: the browser only needs the contract's types.
     expect(code).not.toContain('$ZodType');
+  });
+
+  it(`first loads at most ${FIRST_LOAD_TARGET_KB} kB gzip and fetches the wizard, the settings and other locales on demand`, async () => {
+    const files = await buildWidgetBundle();
+    const first = firstLoadFiles(files);
+    const gzipKb = (list: typeof files) => list.reduce((n, f) => n + f.gzipBytes, 0) / 1024;
+    expect(first.some((f) => f.isEntry)).toBe(true);
+    expect(gzipKb(first)).toBeLessThanOrEqual(FIRST_LOAD_TARGET_KB);
+    expect(gzipKb(files)).toBeLessThanOrEqual(TOTAL_BOUND_KB);
+    const firstModules = new Set(first.flatMap((f) => f.modules.map((m) => m.id)));
+    const allModules = new Set(files.flatMap((f) => f.modules.map((m) => m.id)));
+    for (const onDemand of ['src/widget/configuration-wizard/configuration-wizard.tsx', 'src/widget/sync-settings/sync-settings.tsx', 'src/widget/i18n/fr-fr.ts', 'src/widget/i18n/en-gb.ts', 'react-hook-form/dist/index.esm.mjs']) {
+      expect(allModules.has(onDemand), `${onDemand} is in the bundle`).toBe(true);
+      expect(firstModules.has(onDemand), `${onDemand} loads on demand`).toBe(false);
+    }
+    // The fallback catalog and the journey's first view are there before any click.
+    for (const upFront of ['src/widget/i18n/en-us.ts', 'src/widget/platform-picker/platform-picker.tsx', 'src/widget/commerce-sync/commerce-sync.tsx']) {
+      expect(firstModules.has(upFront), upFront).toBe(true);
+    }
   });
 });

@@ -9,11 +9,11 @@ import { readAuthorizationReturn, stripAuthorizationReturn } from '../authorizat
 import { Button } from '../components/button.js';
 import { trapTabKey } from '../components/focus-trap.js';
 import { ErrorState, Loading } from '../components/status-views.js';
-import { ConfigurationWizard } from '../configuration-wizard/configuration-wizard.js';
-import type { ConfigurationStep } from '../configuration-wizard/model.js';
+import { ConfigurationWizard } from '../configuration-wizard/lazy.js';
+import type { ConfigurationStep } from '../configuration-wizard/steps.js';
 import { PlatformPicker } from '../platform-picker/platform-picker.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
-import { SyncSettings } from '../sync-settings/sync-settings.js';
+import { SyncSettings } from '../sync-settings/lazy.js';
 
 /** The parts of the journey. */
 export type JourneyView = 'picker' | 'authorize' | 'wizard' | 'settings';

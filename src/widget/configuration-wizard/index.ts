@@ -1,4 +1,6 @@
-export { ConfigurationWizard } from './configuration-wizard.js';
+export { ConfigurationWizard, loadConfigurationWizard } from './lazy.js';
 export type { ConfigurationWizardProps } from './configuration-wizard.js';
-export { WIZARD_STEPS, isConfigurationStep, buildRows, toFormValues, toConfiguration, errorTarget, fieldKey } from './model.js';
-export type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
+export { WIZARD_STEPS, isConfigurationStep } from './steps.js';
+export type { ConfigurationStep } from './steps.js';
+export { buildRows, toFormValues, toConfiguration, errorTarget, fieldKey } from './model.js';
+export type { SelectRow, WizardValues } from './model.js';

@@ -1,19 +1,13 @@
 import type { ConfigurationView } from '../../contract/bff.js';
 import type { AccountConfiguration, AccountOption, Option } from '../../contract/configuration.js';
 import { outputModeOf } from '../../contract/configuration-helpers.js';
-import type { WizardStep } from '../../contract/error-catalog.js';
 import type { ComboboxOption } from '../components/combobox.js';
 import type { MessageKey } from '../i18n/index.js';
 
-/** The wizard's steps, in order (`connection` is not a wizard step: it is the authorization part). */
-export const WIZARD_STEPS = ['output', 'sales', 'taxRates', 'payments', 'fees', 'schedule', 'review'] as const;
-/** A step of the configuration wizard. */
-export type ConfigurationStep = (typeof WIZARD_STEPS)[number];
-
-/** Narrows a catalog wizard step to a configuration step (`connection` is handled elsewhere). */
-export function isConfigurationStep(step: WizardStep | string | null | undefined): step is ConfigurationStep {
-  return (WIZARD_STEPS as readonly string[]).includes(step ?? '');
-}
+// The step list lives in its own small module so the widget's first load carries it without the wizard.
+export { WIZARD_STEPS, isConfigurationStep } from './steps.js';
+export type { ConfigurationStep } from './steps.js';
+import type { ConfigurationStep } from './steps.js';
 
 /** One select in the wizard, derived from the configuration document. */
 export interface SelectRow {

@@ -1,30 +1,70 @@
 import type { MessageKey, Messages } from './en-us.js';
 import { enUS } from './en-us.js';
-import { enGB } from './en-gb.js';
-import { frFR } from './fr-fr.js';
 import { fromMinor } from '../../contract/money.js';
 
 export type { MessageKey, Messages };
-export { enUS, enGB, frFR };
+export { enUS };
 
 /** The locales the widget ships catalogs for. */
 export type SupportedLocale = 'en-US' | 'en-GB' | 'fr-FR';
 
-/** Built-in catalogs by locale. */
-export const CATALOGS: Readonly<Record<SupportedLocale, Messages>> = { 'en-US': enUS, 'en-GB': enGB, 'fr-FR': frFR };
+/**
+ * Built-in catalogs other than en-US load on demand, so the widget's first load carries only
+ * the fallback catalog; each is fetched once and then kept.
+ */
+const CATALOG_LOADERS: Readonly<Record<SupportedLocale, () => Promise<Messages>>> = {
+  'en-US': () => Promise.resolve(enUS),
+  'en-GB': () => import('./en-gb.js').then((m) => m.enGB),
+  'fr-FR': () => import('./fr-fr.js').then((m) => m.frFR),
+};
+
+const loadedCatalogs: Partial<Record<SupportedLocale, Messages>> = { 'en-US': enUS };
+const pendingCatalogs: Partial<Record<SupportedLocale, Promise<Messages>>> = {};
+
+/** `common.loading` of each catalog, shown while the active catalog itself is loading. */
+export const LOADING_LABELS: Readonly<Record<SupportedLocale, string>> = { 'en-US': 'Loading…', 'en-GB': 'Loading…', 'fr-FR': 'Chargement…' };
 
 /** Partner overrides: any subset of keys. */
 export type MessageOverrides = Partial<Messages>;
 
-/** Picks the built-in catalog closest to a BCP 47 tag (`fr-CA` → fr-FR, `en-AU` → en-GB) and applies overrides. */
+/** The built-in catalog of the locale closest to `locale` if it is already loaded, else `undefined`. */
+export function loadedCatalog(locale: string): Messages | undefined {
+  return loadedCatalogs[closestLocale(locale)];
+}
+
+/**
+ * Loads the built-in catalog closest to a BCP 47 tag (`fr-CA` → fr-FR, `en-AU` → en-GB). The
+ * provider calls it for its `locale`; call it yourself to have a catalog ready before rendering.
+ *
+ * @example
+ * const frFR = await loadCatalog('fr-FR');
+ */
+export function loadCatalog(locale: string): Promise<Messages> {
+  const key = closestLocale(locale);
+  const loaded = loadedCatalogs[key];
+  if (loaded) return Promise.resolve(loaded);
+  pendingCatalogs[key] ??= CATALOG_LOADERS[key]().then(
+    (messages) => (loadedCatalogs[key] = messages),
+    (error: unknown) => {
+      delete pendingCatalogs[key];
+      throw error;
+    },
+  );
+  return pendingCatalogs[key];
+}
+
+/**
+ * The built-in catalog closest to a BCP 47 tag with `overrides` applied. Until that catalog is
+ * loaded ({@link loadCatalog}) the en-US catalog stands in.
+ */
 export function resolveMessages(locale: string, overrides?: MessageOverrides): Messages {
-  const base = CATALOGS[closestLocale(locale)];
+  const base = loadedCatalog(locale) ?? enUS;
   return overrides ? { ...base, ...overrides } : base;
 }
 
 /** The supported locale closest to a BCP 47 tag. */
 export function closestLocale(locale: string): SupportedLocale {
-  if (locale in CATALOGS) return locale as SupportedLocale;
+  if (locale in CATALOG_LOADERS) return locale as SupportedLocale;
   const language = locale.split('-')[0]?.toLowerCase();
   if (language === 'fr') return 'fr-FR';
   if (language === 'en') return locale === 'en' ? 'en-US' : 'en-GB';

@@ -1,12 +1,12 @@
 'use client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { ApiClient } from '../api/client.js';
 import { createApiClient } from '../api/client.js';
 import { CommerceSyncError } from '../api/errors.js';
 import type { Formatters, MessageKey, MessageOverrides, Messages } from '../i18n/index.js';
-import { closestLocale, createFormatters, formatMessage, resolveMessages } from '../i18n/index.js';
+import { LOADING_LABELS, closestLocale, createFormatters, enUS, formatMessage, loadCatalog, loadedCatalog } from '../i18n/index.js';
 import type { Appearance } from '../theme/appearance.js';
 import { appearanceToCssVariables } from '../theme/appearance.js';
 import type { CommerceSyncCallbacks, CommerceSyncEventMetadata, CommerceSyncEventName } from './events.js';
@@ -117,7 +117,24 @@ export function CommerceSyncProvider(props: CommerceSyncProviderProps) {
   const queryClient = givenQueryClient ?? privateQueryClient;
 
   const locale = requestedLocale;
-  const messages = useMemo(() => resolveMessages(locale, overrides), [locale, overrides]);
+  // Catalogs other than en-US arrive on demand; until the active one has, the root shows an
+  // announced loading state (no flash of English). If it cannot be fetched, en-US stands in.
+  const catalog = loadedCatalog(locale);
+  const [failedLocale, setFailedLocale] = useState<string | null>(null);
+  const [, catalogArrived] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (catalog) return;
+    let live = true;
+    loadCatalog(locale).then(
+      () => live && catalogArrived(),
+      () => live && setFailedLocale(locale),
+    );
+    return () => {
+      live = false;
+    };
+  }, [catalog, locale]);
+  const base = catalog ?? (failedLocale === locale ? enUS : null);
+  const messages = useMemo(() => (base && overrides ? { ...base, ...overrides } : (base ?? enUS)), [base, overrides]);
   const format = useMemo(() => createFormatters(locale), [locale]);
   const t = useCallback<CommerceSyncContextValue['t']>((key, params) => formatMessage(messages[key], params), [messages]);
 
@@ -166,7 +183,14 @@ export function CommerceSyncProvider(props: CommerceSyncProviderProps) {
           lang={closestLocale(locale) === 'fr-FR' ? 'fr' : 'en'}
           className={className}
         >
-          {children}
+          {base ? (
+            children
+          ) : (
+            <div data-part="loading" role="status" aria-live="polite">
+              <span data-part="spinner" aria-hidden="true" />
+              {overrides?.['common.loading'] ?? LOADING_LABELS[closestLocale(locale)]}
+            </div>
+          )}
         </div>
       </CommerceSyncContext.Provider>
     </QueryClientProvider>

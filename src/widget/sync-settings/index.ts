@@ -1,3 +1,3 @@
-export { SyncSettings } from './sync-settings.js';
+export { SyncSettings, loadSyncSettings } from './lazy.js';
 export type { SyncSettingsProps } from './sync-settings.js';
 export { nextSyncAt } from './next-sync.js';

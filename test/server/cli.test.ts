@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { dropPostgresSchema } from '../../src/server/index.js';
+import { PG, uniqueSchema } from './targets.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/commerce-sync.mjs');
 const KEY = 'cli-test-key-0001';
@@ -66,5 +69,38 @@ describe('commerce-sync CLI', () => {
     const proc = start(['serve', '--port', '0', '--db', join(dir, 'sync.db'), '--no-sandbox'], { COMMERCE_SYNC_API_KEYS: KEY });
     expect(await proc.exited).not.toBe(0);
     expect(proc.output()).toMatch(/COMMERCE_SYNC_ENCRYPTION_KEY/);
+  });
+
+  it('lists the worker and scheduler commands in its help', { timeout: 60_000 }, async () => {
+    const proc = start(['--help'], {});
+    expect(await proc.exited).toBe(0);
+    expect(proc.output()).toMatch(/commerce-sync worker \[options\]/);
+    expect(proc.output()).toMatch(/commerce-sync scheduler \[options\]/);
+  });
+
+  it('refuses a worker on the embedded SQLite store, whose queue lives in one process', { timeout: 60_000 }, async () => {
+    const proc = start(['worker', '--db', join(dir, 'sync.db'), '--no-sandbox'], { COMMERCE_SYNC_ENCRYPTION_KEY: 'a'.repeat(64) });
+    expect(await proc.exited).toBe(2);
+    expect(proc.output()).toMatch(/needs PostgreSQL/);
+  });
+
+  it('runs a worker on PostgreSQL without an HTTP port or API keys, and stops on SIGTERM', { timeout: 90_000 }, async () => {
+    const schema = uniqueSchema();
+    const url = `postgres://${PG.user}@${PG.host}:${PG.port}/${PG.database}`;
+    const proc = start(['worker', '--workers', '3', '--postgres', url, '--pg-schema', schema, '--no-sandbox'], { COMMERCE_SYNC_ENCRYPTION_KEY: 'a'.repeat(64) });
+    try {
+      await waitFor(() => proc.output().includes('ready'), 'the worker to be ready');
+      expect(proc.output()).toMatch(/commerce-sync worker ready \(3 workers, no scheduler/);
+      expect(proc.output()).not.toMatch(/listening/);
+    } finally {
+      if (proc.child.pid) process.kill(proc.child.pid, 'SIGTERM');
+      expect(await proc.exited).toBe(0);
+      // Cleaning up drops the queue's schema beside the store's.
+      await dropPostgresSchema({ ...PG, schema });
+      const client = new pg.Client(PG);
+      await client.connect();
+      const left = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname IN ($1, $2)', [schema, `${schema}_jobs`]).finally(() => client.end());
+      expect(left.rows).toEqual([]);
+    }
   });
 });

@@ -138,7 +138,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
   return on(pool, false);
 }
 
-/** Drops a schema and everything in it (tests clean up their per-run schema with this). */
+/**
+ * Drops a schema and everything in it, with the run queue's `<schema>_jobs` beside it (tests
+ * clean up their per-run schema with this).
+ */
 export async function dropPostgresSchema(options: PostgresOptions & { schema: string }): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`Invalid schema name "${options.schema}"`);
   const client = new pg.Client({
@@ -151,7 +154,7 @@ export async function dropPostgresSchema(options: PostgresOptions & { schema: st
   });
   await client.connect();
   try {
-    await client.query(`DROP SCHEMA IF EXISTS ${options.schema} CASCADE`);
+    await client.query(`DROP SCHEMA IF EXISTS ${options.schema}, ${options.schema}_jobs CASCADE`);
   } finally {
     await client.end();
   }

@@ -63,8 +63,14 @@ export interface DayTotals {
   payouts: Map<string, number>;
   /** Each payout of the day on its own (signed like `payouts`), in record order. */
   payoutItems: Array<{ id: string; key: string; amount: number }>;
-  /** Problems found in the day's records, deduplicated. */
+  /** Problems found in the day's records, deduplicated: any of them keeps the day from posting. */
   problems: Map<string, RecordProblem>;
+  /**
+   * Records that cannot be posted on their own (an amount that cannot post, totals that do not
+   * add up, a refund of an unknown order): one entry per record, which contributes nothing; the
+   * rest of the day still posts, and the day stays incomplete until the record is fixed or deleted.
+   */
+  isolated: Map<string, RecordProblem>;
   /** A few record ids per payment type (`payment:<key>`), for problem messages. */
   samples: Map<string, string[]>;
   /** A few record ids per slot (hence per rate and tax component), for problem messages. */
@@ -80,6 +86,8 @@ export interface AccumulatorOptions {
 }
 
 const SAMPLE_LIMIT = 5;
+/** Most records of one day-group reported as isolated (the rest of a day of bad records is counted in the message only by the run). */
+const ISOLATED_LIMIT = 100;
 const PAYMENT_TYPE_BY_LOWER = new Map<string, string>(
   Object.entries(PAYMENT_TYPE_KEYS).flatMap(([name, key]) => [
     [name.toLowerCase(), key],
@@ -376,6 +384,7 @@ export class Accumulator {
         payouts: new Map(),
         payoutItems: [],
         problems: new Map(),
+        isolated: new Map(),
         samples: new Map(),
         slotSamples: new Map(),
       };
@@ -390,20 +399,18 @@ export class Accumulator {
     if (list.length < SAMPLE_LIMIT && !list.includes(id)) list.push(id);
   }
 
-  private problem(t: DayTotals, p: RecordProblem): void {
-    const key = `${p.code}|${p.configPath ?? ''}|${p.detail}`;
-    const existing = t.problems.get(key);
-    if (existing) {
-      for (const id of p.recordIds) if (existing.recordIds.length < SAMPLE_LIMIT) existing.recordIds.push(id);
-    } else t.problems.set(key, { ...p, recordIds: p.recordIds.slice(0, SAMPLE_LIMIT) });
+  /** A record that fails only itself (see {@link DayTotals.isolated}); at most {@link ISOLATED_LIMIT} per day are named. */
+  private isolate(t: DayTotals, p: RecordProblem): void {
+    if (t.isolated.size >= ISOLATED_LIMIT) return;
+    t.isolated.set(`${p.code}|${p.detail}|${p.recordIds.join(',')}`, p);
   }
 
-  /** The record's day (and group) gets no documents: a record_invalid problem naming it. */
+  /** The record is left out of its day (the rest posts): a record_invalid problem naming it. */
   private precisionProblem(t: DayTotals, kind: string, id: string, error: MoneyPrecisionError | MoneyAmountError): void {
     const why = error instanceof MoneyPrecisionError
       ? `which has more decimal places than ${error.currency} allows`
       : 'which is not a finite amount that can be posted';
-    this.problem(t, {
+    this.isolate(t, {
       code: 'record_invalid',
       params: { document: 'daily summary', detail: `${kind} ${id} has an amount of ${error.amount} ${error.currency}, ${why}. Ask your commerce platform to correct it and push it again.` },
       detail: `${error instanceof MoneyPrecisionError ? 'precision' : 'amount'}:${kind}`,
@@ -542,7 +549,7 @@ export class Accumulator {
         if (Math.abs(residue) > tolerance) {
           if (dayIndex >= 0) {
             const t = this.dayTotals(dayIndex, groupIndex);
-            this.problem(t, {
+            this.isolate(t, {
               code: 'record_invalid',
               params: { document: 'daily summary', detail: `order ${order.orderNumber ?? order.id} totals ${gross} minor units of ${cur} but its lines and charges add up to ${parts}. Ask your commerce platform to correct the order.` },
               detail: `totals:${order.id}`,
@@ -725,7 +732,7 @@ export class Accumulator {
         return;
       }
       const t = this.dayTotals(dayIndex, this.group(tx.currency, null, null));
-      this.problem(t, {
+      this.isolate(t, {
         code: 'record_invalid',
         params: {
           document: 'refunds',
@@ -745,7 +752,7 @@ export class Accumulator {
     if (this.byLocation || this.byCountry) this.paymentGroups.set(tx.id, groupIndex);
     const t = this.dayTotals(dayIndex, groupIndex);
     if (orderGroup.currency !== tx.currency) {
-      this.problem(t, {
+      this.isolate(t, {
         code: 'currency_mismatch',
         params: { currency: tx.currency },
         detail: `refund-currency:${tx.id}`,

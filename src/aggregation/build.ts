@@ -29,6 +29,12 @@ export interface AggregationProblem {
   recordIds: string[];
   /** Configuration path that fixes it, e.g. `configuration.payments.accounts.swish`. */
   configPath: string | null;
+  /**
+   * The problem is one record's own (`recordIds[0]`): it was left out, and the rest of its day
+   * posted unless another problem held the day back. The day stays incomplete until the record
+   * is re-pushed fixed, or deleted.
+   */
+  isolated?: boolean;
 }
 
 /** Everything the builder needs besides the totals. */

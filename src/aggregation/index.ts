@@ -50,6 +50,8 @@ export interface DaySummary {
   group: DocumentGroup;
   status: 'documents' | 'unchanged' | 'empty' | 'problems';
   documentReferences: string[];
+  /** Records left out of this day because they cannot be posted (see {@link AggregationProblem.isolated}): the day is incomplete. */
+  excludedRecordIds?: string[];
 }
 
 /** Output of {@link aggregate}: documents in write order, problems, and a summary per day and group. */
@@ -192,11 +194,14 @@ function finish(acc: Accumulator, options: AggregatorOptions, postedAll: readonl
       const posted = postedByDay[i]!.get(key) ?? [];
       const totals = byDay[i]!.get(key) ?? emptyTotals(i, posted[0]!.group, key);
       const built = buildDay(ctx, date, totals);
+      const isolated = isolatedProblems(totals, date, ctx.platformName);
+      const excluded = isolated.length > 0 ? { excludedRecordIds: isolated.flatMap((p) => p.recordIds.slice(0, 1)) } : {};
       if (built.problems.length > 0) {
-        problems.push(...built.problems);
-        days.push({ date, group: totals.group, status: 'problems', documentReferences: [] });
+        problems.push(...built.problems, ...isolated);
+        days.push({ date, group: totals.group, status: 'problems', documentReferences: [], ...excluded });
         continue;
       }
+      problems.push(...isolated);
       let out: AccountingDocument[];
       try {
         out = revise(built.documents, posted, money);
@@ -213,10 +218,21 @@ function finish(acc: Accumulator, options: AggregatorOptions, postedAll: readonl
         group: totals.group,
         status: out.length > 0 ? 'documents' : posted.length > 0 ? 'unchanged' : 'empty',
         documentReferences: out.map((d) => d.reference),
+        ...excluded,
       });
     }
   });
   return { documents, problems, days };
+}
+
+/** The day-group's records that fail only themselves, as problems. */
+function isolatedProblems(t: DayTotals, date: string, platform: string): AggregationProblem[] {
+  const out: AggregationProblem[] = [];
+  for (const p of t.isolated.values()) {
+    const params = { platform, date, ...p.params };
+    out.push({ code: p.code, date, group: t.group, message: formatCatalogMessage(ERROR_CATALOG[p.code].message, params), params, recordIds: p.recordIds, configPath: p.configPath, isolated: true });
+  }
+  return out;
 }
 
 /** Invoice mode with payments: how revisions settle a changed day's money (see `settle.ts`). */
@@ -246,6 +262,7 @@ function emptyTotals(dayIndex: number, group: DocumentGroup, groupKey: string): 
     payouts: new Map(),
     payoutItems: [],
     problems: new Map(),
+    isolated: new Map(),
     samples: new Map(),
     slotSamples: new Map(),
   };
@@ -300,9 +317,12 @@ function latest<T extends { id: string; sourceModifiedDate?: string | null; modi
  *   after midnight, on a clearing journal against the `invoice` account), a fees bill (or spend-money when
  *   the clearing account is a bank account) and a fee-refund bill credit note; each line carries
  *   the commerce tax as sent (never moved to rounding).
- * - Anything unpostable (unmapped payment type, tax rate, tax component or account; amounts
- *   finer than the currency; refunds of unknown orders; currency mismatch) is a problem with
- *   a merchant message and the configuration path to fix; that day-group gets no documents.
+ * - Anything unpostable in the configuration (unmapped payment type, tax rate, tax component or
+ *   account) is a problem with a merchant message and the configuration path to fix; that
+ *   day-group gets no documents. A record that cannot be posted on its own (an amount finer than
+ *   the currency or not finite, totals that do not add up, a refund of an unknown order or in
+ *   another currency) fails only itself: an `isolated` problem naming it, and the rest of its day
+ *   posts (`DaySummary.excludedRecordIds`).
  *
  * @example
  * const { documents, problems, days } = aggregate({ companyId, configuration, period: { start: '2026-03-29', end: '2026-03-30' }, records });

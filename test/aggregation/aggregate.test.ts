@@ -260,11 +260,14 @@ describe('problems: never a silent drop, never a partial journal', () => {
     expect(problems).toEqual([expect.objectContaining({ code: 'currency_mismatch', params: expect.objectContaining({ currency: 'EUR' }) })]);
   });
 
-  it('amounts finer than the currency allows are refused, not rounded', () => {
-    const order = buildOrder({ totalAmount: 12.005 });
-    const { documents, problems } = run({ orders: [order], payments: [buildPayment()] });
-    expect(documents).toEqual([]);
-    expect(problems[0]!.message).toContain('12.005 GBP');
+  it('amounts finer than the currency allows are refused, not rounded: the order is left out, the rest of its day posts', () => {
+    const order = buildOrder({ id: 'o-fine', totalAmount: 12.005 });
+    const { documents, problems, days } = run({ orders: [order], payments: [buildPayment()] });
+    expect(problems).toEqual([expect.objectContaining({ code: 'record_invalid', isolated: true, recordIds: ['o-fine'], message: expect.stringContaining('12.005 GBP') })]);
+    expect(days[0]!.excludedRecordIds).toEqual(['o-fine']);
+    // Only the 12.00 card payment posts (waiting on unpaid sales): nothing of the order reaches sales or VAT.
+    const lines = (documents as JournalDocument[]).flatMap((d) => d.lines.map((l) => [l.accountId, l.amount]));
+    expect(lines.sort()).toEqual([[A.cardClearing.id, 1200], [A.accountsReceivable.id, -1200]]);
   });
 
   it('a refund of an order never received is a problem, not a guess', () => {

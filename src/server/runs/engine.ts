@@ -333,7 +333,7 @@ export class RunEngine {
           code: firstProblem.code,
           params: firstProblem.params,
           message: firstProblem.message,
-          detail: `${problems.length} aggregation problem(s); first on ${firstProblem.date}: ${firstProblem.message} (records ${firstProblem.recordIds.slice(0, 5).join(', ')})`,
+          detail: `${problems.length} aggregation problem(s); first on ${firstProblem.date}: ${firstProblem.message} (records ${firstProblem.recordIds.slice(0, 5).join(', ')})${isolatedSummary(problems)}`,
           step: firstProblem.configPath ? stepForPath(firstProblem.configPath) : undefined,
         });
       }
@@ -781,3 +781,15 @@ function dayGroupOf(document: AccountingDocument): string {
 }
 
 export { RunAbort };
+
+/**
+ * Support detail for records that failed only themselves: each record, its day and why, while
+ * the rest of those days was posted (the days stay incomplete until the records are fixed or deleted).
+ */
+function isolatedSummary(problems: AggregateResult['problems']): string {
+  const isolated = problems.filter((p) => p.isolated);
+  if (isolated.length === 0) return '';
+  const named = isolated.slice(0, 20).map((p) => `${p.recordIds[0] ?? '?'} (${p.date}): ${String(p.params.detail ?? p.code)}`);
+  const more = isolated.length > named.length ? `; and ${isolated.length - named.length} more` : '';
+  return `. ${isolated.length} record(s) left out, the rest of their days posted; each day stays incomplete until its records are re-pushed fixed or deleted: ${named.join('; ')}${more}`;
+}

@@ -282,6 +282,8 @@ export class Accumulator {
   private readonly slotIndex = new Map<string, number>();
   private readonly groupIndex = new Map<string, number>();
   private readonly splits = new SplitStore();
+  /** Amount given back by each order's own return lines (only orders that have them). */
+  private readonly returnsByOrder = new Map<string, number>();
   private readonly paymentGroups = new Map<string, number>();
   private readonly rateKeys = new Map<number, string>();
   private readonly giftCards = new Set<string>();
@@ -576,6 +578,9 @@ export class Accumulator {
       split[2 * i + 1] = this.scratchAmounts[i]!;
     }
     this.splits.set(order.id, groupIndex, split);
+    let back = 0;
+    for (let i = 1; i < this.returnScratch.length; i += 2) back += this.returnScratch[i]!;
+    if (back > 0) this.returnsByOrder.set(order.id, back);
     if (dayIndex < 0) return;
     const t = this.dayTotals(dayIndex, groupIndex);
     for (let i = 0; i < n; i++) {
@@ -583,10 +588,10 @@ export class Accumulator {
       t.amounts.set(slot, (t.amounts.get(slot) ?? 0) + this.scratchAmounts[i]!);
       this.sampleSlot(t, slot, order.id);
     }
-    const back = this.returnScratch;
-    for (let i = 0; i < back.length; i += 2) {
-      const slot = back[i]!;
-      t.refunds.set(slot, (t.refunds.get(slot) ?? 0) + back[i + 1]!);
+    const returns = this.returnScratch;
+    for (let i = 0; i < returns.length; i += 2) {
+      const slot = returns[i]!;
+      t.refunds.set(slot, (t.refunds.get(slot) ?? 0) + returns[i + 1]!);
       this.sampleSlot(t, slot, order.id);
     }
   }
@@ -768,6 +773,13 @@ export class Accumulator {
       if (!isAmountError(error)) throw error;
       this.precisionProblem(t, 'Refund', tx.id, error);
       return;
+    }
+    // Codat linkage: a Refund naming an order that carries return lines (a return order) is the
+    // same refund as those lines, which already post it: only what exceeds them is posted here.
+    const returned = amount > 0 ? (this.returnsByOrder.get(orderId!) ?? 0) : 0;
+    if (returned > 0) {
+      amount -= Math.min(amount, returned);
+      if (amount === 0) return;
     }
     const put = (slot: number, part: number) => {
       if (part === 0) return;

@@ -302,7 +302,8 @@ function latest<T extends { id: string; sourceModifiedDate?: string | null; modi
  *   rule on the refund's own day: the `refund` account, tax at the original rates. A `Refund`
  *   transaction is split over its order exactly (largest remainder): the tip first, then
  *   service charges and shipping, then the goods, so it never reverses tax that was not
- *   charged; beyond the whole order it is untaxed. An order with no line items posts its total
+ *   charged; beyond the whole order it is untaxed. A `Refund` naming a return order (one with
+ *   return lines) is that same refund: only what exceeds the return lines posts. An order with no line items posts its total
  *   to `sales` at the order's tax.
  * - Money: `Paid` payments, one line (journal) or payment document (invoice mode) per payment
  *   type key; negative payments are money refunded. Gift-card redemption is the `Prepaid`

@@ -474,3 +474,52 @@ describe('bug 4: a service charge\'s component tax is refunded with the charge, 
     expect(refund).toMatchObject({ kind: 'payment', direction: 'refunded', amount: 210 });
   });
 });
+
+describe('bug 5: a return order and its Refund transaction are one refund, posted once', () => {
+  // Day 10: a 12.00 sale (10.00 + 2.00 VAT) paid by card. Day 11: the partner sends the return
+  // as a return order ret-1 (−1 line, −12.00) and also a Refund transaction rf-1 naming ret-1
+  // (transactionSourceRef), with the −12.00 card payment rf-1. One refund of 12.00.
+  const TWO_DAYS = { start: '2026-03-10', end: '2026-03-12' };
+  const records = (refundTotal = -12) => ({
+    orders: [
+      buildOrder({ id: 'o-1' }),
+      buildOrder({ id: 'ret-1', createdDate: '2026-03-11T12:00:00Z', totalAmount: -12, totalTaxAmount: -2, orderLineItems: [{ quantity: -1, unitPrice: 10, taxPercentage: 20, totalAmount: -12, totalTaxAmount: -2 }] }),
+    ],
+    payments: [buildPayment({ id: 'p-1' }), buildPayment({ id: 'rf-1', amount: refundTotal, createdDate: '2026-03-11T12:00:00Z' })],
+    transactions: [buildTransaction({ id: 'rf-1', type: 'Refund', totalAmount: refundTotal, createdDate: '2026-03-11T12:00:00Z', transactionSourceRef: { id: 'ret-1', type: 'Order' } })],
+  });
+  const day11 = (documents: AccountingDocument[]) => documents.filter((d) => d.date === '2026-03-11');
+
+  it('journal mode: Dr sales 10.00 and VAT 2.00 once, Cr card 12.00; nothing on unpaid sales', async () => {
+    const { documents, problems } = run(records(), journalConfig(), TWO_DAYS);
+    expect(problems).toEqual([]);
+    expect(journal(day11(documents)[0])).toEqual([
+      [A.cardClearing.id, 'payment', -1200],
+      [A.sales.id, 'refund', 1000],
+      [A.taxPayable.id, 'refundTax', 200],
+    ]);
+    // Over both days: everything back to zero.
+    expect(await ledgerBalances(documents)).toEqual({});
+  });
+
+  it('invoice mode: one 12.00 credit note (10.00 + 2.00 VAT), refunded 12.00 by card', async () => {
+    const { documents, problems } = run(records(), invoiceConfig(), TWO_DAYS);
+    expect(problems).toEqual([]);
+    const [creditNote, refund, ...rest] = day11(documents);
+    expect(invoiceLines(creditNote)).toEqual([['refund', 1000, 200]]);
+    expect(refund).toMatchObject({ kind: 'payment', direction: 'refunded', amount: 1200 });
+    expect(rest).toEqual([]);
+    expect(await ledgerBalances(documents)).toEqual({});
+  });
+
+  it('a Refund larger than its return order posts only the excess by the refund rule: 13.00 against 12.00 returned is 1.00 more, untaxed', () => {
+    const { documents, problems } = run(records(-13), journalConfig(), { start: '2026-03-11', end: '2026-03-12' });
+    expect(problems).toEqual([]);
+    expect(journal(documents[0])).toEqual([
+      [A.cardClearing.id, 'payment', -1300],
+      [A.sales.id, 'refund', 100],
+      [A.sales.id, 'refund', 1000],
+      [A.taxPayable.id, 'refundTax', 200],
+    ]);
+  });
+});

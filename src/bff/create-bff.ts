@@ -30,6 +30,7 @@ import type {
   SyncToggleResponse,
 } from '../contract/bff.js';
 import type { Configuration } from '../contract/configuration.js';
+import type { SyncPreview } from '../contract/preview.js';
 import { isValidTimeZone } from '../contract/configuration-helpers.js';
 import { absentNotNull } from '../contract/wire.js';
 import { ERROR_CATALOG } from '../contract/error-catalog.js';
@@ -721,6 +722,18 @@ export function createBff(options: BffOptions): Bff {
       }
       const saved: Configuration = await reads.write(session.sub, () => client.setConfiguration(company.id, { ...input, companyId: company.id }));
       return json(requestId, 200, saved);
+    },
+
+    async previewConfiguration({ request, requestId }) {
+      const session = requireSession(request);
+      const input = parse(SaveConfigurationRequestSchema, absentNotNull(SaveConfigurationRequestSchema, await readJsonBody(request)), 'configuration');
+      const { company } = requireLinked(await findCompany(session));
+      if (input.companyId && input.companyId !== company.id) {
+        throw new BffHttpError(404, 'not_found', 'There is no such company.', { retryable: false });
+      }
+      // A read: nothing is written, so the merchant's cached reads stay valid.
+      const preview: SyncPreview = await client.previewConfiguration(company.id, { ...input, companyId: company.id });
+      return json(requestId, 200, preview);
     },
 
     pauseSync: (ctx) => setEnabled(ctx, false),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationSchema } from '../contract/configuration.js';
 import { absentNotNull } from '../contract/wire.js';
+import { SyncPreviewSchema, type SyncPreview } from '../contract/preview.js';
 import type { Configuration } from '../contract/configuration.js';
 import { ErrorEnvelopeSchema } from '../contract/errors.js';
 import type { ErrorEnvelope } from '../contract/errors.js';
@@ -71,6 +72,8 @@ export interface SyncServiceClient {
   updateConnectionStatus(companyId: string, connectionId: string, status: 'Unlinked'): Promise<Connection>;
   getConfiguration(companyId: string): Promise<Configuration>;
   setConfiguration(companyId: string, configuration: Configuration): Promise<Configuration>;
+  /** The dry run of an unsaved configuration (nothing written). */
+  previewConfiguration(companyId: string, configuration: Configuration): Promise<SyncPreview>;
   requestLatestSync(companyId: string): Promise<SyncSummary>;
   requestHistoricSync(companyId: string, range: { start: string; finish: string }): Promise<SyncSummary>;
   listSyncStatuses(companyId: string): Promise<CompanySyncStatus[]>;
@@ -198,6 +201,9 @@ export function createSyncServiceClient(options: SyncServiceOptions): SyncServic
         ConfigurationSchema,
         configuration,
       );
+    },
+    previewConfiguration(companyId, configuration) {
+      return call('preview configuration', 'POST', `/companies/${seg(companyId)}/sync/commerce/preview`, SyncPreviewSchema, configuration);
     },
     requestLatestSync(companyId) {
       return call('request sync', 'POST', `/companies/${seg(companyId)}/sync/commerce/latest`, SyncSummarySchema, {});

@@ -23,6 +23,7 @@ export const BFF_ROUTES = {
   deauthorize: { method: 'DELETE', path: '/connection' },
   getConfiguration: { method: 'GET', path: '/configuration' },
   saveConfiguration: { method: 'PUT', path: '/configuration' },
+  previewConfiguration: { method: 'POST', path: '/configuration/preview' },
   pauseSync: { method: 'POST', path: '/sync/pause' },
   resumeSync: { method: 'POST', path: '/sync/resume' },
   runSync: { method: 'POST', path: '/sync/run' },

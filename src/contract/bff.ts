@@ -4,6 +4,7 @@ import { ConfigurationSchema } from './configuration.js';
 import { LocalDateSchema } from './documents.js';
 import { SyncErrorCodeSchema, WizardStepSchema } from './catalog-schemas.js';
 import { ErrorEnvelopeSchema } from './errors.js';
+import { SyncPreviewSchema } from './preview.js';
 
 /**
  * The wire contract between the embeddable widget (browser) and the BFF (the partner's server).
@@ -471,6 +472,7 @@ export const BFF_SCHEMAS = {
   deauthorize: { request: null, response: ConnectionViewSchema },
   getConfiguration: { request: null, response: ConfigurationViewSchema },
   saveConfiguration: { request: SaveConfigurationRequestSchema, response: ConfigurationViewSchema },
+  previewConfiguration: { request: SaveConfigurationRequestSchema, response: SyncPreviewSchema },
   pauseSync: { request: null, response: SyncToggleResponseSchema },
   resumeSync: { request: null, response: SyncToggleResponseSchema },
   runSync: { request: RunSyncRequestSchema, response: RunSyncResponseSchema },

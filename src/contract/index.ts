@@ -346,5 +346,6 @@ export type {
   SupportDeliveries,
   SupportStaff,
 } from './support.js';
-export { PreviewLineSchema, PreviewDocumentSchema, SyncPreviewRequestSchema, SyncPreviewSchema, previewDifference } from './preview.js';
+export { PreviewLineSchema, PreviewDocumentSchema, SyncPreviewRequestSchema, SyncPreviewSchema } from './preview.js';
 export type { PreviewLine, PreviewDocument, SyncPreview } from './preview.js';
+export { previewDifference } from './preview-difference.js';

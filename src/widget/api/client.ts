@@ -15,6 +15,7 @@ import type {
   SyncStatusView,
   SyncToggleResponse,
 } from '../../contract/bff.js';
+import type { SyncPreview } from '../../contract/preview.js';
 import { CommerceSyncError } from './errors.js';
 import { expectShape, isBffErrorBody } from './shape.js';
 import type { Shape } from './shape.js';
@@ -40,6 +41,8 @@ export interface ApiClient {
   deauthorize(): Promise<ConnectionView>;
   getConfiguration(signal?: AbortSignal): Promise<ConfigurationView>;
   saveConfiguration(body: SaveConfigurationRequest): Promise<ConfigurationView>;
+  /** What an unsaved configuration would post for the most recent day with data (nothing is saved or posted). */
+  previewConfiguration(body: SaveConfigurationRequest, signal?: AbortSignal): Promise<SyncPreview>;
   pauseSync(): Promise<SyncToggleResponse>;
   resumeSync(): Promise<SyncToggleResponse>;
   runSync(body: RunSyncRequest): Promise<RunSyncResponse>;
@@ -153,6 +156,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     deauthorize: () => call<ConnectionView>('deauthorize', CONNECTION),
     getConfiguration: (signal) => call<ConfigurationView>('getConfiguration', CONFIGURATION, { signal }),
     saveConfiguration: (body) => call<ConfigurationView>('saveConfiguration', CONFIGURATION, { body }),
+    previewConfiguration: (body, signal) => call<SyncPreview>('previewConfiguration', { date: 'string?', documents: 'array', posted: 'array', problems: 'array' }, { body, signal }),
     pauseSync: () => call<SyncToggleResponse>('pauseSync', TOGGLE),
     resumeSync: () => call<SyncToggleResponse>('resumeSync', TOGGLE),
     runSync: (body) => call<RunSyncResponse>('runSync', { run: 'object' }, { body }),

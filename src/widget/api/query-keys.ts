@@ -1,4 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
+import type { SaveConfigurationRequest } from '../../contract/bff.js';
 import type { ApiClient } from './client.js';
 
 /**
@@ -10,6 +11,8 @@ export const commerceSyncKeys = {
   platforms: (client: ApiClient) => [...commerceSyncKeys.all(client), 'platforms'] as const,
   connection: (client: ApiClient) => [...commerceSyncKeys.all(client), 'connection'] as const,
   configuration: (client: ApiClient) => [...commerceSyncKeys.all(client), 'configuration'] as const,
+  /** A preview depends on the unsaved selections it was asked for. */
+  preview: (client: ApiClient, body: SaveConfigurationRequest) => [...commerceSyncKeys.all(client), 'preview', body] as const,
   sync: (client: ApiClient) => [...commerceSyncKeys.all(client), 'sync'] as const,
   syncStatus: (client: ApiClient) => [...commerceSyncKeys.sync(client), 'status'] as const,
   syncHistory: (client: ApiClient, limit: number) => [...commerceSyncKeys.sync(client), 'history', limit] as const,
@@ -53,5 +56,15 @@ export function syncHistoryQuery(client: ApiClient, limit = 20) {
   return queryOptions({
     queryKey: commerceSyncKeys.syncHistory(client, limit),
     queryFn: ({ signal }) => client.getSyncHistory(limit, signal),
+  });
+}
+
+/** `queryOptions` for the preview of an unsaved configuration (kept a minute: the day's data rarely moves). */
+export function previewQuery(client: ApiClient, body: SaveConfigurationRequest) {
+  return queryOptions({
+    queryKey: commerceSyncKeys.preview(client, body),
+    queryFn: ({ signal }) => client.previewConfiguration(body, signal),
+    staleTime: 60_000,
+    retry: false,
   });
 }

@@ -13,6 +13,7 @@ import {
 } from '../../../src/contract/bff.js';
 import type { BffError, BffErrorCode, BffRouteName, ConfigurationView, ConnectionView, Platform, SyncHealth, SyncRun, SyncStatusView } from '../../../src/contract/bff.js';
 import type { FieldError } from '../../../src/contract/errors.js';
+import type { SyncPreview } from '../../../src/contract/preview.js';
 import { outputModeOf } from '../../../src/contract/configuration-helpers.js';
 import { configurationFixture, failingHistory, healthyHistory, platformsFixture } from './fixtures.js';
 import type { ConfigurationFixtureOptions } from './fixtures.js';
@@ -36,6 +37,8 @@ export interface BffMockState {
   messageOrigin: string;
   /** The last started authorization. */
   pendingAuthorization: { id: string; platformKey: string; mode: 'popup' | 'redirect' } | null;
+  /** What `POST /configuration/preview` answers; null computes a one-journal day from the posted selections. */
+  preview: SyncPreview | null;
   /** Every request body the mock accepted, by route (for debugging failed tests). */
   requests: { route: BffRouteName; body: unknown }[];
 }
@@ -67,6 +70,7 @@ export function createBffState(options: BffStateOptions = {}): BffMockState {
     history: scenario === 'failing' ? failingHistory() : configured ? healthyHistory() : [],
     messageOrigin: typeof location === 'undefined' ? 'http://localhost:3000' : location.origin,
     pendingAuthorization: null,
+    preview: null,
     requests: [],
   };
 }
@@ -287,6 +291,16 @@ export function createBffHandlers(state: BffMockState, basePath: string = DEFAUL
       }),
     ),
     http.post(
+      url('previewConfiguration'),
+      guarded(async (request) => {
+        if (!linked()) return notConnected();
+        const body = await readJson(request, SaveConfigurationRequestSchema);
+        if (!body.ok) return body.response;
+        state.requests.push({ route: 'previewConfiguration', body: body.data });
+        return HttpResponse.json(state.preview ?? examplePreview(state.configuration, body.data));
+      }),
+    ),
+    http.post(
       url('pauseSync'),
       guarded(() => {
         if (!linked()) return notConnected();
@@ -348,5 +362,37 @@ export function completeAuthorization(state: BffMockState, outcome: 'connected' 
   return {
     type: 'commerce-sync:authorization-result',
     result: { outcome, reason: outcome === 'connected' ? null : outcome === 'denied' ? 'access_denied' : 'platform_error', authorizationId: pending?.id ?? null, platformKey: pending?.platformKey ?? null },
+  };
+}
+
+/**
+ * The mock's preview of a day (26 Nov 2026): a 12.00 card sale (10.00 + 2.00 VAT) as one
+ * journal on the card and sales accounts the body selects, named from the configuration's options.
+ */
+export function examplePreview(configuration: ConfigurationView, body: ConfigurationView): SyncPreview {
+  const options = configuration.configuration?.sales?.accounts?.sales?.accountOptions ?? [];
+  const nameOf = (id: string) => options.find((o) => o.id === id)?.name ?? id;
+  const sales = body.configuration?.sales?.accounts?.sales?.selectedAccountId ?? 'unmapped-sales';
+  const card = body.configuration?.payments?.accounts?.card?.selectedAccountId ?? 'unmapped-card';
+  const line = (accountId: string, amount: number, role: string, description: string) => ({
+    accountId, accountName: nameOf(accountId), accountCode: null, description, role, amount, taxAmount: null, taxRateName: null,
+  });
+  return {
+    date: '2026-11-26',
+    dayOpen: false,
+    timeZone: body.schedule?.timeZone ?? 'Europe/London',
+    documents: [{
+      reference: 'company-1:2026-11-26:GBP||:journal:r0',
+      kind: 'journal',
+      date: '2026-11-26',
+      currency: 'GBP',
+      memo: 'Daily sales 2026-11-26',
+      lineStyle: 'signed',
+      lines: [line(card, 1200, 'payment', 'Card payments'), line(sales, -1000, 'sales', 'Sales 20%'), line('acc-vat', -200, 'tax', 'VAT 20%')],
+      total: 1200,
+    }],
+    posted: [],
+    problems: [],
+    validation: [],
   };
 }

@@ -1,5 +1,6 @@
 import type { Location, Order, Payment, Product, TaxComponent, Transaction } from '../contract/commerce.js';
 import type { Configuration } from '../contract/configuration.js';
+import { outputModeOf } from '../contract/configuration-helpers.js';
 import type { AccountingDocument, DocumentGroup } from '../contract/documents.js';
 import { Accumulator } from './accumulate.js';
 import type { DayTotals } from './accumulate.js';
@@ -238,8 +239,8 @@ function isolatedProblems(t: DayTotals, date: string, platform: string): Aggrega
 /** Invoice mode with payments: how revisions settle a changed day's money (see `settle.ts`). */
 function moneyOptions(configuration: Configuration): MoneyOptions | undefined {
   const cfg = configuration.configuration;
-  if (cfg?.mapSettings?.outputFormat !== 'Invoice' || cfg.payments?.syncPayments === false) return undefined;
-  const accounts = cfg.payments?.accounts ?? {};
+  if (outputModeOf(cfg?.mapSettings) !== 'Invoice' || cfg?.payments?.syncPayments === false) return undefined;
+  const accounts = cfg?.payments?.accounts ?? {};
   const keyOf = new Map<string, string>();
   for (const key of Object.keys(accounts).sort()) {
     const id = accounts[key]?.selectedAccountId;

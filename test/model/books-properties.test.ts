@@ -32,14 +32,11 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
 });
 
 /**
- * Known disagreements with domain.md that h4's work on issue 11 fixes, folded here narrowly so
- * the rest of each property still holds; each has a reduced `it.fails` case below that starts
- * failing (and must then be removed, with its fold) once the fix lands:
- * - journal mode posts a tax component (BC PST) to the `tax` account, not to the liability
- *   account of the rate it is mapped to (domain.md §4 "Tax components");
- * - a Refund transaction of an order whose Generic service charge is taxed by components
- *   reverses the charge without its tax (domain.md §4 "Refunds"): the Canadian merchants get
- *   no Generic service charges.
+ * A known disagreement with domain.md that h4's work on issue 11 fixes, folded here narrowly so
+ * the rest of each property still holds: journal mode posts a tax component (BC PST) to the
+ * `tax` account, not to the liability account of the rate it is mapped to (domain.md §4 "Tax
+ * components"). Its reduced `it.fails` case below starts failing once the fix lands: then
+ * remove both.
  */
 function chartFor(template: 'uk' | 'ca', mode: OutputFormat, timeZone: string): ModelChart {
   const chart = modelChart(template, timeZone);
@@ -48,7 +45,7 @@ function chartFor(template: 'uk' | 'ca', mode: OutputFormat, timeZone: string): 
 }
 
 function generate(template: 'uk' | 'ca', spec: Spec): GeneratedMerchant {
-  return generateMerchant({ ...spec, profile: template, refundRate: 0.25, returnOrders: 0.4, crossMidnight: 0.1, serviceCharges: template === 'uk' ? 0.25 : 0 });
+  return generateMerchant({ ...spec, profile: template, refundRate: 0.25, returnOrders: 0.4, crossMidnight: 0.1, serviceCharges: 0.25 });
 }
 
 async function checkBooks(template: 'uk' | 'ca', mode: OutputFormat, spec: Spec) {

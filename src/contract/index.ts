@@ -349,3 +349,5 @@ export type {
 export { PreviewLineSchema, PreviewDocumentSchema, SyncPreviewRequestSchema, SyncPreviewSchema } from './preview.js';
 export type { PreviewLine, PreviewDocument, SyncPreview } from './preview.js';
 export { previewDifference } from './preview-difference.js';
+export { QueueFiguresSchema, QueueHealthSchema } from './queue-health.js';
+export type { QueueFigures, QueueHealth } from './queue-health.js';

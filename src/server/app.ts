@@ -4,6 +4,7 @@ import { MALFORMED_PATH_MESSAGE, isDecodablePath } from '../contract/url-path.js
 import type { z } from 'zod';
 import { ConfigurationSchema } from '../contract/configuration.js';
 import { SyncPreviewSchema } from '../contract/preview.js';
+import { QueueHealthSchema, type QueueHealth } from '../contract/queue-health.js';
 import {
   CompaniesSchema,
   CompanySchema,
@@ -42,6 +43,8 @@ export interface AppOptions {
   webhooks?: { dispatcher: WebhookDispatcher<WebhookSqlExecutor>; handler: (request: Request) => Promise<Response> };
   /** The hosted Sync Flow (page, its BFF), mounted at `/sync-flow`; no API key, it has its own session. */
   hostedFlow?: (request: Request) => Promise<Response>;
+  /** The run queue's figures for `GET /health/queue` (behind the API key). */
+  queueHealth?: () => Promise<QueueHealth>;
 }
 
 type Env = { Variables: { correlationId: string } };
@@ -187,6 +190,10 @@ export function createApp(options: AppOptions): Hono<Env> {
   });
 
   const list = (c: Context<Env>) => parseOrThrow(ListQuerySchema, c.req.query(), 'query', '');
+
+  // Operations: how far the run queue is behind (it names companies' platforms, so it needs the key).
+  const queueHealth = options.queueHealth;
+  if (queueHealth) app.get('/health/queue', async (c) => c.json(QueueHealthSchema.parse(await queueHealth())));
 
   // Webhook deliveries (Sync Health) and support queries, behind the API key like everything below.
   const webhookRoutes = options.webhooks?.handler;

@@ -13,6 +13,7 @@ import { createSecretBox, DEV_ENCRYPTION_KEY, parseEncryptionKey } from './crypt
 import { RunEngine, type RunHooks } from './runs/engine.js';
 import { createPgBossQueue, type PgBossQueueOptions } from './runs/pg-boss-queue.js';
 import { createInProcessQueue, scheduledRunStillDue, type JobHandler, type RunQueue } from './runs/queue.js';
+import { readQueueHealth } from './runs/queue-health.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { openStore, Store, type StoreOptions } from './store/index.js';
 
@@ -202,7 +203,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     const handle: JobHandler = async (job) => {
       await engine?.runUnlessBusy(job.companyId, { trigger: 'scheduled', end: job.end }, () => scheduledRunStillDue(runStore, job));
     };
-    queue = store.db.dialect === 'postgres' ? await createPgBossQueue(store.db, handle, options.queue) : createInProcessQueue(handle);
+    queue = store.db.dialect === 'postgres' ? await createPgBossQueue(store.db, handle, options.queue) : createInProcessQueue(handle, { platformsOf: (ids) => runStore.accountingPlatforms(ids) });
+    const runQueue = queue;
     await queue.start(options.workers ?? 1);
     const hostedFlow = hosted
       ? createHostedFlow({
@@ -229,6 +231,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       ...(sandbox ? { sandbox: (r: Request) => sandbox.handler(r) } : {}),
       ...(dispatcher ? { webhooks: { dispatcher, handler: createWebhookDeliveryHandler(dispatcher, { basePath: '/webhooks' }) } } : {}),
       ...(hostedFlow ? { hostedFlow: (r: Request) => hostedFlow.fetch(r) } : {}),
+      queueHealth: () => readQueueHealth(runQueue, runStore, now()),
     });
   });
   // Keep an unhandled rejection from escaping before the first request awaits it.

@@ -28,6 +28,7 @@ import {
   VisibleAccountsSchema,
 } from '../contract/sync-api.js';
 import { SyncPreviewSchema } from '../contract/preview.js';
+import { QueueHealthSchema } from '../contract/queue-health.js';
 import { WebhookDeliveryPageSchema, WebhookDeliverySchema } from '../contract/webhooks.js';
 
 /** Where a route comes from: a Codat contract or our extension. */
@@ -126,6 +127,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { operationId: 'list-push-items', method: 'GET', path: '/companies/{companyId}/sync/commerce/syncs/{syncId}/items', summary: 'Per-document results (push items) of a sync.', origin: 'extension', auth: true, response: PushItemsSchema },
   { operationId: 'retry-sync', method: 'POST', path: '/companies/{companyId}/sync/commerce/syncs/{syncId}/retry', summary: 'Retry only the failed documents of a sync, idempotently.', origin: 'extension', auth: true, response: CompanySyncStatusSchema },
   { operationId: 'preview-sync', method: 'POST', path: '/companies/{companyId}/sync/commerce/preview', summary: 'Dry run: the documents a configuration (unsaved; {} = the saved one) would post for the most recent day with pushed records, each line\'s account named, with what was already posted that day and the validation set-configuration would apply. Reads the ledger\'s chart; writes nothing.', origin: 'extension', auth: true, request: ConfigurationSchema, response: SyncPreviewSchema },
+  { operationId: 'get-queue-health', method: 'GET', path: '/health/queue', summary: 'The run queue: jobs queued, running, waiting on a vendor budget and failed, companies due and not yet run with the oldest due time and its age, in total and by accounting platform. One queue for every instance on PostgreSQL (pg-boss), this process\'s own on SQLite.', origin: 'extension', auth: true, response: QueueHealthSchema },
   { operationId: 'list-webhook-deliveries', method: 'GET', path: '/webhooks/deliveries', summary: 'Webhook deliveries, newest first; filter by companyId, type, status, endpointId, eventId; limit and cursor page (404 webhooks_disabled without endpoints).', origin: 'extension', auth: true, response: WebhookDeliveryPageSchema },
   { operationId: 'get-webhook-delivery', method: 'GET', path: '/webhooks/deliveries/{deliveryId}', summary: 'One webhook delivery with its event and last attempt.', origin: 'extension', auth: true, response: WebhookDeliverySchema },
   { operationId: 'redeliver-webhook', method: 'POST', path: '/webhooks/deliveries/{deliveryId}/redeliver', summary: 'Send a delivery again now (202 with the delivery that will be sent).', origin: 'extension', auth: true, response: WebhookDeliverySchema },

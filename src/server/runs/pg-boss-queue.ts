@@ -135,5 +135,23 @@ export async function createPgBossQueue(db: Db, handle: JobHandler, options: PgB
       const n = (...states: string[]) => rows.filter((r) => states.includes(r.state)).reduce((sum, r) => sum + Number(r.n), 0);
       return { queued: n('created', 'retry'), running: n('active'), failed: n('failed') };
     },
+    async countsByPlatform(): Promise<Map<string, QueueCounts>> {
+      // The jobs' companies are in the store's tables of the same database (on the search path).
+      const rows = await db.query<{ platform_key: string; state: string; n: string }>(
+        `SELECT COALESCE((SELECT k.platform_key FROM connections k WHERE k.company_id = j.data->>'companyId' AND k.source_type = 'Accounting'
+                  ORDER BY CASE WHEN k.status = 'Linked' THEN 0 ELSE 1 END, k.created_at LIMIT 1), '') AS platform_key,
+                j.state::text AS state, COUNT(*) AS n
+           FROM ${schema}.job j WHERE j.name = $1 AND j.state IN ('created', 'retry', 'active', 'failed') GROUP BY 1, 2`,
+        [RUN_QUEUE_NAME],
+      );
+      const out = new Map<string, QueueCounts>();
+      for (const row of rows) {
+        const counts = out.get(row.platform_key) ?? { queued: 0, running: 0, failed: 0 };
+        const field = row.state === 'active' ? 'running' : row.state === 'failed' ? 'failed' : 'queued';
+        counts[field] += Number(row.n);
+        out.set(row.platform_key, counts);
+      }
+      return out;
+    },
   };
 }

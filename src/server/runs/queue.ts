@@ -22,6 +22,8 @@ export interface QueueCounts {
   running: number;
   /** Jobs that failed every attempt (kept for inspection). */
   failed: number;
+  /** Runs that yielded their worker on a vendor call budget and wait to resume (absent: none). */
+  waitingOnBudget?: number;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface RunQueue {
   start(concurrency: number): Promise<void>;
   stop(): Promise<void>;
   counts(): Promise<QueueCounts>;
+  /** {@link counts} by the accounting platform of each job's company (`''`: none linked). */
+  countsByPlatform(): Promise<Map<string, QueueCounts>>;
 }
 
 /** Runs one job: returns when it finished (or was found not needed); throws to have it retried. */
@@ -67,11 +71,20 @@ export async function scheduledRunStillDue(store: Store, job: ScheduledJob): Pro
  * survives the process: the scheduler's next tick after a restart finds the company still due
  * (its due time moves only when a run finished) and queues it again.
  */
-export function createInProcessQueue(handle: JobHandler): RunQueue {
+export function createInProcessQueue(
+  handle: JobHandler,
+  options: {
+    /** The accounting platform of each company (for {@link RunQueue.countsByPlatform}); default: none known. */
+    platformsOf?: (companyIds: readonly string[]) => Promise<Map<string, string>>;
+  } = {},
+): RunQueue {
   const waiting: ScheduledJob[] = [];
   const keys = new Set<string>();
   let running = 0;
   let failed = 0;
+  const active: ScheduledJob[] = [];
+  // Failed jobs by company (the embedded queue does not retry: the next day's run does).
+  const failedBy = new Map<string, number>();
   let concurrency = 1;
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
@@ -79,14 +92,17 @@ export function createInProcessQueue(handle: JobHandler): RunQueue {
     while (running < concurrency && waiting.length > 0) {
       const job = waiting.shift() as ScheduledJob;
       running += 1;
+      active.push(job);
       void (async () => {
         try {
           await handle(job);
         } catch (error) {
           failed += 1;
+          failedBy.set(job.companyId, (failedBy.get(job.companyId) ?? 0) + 1);
           console.error(`Scheduled sync of company ${job.companyId} failed to run:`, error);
         } finally {
           running -= 1;
+          active.splice(active.indexOf(job), 1);
           keys.delete(jobKey(job));
           // Give HTTP and timers a turn between runs.
           setImmediate(pump);
@@ -134,5 +150,21 @@ export function createInProcessQueue(handle: JobHandler): RunQueue {
       return Promise.resolve();
     },
     counts: () => Promise.resolve({ queued: waiting.length, running, failed }),
+    async countsByPlatform() {
+      const queued = waiting.map((j) => j.companyId);
+      const runningIds = active.map((j) => j.companyId);
+      const platforms = await (options.platformsOf ?? (() => Promise.resolve(new Map<string, string>())))([...new Set([...queued, ...runningIds, ...failedBy.keys()])]);
+      const out = new Map<string, QueueCounts>();
+      const add = (companyId: string, field: 'queued' | 'running' | 'failed', n = 1) => {
+        const key = platforms.get(companyId) ?? '';
+        const counts = out.get(key) ?? { queued: 0, running: 0, failed: 0 };
+        counts[field] += n;
+        out.set(key, counts);
+      };
+      for (const id of queued) add(id, 'queued');
+      for (const id of runningIds) add(id, 'running');
+      for (const [id, n] of failedBy) add(id, 'failed', n);
+      return out;
+    },
   };
 }

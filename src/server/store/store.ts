@@ -382,6 +382,39 @@ export class Store {
     return rows.map((r) => ({ ...toCompany(r), nextDueAt: str(r.next_due_at) }));
   }
 
+  /**
+   * The companies due at `now` (`next_due_at <= now`, through its index) counted by the
+   * platform of their accounting connection (the linked one first; `''` for none), with the
+   * earliest due time of each.
+   */
+  async dueByPlatform(now: Date): Promise<{ platformKey: string; due: number; oldestDueAt: string }[]> {
+    const rows = await this.db.query(
+      `SELECT platform_key, COUNT(*) AS due, MIN(next_due_at) AS oldest FROM (
+         SELECT c.next_due_at, COALESCE((SELECT k.platform_key FROM connections k WHERE k.company_id = c.id AND k.source_type = 'Accounting'
+           ORDER BY CASE WHEN k.status = 'Linked' THEN 0 ELSE 1 END, k.created_at LIMIT 1), '') AS platform_key
+         FROM companies c WHERE c.next_due_at <= $1
+       ) d GROUP BY platform_key ORDER BY platform_key`,
+      [now.toISOString()],
+    );
+    return rows.map((r) => ({ platformKey: str(r.platform_key), due: Number(r.due), oldestDueAt: str(r.oldest) }));
+  }
+
+  /** The platform of each company's accounting connection (the linked one first); companies without one are left out. */
+  async accountingPlatforms(companyIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < companyIds.length; i += 500) {
+      const ids = companyIds.slice(i, i + 500);
+      const rows = await this.db.query(
+        `SELECT company_id, platform_key FROM connections WHERE source_type = 'Accounting' AND company_id IN (${ids.map((_, j) => `$${j + 1}`).join(', ')})
+         ORDER BY CASE WHEN status = 'Linked' THEN 1 ELSE 0 END, created_at DESC`,
+        ids as string[],
+      );
+      // Ordered so that the preferred connection of each company comes last and wins.
+      for (const r of rows) out.set(str(r.company_id), str(r.platform_key));
+    }
+    return out;
+  }
+
   /** Moves a company's due time (the scheduler, once a day's run has been attempted). */
   async setNextDue(id: string, at: string | null): Promise<void> {
     await this.db.execute('UPDATE companies SET next_due_at = $1 WHERE id = $2', [at, id]);

@@ -1,5 +1,5 @@
 import type { Configuration } from '../contract/configuration.js';
-import { PAYMENT_TYPE_KEYS } from '../contract/configuration.js';
+import { PAYMENT_TYPE_KEYS, taxComponentAccountKey } from '../contract/configuration.js';
 import { outputModeOf } from '../contract/configuration-helpers.js';
 import type {
   AccountingDocument,
@@ -250,7 +250,8 @@ export function buildDay(
           role = refund ? 'refund' : s.role === 'sales' ? 'sales' : s.role;
           break;
         case 'tax':
-          accountId = invoiceMode ? '' : account('sales', 'tax', `rate:${s.rateKey}`);
+          // A tax component posts to its own row (`tax:<componentId>`) when chosen, else to `tax`.
+          accountId = invoiceMode ? '' : account('sales', s.componentId && cfg?.sales?.accounts?.[taxComponentAccountKey(s.componentId)]?.selectedAccountId ? taxComponentAccountKey(s.componentId) : 'tax', `rate:${s.rateKey}`);
           taxRateId = s.componentId ? componentRate(s.componentId) : taxRate(s.rateKey, true);
           role = refund ? 'refundTax' : 'tax';
           break;

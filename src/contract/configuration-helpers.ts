@@ -54,6 +54,15 @@ export const PAYMENT_TYPE_KEYS = {
   Unknown: 'unknown',
 } as const;
 
+/**
+ * Sales account key of a commerce tax component's own liability account (`tax:<componentId>`,
+ * e.g. `tax:tc-pst-bc` for British Columbia PST). Unselected, the component's tax goes to the
+ * account of the ledger tax rate it is mapped to (when the ledger reports it), else to `tax`.
+ */
+export function taxComponentAccountKey(componentId: string): string {
+  return `tax:${componentId}`;
+}
+
 /** Account key for where payouts land (the merchant's bank account). */
 export const PAYOUT_ACCOUNT_KEY = 'payout';
 /** Tax-rate key ("20", "17.5", "0") for a percentage; trailing zeros are dropped. */

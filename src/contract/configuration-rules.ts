@@ -131,6 +131,18 @@ export function validateConfiguration(
         add(itemId, 'selection_not_an_option', `The tax rate chosen for these tax components no longer exists in ${platform}. Choose another one.`);
       }
     });
+    // A tax component's own account (`tax:<componentId>`) goes with its tax code: the component
+    // must be mapped to a ledger tax rate, or its lines would carry no code for the tax return.
+    for (const [key, row] of Object.entries(sales?.accounts ?? {})) {
+      if (!key.startsWith('tax:') || !row.selectedAccountId) continue;
+      const componentId = key.slice(4);
+      const mapped = (sales?.newTaxRates?.taxRateMappings ?? []).some((m) => m.selectedAccountingTaxRateId && m.selectedCommerceTaxRateIds?.includes(componentId));
+      if (!mapped) {
+        const name = sales?.newTaxRates?.commerceTaxRateOptions?.find((o) => o.id === componentId)?.name ?? componentId;
+        add(`configuration.sales.accounts.${key}.selectedAccountId`, 'selection_required',
+          `Choose the ${platform} tax rate for ${name} under tax components first: its account is used with that rate's tax code.`);
+      }
+    }
     const zero = sales?.newTaxRates?.selectedDefaultZeroTaxRateId;
     const zeroOptions = sales?.newTaxRates?.defaultZeroTaxRateOptions;
     if (zero && zeroOptions && !hasOption(zeroOptions, zero)) {

@@ -81,7 +81,11 @@ export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 
 export const SalesConfigurationSchema = z.object({
   syncSales: z.boolean().optional().default(true),
-  /** Keyed by account key: `sales`, `refund`, `gratuity`, `prepaid`, `sales-other`, `category:<id>`, `rounding`. */
+  /**
+   * Keyed by account key: `sales`, `refund`, `gratuity`, `prepaid`, `tax`, `sales-other`,
+   * `category:<id>`, `rounding`, and `tax:<componentId>` per commerce tax component (its own
+   * liability account, e.g. GST and PST apart; see `taxComponentAccountKey`).
+   */
   accounts: z.record(z.string(), AccountConfigurationSchema).nullish(),
   invoiceStatus: z
     .object({
@@ -205,5 +209,6 @@ export {
   outputModeOf,
   PAYMENT_TYPE_KEYS,
   PAYOUT_ACCOUNT_KEY,
+  taxComponentAccountKey,
   taxRateKey,
 } from './configuration-helpers.js';

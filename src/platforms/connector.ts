@@ -67,6 +67,11 @@ export interface LedgerTaxRate {
   /** Effective rate as a percentage (20 for 20%). */
   effectiveRate: number;
   status: 'Active' | 'Archived' | 'Deleted';
+  /**
+   * The account the ledger posts this rate's tax to, when the ledger reports it (the sandbox
+   * does; Xero and QuickBooks do not expose it). The default of a tax component's own account row.
+   */
+  accountId?: string | null;
 }
 
 export interface LedgerContact {

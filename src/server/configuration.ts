@@ -3,6 +3,7 @@ import {
   outputModeOf,
   PAYMENT_TYPE_KEYS,
   PAYOUT_ACCOUNT_KEY,
+  taxComponentAccountKey,
   type AccountConfiguration,
   type AccountOption,
   type CommerceConfiguration,
@@ -128,6 +129,20 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
 
   const salesAccounts: Record<string, AccountConfiguration> = {};
   for (const [key, spec] of Object.entries(SALES_ROWS)) salesAccounts[key] = row(spec, sales.accounts?.[key], ledger, facts);
+  // One row per commerce tax component: its own liability account (GST and PST apart),
+  // defaulting to the account of the ledger tax rate the component is mapped to.
+  for (const component of facts.taxComponents) {
+    const key = taxComponentAccountKey(component.id);
+    const rateId = sales.newTaxRates?.taxRateMappings?.find((m) => m.selectedCommerceTaxRateIds?.includes(component.id))?.selectedAccountingTaxRateId;
+    const rateAccount = ledger?.taxRates.find((t) => t.id === rateId)?.accountId ?? null;
+    const name = component.name ?? component.id;
+    const saved = sales.accounts?.[key];
+    salesAccounts[key] = row(
+      { label: `Tax: ${name}`, description: `Liability account ${name} collected is posted to; empty = the account of its tax rate, else the Tax account.`, classes: ['Liability'], required: () => false },
+      { required: false, selectedAccountId: saved?.selectedAccountId ?? rateAccount },
+      ledger, facts,
+    );
+  }
   for (const [key, selected] of Object.entries(sales.accounts ?? {})) {
     if (!salesAccounts[key]) {
       salesAccounts[key] = row({ label: selected.labelText ?? key, description: selected.descriptionText ?? '', classes: key.startsWith('category:') ? ['Income'] : [], required: () => false }, selected, ledger, facts);

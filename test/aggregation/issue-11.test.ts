@@ -5,7 +5,10 @@ import type { Order, Payment } from '../../src/contract/commerce.js';
 import { AccountingDocumentSchema } from '../../src/contract/documents.js';
 import type { Configuration } from '../../src/contract/configuration.js';
 import { buildConfiguration, buildOrder, buildPayment, buildTransaction, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
-import { connect, contextFor, newSandbox } from '../platforms/sandbox/helpers.js';
+import { BASE, connect, contextFor, newSandbox } from '../platforms/sandbox/helpers.js';
+import { withOptions } from '../../src/server/configuration.js';
+import type { SandboxTaxReport } from '../../src/platforms/sandbox/tax-report.js';
+import { validateConfiguration } from '../../src/contract/configuration-rules.js';
 
 /**
  * The minimal cases of issue 11 that aggregation owns, in both modes, to the cent. Every
@@ -521,5 +524,68 @@ describe('bug 5: a return order and its Refund transaction are one refund, poste
       [A.sales.id, 'refund', 1000],
       [A.taxPayable.id, 'refundTax', 200],
     ]);
+  });
+});
+
+describe('case 4: tax components each on their own liability account, in both modes', () => {
+  // British Columbia: a 10.00 sale with GST 0.50 (5%) and PST 0.70 (7%), 11.20 by card. The
+  // sandbox's CA chart: GST (5%) posts to GST/HST payable acc-820, PST BC (7%) to PST payable
+  // acc-825. The configuration is what the service builds over that live ledger (withOptions), so
+  // each component's row defaults to the account of the ledger rate it is mapped to.
+  const gst = { taxComponentRef: { id: 'tc-gst', name: 'GST' } };
+  const pst = { taxComponentRef: { id: 'tc-pst-bc', name: 'PST (BC)' } };
+  const records = () => ({
+    orders: [buildOrder({ id: 'o-1', currency: 'CAD', createdDate: '2026-03-10T20:00:00Z', totalAmount: 11.2, totalTaxAmount: 1.2, orderLineItems: [{ quantity: 1, unitPrice: 10, taxPercentage: 12, totalAmount: 11.2, totalTaxAmount: 1.2, taxes: [{ ...gst, taxAmount: 0.5 }, { ...pst, taxAmount: 0.7 }] }] })],
+    payments: [buildPayment({ id: 'p-1', currency: 'CAD', amount: 11.2, createdDate: '2026-03-10T20:00:00Z' })],
+  });
+  const facts = { taxRateKeys: ['12'], taxComponents: [{ id: 'tc-gst', name: 'GST' }, { id: 'tc-pst-bc', name: 'PST (BC)' }], paymentTypeKeys: ['card'], hasFees: false, hasPayouts: false };
+
+  async function post(outputFormat: 'JournalEntry' | 'Invoice', salesAccounts: Record<string, string | null> = {}) {
+    const { sandbox } = newSandbox();
+    try {
+      const tokens = await connect(sandbox, 'ca');
+      const ctx = contextFor(tokens);
+      const c = sandbox.connector;
+      const ledger = { companyName: 'Sandbox', accounts: await c.listAccounts(ctx), taxRates: await c.listTaxRates(ctx), customers: await c.listCustomers(ctx), suppliers: await c.listSuppliers(ctx) };
+      const selections = buildConfiguration({ template: 'ca', outputFormat, salesAccounts, ...(outputFormat === 'Invoice' ? { paymentAccounts: {} } : {}) });
+      const configuration = withOptions(selections, ledger, facts, 'co-1');
+      const { documents, problems } = run(records(), configuration);
+      expect(problems).toEqual([]);
+      const related: Record<string, string> = {};
+      for (const doc of documents) related[doc.reference] = (await c.writeDocument(ctx, doc, { idempotencyKey: doc.reference, related: { ...related } })).platformId;
+      const balances: Record<string, number> = {};
+      for (const a of sandbox.admin.trialBalance(sandbox.admin.listLedgers()[0]!.id).accounts) if (a.debit !== a.credit) balances[a.accountId] = a.debit - a.credit;
+      const response = await sandbox.handler(new Request(`${BASE}/api/tax-report?from=2026-03-10&to=2026-03-10`, { headers: { authorization: `Bearer ${tokens.accessToken}` } }));
+      const report = (await response.json()) as SandboxTaxReport;
+      const taxByRate = Object.fromEntries(report.sections.find((x) => x.currency === 'CAD')!.rates.filter((r) => r.sales.tax !== 0).map((r) => [r.taxRateId, r.sales.tax]));
+      return { configuration, documents, balances, taxByRate };
+    } finally {
+      sandbox.close();
+    }
+  }
+
+  for (const mode of ['JournalEntry', 'Invoice'] as const) {
+    it(`${mode}: GST 0.50 on GST/HST payable, PST 0.70 on PST payable; the tax report has GST 0.50 and PST 0.70`, async () => {
+      const { configuration, balances, taxByRate } = await post(mode);
+      const accounts = configuration.configuration!.sales!.accounts!;
+      expect(accounts['tax:tc-gst']?.selectedAccountId).toBe('acc-820');
+      expect(accounts['tax:tc-pst-bc']?.selectedAccountId).toBe('acc-825');
+      // Card 11.20 Dr; sales 10.00 Cr; GST 0.50 Cr on acc-820; PST 0.70 Cr on acc-825.
+      expect(balances).toEqual({ [A.cardClearing.id]: 1120, [A.sales.id]: -1000, 'acc-820': -50, 'acc-825': -70 });
+      expect(taxByRate).toEqual({ 'tax-ca-gst': 50, 'tax-ca-pst-bc': 70 });
+    });
+  }
+
+  it('journal mode: a component row the merchant chose wins over the default (PST to Tips payable, for the test)', async () => {
+    const { balances } = await post('JournalEntry', { 'tax:tc-pst-bc': A.tipsPayable.id });
+    expect(balances).toEqual({ [A.cardClearing.id]: 1120, [A.sales.id]: -1000, 'acc-820': -50, [A.tipsPayable.id]: -70 });
+  });
+
+  it('validation: a component account needs the component mapped to a ledger tax rate', () => {
+    const configuration = buildConfiguration({ template: 'ca', salesAccounts: { 'tax:tc-other': A.taxPayable.id } });
+    const errors = validateConfiguration(configuration, { platformName: 'Sandbox' });
+    expect(errors).toEqual([expect.objectContaining({ itemId: 'configuration.sales.accounts.tax:tc-other.selectedAccountId', validatorName: 'selection_required' })]);
+    const fine = buildConfiguration({ template: 'ca', salesAccounts: { 'tax:tc-pst-bc': A.taxPayable.id } });
+    expect(validateConfiguration(fine, { platformName: 'Sandbox' })).toEqual([]);
   });
 });

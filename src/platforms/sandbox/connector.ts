@@ -304,6 +304,7 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
         name: t.name,
         effectiveRate: t.effectiveRate,
         status: t.status,
+        accountId: t.liabilityAccountId,
       }));
     },
 

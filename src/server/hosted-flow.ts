@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBff, type Bff } from '../bff/create-bff.js';
+import type { HostedFlowBranding, HostedFlowContext } from '../contract/hosted-flow.js';
+import { closestLocale } from '../widget/i18n/index.js';
 import { HttpError } from './errors.js';
 
 /** Path the hosted Sync Flow page is served at; the start operation's URL points here. */
@@ -67,6 +69,13 @@ export interface HostedFlowOptions {
   sessionTtlSeconds?: number;
   /** Origins allowed to frame the page (CSP `frame-ancestors`); none by default. */
   frameAncestors?: readonly string[];
+  /** The partner's branding on the page (validated at start-up with `HostedFlowBrandingSchema`). */
+  branding?: HostedFlowBranding | null;
+  /**
+   * The partner's UI settings the page applies: text overrides for a sync-flow locale (as widget
+   * messages) and visible account rows per platform key. None by default.
+   */
+  pageSettings?: (uiLocale: 'en-us' | 'fr-fr') => Promise<Pick<HostedFlowContext, 'messages' | 'visibleAccounts'>>;
   /** Folder of the built page (`dist/sync-flow`); found next to the build by default. */
   pageDir?: string;
   now?: () => Date;
@@ -332,10 +341,10 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
       const session = sessionOf(request);
       if (path === `${HOSTED_FLOW_PATH}/context`) {
         if (!session) return Response.json({ error: 'session_expired' }, { status: 401, headers: { 'cache-control': 'no-store' } });
-        return Response.json(
-          { locale: pickLocale(session.l, request.headers.get('accept-language')), canReturn: session.r !== null },
-          { headers: { 'cache-control': 'no-store' } },
-        );
+        const locale = pickLocale(session.l, request.headers.get('accept-language'));
+        const settings = (await options.pageSettings?.(closestLocale(locale) === 'fr-FR' ? 'fr-fr' : 'en-us')) ?? { messages: {}, visibleAccounts: {} };
+        const context: HostedFlowContext = { locale, canReturn: session.r !== null, branding: options.branding ?? null, ...settings };
+        return Response.json(context, { headers: { 'cache-control': 'no-store' } });
       }
       if (path === `${HOSTED_FLOW_PATH}/done`) {
         if (!session) return messagePage(401, 'This link has expired', 'Open accounting sync again from the site you came from.');

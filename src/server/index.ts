@@ -7,6 +7,8 @@ import { createWebhookDeliveryHandler } from '../webhooks/routes.js';
 import { createSqlWebhookStore, type WebhookSqlExecutor } from '../webhooks/sql-store.js';
 import { NO_EVENTS, webhookEvents, type ServiceEvents } from './events.js';
 import { createApp } from './app.js';
+import { HostedFlowBrandingSchema, type HostedFlowBranding } from '../contract/hosted-flow.js';
+import { widgetMessagesOf } from './ui-text.js';
 import { HOSTED_FLOW_BFF_PATH, createHostedFlow, deriveFlowSecret, parseRedirectAllowList, signRedirect } from './hosted-flow.js';
 import { SyncCore, type CommerceSource } from './core.js';
 import { createSecretBox, DEV_ENCRYPTION_KEY, parseEncryptionKey } from './crypto.js';
@@ -61,7 +63,15 @@ export interface SyncServiceOptions {
    * `secret`: signs flow sessions and start URLs; by default derived from the encryption key, so
    * every instance sharing that key (and the store) serves any flow session.
    */
-  hostedFlow?: false | { redirectAllowList?: readonly string[]; frameAncestors?: readonly string[]; secret?: string; sessionTtlSeconds?: number; pageDir?: string };
+  hostedFlow?: false | {
+    redirectAllowList?: readonly string[];
+    frameAncestors?: readonly string[];
+    secret?: string;
+    sessionTtlSeconds?: number;
+    pageDir?: string;
+    /** The partner's branding on the page; default env `COMMERCE_SYNC_FLOW_BRANDING` (JSON), validated at start-up. */
+    branding?: HostedFlowBranding;
+  };
   /** The commerce source companies are linked to. Default `{ key: 'commerce', name: 'Partner commerce' }`. */
   commerce?: CommerceSource;
   now?: () => Date;
@@ -112,6 +122,24 @@ export interface SyncService {
   close(): Promise<void>;
 }
 
+/** The hosted page's branding from the options or the environment (JSON); a bad value stops the start with what to fix. */
+function parseBranding(value: HostedFlowBranding | string | undefined): HostedFlowBranding | null {
+  if (value === undefined || value === '') return null;
+  let raw: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      raw = JSON.parse(value);
+    } catch {
+      throw new Error('COMMERCE_SYNC_FLOW_BRANDING is not JSON; use e.g. {"name":"Acme Pay","logoUrl":"https://acme.example/logo.svg","colors":{"primary":"#0a5c36"}}.');
+    }
+  }
+  const parsed = HostedFlowBrandingSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`Hosted flow branding is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'branding'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
 function resolveKey(options: SyncServiceOptions): string {
   const key = options.encryptionKey ?? process.env.COMMERCE_SYNC_ENCRYPTION_KEY;
   if (key) return key;
@@ -143,6 +171,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const hosted = options.hostedFlow === false ? null : (options.hostedFlow ?? {});
   // Derived from the key every instance shares, so any instance reads a flow session another started.
   const flowSecret = hosted?.secret ?? deriveFlowSecret(parseEncryptionKey(encryptionKey));
+  const branding = hosted ? parseBranding(hosted.branding ?? process.env.COMMERCE_SYNC_FLOW_BRANDING) : null;
   const redirectAllowList = parseRedirectAllowList(
     hosted?.redirectAllowList ?? (process.env.COMMERCE_SYNC_REDIRECT_ALLOWLIST ?? '').split(',').map((u) => u.trim()).filter(Boolean),
   );
@@ -175,6 +204,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const instanceId = options.instanceId ?? randomUUID();
   const init = ready.then(async () => {
     if (!store) throw new Error('Store failed to open');
+    const openStore = store;
     let events: ServiceEvents = NO_EVENTS;
     if (options.webhooks) {
       const outbox = createSqlWebhookStore(store.db);
@@ -219,6 +249,11 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
           redirectAllowList,
           now,
           secret: flowSecret,
+          branding,
+          pageSettings: async (uiLocale) => ({
+            messages: widgetMessagesOf(await openStore.uiTextOverrides(uiLocale)),
+            visibleAccounts: Object.fromEntries(await Promise.all([...connectors.keys()].map(async (key) => [key, await openStore.visibleAccounts(key)] as const))),
+          }),
           ...(hosted.sessionTtlSeconds ? { sessionTtlSeconds: hosted.sessionTtlSeconds } : {}),
           ...(hosted.frameAncestors ? { frameAncestors: hosted.frameAncestors } : {}),
           ...(hosted.pageDir ? { pageDir: hosted.pageDir } : {}),

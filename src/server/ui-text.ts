@@ -1,4 +1,5 @@
 import type { LocalizationInfo, UiLocale } from '../contract/sync-api.js';
+import type { MessageKey } from '../widget/i18n/index.js';
 
 type Texts = Record<string, string>;
 
@@ -67,4 +68,46 @@ export function defaultUiText(locale: UiLocale): LocalizationInfo {
  */
 export function isCodatTextKey(key: string): boolean {
   return /^[a-z]+(?:-[A-Za-z0-9]+)+$/.test(key) && key.length <= 200;
+}
+
+/**
+ * Where each stored sync-flow text lands in the widget: our keys and the Codat keys whose
+ * meaning is known map to a widget message key; the hosted page applies a partner's override
+ * of any of them. Other Codat keys are stored and echoed but have no place in this UI.
+ */
+export const UI_TEXT_WIDGET_KEYS: Readonly<Record<string, MessageKey>> = {
+  'output.title': 'wizard.output.legend',
+  'output.journal': 'wizard.output.journal',
+  'output.invoice': 'wizard.output.invoice',
+  'sales.title': 'wizard.step.sales',
+  'sales.accounts.sales': 'wizard.sales.sales',
+  'sales.accounts.refund': 'wizard.sales.refund',
+  'sales.accounts.gratuity': 'wizard.sales.gratuity',
+  'sales.accounts.prepaid': 'wizard.sales.prepaid',
+  'taxRates.title': 'wizard.step.taxRates',
+  'taxRates.description': 'wizard.taxRates.help',
+  'payments.title': 'wizard.step.payments',
+  'payments.description': 'wizard.payments.help',
+  'payments.accounts.payout': 'wizard.payments.payout',
+  'fees.title': 'wizard.step.fees',
+  'fees.accounts.paymentFee': 'wizard.fees.paymentFee',
+  'fees.accounts.paymentFeeRefund': 'wizard.fees.paymentFeeRefund',
+  'fees.supplier': 'wizard.fees.supplier',
+  'schedule.title': 'wizard.step.schedule',
+  'schedule.startDate': 'wizard.schedule.startDate',
+  'schedule.syncHour': 'wizard.schedule.syncHour',
+  'schedule.timeZone': 'wizard.schedule.timeZone',
+  'review.title': 'wizard.step.review',
+  'configure-misc-nextButton': 'common.next',
+  'configure-misc-backButton': 'common.back',
+};
+
+/** The partner's stored overrides as widget messages (texts set to null, or with no place in the widget, are left out). */
+export function widgetMessagesOf(overrides: Readonly<Record<string, { text: string | null }>>): Record<string, string> {
+  const messages: Record<string, string> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    const target = Object.hasOwn(UI_TEXT_WIDGET_KEYS, key) ? UI_TEXT_WIDGET_KEYS[key] : undefined;
+    if (target && value.text) messages[target] = value.text;
+  }
+  return messages;
 }

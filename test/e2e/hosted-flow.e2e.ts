@@ -9,10 +9,17 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { launchBrowser, newContext } from './support/browser.js';
 import { journey, type Journey } from './support/journey.js';
 import { freePort, startServiceProcess, type ServiceProcess } from './support/service-process.js';
-import { UK_PLAN, allowOnConsentPage, chooseOption, mapTaxRates, nextStep, pickSandbox, stepHeading } from './support/widget.js';
+import { UK_PLAN, allowOnConsentPage, chooseOption, combobox, mapTaxRates, nextStep, pickSandbox, stepHeading } from './support/widget.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const API_KEY = 'e2e-hosted-flow-key';
+
+/** A small SVG logo as a data URL (allowed by the page's CSP and the branding schema). */
+const LOGO = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="32" viewBox="0 0 64 32"><rect width="64" height="32" rx="6" fill="#0a5c36"/><text x="32" y="21" font-size="14" text-anchor="middle" fill="#fff" font-family="sans-serif">ACME</text></svg>').toString('base64')}`;
+/** The partner's branding, given to `commerce-sync serve` in its environment. */
+const BRANDING = { name: 'Acme Payments', logoUrl: LOGO, colors: { primary: '#0a5c36', primaryFg: '#ffffff', focus: '#0a5c36' }, fontFamily: 'Georgia, serif' };
+/** Account rows the partner shows (the sandbox platform); every other optional row is hidden. */
+const VISIBLE = ['sales', 'refund', 'shipping', 'tax', 'rounding', 'gratuity', 'prepaid', 'card', 'cash', 'onlineCard', 'prepaidPayment', 'payout', 'paymentFee', 'paymentFeeRefund'];
 
 /**
  * The partner's backend, as a partner would write it: a page of its dashboard calls the start
@@ -29,7 +36,6 @@ async function startPartner(serviceUrl: () => string) {
       if (url.pathname === '/connect') {
         const redirectUrl = url.searchParams.get('return') ?? `${origin}/accounting/done?ref=dash`;
         const query = new URLSearchParams({ merchantIdentifier: url.searchParams.get('merchant') ?? 'm-1', redirectUrl });
-        for (const name of ['locale']) if (url.searchParams.has(name)) query.set(name, url.searchParams.get(name)!);
         const reply = await fetch(`${serviceUrl()}/config/sync/commerce/commerce/sandbox/start?${query}`, {
           headers: { authorization: `Basic ${Buffer.from(API_KEY).toString('base64')}` },
         });
@@ -40,7 +46,10 @@ async function startPartner(serviceUrl: () => string) {
           return;
         }
         started.push(body.url);
-        res.writeHead(302, { location: body.url });
+        // The page's language: the partner may add `locale` to the URL (else Accept-Language decides).
+        const target = new URL(body.url);
+        if (url.searchParams.has('locale')) target.searchParams.set('locale', url.searchParams.get('locale')!);
+        res.writeHead(302, { location: target.toString() });
         res.end();
         return;
       }
@@ -70,8 +79,12 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
   let page: Page;
   const cspViolations: string[] = [];
 
-  const api = async (path: string) => {
-    const reply = await fetch(`${service.url}${path}`, { headers: { authorization: `Basic ${Buffer.from(API_KEY).toString('base64')}` } });
+  const api = async (path: string, method = 'GET', body?: unknown) => {
+    const reply = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization: `Basic ${Buffer.from(API_KEY).toString('base64')}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     return { status: reply.status, body: (await reply.json()) as Record<string, unknown> };
   };
 
@@ -83,9 +96,22 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
     partner = await startPartner(() => serviceUrl);
     service = await startServiceProcess(
       ['--db', join(dataDir, 'service.db'), '--sandbox-db', join(dataDir, 'sandbox.db'), '--dev', '--no-scheduler'],
-      { COMMERCE_SYNC_API_KEYS: API_KEY, COMMERCE_SYNC_REDIRECT_ALLOWLIST: `${partner.origin}/accounting/done` },
+      {
+        COMMERCE_SYNC_API_KEYS: API_KEY,
+        COMMERCE_SYNC_REDIRECT_ALLOWLIST: `${partner.origin}/accounting/done`,
+        COMMERCE_SYNC_FLOW_BRANDING: JSON.stringify(BRANDING),
+      },
     );
     serviceUrl = service.url;
+    // The partner's UI settings, through the API as a Codat integration sets them: one of our
+    // text keys and one of Codat's, and the visible accounts of the sandbox platform.
+    const texts = await api('/sync/commerce/config/ui/text?locale=en-us', 'PATCH', {
+      'sales.accounts.sales': { text: 'Takings', required: true },
+      'configure-misc-backButton': { text: 'Previous step', required: false },
+    });
+    expect(texts.status).toBe(200);
+    const visible = await api('/sync/commerce/config/ui/accounts/platform/sandbox', 'POST', { visibleAccounts: VISIBLE });
+    expect(visible.status).toBe(200);
     browser = await launchBrowser();
     context = await newContext(browser);
     page = await context.newPage();
@@ -122,7 +148,12 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
 
     await page.goto(`${partner.origin}/connect?merchant=m-hosted-1`);
     await page.waitForURL((url) => url.origin === service.url && url.pathname === '/sync-flow' && url.search === '');
+    // The partner's branding: its logo (named), its name, and its colour on the primary button.
+    await page.getByRole('img', { name: 'Acme Payments logo' }).waitFor();
+    expect(await page.title()).toBe('Accounting sync – Acme Payments');
     await pickSandbox(page);
+    expect(await page.getByRole('button', { name: 'Connect Sandbox ledger' }).evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(10, 92, 54)');
+    expect(await page.locator('body').evaluate((el) => getComputedStyle(el).fontFamily)).toBe('Georgia, serif');
     await checkpoint(record, page, 'platform-picked');
 
     const [popup] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Connect Sandbox ledger' }).click()]);
@@ -134,12 +165,19 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
     await page.getByRole('radio', { name: 'One journal a day' }).check();
     await checkpoint(record, page, 'wizard-output');
     await nextStep(page, 'Sales accounts');
-    for (const [label, option] of Object.entries(UK_PLAN.sales)) await chooseOption(page, label, option);
+    // The partner's text for the sales row (our key) and for Back (Codat's key).
+    await page.getByRole('button', { name: 'Previous step' }).waitFor();
+    expect(await combobox(page, 'Sales').count()).toBe(0);
+    const { Sales: salesAccount, ...otherSales } = UK_PLAN.sales;
+    await chooseOption(page, 'Takings', salesAccount!);
+    for (const [label, option] of Object.entries(otherSales)) await chooseOption(page, label, option);
     await checkpoint(record, page, 'wizard-sales');
     await nextStep(page, 'Tax rates');
     await mapTaxRates(page, UK_PLAN);
     await checkpoint(record, page, 'wizard-tax-rates');
     await nextStep(page, 'Payments');
+    // Hidden by the partner's visible accounts: optional payment rows not listed.
+    for (const hidden of ['Swish payments', 'Vipps payments', 'PayPal payments']) expect(await combobox(page, hidden).count(), hidden).toBe(0);
     for (const [label, option] of Object.entries(UK_PLAN.payments)) await chooseOption(page, label, option);
     await checkpoint(record, page, 'wizard-payments');
     await nextStep(page, 'Fees');
@@ -148,6 +186,10 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
     await chooseOption(page, 'Time zone', 'Europe/London');
     await checkpoint(record, page, 'wizard-schedule');
     await nextStep(page, 'Review');
+    const reviewed = await page.locator('[data-part=step] table th[scope=row], [data-part=step] table tbody th').allInnerTexts();
+    expect(reviewed).toContain('Takings');
+    expect(reviewed).toContain('Cash payments');
+    expect(reviewed).not.toContain('Swish payments');
     await checkpoint(record, page, 'wizard-review');
 
     await Promise.all([
@@ -193,11 +235,15 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
   it('cancel returns to the partner with a cancel outcome', async () => {
     const record = journey('hosted-flow-cancel');
     onTestFailed(() => record.captureFailure(context.pages()));
-    await page.goto(`${partner.origin}/connect?merchant=m-hosted-3`);
-    await pickSandbox(page);
+    // The partner asks for French: the page and the widget follow.
+    await page.goto(`${partner.origin}/connect?merchant=m-hosted-3&locale=fr-FR`);
+    await page.getByRole('heading', { name: 'Synchronisation comptable', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Choisissez votre logiciel comptable' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await checkpoint(record, page, 'french');
     await Promise.all([
       page.waitForURL((url) => url.origin === partner.origin, { timeout: 30_000 }),
-      page.getByRole('button', { name: /^Cancel/ }).click(),
+      page.getByRole('button', { name: 'Annuler et revenir' }).click(),
     ]);
     const back = new URL(page.url());
     expect(back.pathname).toBe('/accounting/done');

@@ -140,6 +140,43 @@ describe('hosted Sync Flow', () => {
     }
   });
 
+  it("hands the page the partner's branding, its text overrides as widget messages and its visible accounts", async () => {
+    const branded = makeService({
+      now: c.now,
+      hostedFlow: { redirectAllowList: [ALLOWED], pageDir, branding: { name: 'Acme Pay', colors: { primary: '#0a5c36' }, fontFamily: 'Georgia, serif' } },
+    });
+    try {
+      expect((await call(branded, 'PATCH', '/sync/commerce/config/ui/text?locale=fr-fr', {
+        'sales.accounts.sales': { text: 'Recettes', required: true },
+        'configure-misc-nextButton': { text: 'Continuer', required: false },
+        'configure-misc-unknownThing': { text: 'Ignoré', required: false },
+      })).status).toBe(200);
+      expect((await call(branded, 'PATCH', '/sync/commerce/config/ui/text?locale=en-us', { 'sales.accounts.sales': { text: 'Takings', required: true } })).status).toBe(200);
+      expect((await call(branded, 'POST', '/sync/commerce/config/ui/accounts/platform/sandbox', { visibleAccounts: ['cash'] })).status).toBe(200);
+      const started = await call(branded, 'GET', '/config/sync/commerce/commerce/sandbox/start?merchantIdentifier=m-30');
+      const url = new URL(started.body.url as string);
+      const cookie = cookieOf(await get(branded, url.pathname + url.search));
+      // Accept-Language picks French: the French overrides, under the widget's keys.
+      const context = await get(branded, '/sync-flow/context', { cookie, 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' });
+      expect(await context.json()).toEqual({
+        locale: 'fr-CA',
+        canReturn: false,
+        branding: { name: 'Acme Pay', colors: { primary: '#0a5c36' }, fontFamily: 'Georgia, serif' },
+        messages: { 'wizard.sales.sales': 'Recettes', 'common.next': 'Continuer' },
+        visibleAccounts: { sandbox: ['cash'] },
+      });
+      const english = await get(branded, '/sync-flow/context', { cookie, 'accept-language': 'en-GB' });
+      expect(((await english.json()) as { messages: unknown }).messages).toEqual({ 'wizard.sales.sales': 'Takings' });
+    } finally {
+      await branded.close();
+    }
+  });
+
+  it('refuses branding that could carry more than a colour or a font, naming the field', () => {
+    expect(() => makeService({ hostedFlow: { pageDir, branding: { name: 'Acme', colors: { primary: 'red; background: url(x)' } } } })).toThrow(/colors\.primary/);
+    expect(() => makeService({ hostedFlow: { pageDir, branding: { name: 'Acme', logoUrl: 'javascript:alert(1)' } } })).toThrow(/logoUrl/);
+  });
+
   it('matches allow-list entries by origin and path prefix', () => {
     expect(isAllowedRedirect('https://p.test/done', ['https://p.test/done'])).toBe(true);
     expect(isAllowedRedirect('https://p.test/done/x?y=1', ['https://p.test/done/'])).toBe(true);

@@ -164,6 +164,7 @@ function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
         <ConfigurationWizard
           defaultStep={current?.step ?? 'output'}
           platformName={conn.platform?.name}
+          {...(conn.platform?.key ? { platformKey: conn.platform.key } : {})}
           onSaved={() => go({ view: 'settings' })}
           onCancel={status.data?.configured ? () => go({ view: 'settings' }) : undefined}
         />

@@ -35,6 +35,8 @@ export interface ConfigurationWizardProps {
   onCancel?: () => void;
   /** Platform name used in help texts. */
   platformName?: string;
+  /** Key of the connected platform: picks the provider's `visibleAccounts` entry. */
+  platformKey?: string;
 }
 
 /**
@@ -110,11 +112,12 @@ function stepFields(step: ConfigurationStep, rows: readonly SelectRow[]): FieldP
   }
 }
 
-function WizardForm({ configuration, step: controlledStep, defaultStep = 'output', onStepChange, onSaved, onCancel, platformName }: ConfigurationWizardProps & { configuration: ConfigurationView }) {
-  const { t, format, emit } = useCommerceSyncContext('ConfigurationWizard');
+function WizardForm({ configuration, step: controlledStep, defaultStep = 'output', onStepChange, onSaved, onCancel, platformName, platformKey }: ConfigurationWizardProps & { configuration: ConfigurationView }) {
+  const { t, format, emit, visibleAccounts } = useCommerceSyncContext('ConfigurationWizard');
+  const visible = (platformKey ? visibleAccounts[platformKey] : undefined) ?? null;
   const save = useSaveConfiguration();
   const platform = platformName ?? configuration.accountingSoftwareCompanyName ?? 'your accounting software';
-  const rows = useMemo(() => buildRows(configuration), [configuration]);
+  const rows = useMemo(() => buildRows(configuration, visible), [configuration, visible]);
   const resolver = useMemo(
     () =>
       wizardResolver(
@@ -184,7 +187,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
       save.mutate(body, {
         onSuccess: (result) => {
           setSaved(true);
-          reset(toFormValues(result, buildRows(result), values.timeZone));
+          reset(toFormValues(result, buildRows(result, visible), values.timeZone));
           onSaved?.(result);
         },
         onError: (error) => {

@@ -34,6 +34,8 @@ export interface SelectRow {
   invoiceOnly?: boolean;
   /** For tax components: the commerce tax component id. */
   componentId?: string;
+  /** Hidden by the partner's visible-accounts setting: not shown, its saved selection kept. */
+  hidden?: boolean;
 }
 
 /** Encodes an itemId into a react-hook-form key (dots would be read as nesting, digits as arrays). */
@@ -108,8 +110,10 @@ function accountRows(
   step: ConfigurationStep,
   labels: Record<string, RowTexts>,
   feesOnly = false,
+  visible: readonly string[] | null = null,
 ): SelectRow[] {
   return Object.entries(accounts ?? {}).map(([key, account]) => {
+    const required = account.required ?? false;
     const itemId = `${prefix}.${key}.selectedAccountId`;
     // Known rows speak the merchant's language; others (product categories, …) keep the server's words.
     const known = Object.hasOwn(labels, key) ? labels[key] : undefined;
@@ -121,18 +125,23 @@ function accountRows(
       labelText: account.labelText ?? humanize(key),
       descriptionKey: known?.help ?? null,
       descriptionText: account.descriptionText ?? null,
-      required: account.required ?? false,
+      required,
       options: accountOptions(account.accountOptions),
       feesOnly,
+      // A required row is always shown: hiding it would leave the merchant unable to save.
+      ...(visible && !required && !visible.includes(key) ? { hidden: true } : {}),
     };
   });
 }
 
-/** The selects of every step, derived once per configuration document. */
-export function buildRows(config: ConfigurationView): SelectRow[] {
+/**
+ * The selects of every step, derived once per configuration document; `visibleAccounts` (the
+ * partner's setting, account keys such as `refund` or `card`) hides the optional account rows not listed.
+ */
+export function buildRows(config: ConfigurationView, visibleAccounts: readonly string[] | null = null): SelectRow[] {
   const c = config.configuration;
   const rows: SelectRow[] = [];
-  rows.push(...accountRows(c?.sales?.accounts, 'configuration.sales.accounts', 'sales', SALES_LABELS));
+  rows.push(...accountRows(c?.sales?.accounts, 'configuration.sales.accounts', 'sales', SALES_LABELS, false, visibleAccounts));
   const customer = c?.sales?.salesCustomer;
   if (customer?.customerOptions?.length) {
     const itemId = 'configuration.sales.salesCustomer.selectedCustomerId';
@@ -148,13 +157,13 @@ export function buildRows(config: ConfigurationView): SelectRow[] {
     const itemId = `configuration.sales.newTaxRates.component.${component.id}`;
     rows.push({ name: fieldKey(itemId), itemId, step: 'taxRates', labelKey: 'wizard.taxRates.component', labelParams: { name: component.name ?? component.id }, labelText: component.name ?? component.id, descriptionText: null, required: true, options: ledgerRates, componentId: component.id });
   }
-  rows.push(...accountRows(c?.payments?.accounts, 'configuration.payments.accounts', 'payments', PAYMENT_LABELS));
+  rows.push(...accountRows(c?.payments?.accounts, 'configuration.payments.accounts', 'payments', PAYMENT_LABELS, false, visibleAccounts));
   const supplier = c?.fees?.feesSupplier;
   if (supplier) {
     const itemId = 'configuration.fees.feesSupplier.selectedSupplierId';
     rows.push({ name: fieldKey(itemId), itemId, step: 'fees', labelKey: 'wizard.fees.supplier', labelText: 'Fee supplier', descriptionText: null, required: true, options: simpleOptions(supplier.supplierOptions), feesOnly: true, invoiceOnly: true });
   }
-  rows.push(...accountRows(c?.fees?.accounts, 'configuration.fees.accounts', 'fees', FEE_LABELS, true));
+  rows.push(...accountRows(c?.fees?.accounts, 'configuration.fees.accounts', 'fees', FEE_LABELS, true, visibleAccounts));
   return rows;
 }
 
@@ -323,9 +332,9 @@ export function errorStep(itemId: string, rows: readonly SelectRow[], mappingCom
   return section ? section[1] : null;
 }
 
-/** Whether a row applies to these values (fee rows need fees on, invoice rows invoice mode). */
+/** Whether a row applies to these values (fee rows need fees on, invoice rows invoice mode; hidden rows never). */
 export function rowApplies(row: SelectRow, values: Pick<WizardValues, 'outputFormat' | 'syncFees'>): boolean {
-  return (!row.feesOnly || values.syncFees) && (!row.invoiceOnly || values.outputFormat === 'Invoice');
+  return !row.hidden && (!row.feesOnly || values.syncFees) && (!row.invoiceOnly || values.outputFormat === 'Invoice');
 }
 
 /** The day after a `YYYY-MM-DD` day. */

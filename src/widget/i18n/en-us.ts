@@ -24,6 +24,11 @@ export const enUS = {
   'widget.title': 'Accounting sync',
   'widget.open': 'Set up accounting sync',
 
+  'flow.cancelAndReturn': 'Cancel and return',
+  'flow.expiredTitle': 'This link has expired',
+  'flow.expiredText': 'Open accounting sync again from the site you came from to get a new set-up link.',
+  'flow.partnerLogo': '{name} logo',
+
   'picker.title': 'Choose your accounting software',
   'picker.description': 'We post a daily summary of your sales, payments and fees to it.',
   'picker.searchLabel': 'Search accounting software',

@@ -23,6 +23,11 @@ export const frFR: Messages = {
   'widget.title': 'Synchronisation comptable',
   'widget.open': 'Configurer la synchronisation comptable',
 
+  'flow.cancelAndReturn': 'Annuler et revenir',
+  'flow.expiredTitle': 'Ce lien a expiré',
+  'flow.expiredText': 'Rouvrez la synchronisation comptable depuis le site d’où vous venez pour obtenir un nouveau lien de configuration.',
+  'flow.partnerLogo': 'Logo de {name}',
+
   'picker.title': 'Choisissez votre logiciel comptable',
   'picker.description': 'Nous y publions chaque jour un résumé de vos ventes, paiements et frais.',
   'picker.searchLabel': 'Rechercher un logiciel comptable',

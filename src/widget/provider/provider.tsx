@@ -29,6 +29,12 @@ export interface CommerceSyncProviderProps extends CommerceSyncCallbacks {
   locale?: string;
   /** Override any message key. */
   messages?: MessageOverrides;
+  /**
+   * Account rows the wizard shows, per platform key (the partner's visible-accounts setting):
+   * rows not listed are hidden unless required; a platform absent or `null` shows every row.
+   * Hidden rows keep their saved selection.
+   */
+  visibleAccounts?: Readonly<Record<string, readonly string[] | null>>;
   /** Extra class on the root element. */
   className?: string;
   children?: ReactNode;
@@ -47,7 +53,11 @@ export interface CommerceSyncContextValue {
   reportError: (error: unknown) => CommerceSyncError;
   /** The widget root, where dialogs portal to (null during SSR and before mount). */
   portalContainer: HTMLElement | null;
+  /** See {@link CommerceSyncProviderProps.visibleAccounts}. */
+  visibleAccounts: Readonly<Record<string, readonly string[] | null>>;
 }
+
+const NO_VISIBILITY: Readonly<Record<string, readonly string[] | null>> = {};
 
 const CommerceSyncContext = createContext<CommerceSyncContextValue | null>(null);
 
@@ -87,7 +97,7 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
  * </CommerceSyncProvider>
  */
 export function CommerceSyncProvider(props: CommerceSyncProviderProps) {
-  const { apiBaseUrl, client: givenClient, sessionToken, getSessionToken, queryClient: givenQueryClient, appearance, locale: requestedLocale = 'en-US', messages: overrides, className, children } = props;
+  const { apiBaseUrl, client: givenClient, sessionToken, getSessionToken, queryClient: givenQueryClient, appearance, locale: requestedLocale = 'en-US', messages: overrides, visibleAccounts = NO_VISIBILITY, className, children } = props;
 
   const callbacks = useRef<CommerceSyncCallbacks>(props);
   useIsomorphicLayoutEffect(() => {
@@ -168,8 +178,8 @@ export function CommerceSyncProvider(props: CommerceSyncProviderProps) {
   }, [variables]);
 
   const value = useMemo<CommerceSyncContextValue>(
-    () => ({ client, locale, messages, t, format, notify, emit, reportError, portalContainer }),
-    [client, locale, messages, t, format, notify, emit, reportError, portalContainer],
+    () => ({ client, locale, messages, t, format, notify, emit, reportError, portalContainer, visibleAccounts }),
+    [client, locale, messages, t, format, notify, emit, reportError, portalContainer, visibleAccounts],
   );
 
   return (

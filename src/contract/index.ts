@@ -322,6 +322,10 @@ export {
   SupportReenableRequestSchema,
   SupportReenableResponseSchema,
   SupportDeliveriesSchema,
+  SupportLineRecordSchema,
+  SupportExplainedLineSchema,
+  SupportDocumentLinesSchema,
+  MAX_EXPLAINED_RECORDS,
   SupportStaffSchema,
 } from './support.js';
 export type {
@@ -345,6 +349,9 @@ export type {
   SupportReenableRequest,
   SupportReenableResponse,
   SupportDeliveries,
+  SupportLineRecord,
+  SupportExplainedLine,
+  SupportDocumentLines,
   SupportStaff,
 } from './support.js';
 export { PreviewLineSchema, PreviewDocumentSchema, SyncPreviewRequestSchema, SyncPreviewSchema } from './preview.js';

@@ -23,6 +23,7 @@ export const SUPPORT_ROUTES = {
   configuration: { method: 'GET', path: '/companies/:companyId/configuration' },
   reenable: { method: 'POST', path: '/companies/:companyId/reenable' },
   deliveries: { method: 'GET', path: '/companies/:companyId/webhook-deliveries' },
+  documentLines: { method: 'GET', path: '/companies/:companyId/documents/:reference/lines' },
 } as const;
 
 /** Name of a support route. */
@@ -299,6 +300,58 @@ export const SupportDeliveriesSchema = z.object({
 /** Webhook deliveries of a company. */
 export type SupportDeliveries = z.infer<typeof SupportDeliveriesSchema>;
 
+/** A record behind a posted line, with its share of the line (integer minor units, the line's sign). */
+export const SupportLineRecordSchema = z.object({
+  dataType: z.enum(['orders', 'payments', 'transactions']),
+  id: z.string(),
+  amount: z.number().int(),
+  /** Its share of the line's tax, on invoice-style lines; null on signed (journal-style) lines. */
+  taxAmount: z.number().int().nullable(),
+});
+/** A record behind a posted line. */
+export type SupportLineRecord = z.infer<typeof SupportLineRecordSchema>;
+
+/** Most records listed per line by "explain this line" (`recordCount` counts them all). */
+export const MAX_EXPLAINED_RECORDS = 200;
+
+/** One posted line and the records behind it. */
+export const SupportExplainedLineSchema = z.object({
+  /** Position of the line in the document, from 0 (payments and transfers have their own one or two). */
+  index: z.number().int(),
+  accountId: z.string(),
+  description: z.string(),
+  role: z.string(),
+  /** Signed (debit positive) on journals, payments and transfers; the net amount on invoice-style lines. */
+  amount: z.number().int(),
+  taxAmount: z.number().int().nullable(),
+  /** Records behind the line, largest share first, at most {@link MAX_EXPLAINED_RECORDS}. */
+  records: z.array(SupportLineRecordSchema),
+  recordCount: z.number().int(),
+  /**
+   * The line's amount minus the records' shares: rounding spread over the whole day, or, on an
+   * adjustment (revision ≥ 1, which carries only a difference), what earlier revisions posted.
+   */
+  unexplained: z.number().int(),
+});
+/** One posted line and the records behind it. */
+export type SupportExplainedLine = z.infer<typeof SupportExplainedLineSchema>;
+
+/**
+ * Response of `GET …/documents/{reference}/lines` ("explain this line"): each line of a
+ * document a run wrote, with the ids of the records behind it. Recomputed on demand from the
+ * stored records of that one day, each record on its own: nothing is kept while syncing.
+ */
+export const SupportDocumentLinesSchema = z.object({
+  reference: z.string(),
+  date: IsoDate,
+  kind: z.string(),
+  revision: z.number().int(),
+  currency: z.string().length(3),
+  lines: z.array(SupportExplainedLineSchema),
+});
+/** A document's lines with the records behind them. */
+export type SupportDocumentLines = z.infer<typeof SupportDocumentLinesSchema>;
+
 /** Response schemas by route. */
 export const SUPPORT_RESPONSE_SCHEMAS = {
   search: SupportSearchResultSchema,
@@ -309,6 +362,7 @@ export const SUPPORT_RESPONSE_SCHEMAS = {
   configuration: SupportConfigurationSchema,
   reenable: SupportReenableResponseSchema,
   deliveries: SupportDeliveriesSchema,
+  documentLines: SupportDocumentLinesSchema,
 } as const satisfies Record<SupportRouteName, z.ZodType>;
 
 /** Who a support session belongs to (the BFF's `GET /support/me`). */

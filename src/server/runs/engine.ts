@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { aggregate as defaultAggregate, type AggregateInput, type AggregateResult } from '../../aggregation/index.js';
-import type { Location, Order, Payment, Product, TaxComponent, Transaction } from '../../contract/commerce.js';
 import { validateConfiguration } from '../../contract/configuration-rules.js';
 import { normalizeConfiguration, outputModeOf, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
 import type { AccountingDocument } from '../../contract/documents.js';
@@ -13,8 +12,9 @@ import { ERROR_CATALOG } from '../../contract/error-catalog.js';
 import { NO_EVENTS, type ServiceEvents } from '../events.js';
 import { commerceFacts } from '../facts.js';
 import { NO_FAILING_STREAK, type CompanyRecord, type ConnectionRecord, type RunRecord, type Store } from '../store/index.js';
-import { addDays, datesIn, localDateOf, localDayBounds } from '../time.js';
+import { addDays, datesIn, localDateOf } from '../time.js';
 import { takeRunLease, type HeldRunLease } from './lease.js';
+import { windowRecords } from './window-records.js';
 import { describeFailure, INTERRUPTED_DETAIL, stepForPath, STATUS_TEXT, type RunFailure } from './status.js';
 
 /** What a run is asked to cover. */
@@ -581,31 +581,13 @@ export class RunEngine {
    */
   async aggregateWindow(company: CompanyRecord, config: Configuration, timeZone: string, window: { start: string; end: string }, options: { posted?: boolean; platformName?: string } = {}): Promise<AggregateResult> {
     const { store } = this.options;
-    const from = localDayBounds(window.start, timeZone).start.toISOString();
-    const to = localDayBounds(addDays(window.end, -1), timeZone).end.toISOString();
-    const orders = (await store.recordsCreatedBetween(company.id, 'orders', from, to)) as Order[];
-    const payments = (await store.recordsCreatedBetween(company.id, 'payments', from, to)) as Payment[];
-    const transactions = (await store.recordsCreatedBetween(company.id, 'transactions', from, to)) as Transaction[];
-    // Refunds and fees in the period may point at orders or payments of earlier days.
-    const have = new Set(orders.map((o) => o.id));
-    const orderRefs = transactions.filter((t) => t.transactionSourceRef?.type === 'Order' && !have.has(t.transactionSourceRef.id)).map((t) => t.transactionSourceRef?.id ?? '');
-    if (orderRefs.length) orders.push(...((await store.recordsByIds(company.id, 'orders', orderRefs)) as Order[]));
-    const havePayments = new Set(payments.map((p) => p.id));
-    const paymentRefs = transactions.filter((t) => t.transactionSourceRef?.type === 'Payment' && !havePayments.has(t.transactionSourceRef.id)).map((t) => t.transactionSourceRef?.id ?? '');
-    if (paymentRefs.length) payments.push(...((await store.recordsByIds(company.id, 'payments', paymentRefs)) as Payment[]));
+    const records = await windowRecords(store, company.id, timeZone, window);
     const posted = options.posted === false ? [] : (await store.writtenDocumentsForDays(company.id, datesIn(window.start, window.end))).map((i) => i.document);
     return this.aggregate({
       companyId: company.id,
       configuration: config,
       period: window,
-      records: {
-        orders,
-        payments,
-        transactions,
-        taxComponents: (await store.allRecords(company.id, 'taxComponents')) as TaxComponent[],
-        products: (await store.allRecords(company.id, 'products')) as Product[],
-        locations: (await store.allRecords(company.id, 'locations')) as Location[],
-      },
+      records,
       posted,
       ...(options.platformName ? { platformName: options.platformName } : {}),
     });

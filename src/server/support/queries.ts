@@ -15,6 +15,7 @@ import {
   type SupportCompanySummary,
   type SupportConfiguration,
   type SupportDeliveries,
+  type SupportDocumentLines,
   type SupportHistory,
   type SupportPlatform,
   type SupportProblem,
@@ -26,6 +27,7 @@ import {
 } from '../../contract/support.js';
 import { accountingConnection } from '../connections.js';
 import { HttpError, notFound, parseOrThrow } from '../errors.js';
+import { explainDocument } from './explain.js';
 import { AUTO_DISABLE_DAYS } from '../runs/engine.js';
 import type {
   CompanyRecord,
@@ -329,6 +331,12 @@ export class SupportQueries {
       (i) => retried.has(i.reference) && i.status === 'Written',
     ).length;
     return { attempted: before.length, written, stillFailing: before.length - written, detail };
+  }
+
+  /** "Explain this line": each line of a written document with the records behind it (see `explain.ts`). */
+  async documentLines(companyId: string, reference: string): Promise<SupportDocumentLines> {
+    const company = await this.requireCompany(companyId);
+    return explainDocument(this.store, company, reference);
   }
 
   /** Saved configuration (selections), for viewing or download. */

@@ -55,9 +55,13 @@ export interface ModelBooks {
   net: Map<string, number>;
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 /** Merchant-local calendar date of an instant, from the platform's own time-zone database. */
 export function modelLocalDate(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso));
+  let format = formats.get(timeZone);
+  if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const parts = format.formatToParts(new Date(iso));
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

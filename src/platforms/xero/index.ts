@@ -20,10 +20,10 @@ import type { TokenResponse } from '../http/oauth.js';
 import { TtlCache, vendorRuntime } from '../http/runtime.js';
 import type { VendorRuntimeOptions } from '../http/runtime.js';
 import { parseXeroDate, xeroError } from './errors.js';
-import { foreignJournalWrites, toXeroWrite, XERO_DAY_CONTACT_NAME } from './mapping.js';
+import { foreignJournalWrites, foreignTransferWrite, toXeroWrite, XERO_DAY_CONTACT_NAME } from './mapping.js';
 import type { XeroWrite } from './mapping.js';
 
-export { foreignJournalWrites, toXeroWrite, XERO_DAY_CONTACT_NAME } from './mapping.js';
+export { foreignJournalWrites, foreignTransferWrite, toXeroWrite, XERO_DAY_CONTACT_NAME } from './mapping.js';
 export type { XeroWrite, XeroWriteContext } from './mapping.js';
 export { xeroError, parseXeroDate } from './errors.js';
 
@@ -495,9 +495,11 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       listContacts(ctx, (c) => c.IsSupplier === true || c.IsCustomer !== true),
 
     async writeDocument(ctx, document, { idempotencyKey, related }) {
-      const foreign =
-        document.kind === 'journal' &&
-        document.currency !== (await getOrganisation(ctx)).BaseCurrency;
+      const base =
+        document.kind === 'journal' || document.kind === 'transfer'
+          ? (await getOrganisation(ctx)).BaseCurrency
+          : null;
+      const foreign = base !== null && document.currency !== base;
       const chart = document.kind === 'transfer' ? await getChart(ctx) : [];
       const banks = new Set(chart.filter((a) => a.Type === 'BANK').map((a) => a.AccountID));
       const taxed = document.kind === 'journal' && document.lines.some((l) => l.taxRateId);
@@ -513,6 +515,16 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
       };
       const put = (write: XeroWrite, key: string) =>
         create(ctx, write, boundedKey(key, IDEMPOTENCY_KEY_MAX), document);
+      if (foreign && document.kind === 'transfer') {
+        // Manual journals are base-currency only: receive/spend money in the currency (or a bank transfer).
+        const both = banks.has(document.fromAccountId) && banks.has(document.toAccountId);
+        const write = foreignTransferWrite(document, {
+          isBankAccount: (id) => banks.has(id),
+          bankCurrency: (id) => chart.find((a) => a.AccountID === id)?.CurrencyCode ?? base,
+          contactId: both ? '' : await dayContact(ctx),
+        });
+        return { platformId: await put(write, idempotencyKey) };
+      }
       if (foreign && document.kind === 'journal') {
         // Manual journals are base-currency only: the day goes as an invoice paid in its currency.
         const day = foreignJournalWrites(document, { ...context, contactId: await dayContact(ctx) });

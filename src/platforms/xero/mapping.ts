@@ -295,6 +295,81 @@ function transferWrite(document: TransferDocument, context: XeroWriteContext): X
   };
 }
 
+/**
+ * A transfer (payout) in a currency other than the organisation's base currency. Manual journals
+ * are base-currency only, so it cannot be the clearing journal a base-currency payout is:
+ *
+ * - between two bank accounts it is a BankTransfer, as in the base currency (Xero converts
+ *   between the accounts' currencies);
+ * - from a clearing account to the bank (a payout) it is receive money (`RECEIVE`) on the bank
+ *   account in the transfer's currency, its one line on the clearing account; back from the bank
+ *   (a failed payout) it is spend money (`SPEND`) on the bank account, the line on the clearing
+ *   account. Xero converts at its day rate and records it on the transaction.
+ *
+ * Xero keeps a bank account's transactions in that account's currency, so the bank account must
+ * be in the transfer's currency (`bankCurrency`): otherwise, and when neither side is a bank
+ * account, the write is refused with a message saying which account to map.
+ */
+export function foreignTransferWrite(
+  document: TransferDocument,
+  context: {
+    isBankAccount(accountId: string): boolean;
+    bankCurrency(accountId: string): string;
+    contactId: string;
+  },
+): XeroWrite {
+  const fromBank = context.isBankAccount(document.fromAccountId);
+  const toBank = context.isBankAccount(document.toAccountId);
+  const currency = document.currency;
+  if (fromBank && toBank) return transferWrite(document, { ...context, related: {}, taxRatePercent: () => undefined });
+  if (!fromBank && !toBank) {
+    throw new ConnectorError(
+      'configuration_invalid',
+      `Xero cannot record the ${currency} transfer ${document.reference} between two non-bank accounts (manual journals are base-currency only)`,
+      { detail: `map payouts to a ${currency} bank account in Xero, then sync again.` },
+    );
+  }
+  const bank = toBank ? document.toAccountId : document.fromAccountId;
+  const other = toBank ? document.fromAccountId : document.toAccountId;
+  if (context.bankCurrency(bank) !== currency) {
+    throw new ConnectorError(
+      'configuration_invalid',
+      `Xero keeps bank account ${bank} in ${context.bankCurrency(bank)}, so it cannot take the ${currency} transfer ${document.reference}`,
+      { detail: `map payouts to a ${currency} bank account in Xero (${currency} payouts need a bank account in that currency), then sync again.` },
+    );
+  }
+  const amount = minorToNumber(document.amount, currency);
+  return {
+    path: '/BankTransactions',
+    collection: 'BankTransactions',
+    idField: 'BankTransactionID',
+    body: {
+      BankTransactions: [
+        {
+          Type: toBank ? 'RECEIVE' : 'SPEND',
+          Contact: { ContactID: context.contactId },
+          BankAccount: { AccountID: bank },
+          Date: document.date,
+          Reference: narration(document).slice(0, 255),
+          CurrencyCode: currency,
+          Status: 'AUTHORISED',
+          LineAmountTypes: 'NoTax',
+          LineItems: [
+            {
+              Description: toBank ? 'Payout received' : 'Failed payout returned',
+              Quantity: 1,
+              UnitAmount: amount,
+              LineAmount: amount,
+              AccountID: other,
+              TaxType: 'NONE',
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
 /** The contact a foreign-currency day's invoice is raised to; the connector finds or creates it. */
 export const XERO_DAY_CONTACT_NAME = 'Commerce sync daily sales';
 

@@ -26,6 +26,10 @@ export interface XeroAccountFixture {
   Class: 'ASSET' | 'LIABILITY' | 'EQUITY' | 'REVENUE' | 'EXPENSE';
   Status: 'ACTIVE' | 'ARCHIVED' | 'DELETED';
   EnablePaymentsToAccount?: boolean;
+  /** A bank account's currency (absent: the base currency). */
+  CurrencyCode?: string;
+  /** Xero system accounts (e.g. DEBTORS for accounts receivable). */
+  SystemAccount?: string;
 }
 
 export interface XeroContactFixture {
@@ -675,6 +679,25 @@ export class XeroMock {
         0,
       );
       if (total < 0) problems.push('The document total cannot be negative.');
+    }
+    if (resource === 'BankTransactions') {
+      // Spend/receive money sits on a bank account, in that account's currency, coded to
+      // non-bank accounts (bank to bank is a BankTransfer).
+      const bankId = (item.BankAccount as { AccountID?: string } | undefined)?.AccountID;
+      const bank = tenant.accounts.find((a) => a.AccountID === bankId);
+      if (bank && bank.Type !== 'BANK')
+        problems.push(`Account code '${bank.Code}' is not a bank account.`);
+      else if (bank && (bank.CurrencyCode ?? tenant.baseCurrency) !== currency)
+        problems.push(
+          `The currency of the bank transaction (${currency}) must match the currency of the bank account (${bank.CurrencyCode ?? tenant.baseCurrency}).`,
+        );
+      for (const line of lines) {
+        const account = tenant.accounts.find((a) => a.AccountID === line.AccountID);
+        if (account?.Type === 'BANK')
+          problems.push(
+            `Account code '${account.Code}' is a bank account and cannot be used on a line item.`,
+          );
+      }
     }
     if (resource === 'Payments') {
       const account = tenant.accounts.find(

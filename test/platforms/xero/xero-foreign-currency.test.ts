@@ -254,3 +254,79 @@ describe('Xero: a foreign-currency day in journal mode', () => {
     expect(negative.text).toContain('cannot be negative');
   });
 });
+
+describe('Xero: foreign-currency payouts (issue 11, bug 1)', () => {
+  // A GBP organisation with a EUR bank account. Card clearing (a CURRENT asset) → EUR bank.
+  const EUR_BANK = '0d8a8a51-8f0e-4a55-9f33-2b1f0c6f6eb1';
+  beforeEach(() => {
+    tenant.accounts.push({ AccountID: EUR_BANK, Code: '095', Name: 'Euro account', Type: 'BANK', Class: 'ASSET', Status: 'ACTIVE', CurrencyCode: 'EUR' });
+  });
+  const payout = (over: Partial<{ fromAccountId: string; toAccountId: string; amount: number; currency: string }> = {}): AccountingDocument => {
+    const currency = over.currency ?? 'EUR';
+    const group = { currency, locationId: null, country: null };
+    return {
+      kind: 'transfer',
+      reference: `co-1:2026-03-10:${currency}||:payout:card:po-1:r0`,
+      companyId: 'co-1',
+      date: '2026-03-10',
+      currency,
+      group,
+      revision: 0,
+      adjusts: null,
+      appliesTo: null,
+      memo: 'Card payout po-1',
+      fromAccountId: over.fromAccountId ?? ids.cardClearing,
+      toAccountId: over.toAccountId ?? EUR_BANK,
+      amount: over.amount ?? 4158,
+    };
+  };
+  const write = (doc: AccountingDocument) => xero().writeDocument(context(), doc, { idempotencyKey: doc.reference, related: {} });
+
+  it('a 41.58 EUR payout is receive money of 41.58 EUR on the EUR bank account, coded to card clearing; no manual journal', async () => {
+    const result = await write(payout());
+    expect(mock.rejectedBodies).toEqual([]);
+    expect(tenant.documents.ManualJournals).toBeUndefined();
+    const [bt] = tenant.documents.BankTransactions ?? [];
+    expect(result.platformId).toBe(bt!.BankTransactionID);
+    expect(bt).toMatchObject({ Type: 'RECEIVE', CurrencyCode: 'EUR', BankAccount: { AccountID: EUR_BANK }, Status: 'AUTHORISED' });
+    expect(bt!.LineItems).toEqual([expect.objectContaining({ AccountID: ids.cardClearing, LineAmount: 41.58, TaxType: 'NONE' })]);
+    const contact = tenant.contacts.find((c) => c.Name === XERO_DAY_CONTACT_NAME);
+    expect((bt!.Contact as { ContactID: string }).ContactID).toBe(contact!.ContactID);
+  });
+
+  it('a failed EUR payout is spend money from the EUR bank account back to card clearing', async () => {
+    await write(payout({ fromAccountId: EUR_BANK, toAccountId: ids.cardClearing, amount: 2000 }));
+    const [bt] = tenant.documents.BankTransactions ?? [];
+    expect(bt).toMatchObject({ Type: 'SPEND', CurrencyCode: 'EUR', BankAccount: { AccountID: EUR_BANK } });
+    expect(bt!.LineItems).toEqual([expect.objectContaining({ AccountID: ids.cardClearing, LineAmount: 20 })]);
+  });
+
+  it('EUR between two bank accounts is a bank transfer', async () => {
+    await write(payout({ fromAccountId: EUR_BANK, toAccountId: ids.bank, amount: 1000 }));
+    expect(tenant.documents.BankTransfers).toEqual([expect.objectContaining({ Amount: 10, FromBankAccount: { AccountID: EUR_BANK } })]);
+    expect(tenant.documents.ManualJournals).toBeUndefined();
+  });
+
+  it('a EUR payout mapped to the GBP bank account is refused with what to map, and nothing is written', async () => {
+    await expect(write(payout({ toAccountId: ids.bank }))).rejects.toMatchObject({ code: 'configuration_invalid' });
+    expect(tenant.documents.BankTransactions).toBeUndefined();
+    expect(tenant.documents.ManualJournals).toBeUndefined();
+  });
+
+  it('the mock refuses what Xero refuses: receive money in EUR on a GBP bank account', async () => {
+    const issued = mock.issueTokens(tenant.tenantId);
+    const response = await fetch('https://api.xero.com/api.xro/2.0/BankTransactions', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${issued.accessToken}`, 'xero-tenant-id': tenant.tenantId, 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ BankTransactions: [{ Type: 'RECEIVE', Contact: { ContactID: ids.customer }, BankAccount: { AccountID: ids.bank }, CurrencyCode: 'EUR', LineAmountTypes: 'NoTax', LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountID: ids.cardClearing }] }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain('must match the currency of the bank account');
+  });
+
+  it('a GBP payout is still the base-currency clearing journal', async () => {
+    await write(payout({ currency: 'GBP', toAccountId: ids.bank }));
+    expect(tenant.documents.ManualJournals).toHaveLength(1);
+    expect(tenant.documents.BankTransactions).toBeUndefined();
+  });
+});

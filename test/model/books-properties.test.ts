@@ -3,7 +3,7 @@ import type { OutputFormat } from '../../src/contract/configuration.js';
 import { buildOrder, buildPayment, CA_COMPONENTS, editMerchant, generateMerchant, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
 import type { GeneratedMerchant, MerchantOptions } from '../fixtures/index.js';
 import { compareBooks } from './compare.js';
-import { modelBooks, type ModelChart } from './ledger-model.js';
+import { modelBooks } from './ledger-model.js';
 import { ledgerBooks, modelChart, syncedMerchant } from './through-service.js';
 
 /**
@@ -31,19 +31,6 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
   start: LONG ? fc.constantFrom('2026-03-01', '2026-09-20') : fc.constantFrom('2026-03-27', '2026-03-06', '2026-10-23', '2026-10-30', '2026-06-01'),
 });
 
-/**
- * A known disagreement with domain.md that h4's work on issue 11 fixes, folded here narrowly so
- * the rest of each property still holds: journal mode posts a tax component (BC PST) to the
- * `tax` account, not to the liability account of the rate it is mapped to (domain.md §4 "Tax
- * components"). Its reduced `it.fails` case below starts failing once the fix lands: then
- * remove both.
- */
-function chartFor(template: 'uk' | 'ca', mode: OutputFormat, timeZone: string): ModelChart {
-  const chart = modelChart(template, timeZone);
-  if (template === 'ca' && mode === 'JournalEntry') chart.taxAccounts['tax-ca-pst-bc'] = A.taxPayable.id;
-  return chart;
-}
-
 function generate(template: 'uk' | 'ca', spec: Spec): GeneratedMerchant {
   return generateMerchant({ ...spec, profile: template, refundRate: 0.25, returnOrders: 0.4, crossMidnight: 0.1, serviceCharges: 0.25 });
 }
@@ -53,7 +40,7 @@ async function checkBooks(template: 'uk' | 'ca', mode: OutputFormat, spec: Spec)
   const context = `generator ${JSON.stringify({ ...spec, profile: template })}, ${mode}`;
   const m = await syncedMerchant(merchant, { template, outputFormat: mode });
   try {
-    const chart = chartFor(template, mode, merchant.timeZone);
+    const chart = modelChart(template, merchant.timeZone);
     const compare = async (records: GeneratedMerchant) => {
       const documents = await m.documents();
       const dailyReports = new Map();
@@ -83,12 +70,12 @@ describe.each(['JournalEntry', 'Invoice'] as const)('%s mode: the sandbox ledger
   }, TIMEOUT);
 });
 
-describe('known disagreements, reduced (remove with their fold in chartFor once fixed)', () => {
+describe('reduced cases the properties found', () => {
   // A 10.00 sale in Vancouver: GST 0.50 and PST 0.70 as components (11.20 paid by card). By
   // domain.md §4 "Tax components", PST posts to PST payable (acc-825, the account of the
-  // sandbox rate it is mapped to) and GST to GST/HST payable (acc-820); journal mode today puts
-  // both on the `tax` account (issue 11 item 4, h4's per-tax-component accounts).
-  it.fails('journal mode: PST 0.70 on PST payable, GST 0.50 on GST/HST payable', async () => {
+  // sandbox rate it is mapped to) and GST to GST/HST payable (acc-820), with no per-component
+  // row configured (issue 11 item 4; journal mode put both on the `tax` account before 930e934).
+  it('journal mode: PST 0.70 on PST payable, GST 0.50 on GST/HST payable', async () => {
     const merchant: GeneratedMerchant = {
       timeZone: 'America/Vancouver',
       period: { start: '2026-03-10', end: '2026-03-11' },

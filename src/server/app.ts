@@ -29,6 +29,7 @@ import { companyInfo, getRecord, listRecords } from './read-back.js';
 import { recordTexts, type RecordTexts } from './record-texts.js';
 import type { Store } from './store/index.js';
 import { registerSupportRoutes } from './support/index.js';
+import { linkErrorPage } from './hosted-flow.js';
 
 /** What the HTTP app needs. */
 export interface AppOptions {
@@ -178,6 +179,21 @@ export function createApp(options: AppOptions): Hono<Env> {
     const hosted = options.hostedFlow;
     app.all('/sync-flow', (c) => hosted(c.req.raw));
     app.all('/sync-flow/*', (c) => hosted(c.req.raw));
+    // A company's `redirect` and a connection's `linkUrl` opened in a browser (no API key, the
+    // signed `link` query): the hosted flow for that company. With the key, the API answers.
+    const browserLink = (connectionOf: (c: Context<Env>) => string | null) => async (c: Context<Env>, next: () => Promise<void>) => {
+      const link = c.req.query('link');
+      if (c.req.header('authorization') || !link) return next();
+      try {
+        const url = await core.browserLinkUrl(c.req.param('companyId') ?? '', connectionOf(c), link);
+        return new Response(null, { status: 303, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } });
+      } catch (error) {
+        if (error instanceof HttpError && error.status < 500) return linkErrorPage(error.status, error.message);
+        throw error;
+      }
+    };
+    app.get('/companies/:companyId/connections', browserLink(() => null));
+    app.get('/companies/:companyId/connections/:connectionId/authorization/start', browserLink((c) => c.req.param('connectionId') ?? null));
   }
 
   app.use('*', async (c, next) => {

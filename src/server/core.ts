@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { validateConfiguration } from '../contract/configuration-rules.js';
 import { ConfigurationSchema, normalizeConfiguration, outputModeOf, type Configuration } from '../contract/configuration.js';
 import type { FieldError } from '../contract/errors.js';
@@ -69,6 +69,12 @@ export interface SyncCoreOptions {
   syncFlowUrl?: string;
   /** Redirect URLs the start operation's `redirectUrl` may name (see `isAllowedRedirect`). */
   redirectAllowList?: readonly string[];
+  /**
+   * Signs a company id into its `redirect` and its connections' `linkUrl` (query `link`), so
+   * opened in a browser without the API key they open the hosted flow (see `browserLinkUrl`).
+   * Without it the URLs carry no signature and need the key.
+   */
+  linkSignature?: (companyId: string) => string;
   /** Signs the start URL's `redirectUrl` to its code (see `signRedirect`); without it no signature is added. */
   signRedirect?: (code: string, redirectUrl: string) => string;
   /** Where connection and configuration events go (webhooks). */
@@ -188,6 +194,29 @@ export class SyncCore {
     return this.o.connectors.get(key)?.platform.name ?? key;
   }
 
+  private linkQuery(companyId: string): string {
+    return this.o.linkSignature ? `?link=${this.o.linkSignature(companyId)}` : '';
+  }
+
+  /**
+   * A company's `redirect` or a connection's `linkUrl` opened in a browser: checks the `link`
+   * signature and returns a fresh hosted-flow start URL (single-use code) for that company, on
+   * the connection's platform when one is named.
+   */
+  async browserLinkUrl(companyId: string, connectionId: string | null, signature: string): Promise<string> {
+    const expected = this.o.linkSignature ? Buffer.from(this.o.linkSignature(companyId)) : null;
+    const given = Buffer.from(signature);
+    if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      throw new HttpError(403, 'link_invalid', 'This link is not valid. Open accounting sync again from the site you came from.');
+    }
+    const company = await this.requireCompany(companyId);
+    const connections = await this.store.listConnections(company.id);
+    const connection = connectionId ? connections.find((c) => c.id === connectionId) : connections.find((c) => c.sourceType === 'Accounting');
+    if (connectionId && !connection) throw new HttpError(404, 'not_found', 'This connection no longer exists. Open accounting sync again from the site you came from.');
+    const accounting = connection?.sourceType === 'Accounting' ? connection.platformKey : (this.o.connectors.keys().next().value ?? 'sandbox');
+    return this.mintSyncFlowUrl(company, accounting, company.tags.merchantIdentifier ?? null, null);
+  }
+
   toConnection(c: ConnectionRecord): Connection {
     return {
       id: c.id,
@@ -196,7 +225,7 @@ export class SyncCore {
       sourceId: stableUuid(`source:${c.platformKey}`),
       sourceType: c.sourceType,
       platformName: this.platformName(c.platformKey),
-      linkUrl: `${this.o.publicUrl}/companies/${c.companyId}/connections/${c.id}/authorization/start`,
+      linkUrl: `${this.o.publicUrl}/companies/${c.companyId}/connections/${c.id}/authorization/start${this.linkQuery(c.companyId)}`,
       status: c.status,
       lastSync: c.lastSync ?? undefined,
       created: c.createdAt,
@@ -211,7 +240,7 @@ export class SyncCore {
       id: c.id,
       name: c.name,
       description: c.description ?? undefined,
-      redirect: `${this.o.publicUrl}/companies/${c.id}/connections`,
+      redirect: `${this.o.publicUrl}/companies/${c.id}/connections${this.linkQuery(c.id)}`,
       lastSync: c.lastSync ?? undefined,
       created: c.createdAt,
       products: ['commerce'],
@@ -630,6 +659,10 @@ export class SyncCore {
       });
       company = await this.requireCompany(created.id);
     }
+    return { url: await this.mintSyncFlowUrl(company, accounting, merchantIdentifier, redirectUrl) };
+  }
+
+  private async mintSyncFlowUrl(company: CompanyRecord, accounting: string, merchantIdentifier: string | null, redirectUrl: string | null): Promise<string> {
     const code = randomBytes(24).toString('base64url');
     await this.store.insertSyncFlowCode({
       code,
@@ -647,7 +680,7 @@ export class SyncCore {
       query.set('redirectUrl', redirectUrl);
       if (this.o.signRedirect) query.set('redirectSignature', this.o.signRedirect(code, redirectUrl));
     }
-    return { url: `${base}${base.includes('?') ? '&' : '?'}${query.toString()}` };
+    return `${base}${base.includes('?') ? '&' : '?'}${query.toString()}`;
   }
 
   async redeemSyncFlow(code: string): Promise<SyncFlowSession> {

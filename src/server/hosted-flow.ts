@@ -33,6 +33,24 @@ export function signRedirect(secret: string, code: string, redirectUrl: string):
   return createHmac('sha256', secret).update(`redirect\n${code}\n${redirectUrl}`).digest('base64url');
 }
 
+/**
+ * The `link` signature of a company's `redirect` and its connections' `linkUrl`: with it, the
+ * URL opened in a browser (no API key) starts the hosted flow for that company. Like Codat's
+ * link URLs it is a bearer link: whoever holds it can set up that company's sync.
+ */
+export function signLink(secret: string, companyId: string): string {
+  return createHmac('sha256', secret).update(`link\n${companyId}`).digest('base64url');
+}
+
+/** A plain page for a browser that followed a link the service cannot honour (under the page CSP). */
+export function linkErrorPage(status: number, message: string): Response {
+  const escaped = message.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return new Response(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Accounting sync</title></head><body><main><h1>This link cannot be opened</h1><p>${escaped}</p></main></body></html>`, {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; base-uri 'none'; frame-ancestors 'none'", 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+  });
+}
+
 function verifyRedirect(secret: string, code: string, redirectUrl: string, signature: string): boolean {
   const expected = Buffer.from(signRedirect(secret, code, redirectUrl));
   const given = Buffer.from(signature);

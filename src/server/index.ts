@@ -9,7 +9,7 @@ import { NO_EVENTS, webhookEvents, type ServiceEvents } from './events.js';
 import { createApp } from './app.js';
 import { HostedFlowBrandingSchema, type HostedFlowBranding } from '../contract/hosted-flow.js';
 import { widgetMessagesOf } from './ui-text.js';
-import { HOSTED_FLOW_BFF_PATH, createHostedFlow, deriveFlowSecret, parseRedirectAllowList, signRedirect } from './hosted-flow.js';
+import { HOSTED_FLOW_BFF_PATH, createHostedFlow, deriveFlowSecret, parseRedirectAllowList, signLink, signRedirect } from './hosted-flow.js';
 import { SyncCore, type CommerceSource } from './core.js';
 import { createSecretBox, DEV_ENCRYPTION_KEY, parseEncryptionKey } from './crypto.js';
 import { RunEngine, type RunHooks } from './runs/engine.js';
@@ -227,7 +227,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       commerce: options.commerce ?? { key: 'commerce', name: 'Partner commerce' },
       ...(options.syncFlowUrl ? { syncFlowUrl: options.syncFlowUrl } : {}),
       redirectAllowList,
-      ...(hosted ? { signRedirect: (code: string, url: string) => signRedirect(flowSecret, code, url) } : {}),
+      ...(hosted ? { signRedirect: (code: string, url: string) => signRedirect(flowSecret, code, url), linkSignature: (companyId: string) => signLink(flowSecret, companyId) } : {}),
     });
     const runStore = store;
     const handle: JobHandler = async (job) => {

@@ -10,7 +10,7 @@ import { createRoot } from 'react-dom/client';
 import { SessionTokenSchema } from '../contract/bff.js';
 import { HostedFlowContextSchema, type HostedFlowContext } from '../contract/hosted-flow.js';
 import { CommerceSync, CommerceSyncProvider, type Appearance } from '../widget/index.js';
-import { closestLocale, formatMessage, resolveMessages, type MessageKey, type MessageOverrides } from '../widget/i18n/index.js';
+import { LOADING_LABELS, closestLocale, formatMessage, loadCatalog, resolveMessages, type MessageKey, type MessageOverrides } from '../widget/i18n/index.js';
 import '../widget/styles.css';
 import './page.css';
 
@@ -18,8 +18,14 @@ const FLOW_PATH = '/sync-flow';
 
 async function fetchContext(): Promise<HostedFlowContext | null> {
   const response = await fetch(`${FLOW_PATH}/context`, { credentials: 'same-origin' });
-  if (!response.ok) return null;
-  return HostedFlowContextSchema.parse(await response.json());
+  if (!response.ok) {
+    await loadCatalog(navigator.language).catch(() => undefined);
+    return null;
+  }
+  const context = HostedFlowContextSchema.parse(await response.json());
+  // The page's own texts come from the same catalog as the widget's; non-default catalogs load on demand.
+  await loadCatalog(context.locale).catch(() => undefined);
+  return context;
 }
 
 async function sessionToken(): Promise<string> {
@@ -72,7 +78,7 @@ function SyncFlowPage() {
   }, [context, t]);
   const getSessionToken = useCallback(() => sessionToken(), []);
 
-  if (context === undefined) return <p aria-live="polite">{t('common.loading')}</p>;
+  if (context === undefined) return <p aria-live="polite">{LOADING_LABELS[closestLocale(locale)]}</p>;
   if (context === null) {
     return (
       <div role="alert">

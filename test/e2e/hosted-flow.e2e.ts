@@ -221,6 +221,23 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
     await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
     await checkpoint(record, page, 'code-reused');
 
+    // Later, the partner's Codat-era links: the connection's linkUrl and the company's redirect,
+    // opened in a browser with no session and no key, open the hosted flow on this company's settings.
+    const connections = await api(`/companies/${companyId}/connections`);
+    const accounting = (connections.body.results as { sourceType: string; linkUrl: string }[]).find((c) => c.sourceType === 'Accounting');
+    for (const [name, link] of [['link-url', accounting!.linkUrl], ['company-redirect', company.body.redirect as string]] as const) {
+      const fresh = await newContext(browser);
+      const tab = await fresh.newPage();
+      try {
+        await tab.goto(link);
+        await tab.waitForURL((url) => url.origin === service.url && url.pathname === '/sync-flow' && url.search === '');
+        await tab.getByRole('heading', { name: 'Sync settings' }).waitFor({ timeout: 30_000 });
+        await checkpoint(record, tab, name);
+      } finally {
+        await fresh.close();
+      }
+    }
+
     expect(cspViolations).toEqual([]);
     record.assertAccessible();
   });

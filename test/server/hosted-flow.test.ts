@@ -177,6 +177,46 @@ describe('hosted Sync Flow', () => {
     expect(() => makeService({ hostedFlow: { pageDir, branding: { name: 'Acme', logoUrl: 'javascript:alert(1)' } } })).toThrow(/logoUrl/);
   });
 
+  it("opens the hosted flow from a company's redirect and a connection's linkUrl in a browser; with the key the API answers", async () => {
+    const company = await call(service, 'POST', '/companies', { name: 'Linked Ltd' });
+    expect(company.status).toBe(200);
+    const connection = await call(service, 'POST', `/companies/${company.body.id}/connections`, { platformKey: 'sandbox' });
+    expect(connection.status).toBe(200);
+    const links = [company.body.redirect as string, connection.body.linkUrl as string];
+    for (const link of links) {
+      const url = new URL(link);
+      expect(url.searchParams.get('link')).toBeTruthy();
+      // A browser: no Authorization header. It is sent to a fresh, single-use start URL of the hosted flow.
+      const opened = await get(service, url.pathname + url.search, { accept: 'text/html' });
+      expect(opened.status, link).toBe(303);
+      const start = new URL(opened.headers.get('location') ?? '', BASE);
+      expect(start.pathname).toBe('/sync-flow');
+      const redeemed = await get(service, start.pathname + start.search);
+      expect(redeemed.status).toBe(303);
+      const cookie = cookieOf(redeemed);
+      expect((await get(service, '/sync-flow', { cookie })).status).toBe(200);
+      // The flow session is this company's: the BFF's connection is the one linked above.
+      const session = await service.fetch(new Request(`${BASE}/sync-flow/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{}' }));
+      const { token } = (await session.json()) as { token: string };
+      const bffConnection = await service.fetch(new Request(`${BASE}/sync-flow/api/connection`, { headers: { authorization: `Bearer ${token}` } }));
+      expect(((await bffConnection.json()) as { platform?: { key: string } }).platform?.key).toBe('sandbox');
+      // The same link opens again (each time with a new code).
+      expect((await get(service, url.pathname + url.search)).status).toBe(303);
+      // A link signed for another company, or not signed, opens nothing.
+      const forged = new URL(link);
+      forged.searchParams.set('link', 'A'.repeat(43));
+      const refused = await get(service, forged.pathname + forged.search);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('content-type')).toMatch(/text\/html/);
+      forged.searchParams.delete('link');
+      expect((await get(service, forged.pathname + forged.search)).status).toBe(401);
+    }
+    // API clients with the key keep the spec's answer: the company's connections.
+    const listed = await call(service, 'GET', new URL(company.body.redirect as string).pathname + new URL(company.body.redirect as string).search);
+    expect(listed.status).toBe(200);
+    expect(listed.body.results.map((c: { id: string }) => c.id)).toContain(connection.body.id);
+  });
+
   it('matches allow-list entries by origin and path prefix', () => {
     expect(isAllowedRedirect('https://p.test/done', ['https://p.test/done'])).toBe(true);
     expect(isAllowedRedirect('https://p.test/done/x?y=1', ['https://p.test/done/'])).toBe(true);

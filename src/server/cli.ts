@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { WebhookEndpointSchema, type WebhookEndpointInput } from '../contract/webhooks.js';
 import type { AccountingConnector } from '../platforms/connector.js';
 import { vendorConnectorsFromEnv } from '../platforms/http/vendor-connectors.js';
-import { createSyncService, type StoreOptions } from './index.js';
+import { createRedisCallBudget, createSyncService, SharedCallBudget, type StoreOptions } from './index.js';
 
 const USAGE = `Usage: commerce-sync serve [options]      The sync service: HTTP API, scheduler and workers
        commerce-sync worker [options]     Only workers: runs scheduled syncs from the PostgreSQL queue
@@ -36,6 +36,8 @@ Options:
                         only schedules and serves HTTP
   --scheduler-interval <seconds>  Seconds between scheduler ticks (default 60). A run whose worker
                         died is queued again by the next tick, so this bounds how soon it resumes
+  --redis-budgets <url> Keep the vendors' shared call budgets in Redis, e.g. redis://127.0.0.1:6379
+                        (env COMMERCE_SYNC_REDIS_BUDGETS_URL; default: in the store's database)
   --dev                 Allow the built-in development encryption key
   -h, --help            Show this help
 
@@ -95,6 +97,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       'no-scheduler': { type: 'boolean' },
       workers: { type: 'string' },
       'scheduler-interval': { type: 'string' },
+      'redis-budgets': { type: 'string' },
       dev: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -144,11 +147,21 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     ? { postgres: { connectionString: postgresUrl, ...(schema ? { schema } : {}) } }
     : { sqlite: values.db ?? env.COMMERCE_SYNC_DB ?? 'commerce-sync.db' };
 
+  // Every instance counts vendor calls in one shared budget: the store's database unless Redis is named.
+  const callBudget = new SharedCallBudget();
+  const redisBudgets = values['redis-budgets'] ?? env.COMMERCE_SYNC_REDIS_BUDGETS_URL;
+  let redis: { quit(): Promise<unknown> } | null = null;
+  if (redisBudgets) {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redisBudgets, { maxRetriesPerRequest: 3 });
+    redis = client;
+    callBudget.use(createRedisCallBudget({ client }));
+  }
   let platforms: AccountingConnector[];
   let endpoints: WebhookEndpointInput[] | null;
   try {
     // Both throw on half-set or invalid settings, so a typo stops the start with a clear message.
-    platforms = vendorConnectorsFromEnv(env);
+    platforms = vendorConnectorsFromEnv(env, { budget: callBudget });
     endpoints = webhookEndpointsFromEnv(env);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
@@ -162,6 +175,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     publicUrl,
     dev: values.dev ?? false,
     platforms,
+    callBudget,
     schedulerIntervalMs: intervalSeconds * 1000,
     workers,
     sandbox: values['no-sandbox']
@@ -190,7 +204,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const stop = () => {
     console.info('Shutting down…');
     server?.close();
-    void service.close().then(() => process.exit(0));
+    void service.close().then(async () => {
+      await redis?.quit().catch(() => undefined);
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -14,6 +14,8 @@ import { SyncCore, type CommerceSource } from './core.js';
 import { createSecretBox, DEV_ENCRYPTION_KEY, parseEncryptionKey } from './crypto.js';
 import { RunEngine, type RunHooks } from './runs/engine.js';
 import { createPgBossQueue, type PgBossQueueOptions } from './runs/pg-boss-queue.js';
+import { createSqlCallBudget } from './budgets/sql-budget.js';
+import type { SharedCallBudget } from '../platforms/http/call-budget.js';
 import { createInProcessQueue, scheduledRunStillDue, type JobHandler, type RunQueue } from './runs/queue.js';
 import { readQueueHealth } from './runs/queue-health.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
@@ -22,6 +24,9 @@ import { openStore, Store, type StoreOptions } from './store/index.js';
 export type { Scheduler } from './scheduler.js';
 export type { QueueCounts, RunQueue, ScheduledJob } from './runs/queue.js';
 export type { PgBossQueueOptions } from './runs/pg-boss-queue.js';
+export { createSqlCallBudget } from './budgets/sql-budget.js';
+export { createRedisCallBudget, type RedisCallBudgetOptions } from './budgets/redis-budget.js';
+export { SharedCallBudget } from '../platforms/http/call-budget.js';
 export type { RunHooks, RunRequest } from './runs/engine.js';
 export type { StoreOptions, PostgresOptions } from './store/index.js';
 export { Store, openStore, dropPostgresSchema } from './store/index.js';
@@ -45,6 +50,13 @@ export interface SyncServiceOptions {
   dev?: boolean;
   /** Accounting connectors (Xero, QuickBooks, …) besides the sandbox. */
   platforms?: readonly AccountingConnector[];
+  /**
+   * The shared vendor call budget the connectors were given (`budget` in their options): when
+   * nothing is attached to it yet, the service attaches its own database (SQLite or PostgreSQL
+   * tables), so every instance on that database shares the vendors' per-tenant and per-app
+   * limits and they survive restarts. Attach Redis first (`createRedisCallBudget`) to keep them there.
+   */
+  callBudget?: SharedCallBudget;
   /**
    * The embedded sandbox ledger (mounted at `/sandbox`). Default on, in memory unless a path is
    * given; `false` disables it. `redirectUris` registers the callback URLs (your BFF's
@@ -205,6 +217,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const init = ready.then(async () => {
     if (!store) throw new Error('Store failed to open');
     const openStore = store;
+    if (options.callBudget && !options.callBudget.bound) options.callBudget.use(createSqlCallBudget(store.db));
     let events: ServiceEvents = NO_EVENTS;
     if (options.webhooks) {
       const outbox = createSqlWebhookStore(store.db);

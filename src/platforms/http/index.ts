@@ -16,3 +16,5 @@ export { vendorConnectorsFromEnv } from './vendor-connectors.js';
 export type { VendorConnectorEnv } from './vendor-connectors.js';
 export { authorizedJsonCall } from './authorized-call.js';
 export type { AuthorizedRequest, AuthorizedResponse } from './authorized-call.js';
+export { SharedCallBudget, SharedCallLimiter, BudgetExhaustedError, XERO_BUDGET, QUICKBOOKS_BUDGET } from './call-budget.js';
+export type { BudgetPolicy, BudgetRequest, BudgetAnswer, BudgetLimit, CallBudgetBackend, CallLimiter, SharedCallLimiterOptions } from './call-budget.js';

@@ -1,5 +1,5 @@
 import { ConnectorError } from '../connector.js';
-import type { TenantRateLimiter } from './rate-limiter.js';
+import type { CallLimiter } from './call-budget.js';
 
 /** How a vendor call is paced, timed out and retried. */
 export interface RetryingFetchOptions {
@@ -10,7 +10,7 @@ export interface RetryingFetchOptions {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Uniform [0, 1) source for backoff jitter. */
   random: () => number;
-  limiter: TenantRateLimiter;
+  limiter: CallLimiter;
   /** Per-attempt time-out. */
   timeoutMs?: number;
   /** Attempts in total, the first included. */

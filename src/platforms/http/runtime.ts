@@ -1,5 +1,6 @@
 import { abortableSleep } from './rate-limiter.js';
 import type { LimiterClock } from './rate-limiter.js';
+import type { CallBudgetBackend } from './call-budget.js';
 
 /** The outside world a vendor connector touches, each part injectable for tests. */
 export interface VendorRuntimeOptions {
@@ -7,12 +8,19 @@ export interface VendorRuntimeOptions {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * A shared call budget (the service's database or Redis, see `SharedCallBudget`): the
+   * connector counts its vendor limits there, shared by every instance, instead of in this
+   * process; a call that would wait long throws `BudgetExhaustedError` so the run can yield.
+   */
+  budget?: CallBudgetBackend;
 }
 
 /** Resolved runtime: defaults are the real fetch, clock, timers and Math.random. */
 export interface VendorRuntime extends LimiterClock {
   fetch: typeof fetch;
   random: () => number;
+  budget?: CallBudgetBackend;
 }
 
 /** Fills the defaults; `fetch` is looked up per call so test interceptors installed later apply. */
@@ -30,6 +38,7 @@ export function vendorRuntime(options: VendorRuntimeOptions): VendorRuntime {
         }
       : abortableSleep,
     random: options.random ?? Math.random,
+    ...(options.budget ? { budget: options.budget } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import type {
 } from '../connector.js';
 import type { AccountingDocument, PaymentDocument } from '../../contract/documents.js';
 import { TenantRateLimiter } from '../http/rate-limiter.js';
+import { SharedCallLimiter, QUICKBOOKS_BUDGET, type CallLimiter } from '../http/call-budget.js';
 import { authorizedJsonCall } from '../http/authorized-call.js';
 import { drain } from '../http/retrying-fetch.js';
 import { hashedKey } from '../http/idempotency.js';
@@ -58,6 +59,7 @@ export interface QuickBooksConnectorOptions extends VendorRuntimeOptions {
 }
 
 const PLATFORM = 'QuickBooks Online';
+const PLATFORM_KEY = 'quickbooks-online';
 const PAGE_SIZE = 1000;
 
 const RefSchema = z.object({ value: z.string(), name: z.string().optional() }).loose();
@@ -136,14 +138,17 @@ export function createQuickBooksConnector(
   }
   const runtime = vendorRuntime(options);
   const apiBase = QUICKBOOKS_ENDPOINTS.api[options.environment];
-  const limiter = new TenantRateLimiter(
-    {
-      perMinute: QUICKBOOKS_RATE_LIMITS.requestsPerMinute,
-      maxConcurrent: QUICKBOOKS_RATE_LIMITS.maxConcurrent,
-    },
-    runtime,
-    PLATFORM,
-  );
+  // Shared with every instance when the host gives a budget; else counted in this process.
+  const limiter: CallLimiter = runtime.budget
+    ? new SharedCallLimiter({ platformKey: PLATFORM_KEY, platformName: PLATFORM, policy: QUICKBOOKS_BUDGET, backend: runtime.budget, clock: runtime })
+    : new TenantRateLimiter(
+      {
+        perMinute: QUICKBOOKS_RATE_LIMITS.requestsPerMinute,
+        maxConcurrent: QUICKBOOKS_RATE_LIMITS.maxConcurrent,
+      },
+      runtime,
+      PLATFORM,
+    );
   const tokenEndpoint = {
     platformName: PLATFORM,
     url: QUICKBOOKS_ENDPOINTS.token,
@@ -493,7 +498,7 @@ export function createQuickBooksConnector(
   }
 
   return {
-    platform: { key: 'quickbooks-online', name: 'QuickBooks Online', supportsPkce: false },
+    platform: { key: PLATFORM_KEY, name: 'QuickBooks Online', supportsPkce: false },
     rateLimits: { ...QUICKBOOKS_RATE_LIMITS },
 
     authorizationUrl(request) {

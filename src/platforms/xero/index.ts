@@ -12,6 +12,7 @@ import type {
 } from '../connector.js';
 import type { AccountingDocument } from '../../contract/documents.js';
 import { TenantRateLimiter } from '../http/rate-limiter.js';
+import { SharedCallLimiter, XERO_BUDGET, type CallLimiter } from '../http/call-budget.js';
 import { drain } from '../http/retrying-fetch.js';
 import { authorizedJsonCall } from '../http/authorized-call.js';
 import { boundedKey } from '../http/idempotency.js';
@@ -83,6 +84,7 @@ export interface XeroConnectorOptions extends VendorRuntimeOptions {
 }
 
 const PLATFORM = 'Xero';
+const PLATFORM_KEY = 'xero';
 const IDEMPOTENCY_KEY_MAX = 128;
 const CONTACTS_PAGE_SIZE = 100;
 
@@ -170,15 +172,18 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
   }
   const runtime = vendorRuntime(options);
   const scopes = options.scopes ?? XERO_DEFAULT_SCOPES;
-  const limiter = new TenantRateLimiter(
-    {
-      perMinute: XERO_RATE_LIMITS.requestsPerMinute,
-      maxConcurrent: XERO_RATE_LIMITS.maxConcurrent,
-      perDay: XERO_RATE_LIMITS.requestsPerDay,
-    },
-    runtime,
-    PLATFORM,
-  );
+  // Shared with every instance when the host gives a budget; else counted in this process.
+  const limiter: CallLimiter = runtime.budget
+    ? new SharedCallLimiter({ platformKey: PLATFORM_KEY, platformName: PLATFORM, policy: XERO_BUDGET, backend: runtime.budget, clock: runtime })
+    : new TenantRateLimiter(
+      {
+        perMinute: XERO_RATE_LIMITS.requestsPerMinute,
+        maxConcurrent: XERO_RATE_LIMITS.maxConcurrent,
+        perDay: XERO_RATE_LIMITS.requestsPerDay,
+      },
+      runtime,
+      PLATFORM,
+    );
   const tokenEndpoint = {
     platformName: PLATFORM,
     url: XERO_ENDPOINTS.token,
@@ -389,7 +394,7 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
   }
 
   return {
-    platform: { key: 'xero', name: 'Xero', supportsPkce: true },
+    platform: { key: PLATFORM_KEY, name: 'Xero', supportsPkce: true },
     rateLimits: { ...XERO_RATE_LIMITS },
 
     authorizationUrl(request) {

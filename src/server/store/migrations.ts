@@ -193,6 +193,29 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 7,
+    name: 'shared vendor call budgets',
+    statements: [
+      // Calls started per budget scope and time bucket (`<vendor>:t:<tenant>:s` one-second
+      // buckets for a tenant's minute, `<vendor>:app:s` for the app's, `<vendor>:t:<tenant>:h`
+      // one-hour buckets for its day), shared by every instance; epoch seconds or hours.
+      `CREATE TABLE call_budget_counts (
+        scope TEXT NOT NULL,
+        bucket BIGINT NOT NULL,
+        calls INTEGER NOT NULL,
+        PRIMARY KEY (scope, bucket)
+      )`,
+      // Calls in flight: a slot per call, deleted when it ends, lapsing at `expires_at` (epoch
+      // ms) when its process died before releasing it.
+      `CREATE TABLE call_budget_slots (
+        slot_id TEXT PRIMARY KEY,
+        scope TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+      'CREATE INDEX call_budget_slots_scope ON call_budget_slots (scope, expires_at)',
+    ],
+  },
 ];
 
 /**

@@ -93,9 +93,9 @@ const ACCOUNT_RULES: Readonly<Record<SuggestionRow['section'], Readonly<Record<s
     // "custom"/"unknown" say nothing about where the money goes: no suggestion.
   },
   fees: {
-    paymentFee: { classes: ['Expense'], words: FEE_WORDS, codes: XERO_AND_SANDBOX('404') },
-    // A refunded fee reduces the fee expense: the same account.
-    paymentFeeRefund: { classes: ['Expense', 'Income'], words: FEE_WORDS, codes: XERO_AND_SANDBOX('404') },
+    paymentFee: { classes: ['Expense'], words: FEE_WORDS, avoid: ['refund'], codes: XERO_AND_SANDBOX('404') },
+    // A fee refund account when the chart has one; else the fee account (a refund reduces the expense).
+    paymentFeeRefund: { classes: ['Expense', 'Income'], words: [['fee refund', 100], ...FEE_WORDS], codes: XERO_AND_SANDBOX('404') },
   },
 };
 

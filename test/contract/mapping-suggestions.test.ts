@@ -130,6 +130,13 @@ describe('suggested accounts', () => {
     expect(suggestAccount(row('payments', 'payout'), renamed, 'quickbooks-online')).toBeNull();
   });
 
+  it('proposes a fee refund account when the chart has one, else the fee account', () => {
+    const chart = [acct('f', '6100', 'Payment processing fees', 'Expense'), acct('r', '6110', 'Payment fee refunds', 'Expense')];
+    expect(suggestAccount(row('fees', 'paymentFee'), chart, 'sandbox')?.id).toBe('f');
+    expect(suggestAccount(row('fees', 'paymentFeeRefund'), chart, 'sandbox')?.id).toBe('r');
+    expect(suggestAccount(row('fees', 'paymentFeeRefund'), chart.slice(0, 1), 'sandbox')?.id).toBe('f');
+  });
+
   it('never proposes an account of the wrong class, and proposes nothing on a tie', () => {
     // "Sales" as an expense is no sales account.
     expect(suggestAccount(row('sales', 'sales'), [acct('x', null, 'Sales', 'Expense')], null)).toBeNull();

@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Control, FieldPath } from 'react-hook-form';
 import { Controller, useForm, useWatch } from 'react-hook-form';
@@ -6,7 +7,7 @@ import type { ConfigurationView } from '../../contract/bff.js';
 import { isConfigurationRule } from '../../contract/configuration-rules.js';
 import { outputModeOf } from '../../contract/configuration-helpers.js';
 import type { FieldError } from '../../contract/errors.js';
-import { useConfiguration, useSaveConfiguration } from '../api/hooks.js';
+import { useConfiguration, useConnection, useSaveConfiguration } from '../api/hooks.js';
 import { Button } from '../components/button.js';
 import { Combobox } from '../components/combobox.js';
 import type { ComboboxOption } from '../components/combobox.js';
@@ -18,6 +19,9 @@ import type { MessageKey } from '../i18n/index.js';
 import type { CommerceSyncContextValue } from '../provider/provider.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
+import { AcceptAllSuggestions, SuggestionHint } from './suggestion.js';
+import type { Suggestion } from './suggestions.js';
+import { suggestionsFor } from './suggestions.js';
 import { INVOICE_STATUSES, nextDay } from './model.js';
 import { WIZARD_STEPS, buildRows, errorStep, errorTarget, rowApplies, toConfiguration, toFormValues } from './model.js';
 import { wizardResolver } from './resolver.js';
@@ -118,6 +122,10 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   const save = useSaveConfiguration();
   const platform = platformName ?? configuration.accountingSoftwareCompanyName ?? 'your accounting software';
   const rows = useMemo(() => buildRows(configuration, visible), [configuration, visible]);
+  const linkedPlatformKey = useConnection().data?.platform?.key;
+  const suggestionPlatform = platformKey ?? linkedPlatformKey;
+  // Proposed from the chart; never selected until the merchant accepts one or all of them.
+  const suggestions = useMemo(() => suggestionsFor(configuration, rows, suggestionPlatform), [configuration, rows, suggestionPlatform]);
   const resolver = useMemo(
     () =>
       wizardResolver(
@@ -140,7 +148,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   const defaults = useMemo(() => toFormValues(configuration, rows, browserTimeZone()), [configuration, rows]);
   const locked = Boolean(configuration.configured && outputModeOf(configuration.configuration?.mapSettings));
   const form = useForm<WizardValues, unknown, WizardValues>({ resolver, defaultValues: defaults, mode: 'onTouched' });
-  const { control, handleSubmit, formState, trigger, setError, reset, register } = form;
+  const { control, handleSubmit, formState, trigger, setError, reset, register, setValue } = form;
   const [innerStep, setInnerStep] = useState<ConfigurationStep>(defaultStep);
   const step = controlledStep ?? innerStep;
   // Every problem of the last refused save, each with the step where it is fixed.
@@ -219,8 +227,15 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   const previousSync = configuration.configured ? undefined : configuration.schedule?.previousSync;
   // Fee rows are filtered by the fees switch inside FeesStep.
   const stepRows = rows.filter((row) => row.step === step && rowApplies(row, { outputFormat, syncFees: true }));
+  const selections = useWatch({ control, name: 'selections' });
+  const syncFees = useWatch({ control, name: 'syncFees' });
+  const pendingSuggestions = stepRows.filter((row) => suggestions.has(row.name) && !selections?.[row.name] && (syncFees || !row.feesOnly));
+  const acceptAll = () => {
+    for (const row of pendingSuggestions) setValue(`selections.${row.name}`, suggestions.get(row.name)!.value, { shouldDirty: true, shouldValidate: true });
+  };
   const hasServerErrors = save.error?.code === 'validation_failed';
   const headingId = `${baseId}-heading`;
+  const acceptAllSuggestions = <AcceptAllSuggestions key={step} pending={pendingSuggestions.length} onAcceptAll={acceptAll} />;
 
   return (
     <form data-part="wizard" data-state={save.isPending ? 'saving' : saved ? 'saved' : 'editing'} aria-labelledby={headingId} noValidate onSubmit={(event) => void onSubmit(event)}>
@@ -284,15 +299,16 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
             <p data-part="description">
               {step === 'sales' ? t('wizard.sales.help', { platform }) : step === 'taxRates' ? t('wizard.taxRates.help', { platform }) : t('wizard.payments.help')}
             </p>
+            {acceptAllSuggestions}
             {stepRows.length === 0 ? (
               <p data-part="empty">{step === 'taxRates' ? t('wizard.taxRates.none') : t('wizard.payments.none')}</p>
             ) : (
-              stepRows.map((row) => <SelectField key={row.name} row={row} control={control} />)
+              stepRows.map((row) => <SelectField key={row.name} row={row} control={control} suggestion={suggestions.get(row.name)} />)
             )}
           </>
         ) : null}
 
-        {step === 'fees' ? <FeesStep control={control} rows={stepRows} register={register} invoiceMode={outputFormat === 'Invoice'} /> : null}
+        {step === 'fees' ? <FeesStep control={control} rows={stepRows} register={register} invoiceMode={outputFormat === 'Invoice'} suggestions={suggestions} acceptAll={acceptAllSuggestions} /> : null}
 
         {(step === 'schedule' || step === 'review') && previousSync ? <PreviousSyncNotice control={control} lastPostedDay={previousSync.lastPostedDay} platform={platform} /> : null}
 
@@ -347,29 +363,46 @@ function getError(errors: object, path: string): unknown {
   return node;
 }
 
-function SelectField({ row, control }: { row: SelectRow; control: Control<WizardValues> }) {
+function SelectField({ row, control, suggestion }: { row: SelectRow; control: Control<WizardValues>; suggestion?: Suggestion | undefined }) {
   const { t } = useCommerceSyncContext('ConfigurationWizard');
   const label = rowLabel(row, t);
+  const inputRef = useRef<HTMLInputElement | null>(null);
   return (
     <Controller
       control={control}
       name={`selections.${row.name}`}
       render={({ field, fieldState }) => (
-        <Field label={label} description={rowDescription(row, t)} error={fieldState.error?.message} required={row.required}>
-          {(wiring) => (
-            <Combobox
-              {...wiring}
-              name={field.name}
-              inputRef={field.ref}
-              options={row.options}
-              value={field.value}
-              onValueChange={field.onChange}
-              onBlur={field.onBlur}
-              listLabel={label}
-              clearLabel={row.required ? undefined : t('combobox.clear', { label })}
+        <>
+          <Field label={label} description={rowDescription(row, t)} error={fieldState.error?.message} required={row.required}>
+            {(wiring) => (
+              <Combobox
+                {...wiring}
+                name={field.name}
+                inputRef={(element) => {
+                  field.ref(element);
+                  inputRef.current = element;
+                }}
+                options={row.options}
+                value={field.value}
+                onValueChange={field.onChange}
+                onBlur={field.onBlur}
+                listLabel={label}
+                clearLabel={row.required ? undefined : t('combobox.clear', { label })}
+              />
+            )}
+          </Field>
+          {suggestion && !field.value ? (
+            <SuggestionHint
+              suggestion={suggestion}
+              rowLabel={label}
+              onAccept={() => {
+                field.onChange(suggestion.value);
+                // The hint goes away with the choice; focus stays on this row's select.
+                inputRef.current?.focus();
+              }}
             />
-          )}
-        </Field>
+          ) : null}
+        </>
       )}
     />
   );
@@ -510,7 +543,21 @@ function OutputFormatField({ control, locked, error: currentError }: { control: 
   );
 }
 
-function FeesStep({ control, rows, register, invoiceMode }: { control: Control<WizardValues>; rows: SelectRow[]; register: ReturnType<typeof useForm<WizardValues>>['register']; invoiceMode: boolean }) {
+function FeesStep({
+  control,
+  rows,
+  register,
+  invoiceMode,
+  suggestions,
+  acceptAll,
+}: {
+  control: Control<WizardValues>;
+  rows: SelectRow[];
+  register: ReturnType<typeof useForm<WizardValues>>['register'];
+  invoiceMode: boolean;
+  suggestions: ReadonlyMap<string, Suggestion>;
+  acceptAll: ReactNode;
+}) {
   const { t } = useCommerceSyncContext('ConfigurationWizard');
   const syncFees = useWatch({ control, name: 'syncFees' });
   const id = `cs-fees${useId().replace(/:/g, '')}`;
@@ -525,7 +572,8 @@ function FeesStep({ control, rows, register, invoiceMode }: { control: Control<W
           {`${t('wizard.fees.help')} ${invoiceMode ? t('wizard.fees.invoiceHelp') : t('wizard.fees.journalHelp')}`}
         </p>
       </div>
-      {syncFees ? rows.map((row) => <SelectField key={row.name} row={row} control={control} />) : null}
+      {syncFees ? acceptAll : null}
+      {syncFees ? rows.map((row) => <SelectField key={row.name} row={row} control={control} suggestion={suggestions.get(row.name)} />) : null}
     </>
   );
 }

@@ -8,6 +8,7 @@ import {
   type SupportCompanyDetail,
   type SupportConfiguration,
   type SupportDeliveries,
+  type SupportDocumentLines,
   type SupportHistory,
   type SupportHistoryQuery,
   type SupportReenableRequest,
@@ -47,6 +48,8 @@ export interface SupportClient {
   configuration(companyId: string, signal?: AbortSignal): Promise<SupportConfiguration>;
   reenable(companyId: string, body: SupportReenableRequest): Promise<SupportReenableResponse>;
   deliveries(companyId: string, signal?: AbortSignal): Promise<SupportDeliveries>;
+  /** "Explain this line": a written document's lines with the records behind each. */
+  documentLines(companyId: string, reference: string, signal?: AbortSignal): Promise<SupportDocumentLines>;
 }
 
 function toSearch(query: Readonly<Record<string, string | number | undefined>> = {}): string {
@@ -152,5 +155,6 @@ export function createSupportClient(options: SupportClientOptions = {}): Support
     configuration: (companyId, signal) => call('configuration', { companyId }, { signal }),
     reenable: (companyId, body) => call('reenable', { companyId }, { body }),
     deliveries: (companyId, signal) => call('deliveries', { companyId }, { signal }),
+    documentLines: (companyId, reference, signal) => call('documentLines', { companyId, reference }, { signal }),
   };
 }

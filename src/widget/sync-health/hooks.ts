@@ -30,6 +30,8 @@ export const syncHealthKeys = {
     [...syncHealthKeys.company(client, companyId), 'configuration'] as const,
   deliveries: (client: SupportClient, companyId: string) =>
     [...syncHealthKeys.company(client, companyId), 'deliveries'] as const,
+  documentLines: (client: SupportClient, companyId: string, reference: string) =>
+    [...syncHealthKeys.company(client, companyId), 'documentLines', reference] as const,
 };
 
 /** `queryOptions` for the company search (with totals). */
@@ -76,6 +78,15 @@ export function supportDeliveriesQuery(client: SupportClient, companyId: string)
   return queryOptions({
     queryKey: syncHealthKeys.deliveries(client, companyId),
     queryFn: ({ signal }) => client.deliveries(companyId, signal),
+  });
+}
+/** `queryOptions` for "explain this line": a written document's lines with the records behind each. */
+export function supportDocumentLinesQuery(client: SupportClient, companyId: string, reference: string) {
+  return queryOptions({
+    queryKey: syncHealthKeys.documentLines(client, companyId, reference),
+    queryFn: ({ signal }) => client.documentLines(companyId, reference, signal),
+    // A written document's lines never change; the records behind them only when re-pushed.
+    staleTime: 60_000,
   });
 }
 
@@ -194,6 +205,20 @@ export function useSupportDeliveries(companyId: string | null) {
   return useQuery({
     ...supportDeliveriesQuery(client, companyId ?? ''),
     enabled: companyId !== null,
+  });
+}
+
+/**
+ * "Explain this line" for one written document, fetched when `enabled` (the view opens it on demand).
+ *
+ * @example
+ * const lines = useSupportDocumentLines(companyId, item.reference, open);
+ */
+export function useSupportDocumentLines(companyId: string | null, reference: string | null, enabled = true) {
+  const client = useSupportClient();
+  return useQuery({
+    ...supportDocumentLinesQuery(client, companyId ?? '', reference ?? ''),
+    enabled: enabled && companyId !== null && reference !== null,
   });
 }
 

@@ -16,6 +16,7 @@ export {
   supportSyncQuery,
   supportConfigurationQuery,
   supportDeliveriesQuery,
+  supportDocumentLinesQuery,
   SupportClientProvider,
   useSupportClient,
   useSyncHealthI18n,
@@ -25,6 +26,7 @@ export {
   useSupportSync,
   useSupportConfiguration,
   useSupportDeliveries,
+  useSupportDocumentLines,
   useRetryFailedItems,
   useReenableCompany,
 } from './hooks.js';

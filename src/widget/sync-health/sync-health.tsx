@@ -12,6 +12,7 @@ import type {
 import { CompanyHealthSchema } from '../../contract/support.js';
 import { Button } from '../components/button.js';
 import type { SupportClient } from './client.js';
+import { PushItemRows } from './explain-lines.js';
 import {
   SupportClientProvider,
   useReenableCompany,
@@ -917,36 +918,50 @@ function SyncDetail({
               <th scope="col">{t('col.result')}</th>
               <th scope="col">{t('col.attempts')}</th>
               <th scope="col">{t('col.error')}</th>
+              <th scope="col">{t('explain.col')}</th>
             </tr>
           </thead>
           <tbody>
             {d.items.map((item) => (
-              <tr key={item.reference} data-part="push-item" data-state={item.status.toLowerCase()}>
-                <th scope="row">
-                  <code>{item.reference}</code>
-                </th>
-                <td>{format.date(item.date)}</td>
-                <td>{item.kind}</td>
-                <td>
-                  {item.amount ? format.money(item.amount.minor, item.amount.currency) : t('none')}
-                </td>
-                <td>
-                  <span data-part="badge" data-state={item.status.toLowerCase()}>
-                    {t(`item.${item.status}`)}
-                  </span>
-                </td>
-                <td>{item.attempts}</td>
-                <td>
-                  {item.errorCode ? (
-                    <>
-                      <code>{item.errorCode}</code>
-                      {item.supportDetail ? <span lang="en"> — {item.supportDetail}</span> : null}
-                    </>
-                  ) : (
-                    t('none')
-                  )}
-                </td>
-              </tr>
+              <PushItemRows
+                key={item.reference}
+                i18n={{ t, format }}
+                companyId={companyId}
+                item={item}
+                columns={8}
+                cells={
+                  <>
+                    <th scope="row">
+                      <code>{item.reference}</code>
+                    </th>
+                    <td>{format.date(item.date)}</td>
+                    <td>{item.kind}</td>
+                    <td>
+                      {item.amount
+                        ? format.money(item.amount.minor, item.amount.currency)
+                        : t('none')}
+                    </td>
+                    <td>
+                      <span data-part="badge" data-state={item.status.toLowerCase()}>
+                        {t(`item.${item.status}`)}
+                      </span>
+                    </td>
+                    <td>{item.attempts}</td>
+                    <td>
+                      {item.errorCode ? (
+                        <>
+                          <code>{item.errorCode}</code>
+                          {item.supportDetail ? (
+                            <span lang="en"> — {item.supportDetail}</span>
+                          ) : null}
+                        </>
+                      ) : (
+                        t('none')
+                      )}
+                    </td>
+                  </>
+                }
+              />
             ))}
           </tbody>
         </table>

@@ -13,6 +13,7 @@ import {
   type SupportCompanyDetail,
   type SupportConfiguration,
   type SupportDeliveries,
+  type SupportDocumentLines,
   type SupportRouteName,
   type SupportRun,
   type SupportSyncDetail,
@@ -32,6 +33,8 @@ export interface SupportMockState {
   syncs: Record<string, SupportSyncDetail>;
   configurations: Record<string, SupportConfiguration>;
   deliveries: Record<string, SupportDeliveries>;
+  /** "Explain this line" answers by document reference. */
+  documentLines: Record<string, SupportDocumentLines>;
   /** Number of retry calls per sync (to show idempotence). */
   retries: Record<string, number>;
 }
@@ -199,6 +202,42 @@ export function createSupportState(): SupportMockState {
         enabled: true,
         configured: true,
         configuration: { schedule: { timeZone: 'Europe/London', startDate: '2026-03-01' } },
+      },
+    },
+    documentLines: {
+      'cafe-2026-03-02-journal': {
+        reference: 'cafe-2026-03-02-journal',
+        date: '2026-03-02',
+        kind: 'journal',
+        revision: 1,
+        currency: 'GBP',
+        lines: [
+          {
+            index: 0,
+            accountId: 'acc-200',
+            description: 'Sales 20%',
+            role: 'sales',
+            amount: -3000,
+            taxAmount: null,
+            records: [
+              { dataType: 'orders', id: 'order-b', amount: -2000, taxAmount: null },
+              { dataType: 'orders', id: 'order-a', amount: -1000, taxAmount: null },
+            ],
+            recordCount: 2,
+            unexplained: 0,
+          },
+          {
+            index: 1,
+            accountId: 'acc-405',
+            description: 'Rounding',
+            role: 'rounding',
+            amount: 1,
+            taxAmount: null,
+            records: [],
+            recordCount: 0,
+            unexplained: 1,
+          },
+        ],
       },
     },
     deliveries: {
@@ -453,6 +492,13 @@ export function createSupportHandlers(state: SupportMockState, base = SUPPORT_BA
         };
         state.companies[index] = next;
         return reply('reenable', next);
+      }),
+    ),
+    http.get(
+      `${base}/companies/:companyId/documents/:reference/lines`,
+      guard<{ companyId: string; reference: string }>(({ params }) => {
+        const lines = state.documentLines[params.reference];
+        return lines ? reply('documentLines', lines) : error(404, 'not_found', 'No such document.');
       }),
     ),
     http.get(

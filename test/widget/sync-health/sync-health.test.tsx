@@ -187,6 +187,29 @@ describe('<SyncHealth>', { timeout: 30_000 }, () => {
     );
   });
 
+  it('explains a written document\'s lines with the records behind each, from the keyboard', async () => {
+    const { container, user } = renderHealth({ defaultSelection: { companyId: 'cafe', syncId: null } });
+    await user.click(await screen.findByRole('button', { name: 'Details of sync 3' }));
+    await screen.findByRole('heading', { name: 'Sync 3' });
+    // Only written documents can be explained.
+    expect(screen.queryByRole('button', { name: 'Explain the lines of cafe-2026-03-10-journal' })).not.toBeInTheDocument();
+    const toggle = screen.getByRole('button', { name: 'Explain the lines of cafe-2026-03-02-journal' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    toggle.focus();
+    await user.keyboard('{Enter}');
+    const lines = await screen.findByRole('table', { name: 'Lines of cafe-2026-03-02-journal and the records behind them' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(toggle).toHaveTextContent('Hide lines');
+    const sales = within(lines).getByRole('row', { name: /acc-200/ });
+    expect(within(sales).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['order-b -£20.00', 'order-a -£10.00']);
+    const rounding = within(lines).getByRole('row', { name: /acc-405/ });
+    expect(rounding).toHaveTextContent('Not from a single record (rounding or earlier revisions): £0.01');
+    await expectNoAxeViolations(container);
+    await user.keyboard('{Enter}');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('table', { name: /Lines of/ })).not.toBeInTheDocument();
+  });
+
   it('re-enables a company switched off after failures, showing the server field error first', async () => {
     const onReenabled = vi.fn();
     const { container, user } = renderHealth({

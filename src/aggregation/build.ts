@@ -1,5 +1,5 @@
 import type { Configuration } from '../contract/configuration.js';
-import { PAYMENT_TYPE_KEYS, taxComponentAccountKey } from '../contract/configuration.js';
+import { PAYMENT_TYPE_KEYS, taxComponentAccountKey, UNPAID_SALES_ACCOUNT_KEY } from '../contract/configuration.js';
 import { outputModeOf } from '../contract/configuration-helpers.js';
 import type {
   AccountingDocument,
@@ -157,6 +157,11 @@ export function buildDay(
     }
     return id;
   };
+  // Unpaid sales and money for other days: the unpaid-sales clearing row, else `invoice`.
+  const unpaidSales = (): string =>
+    cfg?.payments?.accounts?.[UNPAID_SALES_ACCOUNT_KEY]?.selectedAccountId
+      ? account('payments', UNPAID_SALES_ACCOUNT_KEY)
+      : account('payments', 'invoice', 'payment:invoice');
   const optionType = (section: 'payments', key: string): string | null => {
     const row = cfg?.[section]?.accounts?.[key];
     return row?.accountOptions?.find((o) => o.id === row.selectedAccountId)?.type ?? null;
@@ -315,7 +320,7 @@ export function buildDay(
     if (balance !== 0) {
       // Takings and sales of the day differ (pending or cross-midnight payments): keep it in
       // the unpaid-sales (invoice) account rather than forcing a payment type.
-      put(account('payments', 'invoice', 'payment:invoice'), -balance, 'payment', 'Sales not settled by payments of the day');
+      put(unpaidSales(), -balance, 'payment', 'Sales not settled by payments of the day');
     }
     const journalLines = [...lines.values()].filter((l) => l.amount !== 0);
     if (journalLines.length > 0) {
@@ -409,7 +414,7 @@ export function buildDay(
     const clearingJournal = (otherDays: Map<string, number>) => {
       const keys = [...otherDays.keys()].filter((k) => otherDays.get(k) !== 0).sort();
       if (keys.length === 0) return;
-      const unpaid = account('payments', 'invoice', 'payment:invoice');
+      const unpaid = unpaidSales();
       const lines = new Map<string, JournalLine>();
       const put = (accountId: string, amount: number, description: string) => {
         const line = lines.get(accountId);

@@ -1,5 +1,6 @@
 import type { Location, Order, Payment, Product, TaxComponent, Transaction } from '../contract/commerce.js';
 import type { Configuration } from '../contract/configuration.js';
+import { UNPAID_SALES_ACCOUNT_KEY } from '../contract/configuration.js';
 import { outputModeOf } from '../contract/configuration-helpers.js';
 import type { AccountingDocument, DocumentGroup } from '../contract/documents.js';
 import { Accumulator } from './accumulate.js';
@@ -246,7 +247,7 @@ function moneyOptions(configuration: Configuration): MoneyOptions | undefined {
     const id = accounts[key]?.selectedAccountId;
     if (id && !keyOf.has(id)) keyOf.set(id, key);
   }
-  return { unpaidAccountId: accounts.invoice?.selectedAccountId ?? null, paymentKeyOf: (id) => keyOf.get(id) };
+  return { unpaidAccountId: accounts[UNPAID_SALES_ACCOUNT_KEY]?.selectedAccountId ?? accounts.invoice?.selectedAccountId ?? null, paymentKeyOf: (id) => keyOf.get(id) };
 }
 
 function emptyTotals(dayIndex: number, group: DocumentGroup, groupKey: string): DayTotals {

@@ -63,6 +63,15 @@ export function taxComponentAccountKey(componentId: string): string {
   return `tax:${componentId}`;
 }
 
+/**
+ * Payments account key of the unpaid-sales clearing account (extension): where journal mode
+ * keeps sales not settled by the day's money, and invoice mode's clearing journal moves money
+ * for sales or refunds of other days. A current-asset account that is not accounts receivable:
+ * Xero refuses manual journals on its receivables system account (QuickBooks wants a customer on
+ * such lines). Unmapped, the `invoice` payment account is used, as before.
+ */
+export const UNPAID_SALES_ACCOUNT_KEY = 'unpaidSales';
+
 /** Account key for where payouts land (the merchant's bank account). */
 export const PAYOUT_ACCOUNT_KEY = 'payout';
 /** Tax-rate key ("20", "17.5", "0") for a percentage; trailing zeros are dropped. */

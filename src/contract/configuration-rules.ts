@@ -1,4 +1,4 @@
-import { normalizeConfiguration, outputModeOf, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY } from './configuration-helpers.js';
+import { normalizeConfiguration, outputModeOf, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY, UNPAID_SALES_ACCOUNT_KEY } from './configuration-helpers.js';
 import type { AccountConfiguration, Configuration, Option } from './configuration.js';
 import type { FieldError } from './errors.js';
 
@@ -224,7 +224,7 @@ function hasOption(options: readonly Option[], id: string): boolean {
 }
 
 function hasAnyPaymentAccount(accounts: Record<string, AccountConfiguration> | null | undefined): boolean {
-  return Object.entries(accounts ?? {}).some(([key, row]) => key !== PAYOUT_ACCOUNT_KEY && !!row.selectedAccountId);
+  return Object.entries(accounts ?? {}).some(([key, row]) => key !== PAYOUT_ACCOUNT_KEY && key !== UNPAID_SALES_ACCOUNT_KEY && !!row.selectedAccountId);
 }
 
 function checkAccountRow(

@@ -209,6 +209,7 @@ export {
   outputModeOf,
   PAYMENT_TYPE_KEYS,
   PAYOUT_ACCOUNT_KEY,
+  UNPAID_SALES_ACCOUNT_KEY,
   taxComponentAccountKey,
   taxRateKey,
 } from './configuration-helpers.js';

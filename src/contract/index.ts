@@ -34,6 +34,7 @@ export {
   normalizeConfiguration,
   PAYMENT_TYPE_KEYS,
   PAYOUT_ACCOUNT_KEY,
+  UNPAID_SALES_ACCOUNT_KEY,
   taxComponentAccountKey,
   taxRateKey,
 } from './configuration.js';

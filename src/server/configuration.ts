@@ -3,6 +3,7 @@ import {
   outputModeOf,
   PAYMENT_TYPE_KEYS,
   PAYOUT_ACCOUNT_KEY,
+  UNPAID_SALES_ACCOUNT_KEY,
   taxComponentAccountKey,
   type AccountConfiguration,
   type AccountOption,
@@ -161,6 +162,10 @@ export function withOptions(selections: Configuration | null, ledger: LedgerSnap
   paymentAccounts[PAYOUT_ACCOUNT_KEY] = row(
     { label: 'Payouts', description: 'Bank account payouts from the payment processor land in.', classes: ['Asset'], required: (f) => f.hasPayouts },
     payments.accounts?.[PAYOUT_ACCOUNT_KEY], ledger, facts,
+  );
+  paymentAccounts[UNPAID_SALES_ACCOUNT_KEY] = row(
+    { label: 'Unpaid sales clearing', description: 'Current-asset account (not accounts receivable) for sales not settled by the day\'s payments and money for sales of other days; empty = the Invoice payments account.', classes: ['Asset'], required: () => false },
+    payments.accounts?.[UNPAID_SALES_ACCOUNT_KEY], ledger, facts,
   );
 
   const feeAccounts: Record<string, AccountConfiguration> = {};

@@ -589,3 +589,27 @@ describe('case 4: tax components each on their own liability account, in both mo
     expect(validateConfiguration(fine, { platformName: 'Sandbox' })).toEqual([]);
   });
 });
+
+describe('bug 3: unsettled sales and money for other days on the unpaid-sales clearing account, not receivables', () => {
+  // Unpaid sales clearing mapped (undeposited funds stands for it). A 12.00 sale on the 10th paid
+  // by card just after midnight: journal mode's 10th keeps the 12.00 on unpaid sales clearing.
+  const configured = (outputFormat: 'JournalEntry' | 'Invoice') =>
+    buildConfiguration({ outputFormat, paymentAccounts: { unpaidSales: A.undepositedFunds.id } });
+  const records = () => ({
+    orders: [buildOrder({ id: 'late', createdDate: '2026-03-10T23:59:50Z' })],
+    payments: [buildPayment({ id: 'card-after-midnight', amount: 12, createdDate: '2026-03-11T00:00:10Z' })],
+  });
+
+  it('journal mode: the 10th is Dr unpaid sales clearing 12.00; the 11th Dr card 12.00, Cr unpaid sales clearing 12.00', () => {
+    const { documents, problems } = run(records(), configured('JournalEntry'), { start: '2026-03-10', end: '2026-03-12' });
+    expect(problems).toEqual([]);
+    expect(journal(documents[0])).toEqual([[A.sales.id, 'sales', -1000], [A.taxPayable.id, 'tax', -200], [A.undepositedFunds.id, 'payment', 1200]]);
+    expect(journal(documents[1])).toEqual([[A.cardClearing.id, 'payment', 1200], [A.undepositedFunds.id, 'payment', -1200]]);
+  });
+
+  it('invoice mode: the 11th\'s clearing journal is Dr card 12.00, Cr unpaid sales clearing 12.00', () => {
+    const { documents, problems } = run(records(), configured('Invoice'), { start: '2026-03-11', end: '2026-03-12' });
+    expect(problems).toEqual([]);
+    expect(journal(documents[0])).toEqual([[A.cardClearing.id, 'payment', 1200], [A.undepositedFunds.id, 'payment', -1200]]);
+  });
+});

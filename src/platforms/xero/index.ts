@@ -120,6 +120,7 @@ const AccountSchema = z
     Class: z.string().nullish(),
     EnablePaymentsToAccount: z.boolean().nullish(),
     CurrencyCode: z.string().nullish(),
+    SystemAccount: z.string().nullish(),
   })
   .loose();
 
@@ -505,7 +506,19 @@ export function createXeroConnector(options: XeroConnectorOptions): AccountingCo
           ? (await getOrganisation(ctx)).BaseCurrency
           : null;
       const foreign = base !== null && document.currency !== base;
-      const chart = document.kind === 'transfer' ? await getChart(ctx) : [];
+      const chart = document.kind === 'transfer' || document.kind === 'journal' ? await getChart(ctx) : [];
+      if (document.kind === 'journal' && !foreign) {
+        // Xero refuses manual journals on system accounts (accounts receivable above all): say
+        // which mapping to change instead of passing on Xero's validation error.
+        const system = document.lines.map((l) => chart.find((a) => a.AccountID === l.accountId)).find((a) => a?.SystemAccount);
+        if (system) {
+          throw new ConnectorError(
+            'configuration_invalid',
+            `Journal ${document.reference} has a line on the Xero system account ${system.Code ?? system.AccountID} (${system.SystemAccount}), which manual journals cannot use`,
+            { detail: `${system.Name} is a Xero system account, which journals cannot post to: map Unpaid sales clearing under Payments to a current-asset account that is not ${system.Name}, then sync again.` },
+          );
+        }
+      }
       const banks = new Set(chart.filter((a) => a.Type === 'BANK').map((a) => a.AccountID));
       const taxed = document.kind === 'journal' && document.lines.some((l) => l.taxRateId);
       const rates = new Map(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { aggregate as defaultAggregate, type AggregateInput, type AggregateResult } from '../../aggregation/index.js';
 import { validateConfiguration } from '../../contract/configuration-rules.js';
-import { normalizeConfiguration, outputModeOf, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
+import { normalizeConfiguration, outputModeOf, PAYMENT_TYPE_KEYS, PAYOUT_ACCOUNT_KEY, UNPAID_SALES_ACCOUNT_KEY, type AccountConfiguration, type Configuration } from '../../contract/configuration.js';
 import type { AccountingDocument } from '../../contract/documents.js';
 import type { SyncErrorCode, WizardStep } from '../../contract/error-catalog.js';
 import { ConnectorError, type AccountingConnector, type ConnectorContext } from '../../platforms/connector.js';
@@ -117,7 +117,7 @@ function unmappedInSales(error: { itemId: string; validatorName: string }): RunF
   const rate = /^configuration\.sales\.taxRates\.(.+)\.selectedTaxRateId$/.exec(error.itemId)?.[1];
   if (rate) return { code: 'tax_rate_unmapped', params: { taxRate: rate }, detail: `${error.itemId}: sales at ${rate}% have no tax rate mapped`, step: 'taxRates' };
   const key = /^configuration\.payments\.accounts\.(.+)\.selectedAccountId$/.exec(error.itemId)?.[1];
-  if (key && key !== PAYOUT_ACCOUNT_KEY) {
+  if (key && key !== PAYOUT_ACCOUNT_KEY && key !== UNPAID_SALES_ACCOUNT_KEY) {
     return { code: 'payment_type_unmapped', params: { paymentType: PAYMENT_TYPE_NAMES[key] ?? key, paymentTypeKey: key }, detail: `${error.itemId}: payment type ${key} has no account mapped`, step: 'payments' };
   }
   return null;

@@ -680,6 +680,16 @@ export class XeroMock {
       );
       if (total < 0) problems.push('The document total cannot be negative.');
     }
+    if (resource === 'ManualJournals') {
+      // System accounts (accounts receivable, payable, …) take no manual journals in Xero.
+      for (const line of lines) {
+        const account = tenant.accounts.find((a) => a.AccountID === line.AccountID);
+        if (account?.SystemAccount)
+          problems.push(
+            `Account code '${account.Code}' is a system account and cannot be used in a manual journal.`,
+          );
+      }
+    }
     if (resource === 'BankTransactions') {
       // Spend/receive money sits on a bank account, in that account's currency, coded to
       // non-bank accounts (bank to bank is a BankTransfer).

@@ -75,7 +75,7 @@ describe('ConfigurationWizard', { timeout: 60_000 }, () => {
     const summary = screen.getByText(/Every day at/);
     expect(summary).toHaveTextContent('Every day at 3:00 AM (Europe/Paris), starting with Dec 1, 2026, one journal per currency is posted to Sandbox ledger.');
     expect(screen.getByText('Payment fees and fee refunds are posted as lines of the daily journal.')).toBeInTheDocument();
-    const table = screen.getByRole('table');
+    const table = screen.getAllByRole('table')[0]!;
     expect(within(table).getByRole('row', { name: /^Payouts/ })).toHaveTextContent('Business bank account');
     expect(within(table).getByRole('row', { name: /Gratuity/ })).toHaveTextContent('Not set');
     await expectNoAxeViolations(container);

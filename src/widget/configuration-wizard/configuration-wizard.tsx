@@ -25,6 +25,7 @@ import { suggestionsFor } from './suggestions.js';
 import { INVOICE_STATUSES, nextDay } from './model.js';
 import { WIZARD_STEPS, buildRows, errorStep, errorTarget, rowApplies, toConfiguration, toFormValues } from './model.js';
 import { wizardResolver } from './resolver.js';
+import { PostingPreview } from './preview.js';
 
 /** Props of {@link ConfigurationWizard}. */
 export interface ConfigurationWizardProps {
@@ -315,6 +316,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
         {step === 'schedule' ? <ScheduleStep control={control} /> : null}
 
         {step === 'review' ? <ReviewStep control={control} rows={rows} platform={platform} format={format} /> : null}
+        {step === 'review' ? <PostingPreview control={control} rows={rows} configuration={configuration} platform={platform} /> : null}
       </section>
 
       <div data-part="actions">

@@ -8,6 +8,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launchBrowser, newContext } from './support/browser.js';
 import { journey, type Journey } from './support/journey.js';
+import { hasVisibleFocus, tabTo } from './support/keyboard.js';
 import { freePort, startServiceProcess, type ServiceProcess } from './support/service-process.js';
 import { UK_PLAN, allowOnConsentPage, chooseOption, combobox, mapTaxRates, nextStep, pickSandbox, stepHeading } from './support/widget.js';
 
@@ -258,10 +259,13 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
     await page.getByRole('heading', { name: 'Choisissez votre logiciel comptable' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await checkpoint(record, page, 'french');
-    await Promise.all([
-      page.waitForURL((url) => url.origin === partner.origin, { timeout: 30_000 }),
-      page.getByRole('button', { name: 'Annuler et revenir' }).click(),
-    ]);
+    // With the keyboard alone: the platform list and the page's Cancel are reachable, with a visible focus.
+    await tabTo(page, page.getByRole('option', { name: /Sandbox ledger/ }));
+    expect(await hasVisibleFocus(page)).toBe(true);
+    await tabTo(page, page.getByRole('button', { name: 'Annuler et revenir' }), { backwards: true });
+    expect(await hasVisibleFocus(page)).toBe(true);
+    await checkpoint(record, page, 'french-cancel-focused');
+    await Promise.all([page.waitForURL((url) => url.origin === partner.origin, { timeout: 30_000 }), page.keyboard.press('Enter')]);
     const back = new URL(page.url());
     expect(back.pathname).toBe('/accounting/done');
     expect(back.searchParams.get('status')).toBe('cancelled');

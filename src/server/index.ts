@@ -18,6 +18,7 @@ import { createSqlCallBudget } from './budgets/sql-budget.js';
 import type { SharedCallBudget } from '../platforms/http/call-budget.js';
 import { createInProcessQueue, scheduledRunStillDue, type JobHandler, type RunQueue } from './runs/queue.js';
 import { readQueueHealth } from './runs/queue-health.js';
+import { failedRetryably } from './runs/status.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { openStore, Store, type StoreOptions } from './store/index.js';
 
@@ -62,7 +63,7 @@ export interface SyncServiceOptions {
    * given; `false` disables it. `redirectUris` registers the callback URLs (your BFF's
    * `{publicUrl}/oauth/callback`) its consent page may return to, exact match; none by default.
    */
-  sandbox?: false | { databasePath?: string; clientId?: string; clientSecret?: string; redirectUris?: readonly string[] };
+  sandbox?: false | { databasePath?: string; clientId?: string; clientSecret?: string; redirectUris?: readonly string[]; callTimeoutMs?: number };
   /** Absolute URL this service is reachable at (link URLs, sandbox consent page). Default `http://127.0.0.1:4010`. */
   publicUrl?: string;
   /** Base URL of the partner's page that opens the sync flow; the code is appended as `?code=`. */
@@ -105,6 +106,13 @@ export interface SyncServiceOptions {
    * only schedules; the embedded queue always has at least one.
    */
   workers?: number;
+  /**
+   * A scheduled run that failed on a passing platform problem (an outage, a time-out, rate
+   * limiting: the catalog's retryable codes) is queued again after `firstDelayMs`, doubling up to
+   * `maxDelayMs`, at most `attempts` times; then the next day's run takes the days over.
+   * Default 5 attempts, 60 s, 30 min.
+   */
+  runRetries?: { attempts?: number; firstDelayMs?: number; maxDelayMs?: number };
   /**
    * Partner webhooks: events (`sync.succeeded`, `sync.failed`, `sync.disabled`,
    * `connection.deauthorized`, `connection.deleted`, `configuration.changed`) go through a durable
@@ -197,6 +205,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
         now,
         ...(options.sandbox?.clientId ? { clientId: options.sandbox.clientId } : {}),
         ...(options.sandbox?.clientSecret ? { clientSecret: options.sandbox.clientSecret } : {}),
+        ...(options.sandbox?.callTimeoutMs ? { callTimeoutMs: options.sandbox.callTimeoutMs } : {}),
       });
   const connectors = new Map<string, AccountingConnector>();
   if (sandbox) connectors.set(sandbox.connector.platform.key, sandbox.connector);
@@ -243,8 +252,16 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       ...(hosted ? { signRedirect: (code: string, url: string) => signRedirect(flowSecret, code, url), linkSignature: (companyId: string) => signLink(flowSecret, companyId) } : {}),
     });
     const runStore = store;
+    const retries = { attempts: 5, firstDelayMs: 60_000, maxDelayMs: 30 * 60_000, ...options.runRetries };
     const handle: JobHandler = async (job) => {
-      await engine?.runUnlessBusy(job.companyId, { trigger: 'scheduled', end: job.end }, () => scheduledRunStillDue(runStore, job));
+      const run = await engine?.runUnlessBusy(job.companyId, { trigger: 'scheduled', end: job.end }, () => scheduledRunStillDue(runStore, job));
+      const attempt = job.retry?.attempt ?? 0;
+      if (run && failedRetryably(run) && attempt < retries.attempts) {
+        // Tried again as a job after a backoff, never by sleeping in this worker: the worker goes
+        // on to the next company at once.
+        const delayMs = Math.min(retries.firstDelayMs * 2 ** attempt, retries.maxDelayMs);
+        await queue?.enqueue([{ companyId: job.companyId, end: job.end, retry: { attempt: attempt + 1, after: run.id } }], { delayMs });
+      }
     };
     queue = store.db.dialect === 'postgres' ? await createPgBossQueue(store.db, handle, options.queue) : createInProcessQueue(handle, { platformsOf: (ids) => runStore.accountingPlatforms(ids) });
     const runQueue = queue;

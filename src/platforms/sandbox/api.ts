@@ -46,6 +46,15 @@ export async function handleApi(
   const { ledgerId } = auth;
   const store = ctx.store;
   const simulated = store.takeSimulatedFailure(ledgerId);
+  if (simulated === 0) {
+    // A hung ledger: no answer, ever; only the caller giving up (its request's signal) ends the wait.
+    // (What it then answers reaches nobody: the caller stopped listening.)
+    return new Promise<Response>((resolve) => {
+      const give = () => resolve(new Response(null, { status: 504 }));
+      if (request.signal.aborted) give();
+      else request.signal.addEventListener('abort', give, { once: true });
+    });
+  }
   if (simulated === 429) {
     return apiError(
       429,

@@ -42,6 +42,8 @@ export interface SandboxConnectorOptions {
   clientSecret: string;
   fetch: typeof fetch;
   now: () => Date;
+  /** A call unanswered after this long is given up as a platform outage. Default 30,000 ms. */
+  timeoutMs?: number;
 }
 
 const platform = SANDBOX_PLATFORM_NAME;
@@ -75,10 +77,26 @@ export function createSandboxConnector(options: SandboxConnectorOptions): Accoun
   // One refresh per refresh token at a time: a rotated token can be used only once.
   const refreshes = new Map<string, Promise<ConnectionTokens>>();
 
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
   async function send(url: string, init: RequestInit): Promise<Response> {
+    // Every call has a deadline: a ledger that never answers must not hold a worker forever.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
     try {
-      return await doFetch(url, init);
+      // Raced with the signal as well, so a fetch that ignores it cannot hold the call.
+      return await Promise.race([
+        doFetch(url, { ...init, signal }),
+        new Promise<never>((_resolve, reject) => {
+          const stop = () => reject(signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted.', 'AbortError'));
+          if (signal.aborted) stop();
+          else signal.addEventListener('abort', stop, { once: true });
+        }),
+      ]);
     } catch (error) {
+      if (deadline.aborted && !init.signal?.aborted) {
+        throw new ConnectorError('platform_outage', `The sandbox did not answer within ${timeoutMs / 1000} s.`, { platform });
+      }
       if ((error as Error).name === 'AbortError') throw error;
       throw new ConnectorError(
         'platform_outage',

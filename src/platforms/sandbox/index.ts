@@ -93,6 +93,8 @@ export interface SandboxPlatformOptions {
   now?: () => Date;
   /** How the connector reaches the sandbox API; default calls `handler` in-process. */
   fetch?: typeof fetch;
+  /** The connector gives up on a call unanswered after this long (a platform outage). Default 30,000 ms. */
+  callTimeoutMs?: number;
 }
 
 /** Direct control of the sandbox for tests, the demo and failure drills. */
@@ -121,6 +123,8 @@ export interface SandboxAdmin {
   setSubscriptionExpired(ledgerId: string, expired: boolean): void;
   /** The next `count` API calls for the ledger fail with `status` (429 or 5xx). */
   failNextRequests(ledgerId: string, count: number, status: number): void;
+  /** The next `count` API calls for the ledger never answer (a hung ledger): the caller must give up on its own; 0 ends it. */
+  hangNextRequests(ledgerId: string, count: number): void;
   /** Enables another currency on the ledger. */
   addCurrency(ledgerId: string, currency: string): void;
 }
@@ -238,6 +242,7 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
     expireAccessTokens: (ledgerId) => expireLedgerAccessTokens(ctx, ledgerId),
     setSubscriptionExpired: (ledgerId, expired) => store.setSubscriptionExpired(ledgerId, expired),
     failNextRequests: (ledgerId, count, status) => store.failNextRequests(ledgerId, count, status),
+    hangNextRequests: (ledgerId, count) => store.failNextRequests(ledgerId, count, 0),
     addCurrency: (ledgerId, currency) => store.addCurrency(ledgerId, currency),
   };
 
@@ -259,6 +264,7 @@ export function createSandboxPlatform(options: SandboxPlatformOptions): SandboxP
     clientSecret: ctx.clientSecret,
     now,
     fetch: options.fetch ?? ((input, init) => handler(new Request(input, init))),
+    ...(options.callTimeoutMs ? { timeoutMs: options.callTimeoutMs } : {}),
   });
 
   return { connector, handler, admin, close: () => store.close() };

@@ -383,7 +383,8 @@ export class SandboxStore {
     this.requireLedger(ledgerId);
     if (!Number.isInteger(count) || count < 0)
       throw new RangeError('count must be a whole number ≥ 0.');
-    if (status !== 429 && (status < 500 || status > 599))
+    // 0: the calls never answer (see SandboxAdmin.hangNextRequests).
+    if (status !== 0 && status !== 429 && (status < 500 || status > 599))
       throw new RangeError('status must be 429 or 5xx.');
     this.prepare('UPDATE ledgers SET fail_remaining = ?, fail_status = ? WHERE id = ?').run(
       count,
@@ -392,7 +393,7 @@ export class SandboxStore {
     );
   }
 
-  /** Consumes one simulated failure, returning its HTTP status, or null when none is armed. */
+  /** Consumes one simulated failure, returning its HTTP status (0: hang), or null when none is armed. */
   takeSimulatedFailure(ledgerId: string): number | null {
     const row = this.prepare(
       'UPDATE ledgers SET fail_remaining = fail_remaining - 1 WHERE id = ? AND fail_remaining > 0 RETURNING fail_status',

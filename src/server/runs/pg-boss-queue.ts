@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Db } from '../store/index.js';
-import { jobKey, type JobHandler, type QueueCounts, type RunQueue, type ScheduledJob } from './queue.js';
+import { jobKey, type EnqueueOptions, type JobHandler, type QueueCounts, type RunQueue, type ScheduledJob } from './queue.js';
 
 /** The pg-boss queue the scheduled runs go through. */
 export const RUN_QUEUE_NAME = 'commerce-sync-scheduled-runs';
@@ -83,7 +83,7 @@ export async function createPgBossQueue(db: Db, handle: JobHandler, options: PgB
         continue;
       }
       try {
-        await handle({ companyId: job.data.companyId, end: job.data.end });
+        await handle({ companyId: job.data.companyId, end: job.data.end, ...(job.data.retry ? { retry: job.data.retry } : {}) });
         await boss.complete(RUN_QUEUE_NAME, job.id).catch((error: unknown) => console.error('Run queue: completing a job failed:', error));
       } catch (error) {
         console.error(`Scheduled sync of company ${job.data.companyId} failed to run (the job is retried):`, error);
@@ -96,13 +96,19 @@ export async function createPgBossQueue(db: Db, handle: JobHandler, options: PgB
 
   return {
     kind: 'pg-boss',
-    async enqueue(jobs: readonly ScheduledJob[]) {
+    async enqueue(jobs: readonly ScheduledJob[], enqueueOptions: EnqueueOptions = {}) {
+      const delayed = enqueueOptions.delayMs !== undefined && enqueueOptions.delayMs > 0;
       let added = 0;
       for (const job of jobs) {
-        const id = await boss.send(RUN_QUEUE_NAME, { companyId: job.companyId, end: job.end }, { singletonKey: jobKey(job) });
+        const id = await boss.send(RUN_QUEUE_NAME, { companyId: job.companyId, end: job.end, ...(job.retry ? { retry: job.retry } : {}) }, {
+          singletonKey: jobKey(job),
+          // pg-boss holds the job back until then: no worker waits for it.
+          ...(delayed ? { startAfter: new Date(Date.now() + (enqueueOptions.delayMs ?? 0)) } : {}),
+        });
         if (id) {
           added += 1;
-          if (workers > 0) sent.push(id);
+          // A tick waits for the runs it queued, not for retries later on.
+          if (workers > 0 && !delayed) sent.push(id);
         }
       }
       return added;

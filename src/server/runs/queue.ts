@@ -7,11 +7,23 @@ import { isInterrupted } from './status.js';
 export interface ScheduledJob {
   companyId: string;
   end: string;
+  /**
+   * Set on a retry of a scheduled run that failed on a passing platform problem (an outage, a
+   * time-out): which retry it is (1, 2, …) and the failed run it follows. It runs only if no
+   * other run of the company came in between.
+   */
+  retry?: { attempt: number; after: string };
 }
 
 /** The queue key of a job: any number of schedulers enqueueing the same key queue it once. */
 export function jobKey(job: ScheduledJob): string {
-  return `${job.companyId}:${job.end}`;
+  return job.retry ? `${job.companyId}:${job.end}:retry-${job.retry.attempt}` : `${job.companyId}:${job.end}`;
+}
+
+/** How a job goes on the queue. */
+export interface EnqueueOptions {
+  /** Not before this many milliseconds from now (a retry's backoff). Such jobs count as queued, and a tick does not wait for them. */
+  delayMs?: number;
 }
 
 /** What `GET /health/queue` reports about a queue. */
@@ -33,7 +45,7 @@ export interface QueueCounts {
 export interface RunQueue {
   readonly kind: 'in-process' | 'pg-boss';
   /** Queues each job unless one with its key is already queued; resolves with how many were new. */
-  enqueue(jobs: readonly ScheduledJob[]): Promise<number>;
+  enqueue(jobs: readonly ScheduledJob[], options?: EnqueueOptions): Promise<number>;
   /** In-process only: resolves once every job queued so far has run (a tick awaits it). */
   settled(): Promise<void>;
   /** Starts `concurrency` workers in this process (0: enqueue only). */
@@ -61,6 +73,9 @@ export async function scheduledRunStillDue(store: Store, job: ScheduledJob): Pro
   if (!start || start >= job.end) return false;
   const dueAt = zonedInstant(job.end, schedule?.syncHour ?? 0, schedule?.timeZone ?? 'Etc/UTC').toISOString();
   const latest = await store.latestRun(job.companyId);
+  // A retry runs only right after the failure it retries: any later run (manual, or the next
+  // day's) has already tried again, and its outcome stands.
+  if (job.retry) return latest?.id === job.retry.after;
   const attempted = latest !== null && latest.trigger === 'scheduled' && latest.createdAt >= dueAt && latest.completedAt !== null && !isInterrupted(latest);
   return !attempted;
 }
@@ -83,8 +98,10 @@ export function createInProcessQueue(
   let running = 0;
   let failed = 0;
   const active: ScheduledJob[] = [];
-  // Failed jobs by company (the embedded queue does not retry: the next day's run does).
+  // Failed jobs by company (a handler that threw is not retried: the next day's run is).
   const failedBy = new Map<string, number>();
+  // Jobs waiting out a delay (retries), then queued.
+  const later = new Map<ReturnType<typeof setTimeout>, ScheduledJob>();
   let concurrency = 1;
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
@@ -115,9 +132,20 @@ export function createInProcessQueue(
     }
   };
 
-  return {
+  const self: RunQueue = {
     kind: 'in-process',
-    enqueue(jobs) {
+    enqueue(jobs, options = {}) {
+      if (options.delayMs !== undefined && options.delayMs > 0) {
+        for (const job of jobs) {
+          const timer = setTimeout(() => {
+            later.delete(timer);
+            void self.enqueue([job]);
+          }, options.delayMs);
+          timer.unref?.();
+          later.set(timer, job);
+        }
+        return Promise.resolve(jobs.length);
+      }
       let added = 0;
       for (const job of jobs) {
         if (keys.has(jobKey(job))) continue;
@@ -147,11 +175,13 @@ export function createInProcessQueue(
     },
     stop() {
       waiting.length = 0;
+      for (const timer of later.keys()) clearTimeout(timer);
+      later.clear();
       return Promise.resolve();
     },
-    counts: () => Promise.resolve({ queued: waiting.length, running, failed }),
+    counts: () => Promise.resolve({ queued: waiting.length + later.size, running, failed }),
     async countsByPlatform() {
-      const queued = waiting.map((j) => j.companyId);
+      const queued = [...waiting, ...later.values()].map((j) => j.companyId);
       const runningIds = active.map((j) => j.companyId);
       const platforms = await (options.platformsOf ?? (() => Promise.resolve(new Map<string, string>())))([...new Set([...queued, ...runningIds, ...failedBy.keys()])]);
       const out = new Map<string, QueueCounts>();
@@ -167,4 +197,5 @@ export function createInProcessQueue(
       return out;
     },
   };
+  return self;
 }

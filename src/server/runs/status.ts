@@ -24,6 +24,15 @@ export function isInterrupted(run: { statusCode: number; errorCode: string | nul
   return run.statusCode === 5000 && run.errorCode === 'internal_error' && run.exceptionMessage === INTERRUPTED_DETAIL;
 }
 
+/**
+ * Whether a finished run failed on a passing problem (the catalog marks its code retryable: an
+ * outage, a time-out, rate limiting), so a scheduled run is tried again later the same day.
+ */
+export function failedRetryably(run: { statusCode: number; errorCode: string | null; completedAt: string | null }): boolean {
+  if (run.completedAt === null || run.statusCode < 5000 || !run.errorCode) return false;
+  return (ERROR_CATALOG as Record<string, { retryable: boolean } | undefined>)[run.errorCode]?.retryable === true;
+}
+
 /** A run failure: catalog code, message params, support detail and an optional wizard step override. */
 export interface RunFailure {
   code: SyncErrorCode;

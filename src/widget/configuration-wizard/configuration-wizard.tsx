@@ -19,6 +19,7 @@ import type { MessageKey } from '../i18n/index.js';
 import type { CommerceSyncContextValue } from '../provider/provider.js';
 import { useCommerceSyncContext } from '../provider/provider.js';
 import type { ConfigurationStep, SelectRow, WizardValues } from './model.js';
+import { splitPaymentRows } from './payment-types.js';
 import { AcceptAllSuggestions, SuggestionHint } from './suggestion.js';
 import type { Suggestion } from './suggestions.js';
 import { suggestionsFor } from './suggestions.js';
@@ -118,7 +119,7 @@ function stepFields(step: ConfigurationStep, rows: readonly SelectRow[]): FieldP
 }
 
 function WizardForm({ configuration, step: controlledStep, defaultStep = 'output', onStepChange, onSaved, onCancel, platformName, platformKey }: ConfigurationWizardProps & { configuration: ConfigurationView }) {
-  const { t, format, emit, visibleAccounts } = useCommerceSyncContext('ConfigurationWizard');
+  const { t, format, emit, visibleAccounts, paymentTypes } = useCommerceSyncContext('ConfigurationWizard');
   const visible = (platformKey ? visibleAccounts[platformKey] : undefined) ?? null;
   const save = useSaveConfiguration();
   const platform = platformName ?? configuration.accountingSoftwareCompanyName ?? 'your accounting software';
@@ -230,7 +231,13 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   const stepRows = rows.filter((row) => row.step === step && rowApplies(row, { outputFormat, syncFees: true }));
   const selections = useWatch({ control, name: 'selections' });
   const syncFees = useWatch({ control, name: 'syncFees' });
-  const pendingSuggestions = stepRows.filter((row) => suggestions.has(row.name) && !selections?.[row.name] && (syncFees || !row.feesOnly));
+  // Payments: the types this merchant uses first; the rest behind "Show all payment types"
+  // (opened by itself when one of them has an error to fix).
+  const paymentRows = step === 'payments' ? splitPaymentRows(stepRows, selections, paymentTypes) : null;
+  const [showAllPayments, setShowAllPayments] = useState(false);
+  const allPaymentsShown = showAllPayments || Boolean(paymentRows?.others.some((row) => getError(formState.errors, `selections.${row.name}`)));
+  const shownRows = paymentRows && !allPaymentsShown ? paymentRows.used : stepRows;
+  const pendingSuggestions = shownRows.filter((row) => suggestions.has(row.name) && !selections?.[row.name] && (syncFees || !row.feesOnly));
   const acceptAll = () => {
     for (const row of pendingSuggestions) setValue(`selections.${row.name}`, suggestions.get(row.name)!.value, { shouldDirty: true, shouldValidate: true });
   };
@@ -304,8 +311,13 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
             {stepRows.length === 0 ? (
               <p data-part="empty">{step === 'taxRates' ? t('wizard.taxRates.none') : t('wizard.payments.none')}</p>
             ) : (
-              stepRows.map((row) => <SelectField key={row.name} row={row} control={control} suggestion={suggestions.get(row.name)} />)
+              shownRows.map((row) => <SelectField key={row.name} row={row} control={control} suggestion={suggestions.get(row.name)} />)
             )}
+            {paymentRows && paymentRows.others.length > 0 ? (
+              <Button variant="link" aria-expanded={allPaymentsShown} data-part="show-all" onClick={() => setShowAllPayments(!allPaymentsShown)}>
+                {allPaymentsShown ? t('wizard.payments.showUsed') : t('wizard.payments.showAll', { count: paymentRows.others.length })}
+              </Button>
+            ) : null}
           </>
         ) : null}
 

@@ -90,6 +90,8 @@ export const enUS = {
   'wizard.taxRates.component': 'Component {name}',
   'wizard.payments.help': 'Choose the account each payment type is paid into.',
   'wizard.payments.none': 'No payment types to map yet.',
+  'wizard.payments.showAll': 'Show all payment types ({count} more)',
+  'wizard.payments.showUsed': 'Show only the payment types you use',
   'wizard.suggestion.badge': 'Suggested',
   'wizard.suggestion.use': 'Use suggestion',
   'wizard.suggestion.useLabel': 'Use suggestion {account} for {label}',

@@ -89,6 +89,8 @@ export const frFR: Messages = {
   'wizard.taxRates.component': 'Composante {name}',
   'wizard.payments.help': 'Choisissez le compte sur lequel chaque moyen de paiement est encaissé.',
   'wizard.payments.none': 'Aucun moyen de paiement à associer pour l’instant.',
+  'wizard.payments.showAll': 'Afficher tous les moyens de paiement ({count} de plus)',
+  'wizard.payments.showUsed': 'N’afficher que les moyens de paiement utilisés',
   'wizard.suggestion.badge': 'Suggéré',
   'wizard.suggestion.use': 'Utiliser la suggestion',
   'wizard.suggestion.useLabel': 'Utiliser la suggestion {account} pour {label}',

@@ -35,6 +35,13 @@ export interface CommerceSyncProviderProps extends CommerceSyncCallbacks {
    * Hidden rows keep their saved selection.
    */
   visibleAccounts?: Readonly<Record<string, readonly string[] | null>>;
+  /**
+   * The payment types this partner sends (`card`, `cash`, `onlineCard`, …). The wizard shows
+   * these, those seen in pushed payments and those already mapped; the others stay behind
+   * "Show all payment types". Default: only what the pushed payments show (all types while
+   * none has been pushed).
+   */
+  paymentTypes?: readonly string[];
   /** Extra class on the root element. */
   className?: string;
   children?: ReactNode;
@@ -55,6 +62,8 @@ export interface CommerceSyncContextValue {
   portalContainer: HTMLElement | null;
   /** See {@link CommerceSyncProviderProps.visibleAccounts}. */
   visibleAccounts: Readonly<Record<string, readonly string[] | null>>;
+  /** See {@link CommerceSyncProviderProps.paymentTypes}. */
+  paymentTypes: readonly string[] | null;
 }
 
 const NO_VISIBILITY: Readonly<Record<string, readonly string[] | null>> = {};
@@ -97,7 +106,7 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
  * </CommerceSyncProvider>
  */
 export function CommerceSyncProvider(props: CommerceSyncProviderProps) {
-  const { apiBaseUrl, client: givenClient, sessionToken, getSessionToken, queryClient: givenQueryClient, appearance, locale: requestedLocale = 'en-US', messages: overrides, visibleAccounts = NO_VISIBILITY, className, children } = props;
+  const { apiBaseUrl, client: givenClient, sessionToken, getSessionToken, queryClient: givenQueryClient, appearance, locale: requestedLocale = 'en-US', messages: overrides, visibleAccounts = NO_VISIBILITY, paymentTypes = null, className, children } = props;
 
   const callbacks = useRef<CommerceSyncCallbacks>(props);
   useIsomorphicLayoutEffect(() => {
@@ -178,8 +187,8 @@ export function CommerceSyncProvider(props: CommerceSyncProviderProps) {
   }, [variables]);
 
   const value = useMemo<CommerceSyncContextValue>(
-    () => ({ client, locale, messages, t, format, notify, emit, reportError, portalContainer, visibleAccounts }),
-    [client, locale, messages, t, format, notify, emit, reportError, portalContainer, visibleAccounts],
+    () => ({ client, locale, messages, t, format, notify, emit, reportError, portalContainer, visibleAccounts, paymentTypes }),
+    [client, locale, messages, t, format, notify, emit, reportError, portalContainer, visibleAccounts, paymentTypes],
   );
 
   return (

@@ -210,9 +210,17 @@ export class IdIndex {
   }
 }
 
+/**
+ * Capacity of the first chunk: small, so an aggregator of a few records ("explain this line"
+ * aggregates each record of a day on its own) does not allocate and zero 4 MB each time.
+ */
+const FIRST_CHUNK = 1 << 12;
+
 class SplitStore {
   private readonly chunks: Int32Array[] = [];
-  private used = CHUNK;
+  private used = 0;
+  /** Capacity of the last chunk (offsets still step by {@link CHUNK} per chunk). */
+  private capacity = 0;
   private readonly offsets = new IdIndex();
   private readonly wide = new Map<string, number[]>();
 
@@ -226,8 +234,9 @@ class SplitStore {
       this.wide.set(id, [groupIndex, split.length / 2, ...split]);
       return;
     }
-    if (this.used + 2 + split.length > CHUNK) {
-      this.chunks.push(new Int32Array(CHUNK));
+    if (this.used + 2 + split.length > this.capacity) {
+      this.capacity = this.chunks.length === 0 && split.length + 2 <= FIRST_CHUNK ? FIRST_CHUNK : CHUNK;
+      this.chunks.push(new Int32Array(this.capacity));
       this.used = 0;
     }
     const chunk = this.chunks[this.chunks.length - 1]!;

@@ -30,28 +30,35 @@ export async function explainDocument(store: Store, company: CompanyRecord, refe
   const sameDay = (r: { createdDate: string }) => localDate(r.createdDate, timeZone) === document.date;
 
   const lines = toPreviewDocument(document, null).lines;
-  const wanted = new Map<string, number[]>();
-  lines.forEach((line, index) => {
-    const key = lineKey(document.kind, line);
-    wanted.set(key, [...(wanted.get(key) ?? []), index]);
-  });
+  // Each line by its full key (with its description); lines whose key without the description is
+  // shared by no other line also match on that (a record posted alone may land in another kind
+  // of document, whose description differs).
+  const fullKeys = lines.map((line) => lineKey(document.kind, line, true));
+  const shortKeys = lines.map((line) => lineKey(document.kind, line, false));
+  const shortCount = new Map<string, number>();
+  for (const key of shortKeys) shortCount.set(key, (shortCount.get(key) ?? 0) + 1);
   const shares: SupportLineRecord[][] = lines.map(() => []);
 
   const none: CommerceRecords = { ...records, orders: [], payments: [], transactions: [] };
-  const postings = (only: Partial<CommerceRecords>): Map<string, [number, number | null]> => {
+  const postings = (only: Partial<CommerceRecords>): Postings => {
     const result = aggregate({ companyId: company.id, configuration, period, records: { ...none, ...only } });
-    return linesOf(result.documents.filter((d) => groupKey(d.group) === group));
+    return postingsOf(result.documents.filter((d) => groupKey(d.group) === group));
   };
-  const attribute = (dataType: SupportLineRecord['dataType'], id: string, own: Map<string, [number, number | null]>, base?: Map<string, [number, number | null]>) => {
-    for (const [key, indexes] of wanted) {
-      const [amount, tax] = own.get(key) ?? [0, null];
-      const [baseAmount, baseTax] = base?.get(key) ?? [0, null];
+  const lineShare = (p: Postings | undefined, index: number): [number, number | null] => {
+    if (!p) return [0, null];
+    const full = p.full.get(fullKeys[index]!);
+    if (full) return full;
+    return shortCount.get(shortKeys[index]!) === 1 ? (p.short.get(shortKeys[index]!) ?? [0, null]) : [0, null];
+  };
+  const attribute = (dataType: SupportLineRecord['dataType'], id: string, own: Postings, base?: Postings) => {
+    lines.forEach((_, index) => {
+      const [amount, tax] = lineShare(own, index);
+      const [baseAmount, baseTax] = lineShare(base, index);
       const share = amount - baseAmount;
       const taxShare = tax === null && baseTax === null ? null : (tax ?? 0) - (baseTax ?? 0);
-      if (share === 0 && !taxShare) continue;
-      // Two lines of the same account, role and rate (rare): the share is told on the first.
-      shares[indexes[0]!]!.push({ dataType, id, amount: share, taxAmount: taxShare });
-    }
+      if (share === 0 && !taxShare) return;
+      shares[index]!.push({ dataType, id, amount: share, taxAmount: taxShare });
+    });
   };
 
   for (const order of records.orders.filter(sameDay) as Order[]) attribute('orders', order.id, postings({ orders: [order] }));
@@ -96,24 +103,33 @@ function groupKey(g: DocumentGroup): string {
 }
 
 /**
- * What identifies a line across recomputations: the document kind's family, account, role and
- * tax rate. A record posted alone may land in another kind of document than in its full day (in
- * invoice mode a payment with no invoice that day goes on a clearing journal), so money lines
- * (payment, refund, fee, payout) are matched on account and role alone.
+ * What identifies a line across recomputations: the document kind, account, role, tax rate and
+ * (`withDescription`) description. A record posted alone may land in another kind of document than
+ * in its full day (in invoice mode a payment with no invoice that day goes on a clearing journal),
+ * so money lines (payment, refund, fee, payout) leave the kind out.
  */
-function lineKey(kind: AccountingDocument['kind'], line: PreviewLine): string {
+function lineKey(kind: AccountingDocument['kind'], line: PreviewLine, withDescription: boolean): string {
   const money = line.role === 'payment' || line.role === 'paymentRefund' || line.role === 'fee' || line.role === 'feeRefund' || line.role === 'payout';
-  return money ? `money|${line.accountId}|${line.role}` : `${kind}|${line.accountId}|${line.role}|${line.taxRateName ?? ''}`;
+  const key = money ? `money|${line.accountId}|${line.role}` : `${kind}|${line.accountId}|${line.role}|${line.taxRateName ?? ''}`;
+  return withDescription ? `${key}|${line.description}` : key;
 }
 
 /** Amount (and tax) per line key over some documents, signs as the preview shows them. */
-function linesOf(documents: readonly AccountingDocument[]): Map<string, [number, number | null]> {
-  const out = new Map<string, [number, number | null]>();
+interface Postings {
+  full: Map<string, [number, number | null]>;
+  short: Map<string, [number, number | null]>;
+}
+
+function postingsOf(documents: readonly AccountingDocument[]): Postings {
+  const out: Postings = { full: new Map(), short: new Map() };
+  const add = (map: Map<string, [number, number | null]>, key: string, line: PreviewLine) => {
+    const [amount, tax] = map.get(key) ?? [0, null];
+    map.set(key, [amount + line.amount, line.taxAmount === null ? tax : (tax ?? 0) + line.taxAmount]);
+  };
   for (const d of documents) {
     for (const line of toPreviewDocument(d, null).lines) {
-      const key = lineKey(d.kind, line);
-      const [amount, tax] = out.get(key) ?? [0, null];
-      out.set(key, [amount + line.amount, line.taxAmount === null ? tax : (tax ?? 0) + line.taxAmount]);
+      add(out.full, lineKey(d.kind, line, true), line);
+      add(out.short, lineKey(d.kind, line, false), line);
     }
   }
   return out;

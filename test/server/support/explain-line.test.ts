@@ -1,6 +1,7 @@
 import { SupportDocumentLinesSchema, SupportSyncDetailSchema, type SupportExplainedLine } from '../../../src/contract/support.js';
 import { openStore, type Store, type SyncService } from '../../../src/server/index.js';
-import { buildConfiguration, buildOrder, buildPayment, buildTransaction, SANDBOX_ACCOUNTS as A } from '../../fixtures/index.js';
+import { localDate } from '../../../src/aggregation/index.js';
+import { buildConfiguration, buildOrder, buildPayment, buildTransaction, generateMerchant, SANDBOX_ACCOUNTS as A } from '../../fixtures/index.js';
 import { call, clock, linkSandbox, makeService } from '../helpers.js';
 
 /*
@@ -13,13 +14,14 @@ describe('explain this line (GET /support/companies/{id}/documents/{reference}/l
   let store: Store;
   let service: SyncService;
   let companyId: string;
+  let ledgerId: string;
 
   beforeEach(async () => {
     c.set('2026-03-10T08:00:00Z');
     store = await openStore({ sqlite: ':memory:' });
     service = makeService({ now: c.now, store });
     companyId = (await call(service, 'POST', '/companies', { name: 'Explained Eatery' })).body.id as string;
-    await linkSandbox(service, companyId, 'uk');
+    ({ ledgerId } = await linkSandbox(service, companyId, 'uk'));
     const config = buildConfiguration({ timeZone: 'Europe/London' });
     config.schedule = { ...config.schedule, startDate: '2026-03-10' };
     expect((await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config)).status).toBe(200);
@@ -110,6 +112,32 @@ describe('explain this line (GET /support/companies/{id}/documents/{reference}/l
     expect(sales.map((l) => [l.amount, l.taxAmount, l.records.map((r) => [r.id, r.amount, r.taxAmount])])).toEqual([[3000, 600, [['o-b', 2000, 400], ['o-a', 1000, 200]]]]);
     const payment = (await explain('payment')).lines;
     expect(payment.map((l) => [l.accountId, l.amount, l.records.map((r) => [r.id, r.amount]), l.unexplained])).toEqual([[A.cardClearing.id, 3600, [['p-b', 2400], ['p-a', 1200]], 0]]);
+  });
+
+  it('on a generated day (refunds, fees, tips, gift cards, shipping, two currencies), every line is exactly the sum of its records\' shares', async () => {
+    const m = generateMerchant({ seed: 11, days: 1, ordersPerDay: 120, start: '2026-03-10' });
+    service.sandbox?.admin.addCurrency(ledgerId, 'EUR');
+    await call(service, 'PUT', `/companies/${companyId}/data/commerce-products`, m.products);
+    await call(service, 'PUT', `/companies/${companyId}/data/commerce-taxComponents`, m.taxComponents);
+    await push('orders', m.orders);
+    await push('payments', m.payments);
+    await push('transactions', m.transactions);
+    c.set('2026-03-11T09:00:00Z');
+    const run = (await call(service, 'POST', `/companies/${companyId}/sync/commerce/latest`, {})).body;
+    expect(run.syncStatusCode, run.errorMessage).toBe(2000);
+    const detail = SupportSyncDetailSchema.parse((await call(service, 'GET', `/support/companies/${companyId}/syncs/${run.commerceSyncId}`)).body);
+    const ofDay = new Set([...m.orders, ...m.payments, ...m.transactions].filter((r) => localDate(r.createdDate, 'Europe/London') === '2026-03-10').map((r) => r.id));
+    let lines = 0;
+    for (const item of detail.items.filter((i) => i.date === '2026-03-10')) {
+      const explained = SupportDocumentLinesSchema.parse((await call(service, 'GET', `/support/companies/${companyId}/documents/${encodeURIComponent(item.reference)}/lines`)).body);
+      for (const l of explained.lines) {
+        lines += 1;
+        expect(l.records.reduce((sum, r) => sum + r.amount, 0), `${item.kind} ${JSON.stringify(l)}`).toBe(l.amount);
+        expect(l.unexplained).toBe(0);
+        expect(l.records.every((r) => ofDay.has(r.id))).toBe(true);
+      }
+    }
+    expect(lines).toBeGreaterThan(8);
   });
 
   it('answers 404 for a reference that was never written', async () => {

@@ -72,6 +72,7 @@ const PAYMENT_LABELS: Record<string, RowTexts> = {
   prepaidPayment: { label: 'wizard.payments.prepaidPayment', help: 'wizard.payments.prepaidPaymentHelp' },
   unknown: { label: 'wizard.payments.unknown', help: 'wizard.payments.unknownHelp' },
   payout: { label: 'wizard.payments.payout', help: 'wizard.payments.payoutHelp' },
+  unpaidSales: { label: 'wizard.payments.unpaidSales', help: 'wizard.payments.unpaidSalesHelp' },
 };
 const FEE_LABELS: Record<string, RowTexts> = {
   paymentFee: { label: 'wizard.fees.paymentFee', help: 'wizard.fees.paymentFeeHelp' },

@@ -222,6 +222,7 @@ export const enUS = {
   'wizard.payments.prepaidPayment': 'Gift card redemptions',
   'wizard.payments.unknown': 'Unclassified payments',
   'wizard.payments.payout': 'Payouts',
+  'wizard.payments.unpaidSales': 'Unpaid sales clearing',
   'wizard.payments.cardHelp': 'Clearing or bank account that receives card payments.',
   'wizard.payments.cashHelp': 'Clearing or bank account that receives cash payments.',
   'wizard.payments.invoiceHelp': 'Clearing or bank account that receives invoice payments.',
@@ -235,6 +236,7 @@ export const enUS = {
   'wizard.payments.prepaidPaymentHelp': 'Clearing or bank account that receives gift card redemptions.',
   'wizard.payments.unknownHelp': 'Clearing or bank account that receives unclassified payments.',
   'wizard.payments.payoutHelp': 'Bank account the payment processor’s payouts land in.',
+  'wizard.payments.unpaidSalesHelp': 'Current-asset account, not accounts receivable, for sales not yet paid and money for sales of other days. Empty: the invoice payments account.',
   'wizard.fees.paymentFeeHelp': 'Expense account processing fees are posted to.',
   'wizard.fees.paymentFeeRefundHelp': 'Account refunded fees are posted to.',
   // Configuration rules (validatorName of a field error), shown on the field they concern.

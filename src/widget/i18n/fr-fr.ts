@@ -221,6 +221,7 @@ export const frFR: Messages = {
   'wizard.payments.prepaidPayment': 'Cartes cadeaux utilisées',
   'wizard.payments.unknown': 'Paiements non classés',
   'wizard.payments.payout': 'Versements',
+  'wizard.payments.unpaidSales': 'Compte d’attente des ventes non réglées',
   'wizard.payments.cardHelp': 'Compte d’attente ou bancaire qui reçoit les paiements par carte.',
   'wizard.payments.cashHelp': 'Compte d’attente ou bancaire qui reçoit les paiements en espèces.',
   'wizard.payments.invoiceHelp': 'Compte d’attente ou bancaire qui reçoit les paiements sur facture.',
@@ -234,6 +235,7 @@ export const frFR: Messages = {
   'wizard.payments.prepaidPaymentHelp': 'Compte d’attente ou bancaire qui reçoit les cartes cadeaux utilisées.',
   'wizard.payments.unknownHelp': 'Compte d’attente ou bancaire qui reçoit les paiements non classés.',
   'wizard.payments.payoutHelp': 'Compte bancaire sur lequel arrivent les versements du prestataire de paiement.',
+  'wizard.payments.unpaidSalesHelp': 'Compte d’actif circulant, autre que les créances clients, pour les ventes non encore réglées et l’argent des ventes d’autres jours. Vide : le compte des paiements sur facture.',
   'wizard.fees.paymentFeeHelp': 'Compte de charges des frais de traitement des paiements.',
   'wizard.fees.paymentFeeRefundHelp': 'Compte des frais remboursés.',
   // Configuration rules (validatorName of a field error), shown on the field they concern.

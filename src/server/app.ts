@@ -188,7 +188,7 @@ export function createApp(options: AppOptions): Hono<Env> {
         const url = await core.browserLinkUrl(c.req.param('companyId') ?? '', connectionOf(c), link);
         return new Response(null, { status: 303, headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } });
       } catch (error) {
-        if (error instanceof HttpError && error.status < 500) return linkErrorPage(error.status, error.message);
+        if (error instanceof HttpError && error.status < 500) return linkErrorPage(error.status, c.req.header('accept-language') ?? null);
         throw error;
       }
     };

@@ -4,7 +4,9 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBff, type Bff } from '../bff/create-bff.js';
 import type { HostedFlowBranding, HostedFlowContext } from '../contract/hosted-flow.js';
-import { closestLocale } from '../widget/i18n/index.js';
+import { closestLocale, type MessageKey } from '../widget/i18n/index.js';
+import { enUS } from '../widget/i18n/en-us.js';
+import { frFR } from '../widget/i18n/fr-fr.js';
 import { HttpError } from './errors.js';
 
 /** Path the hosted Sync Flow page is served at; the start operation's URL points here. */
@@ -42,13 +44,38 @@ export function signLink(secret: string, companyId: string): string {
   return createHmac('sha256', secret).update(`link\n${companyId}`).digest('base64url');
 }
 
-/** A plain page for a browser that followed a link the service cannot honour (under the page CSP). */
-export function linkErrorPage(status: number, message: string): Response {
-  const escaped = message.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  return new Response(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Accounting sync</title></head><body><main><h1>This link cannot be opened</h1><p>${escaped}</p></main></body></html>`, {
-    status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; base-uri 'none'; frame-ancestors 'none'", 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
-  });
+/** The service's own pages' stylesheet (served at `/sync-flow/message.css`; the CSP allows no inline style). */
+const MESSAGE_CSS = 'body{margin:0;background:#f5f6f8;color:#1b1f24;font-family:system-ui,-apple-system,"Segoe UI",sans-serif}main{max-width:560px;margin:48px auto;padding:24px;background:#fff;border-radius:12px;box-shadow:0 1px 3px rgb(0 0 0/12%)}h1{font-size:1.25rem;margin:0 0 12px}p{margin:0;line-height:1.5}@media (max-width:600px){main{margin:16px}}';
+
+const MESSAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
+
+/**
+ * A short page the service shows itself (link expired, flow ended, link not valid), in the
+ * language of the request (`fr-*` French, else English), styled by `/sync-flow/message.css`.
+ */
+export function messagePage(status: number, acceptLanguage: string | null, title: MessageKey, text: MessageKey, frameAncestors = "'none'"): Response {
+  const locale = closestLocale(pickLocale(null, acceptLanguage));
+  const messages = locale === 'fr-FR' ? frFR : enUS;
+  const escape = (value: string) => value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return new Response(
+    `<!doctype html><html lang="${locale === 'fr-FR' ? 'fr' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(messages[title])}</title><link rel="stylesheet" href="${HOSTED_FLOW_PATH}/message.css"></head><body><main><h1>${escape(messages[title])}</h1><p>${escape(messages[text])}</p></main></body></html>`,
+    {
+      status,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': `${MESSAGE_CSP}; frame-ancestors ${frameAncestors}`,
+        ...(frameAncestors === "'none'" ? { 'x-frame-options': 'DENY' } : {}),
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+      },
+    },
+  );
+}
+
+/** A browser followed a `linkUrl`/`redirect` the service cannot honour. */
+export function linkErrorPage(status: number, acceptLanguage: string | null): Response {
+  return messagePage(status, acceptLanguage, 'flow.linkInvalidTitle', 'flow.linkInvalidText');
 }
 
 function verifyRedirect(secret: string, code: string, redirectUrl: string, signature: string): boolean {
@@ -255,10 +282,8 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
   });
-  const escape = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-  const messagePage = (status: number, title: string, text: string) =>
-    new Response(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)}</title></head><body><main><h1>${escape(title)}</h1><p>${escape(text)}</p></main></body></html>`,
-      { status, headers: pageHeaders() });
+  const page = (request: Request, status: number, title: MessageKey, text: MessageKey) =>
+    messagePage(status, request.headers.get('accept-language'), title, text, frameAncestors);
 
   const bff: Bff = createBff({
     authenticate: (request) => {
@@ -274,14 +299,14 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
     now,
   });
 
-  const start = async (url: URL): Promise<Response> => {
+  const start = async (request: Request, url: URL): Promise<Response> => {
     const code = url.searchParams.get('code') ?? '';
     let grant: HostedFlowGrant;
     try {
       grant = await options.redeem(code);
     } catch (error) {
       if (error instanceof HttpError && error.status < 500) {
-        return messagePage(410, 'This link has expired', 'This set-up link was already used or has expired. Go back to the site you came from and open accounting sync again.');
+        return page(request, 410, 'flow.expiredTitle', 'flow.usedText');
       }
       throw error;
     }
@@ -306,11 +331,11 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
     return new Response(null, { status: 303, headers: { location: HOSTED_FLOW_PATH, 'set-cookie': cookieHeader(encode(session), ttl), 'cache-control': 'no-store' } });
   };
 
-  const finish = (url: URL, session: FlowSession): Response => {
+  const finish = (request: Request, url: URL, session: FlowSession): Response => {
     const status = url.searchParams.get('status') === 'connected' ? 'connected' : 'cancelled';
     const clear = cookieHeader('', 0);
     if (!session.r) {
-      const response = messagePage(200, status === 'connected' ? 'Accounting sync is set up' : 'Set-up cancelled', 'You can close this window.');
+      const response = page(request, 200, status === 'connected' ? 'flow.doneTitle' : 'flow.cancelledTitle', 'flow.closeWindow');
       response.headers.set('set-cookie', clear);
       return response;
     }
@@ -345,14 +370,18 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
         return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } });
       }
       if (path.startsWith(`${HOSTED_FLOW_PATH}/assets/`)) return asset(path);
+      if (path === `${HOSTED_FLOW_PATH}/message.css`) {
+        return new Response(MESSAGE_CSS, { headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' } });
+      }
       if (path === HOSTED_FLOW_PATH || path === `${HOSTED_FLOW_PATH}/`) {
-        if (url.searchParams.has('code')) return start(url);
+        if (url.searchParams.has('code')) return start(request, url);
         const session = sessionOf(request);
         if (!session) {
-          return messagePage(401, 'This link has expired', 'Open accounting sync again from the site you came from to get a new set-up link.');
+          return page(request, 401, 'flow.expiredTitle', 'flow.expiredText');
         }
         if (!pageDir) {
-          return messagePage(503, 'Sync flow not built', 'The hosted page is not built on this server: run `npm run build` (it writes dist/sync-flow).');
+          // For the operator, not the merchant: English only.
+          return new Response('The hosted Sync Flow page is not built on this server: run `npm run build` (it writes dist/sync-flow).', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } });
         }
         return new Response(readFileSync(join(pageDir, 'index.html')), { headers: pageHeaders() });
       }
@@ -365,8 +394,8 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
         return Response.json(context, { headers: { 'cache-control': 'no-store' } });
       }
       if (path === `${HOSTED_FLOW_PATH}/done`) {
-        if (!session) return messagePage(401, 'This link has expired', 'Open accounting sync again from the site you came from.');
-        return finish(url, session);
+        if (!session) return page(request, 401, 'flow.expiredTitle', 'flow.expiredText');
+        return finish(request, url, session);
       }
       return new Response('Not found', { status: 404 });
     },

@@ -65,9 +65,17 @@ describe('hosted Sync Flow', () => {
     expect((await get(service, '/sync-flow/assets/..%2Findex.html')).status).toBe(404);
 
     // The code is single-use: a second open is refused and mints nothing.
-    const again = await get(service, url.pathname + url.search);
+    const again = await get(service, url.pathname + url.search, { 'accept-language': 'fr-BE,fr;q=0.8' });
     expect(again.status).toBe(410);
     expect(again.headers.get('set-cookie')).toBeNull();
+    // In the merchant's language, styled by a stylesheet of its own (no inline style under the CSP).
+    const refusedPage = await again.text();
+    expect(refusedPage).toContain('<html lang="fr">');
+    expect(refusedPage).toContain('<h1>Ce lien a expiré</h1>');
+    expect(again.headers.get('content-security-policy')).toContain("style-src 'self'");
+    expect(again.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    const stylesheet = await get(service, '/sync-flow/message.css');
+    expect(stylesheet.headers.get('content-type')).toMatch(/^text\/css/);
     // Without the cookie, no page and no BFF session.
     expect((await get(service, '/sync-flow')).status).toBe(401);
     const anonymous = await service.fetch(new Request(`${BASE}/sync-flow/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));

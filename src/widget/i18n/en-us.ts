@@ -28,6 +28,12 @@ export const enUS = {
   'flow.expiredTitle': 'This link has expired',
   'flow.expiredText': 'Open accounting sync again from the site you came from to get a new set-up link.',
   'flow.partnerLogo': '{name} logo',
+  'flow.usedText': 'This set-up link was already used or has expired. Go back to the site you came from and open accounting sync again.',
+  'flow.doneTitle': 'Accounting sync is set up',
+  'flow.cancelledTitle': 'Set-up cancelled',
+  'flow.closeWindow': 'You can close this window.',
+  'flow.linkInvalidTitle': 'This link cannot be opened',
+  'flow.linkInvalidText': 'This link is not valid or its company no longer exists. Open accounting sync again from the site you came from.',
 
   'picker.title': 'Choose your accounting software',
   'picker.description': 'We post a daily summary of your sales, payments and fees to it.',

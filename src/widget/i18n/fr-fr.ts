@@ -27,6 +27,12 @@ export const frFR: Messages = {
   'flow.expiredTitle': 'Ce lien a expiré',
   'flow.expiredText': 'Rouvrez la synchronisation comptable depuis le site d’où vous venez pour obtenir un nouveau lien de configuration.',
   'flow.partnerLogo': 'Logo de {name}',
+  'flow.usedText': 'Ce lien de configuration a déjà été utilisé ou a expiré. Revenez sur le site d’où vous venez et rouvrez la synchronisation comptable.',
+  'flow.doneTitle': 'La synchronisation comptable est configurée',
+  'flow.cancelledTitle': 'Configuration annulée',
+  'flow.closeWindow': 'Vous pouvez fermer cette fenêtre.',
+  'flow.linkInvalidTitle': 'Ce lien ne peut pas être ouvert',
+  'flow.linkInvalidText': 'Ce lien n’est pas valide ou son entreprise n’existe plus. Rouvrez la synchronisation comptable depuis le site d’où vous venez.',
 
   'picker.title': 'Choisissez votre logiciel comptable',
   'picker.description': 'Nous y publions chaque jour un résumé de vos ventes, paiements et frais.',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationSchema } from './configuration.js';
 import { ERROR_CATALOG, type SyncErrorCode, type WizardStep } from './error-catalog.js';
+import { QueueFiguresSchema } from './queue-health.js';
 import { WebhookDeliverySchema } from './webhooks.js';
 
 /**
@@ -150,6 +151,8 @@ export type SupportCompanySummary = z.infer<typeof SupportCompanySummarySchema>;
 export const SupportTotalsSchema = z.object({
   companies: z.number().int(),
   byHealth: z.record(CompanyHealthSchema, z.number().int()),
+  /** The run queue's totals, as `GET /health/queue` reports them (when the service has a queue). */
+  queue: QueueFiguresSchema.optional(),
 });
 /** Company counts by health. */
 export type SupportTotals = z.infer<typeof SupportTotalsSchema>;

@@ -223,6 +223,7 @@ export function createApp(options: AppOptions): Hono<Env> {
       retry: (companyId, syncId) => core.retry(companyId, syncId),
       platformName: (key) => core.platformName(key),
       ...(options.webhooks ? { webhooks: options.webhooks.dispatcher } : {}),
+      ...(options.queueHealth ? { queueHealth: options.queueHealth } : {}),
     });
   }
 

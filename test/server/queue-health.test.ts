@@ -1,4 +1,5 @@
 import { QueueHealthSchema, type QueueHealth } from '../../src/contract/queue-health.js';
+import { SupportSearchResultSchema } from '../../src/contract/support.js';
 import type { SyncService } from '../../src/server/index.js';
 import { buildConfiguration, generateMerchant } from '../fixtures/index.js';
 import { call, clock, linkSandbox, makeService } from './helpers.js';
@@ -90,6 +91,9 @@ describe.each([
     });
     expect(during.totals).toEqual({ queued: 2, running: 1, waitingOnBudget: 0, failed: 0, ...dueFigures });
     expect(during.byPlatform).toEqual([{ platformKey: 'sandbox', queued: 2, running: 1, waitingOnBudget: 0, failed: 0, ...dueFigures }]);
+    // Sync Health's totals carry the same figures.
+    const search = SupportSearchResultSchema.parse((await call(s, 'GET', '/support/companies')).body);
+    expect(search.totals.queue).toEqual({ queued: 2, running: 1, waitingOnBudget: 0, failed: 0, ...dueFigures });
 
     release();
     await ticking;

@@ -1,3 +1,4 @@
+import type { QueueHealth } from '../../contract/queue-health.js';
 import {
   ERROR_CATALOG,
   type SyncErrorCode,
@@ -53,6 +54,8 @@ export interface SupportDeps {
   platformName?: (key: string) => string | undefined;
   /** Webhook deliveries (src/webhooks `WebhookDispatcher.listDeliveries`), when webhooks are configured. */
   webhooks?: { listDeliveries(query?: WebhookDeliveryQuery): Promise<WebhookDeliveryPage> };
+  /** The run queue's figures (`GET /health/queue`), added to the search totals when given. */
+  queueHealth?: () => Promise<QueueHealth>;
   now?: () => Date;
 }
 
@@ -258,8 +261,9 @@ export class SupportQueries {
     matches = [...matches].sort(
       (a, b) => a.name.localeCompare(b.name) || a.companyId.localeCompare(b.companyId),
     );
+    const queue = this.deps.queueHealth ? (await this.deps.queueHealth()).totals : undefined;
     return {
-      totals: { companies: summaries.length, byHealth },
+      totals: { companies: summaries.length, byHealth, ...(queue ? { queue } : {}) },
       results: matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize),
       totalResults: matches.length,
       page: query.page,

@@ -61,11 +61,15 @@ describe('payment types this merchant uses', { timeout: 30_000 }, () => {
 
   it('shows every type while nothing says which are used', async () => {
     withPaymentTypes(mockBff({ scenario: 'connected' }), []);
-    renderWidget(<ConfigurationWizard defaultStep="payments" />);
+    const { user } = renderWidget(<ConfigurationWizard defaultStep="payments" />);
     await screen.findByRole('heading', { name: 'Payments', level: 3 }, { timeout: 5000 });
     const step = screen.getByRole('heading', { name: 'Payments', level: 3 }).closest('section')!;
     expect(within(step).getAllByRole('combobox')).toHaveLength(6);
     expect(screen.queryByRole('button', { name: /Show all payment types/ })).not.toBeInTheDocument();
+    // Choosing one type in this session folds nothing away (the merchant goes on to the next row).
+    await user.click(screen.getByRole('button', { name: /^Use suggestion .* for Cash payments$/ }));
+    expect(within(step).getAllByRole('combobox')).toHaveLength(6);
+    expect(screen.getByRole('combobox', { name: 'Card payments' })).toBeInTheDocument();
   });
 
   it('speaks French', async () => {

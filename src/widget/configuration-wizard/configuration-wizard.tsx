@@ -233,7 +233,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
   const syncFees = useWatch({ control, name: 'syncFees' });
   // Payments: the types this merchant uses first; the rest behind "Show all payment types"
   // (opened by itself when one of them has an error to fix).
-  const paymentRows = step === 'payments' ? splitPaymentRows(stepRows, selections, paymentTypes) : null;
+  const paymentRows = step === 'payments' ? splitPaymentRows(stepRows, defaults.selections, selections, paymentTypes) : null;
   const [showAllPayments, setShowAllPayments] = useState(false);
   const allPaymentsShown = showAllPayments || Boolean(paymentRows?.others.some((row) => getError(formState.errors, `selections.${row.name}`)));
   const shownRows = paymentRows && !allPaymentsShown ? paymentRows.used : stepRows;
@@ -314,7 +314,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
               shownRows.map((row) => <SelectField key={row.name} row={row} control={control} suggestion={suggestions.get(row.name)} />)
             )}
             {paymentRows && paymentRows.others.length > 0 ? (
-              <Button variant="link" aria-expanded={allPaymentsShown} data-part="show-all" onClick={() => setShowAllPayments(!allPaymentsShown)}>
+              <Button variant="link" aria-expanded={allPaymentsShown} onClick={() => setShowAllPayments(!allPaymentsShown)}>
                 {allPaymentsShown ? t('wizard.payments.showUsed') : t('wizard.payments.showAll', { count: paymentRows.others.length })}
               </Button>
             ) : null}

@@ -27,6 +27,8 @@ import { INVOICE_STATUSES, nextDay } from './model.js';
 import { WIZARD_STEPS, buildRows, errorStep, errorTarget, rowApplies, toConfiguration, toFormValues } from './model.js';
 import { wizardResolver } from './resolver.js';
 import { PostingPreview } from './preview.js';
+import { Glossary } from './glossary.js';
+import { CutOff } from './cut-off.js';
 
 /** Props of {@link ConfigurationWizard}. */
 export interface ConfigurationWizardProps {
@@ -297,6 +299,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
         <h3 data-part="step-heading" id={headingId} ref={headingRef} tabIndex={-1}>
           {t(`wizard.step.${step}`)}
         </h3>
+        <Glossary />
 
         {step === 'output' ? (
           <OutputStep control={control} locked={locked} error={formState.errors.outputFormat?.message} statusError={formState.errors.invoiceStatus?.message} platform={platform} />
@@ -325,6 +328,7 @@ function WizardForm({ configuration, step: controlledStep, defaultStep = 'output
 
         {(step === 'schedule' || step === 'review') && previousSync ? <PreviousSyncNotice control={control} lastPostedDay={previousSync.lastPostedDay} platform={platform} /> : null}
 
+        {step === 'schedule' ? <CutOff control={control} /> : null}
         {step === 'schedule' ? <ScheduleStep control={control} /> : null}
 
         {step === 'review' ? <ReviewStep control={control} rows={rows} platform={platform} format={format} /> : null}

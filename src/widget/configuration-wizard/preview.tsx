@@ -136,7 +136,9 @@ function PreviewBody({ preview, platform, country, t, money, date }: { preview: 
  * day with data (the sync service's dry run through the BFF), in the merchant's currency and language.
  */
 export function PostingPreview({ control, rows, configuration, platform }: { control: Control<WizardValues>; rows: readonly SelectRow[]; configuration: ConfigurationView; platform: string }) {
-  const { t, format, client } = useCommerceSyncContext('PostingPreview');
+  const { t, format, client, locale } = useCommerceSyncContext('PostingPreview');
+  // The ledger's country, else the region of the merchant's language (en-GB → GB), for the example day's currency.
+  const country = configuration.configuration?.countryCode ?? locale.split('-')[1]?.toUpperCase() ?? '';
   const values = useWatch({ control }) as WizardValues;
   const body = useMemo(() => toConfiguration(values, rows, configuration).body, [values, rows, configuration]);
   const query = useQuery(previewQuery(client, body));
@@ -152,7 +154,7 @@ export function PostingPreview({ control, rows, configuration, platform }: { con
           <Button variant="link" onClick={() => void query.refetch()}>{t('common.retry')}</Button>
         </p>
       ) : (
-        <PreviewBody preview={query.data} platform={platform} country={configuration.configuration?.countryCode ?? ''} t={t} money={format.money} date={format.date} />
+        <PreviewBody preview={query.data} platform={platform} country={country} t={t} money={format.money} date={format.date} />
       )}
     </section>
   );

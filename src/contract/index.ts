@@ -327,6 +327,8 @@ export {
   SupportExplainedLineSchema,
   SupportDocumentLinesSchema,
   MAX_EXPLAINED_RECORDS,
+  SupportExcludeRecordRequestSchema,
+  SupportExcludedRecordSchema,
   SupportStaffSchema,
 } from './support.js';
 export type {
@@ -353,6 +355,8 @@ export type {
   SupportLineRecord,
   SupportExplainedLine,
   SupportDocumentLines,
+  SupportExcludeRecordRequest,
+  SupportExcludedRecord,
   SupportStaff,
 } from './support.js';
 export { PreviewLineSchema, PreviewDocumentSchema, SyncPreviewRequestSchema, SyncPreviewSchema } from './preview.js';

@@ -25,6 +25,7 @@ export const SUPPORT_ROUTES = {
   reenable: { method: 'POST', path: '/companies/:companyId/reenable' },
   deliveries: { method: 'GET', path: '/companies/:companyId/webhook-deliveries' },
   documentLines: { method: 'GET', path: '/companies/:companyId/documents/:reference/lines' },
+  excludeRecord: { method: 'POST', path: '/companies/:companyId/records/:dataType/:recordId/exclude' },
 } as const;
 
 /** Name of a support route. */
@@ -303,6 +304,28 @@ export const SupportDeliveriesSchema = z.object({
 /** Webhook deliveries of a company. */
 export type SupportDeliveries = z.infer<typeof SupportDeliveriesSchema>;
 
+/**
+ * Body of `POST …/records/{dataType}/{recordId}/exclude`: support leaves a record that cannot be
+ * posted out of its day on purpose, so the day completes without it. Pushing the record again
+ * lifts the exclusion (it then posts, as an adjustment when its day was synced).
+ */
+export const SupportExcludeRecordRequestSchema = z
+  .object({ reason: z.string().trim().min(1, 'Say why the record is left out.').max(500, 'Use at most 500 characters.') })
+  .strict();
+/** Body of the exclude route. */
+export type SupportExcludeRecordRequest = z.infer<typeof SupportExcludeRecordRequestSchema>;
+
+/** Response of the exclude route. */
+export const SupportExcludedRecordSchema = z.object({
+  companyId: z.string(),
+  dataType: z.enum(['orders', 'payments', 'transactions']),
+  recordId: z.string(),
+  reason: z.string(),
+  excludedUtc: z.string(),
+});
+/** A record support excluded. */
+export type SupportExcludedRecord = z.infer<typeof SupportExcludedRecordSchema>;
+
 /** A record behind a posted line, with its share of the line (integer minor units, the line's sign). */
 export const SupportLineRecordSchema = z.object({
   dataType: z.enum(['orders', 'payments', 'transactions']),
@@ -366,6 +389,7 @@ export const SUPPORT_RESPONSE_SCHEMAS = {
   reenable: SupportReenableResponseSchema,
   deliveries: SupportDeliveriesSchema,
   documentLines: SupportDocumentLinesSchema,
+  excludeRecord: SupportExcludedRecordSchema,
 } as const satisfies Record<SupportRouteName, z.ZodType>;
 
 /** Who a support session belongs to (the BFF's `GET /support/me`). */

@@ -308,6 +308,8 @@ export async function ingestPush<T extends PushInput>(
         accepted.push(p.body);
       }
       await tx.upsertRecords(companyId, dataType, upserts);
+      // A record support excluded is posted again once its partner re-sends it.
+      await tx.clearExclusions(companyId, dataType, upserts.map((u) => u.id));
       await tx.deleteRecords(companyId, dataType, deletes);
       if (reopened.size) await tx.markDirty(companyId, [...reopened], requested);
       const dataset: DatasetRecord = {

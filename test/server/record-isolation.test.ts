@@ -76,6 +76,26 @@ describe('record-level isolation', () => {
     expect(await balances()).toEqual({ [A.sales.id]: -2000, [A.taxPayable.id]: -400, [A.cardClearing.id]: 1200, [A.cashClearing.id]: 1200 });
   });
 
+  it('support excludes the bad records: the day completes without them; re-pushing one lifts its exclusion and posts it', async () => {
+    expect((await run('2026-03-11T09:00:00Z')).syncStatusCode).toBe(5120);
+    const exclude = (dataType: string, id: string, body: unknown) => call(service, 'POST', `/support/companies/${companyId}/records/${dataType}/${id}/exclude`, body);
+    expect((await exclude('orders', 'o-bad', {})).status).toBe(400);
+    expect((await exclude('orders', 'o-never', { reason: 'typo' })).status).toBe(404);
+    const excluded = await exclude('orders', 'o-bad', { reason: 'POS sent a wrong total; fixed by hand in the ledger' });
+    expect(excluded.status, JSON.stringify(excluded.body)).toBe(200);
+    expect(excluded.body).toMatchObject({ companyId, dataType: 'orders', recordId: 'o-bad', reason: 'POS sent a wrong total; fixed by hand in the ledger' });
+    expect((await exclude('transactions', 'r-orphan', { reason: 'refund of an order from another shop' })).status).toBe(200);
+    // Nothing left to write: the day was posted without them, and now it is complete.
+    const done = await run('2026-03-11T10:00:00Z');
+    expect(done.syncStatusCode, done.errorMessage).toBe(2040);
+    expect(await balances()).toEqual(goodDayOnly);
+    // The partner re-sends the order fixed: the exclusion is lifted and the synced day gets an adjustment.
+    await call(service, 'POST', `/companies/${companyId}/data/commerce-orders`, [buildOrder({ id: 'o-bad', orderNumber: 'B-7', sourceModifiedDate: '2026-03-11T11:00:00Z' })]);
+    const adjusted = await run('2026-03-11T12:00:00Z');
+    expect(adjusted.syncStatusCode, adjusted.errorMessage).toBe(2000);
+    expect(await balances()).toEqual({ [A.sales.id]: -2000, [A.taxPayable.id]: -400, [A.cardClearing.id]: 1200, [A.cashClearing.id]: 1200 });
+  });
+
   it('a bad record deleted by the partner completes the day without it', async () => {
     expect((await run('2026-03-11T09:00:00Z')).syncStatusCode).toBe(5120);
     await call(service, 'POST', `/companies/${companyId}/data/commerce-orders`, [{ id: 'o-bad' }]);

@@ -32,10 +32,10 @@ export interface SupportBffOptions {
   syncService: SyncServiceOptions;
   /** The BFF base path; support routes are served under `{basePath}/support`. Default `/api/commerce-sync`. */
   basePath?: string;
-  /** Called after every support action that changes something (retry, re-enable), for the partner's audit log. */
+  /** Called after every support action that changes something (retry, re-enable, exclude a record), for the partner's audit log. */
   onAudit?(entry: {
     staff: SupportStaff;
-    action: 'retryFailed' | 'reenable';
+    action: 'retryFailed' | 'reenable' | 'excludeRecord';
     companyId: string;
     syncId?: string;
     status: number;
@@ -260,7 +260,7 @@ export function createSupportBff(options: SupportBffOptions): SupportBff {
           body,
           requestId,
         );
-        if (found.name === 'retryFailed' || found.name === 'reenable') {
+        if (found.name === 'retryFailed' || found.name === 'reenable' || found.name === 'excludeRecord') {
           options.onAudit?.({
             staff: staff.data,
             action: found.name,

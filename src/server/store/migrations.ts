@@ -216,6 +216,22 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX call_budget_slots_scope ON call_budget_slots (scope, expires_at)',
     ],
   },
+  {
+    version: 8,
+    name: 'records excluded by support',
+    statements: [
+      // A record that cannot be posted, left out of its day on purpose by support so the day is
+      // complete without it; re-pushing the record lifts the exclusion.
+      `CREATE TABLE excluded_records (
+        company_id TEXT NOT NULL,
+        data_type TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        excluded_at TEXT NOT NULL,
+        PRIMARY KEY (company_id, data_type, record_id)
+      )`,
+    ],
+  },
 ];
 
 /**

@@ -524,6 +524,31 @@ export class Store {
     return out;
   }
 
+  /** Leaves a record out of aggregation (support's "exclude"), until it is pushed again. */
+  async excludeRecord(companyId: string, dataType: string, recordId: string, reason: string, at: string): Promise<void> {
+    await this.db.execute('DELETE FROM excluded_records WHERE company_id = $1 AND data_type = $2 AND record_id = $3', [companyId, dataType, recordId]);
+    await this.db.execute('INSERT INTO excluded_records (company_id, data_type, record_id, reason, excluded_at) VALUES ($1, $2, $3, $4, $5)', [companyId, dataType, recordId, reason, at]);
+  }
+
+  /** Ids of the company's records of `dataType` that support excluded. */
+  async excludedRecordIds(companyId: string, dataType: string): Promise<Set<string>> {
+    const rows = await this.db.query('SELECT record_id FROM excluded_records WHERE company_id = $1 AND data_type = $2', [companyId, dataType]);
+    return new Set(rows.map((r) => str(r.record_id)));
+  }
+
+  /** Lifts the exclusion of records pushed again (one cheap look first: most companies have none). */
+  async clearExclusions(companyId: string, dataType: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const any = await this.db.query('SELECT 1 AS one FROM excluded_records WHERE company_id = $1 AND data_type = $2 LIMIT 1', [companyId, dataType]);
+    if (any.length === 0) return;
+    for (const part of chunks([...new Set(ids)])) {
+      await this.db.execute(
+        `DELETE FROM excluded_records WHERE company_id = $1 AND data_type = $2 AND record_id IN (${part.map((_, i) => `$${i + 3}`).join(', ')})`,
+        [companyId, dataType, ...part],
+      );
+    }
+  }
+
   /** Inserts or replaces whole records. */
   async upsertRecords(companyId: string, dataType: string, rows: readonly RecordRow[]): Promise<void> {
     if (this.db.dialect === 'sqlite') {

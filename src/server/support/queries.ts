@@ -8,6 +8,8 @@ import { documentAmount } from '../../contract/documents.js';
 import { normalizeConfiguration } from '../../contract/configuration.js';
 import type { WebhookDeliveryPage, WebhookDeliveryQuery } from '../../contract/webhooks.js';
 import {
+  SupportExcludeRecordRequestSchema,
+  SupportExcludedRecordSchema,
   SupportReenableRequestSchema,
   SupportHistoryQuerySchema,
   SupportSearchQuerySchema,
@@ -17,6 +19,7 @@ import {
   type SupportConfiguration,
   type SupportDeliveries,
   type SupportDocumentLines,
+  type SupportExcludedRecord,
   type SupportHistory,
   type SupportPlatform,
   type SupportProblem,
@@ -341,6 +344,21 @@ export class SupportQueries {
   async documentLines(companyId: string, reference: string): Promise<SupportDocumentLines> {
     const company = await this.requireCompany(companyId);
     return explainDocument(this.store, company, reference);
+  }
+
+  /**
+   * Leaves a record that cannot be posted out of its day on purpose (the next run then completes
+   * the day without it); pushing the record again lifts it. Refused for a record never pushed.
+   */
+  async excludeRecord(companyId: string, dataType: string, recordId: string, rawBody: unknown): Promise<SupportExcludedRecord> {
+    await this.requireCompany(companyId);
+    const kind = SupportExcludedRecordSchema.shape.dataType.safeParse(dataType);
+    if (!kind.success) throw new HttpError(400, 'validation_failed', 'Only orders, payments and transactions can be excluded.', [{ itemId: 'dataType', message: 'Use orders, payments or transactions.', validatorName: 'invalid_value' }]);
+    const body = parseOrThrow(SupportExcludeRecordRequestSchema, rawBody, 'exclusion');
+    if ((await this.store.recordsByIds(companyId, kind.data, [recordId])).length === 0) throw notFound(kind.data.slice(0, -1), recordId);
+    const excludedUtc = (this.deps.now?.() ?? new Date()).toISOString();
+    await this.store.excludeRecord(companyId, kind.data, recordId, body.reason, excludedUtc);
+    return { companyId, dataType: kind.data, recordId, reason: body.reason, excludedUtc };
   }
 
   /** Saved configuration (selections), for viewing or download. */

@@ -40,6 +40,9 @@ export function createSupportRoutes(deps: SupportDeps): Hono {
   app.get('/companies/:companyId/webhook-deliveries', async (c) =>
     c.json(await support.deliveries(c.req.param('companyId'))),
   );
+  app.post('/companies/:companyId/records/:dataType/:recordId/exclude', async (c) =>
+    c.json(await support.excludeRecord(c.req.param('companyId'), c.req.param('dataType'), c.req.param('recordId'), await jsonBody(c))),
+  );
   app.get('/companies/:companyId/documents/:reference/lines', async (c) =>
     c.json(await support.documentLines(c.req.param('companyId'), c.req.param('reference'))),
   );

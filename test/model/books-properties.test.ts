@@ -38,7 +38,7 @@ function generate(template: 'uk' | 'ca', spec: Spec): GeneratedMerchant {
 async function checkBooks(template: 'uk' | 'ca', mode: OutputFormat, spec: Spec) {
   const merchant = generate(template, spec);
   const context = `generator ${JSON.stringify({ ...spec, profile: template })}, ${mode}`;
-  const m = await syncedMerchant(merchant, { template, outputFormat: mode });
+  const m = await syncedMerchant(merchant, { template, outputFormat: mode, linkAt: `${merchant.period.end}T06:00:00Z` });
   try {
     const chart = modelChart(template, merchant.timeZone);
     const compare = async (records: GeneratedMerchant) => {
@@ -61,7 +61,7 @@ async function checkBooks(template: 'uk' | 'ca', mode: OutputFormat, spec: Spec)
   }
 }
 
-const RUNS = { numRuns: LONG ? 2 : 3, seed: 20261203 };
+const RUNS = { numRuns: LONG ? 1 : 3, seed: 20261203 };
 const TIMEOUT = LONG ? 600_000 : 60_000;
 
 describe.each(['JournalEntry', 'Invoice'] as const)('%s mode: the sandbox ledger against the independent model', (mode) => {

@@ -27,6 +27,22 @@ export function dueEnd(now: Date, timeZone: string, syncHour: number): { end: st
 /** Companies a tick reads per query: a page of the due companies, never the whole table. */
 const DUE_PAGE = 500;
 
+/** Default of the scheduler's `burstPerMinute`. */
+export const DEFAULT_BURST_PER_MINUTE = 500;
+/** A burst is spread over at most this long after the tick (the hour after local midnight). */
+const MAX_SPREAD_MS = 59 * 60_000;
+
+/**
+ * How long after the tick the `index`-th due company of the tick may start: the first
+ * `burstPerMinute` at once, the rest evenly spaced at that rate, the last no later than 59
+ * minutes on. So a fleet whose merchants reach midnight together starts its runs across the
+ * hour instead of spending every vendor's per-app budget in the first minute.
+ */
+export function burstDelayMs(index: number, burstPerMinute: number): number {
+  if (index < burstPerMinute) return 0;
+  return Math.min(MAX_SPREAD_MS, Math.floor((index * 60_000) / burstPerMinute));
+}
+
 /**
  * Creates the scheduler: each tick reads only the companies whose stored due time
  * (`next_due_at`, see {@link nextDueAt}) has come, and every enabled and configured one whose
@@ -47,6 +63,11 @@ export function createScheduler(options: {
   ready?: Promise<unknown>;
   /** Work after the runs of each tick (sending due webhooks); its failure is logged, not thrown. */
   afterTick?: (now: Date) => Promise<void>;
+  /**
+   * Scheduled runs a tick starts at once; more due companies than that are spread over the
+   * following hour at this rate (see {@link burstDelayMs}). Default {@link DEFAULT_BURST_PER_MINUTE}.
+   */
+  burstPerMinute?: number;
 }): Scheduler {
   let timer: ReturnType<typeof setInterval> | null = null;
   let running: Promise<void> | null = null;
@@ -79,18 +100,28 @@ export function createScheduler(options: {
   async function tick(now: Date): Promise<void> {
     await options.ready;
     let after: { nextDueAt: string; id: string } | undefined;
+    const burst = Math.max(1, options.burstPerMinute ?? DEFAULT_BURST_PER_MINUTE);
+    // Due companies come oldest due first, so a company keeps its place across ticks.
+    let index = 0;
     for (;;) {
       const page = await options.store.dueCompanies(now, DUE_PAGE, after);
       const jobs: ScheduledJob[] = [];
+      const spread: [ScheduledJob, number][] = [];
       for (const company of page) {
         try {
           const end = await duePeriod(company, now);
-          if (end !== null) jobs.push({ companyId: company.id, end });
+          if (end !== null) {
+            const delayMs = burstDelayMs(index, burst);
+            index += 1;
+            if (delayMs > 0) spread.push([{ companyId: company.id, end }, delayMs]);
+            else jobs.push({ companyId: company.id, end });
+          }
         } catch (error) {
           console.error(`Scheduling the sync of company ${company.id} failed:`, error);
         }
       }
       if (jobs.length > 0) await options.queue.enqueue(jobs);
+      for (const [job, delayMs] of spread) await options.queue.enqueue([job], { delayMs });
       const last = page.at(-1);
       if (!last || page.length < DUE_PAGE) break;
       after = { nextDueAt: last.nextDueAt, id: last.id };

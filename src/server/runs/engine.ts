@@ -16,6 +16,29 @@ import { addDays, datesIn, localDateOf } from '../time.js';
 import { takeRunLease, type HeldRunLease } from './lease.js';
 import { windowRecords } from './window-records.js';
 import { describeFailure, INTERRUPTED_DETAIL, stepForPath, STATUS_TEXT, type RunFailure } from './status.js';
+import { DeferRun } from './queue.js';
+
+/**
+ * Support detail of a scheduled run that yielded its worker because a vendor call budget was
+ * spent: it stays long-running (1010) and the queue resumes the same run once the budget refills.
+ */
+export const WAITING_ON_BUDGET_DETAIL = "Waiting for the ledger's call budget to refill; the run resumes where it stopped.";
+
+/** A scheduled run giving its worker back until a vendor call budget refills. */
+class RunYield extends Error {
+  constructor(readonly delayMs: number) {
+    super(`yield for ${delayMs} ms`);
+  }
+}
+
+/** In a scheduled run, a vendor saying "not now" yields the worker instead of sleeping in it. */
+function yieldIfRateLimited(error: unknown, mayYield: boolean): void {
+  if (mayYield && error instanceof ConnectorError && error.code === 'rate_limited') {
+    // Jitter spreads the runs refused together, so they do not come back together.
+    const wait = Math.max(250, error.retryAfterMs ?? 60_000);
+    throw new RunYield(wait + Math.floor(Math.random() * Math.min(5_000, wait / 5)));
+  }
+}
 
 /** What a run is asked to cover. */
 export type RunRequest =
@@ -194,9 +217,10 @@ export class RunEngine {
     const { store, now } = this.options;
     try {
       // Holding the lease means no other run of this company is alive: anything still marked
-      // in progress was interrupted (crash, kill) and is closed so its days can be re-run.
-      for (const stale of await store.runsInProgress(companyId)) {
-        await store.finishRun(stale.id, {
+      // in progress was interrupted (crash, kill) and is closed so its days can be re-run; a
+      // scheduled run that yielded on a call budget is resumed by the next scheduled run.
+      let resumable: RunRecord | null = null;
+      const interrupt = async (stale: RunRecord) => store.finishRun(stale.id, {
           statusCode: 5000,
           statusText: STATUS_TEXT[5000] ?? 'ServerError',
           errorMessage: 'The sync was interrupted. It will run again; documents already posted are not posted twice.',
@@ -206,8 +230,17 @@ export class RunEngine {
           dataPushed: stale.dataPushed,
           completedAt: now().toISOString(),
         });
+      for (const stale of await store.runsInProgress(companyId)) {
+        const waited = stale.trigger === 'scheduled' && stale.exceptionMessage === WAITING_ON_BUDGET_DETAIL;
+        if (waited && request.trigger === 'scheduled' && !resumable) resumable = stale;
+        else await interrupt(stale);
       }
-      return await this.runLeased(companyId, request, lease);
+      const resume = { run: resumable, adopted: false };
+      try {
+        return await this.runLeased(companyId, request, lease, resume);
+      } finally {
+        if (resume.run && !resume.adopted) await interrupt(resume.run);
+      }
     } finally {
       await lease.release().catch(() => undefined);
     }
@@ -235,7 +268,7 @@ export class RunEngine {
     });
   }
 
-  private async runLeased(companyId: string, request: RunRequest, lease: HeldRunLease): Promise<RunRecord> {
+  private async runLeased(companyId: string, request: RunRequest, lease: HeldRunLease, resume: { run: RunRecord | null; adopted: boolean }): Promise<RunRecord> {
     const { store, now } = this.options;
     const company = await store.getCompany(companyId);
     if (!company) throw new Error(`Unknown company ${companyId}`);
@@ -279,7 +312,17 @@ export class RunEngine {
     const reopened = dirty.map((d) => d.day);
 
     const startedAt = now().toISOString();
-    const run = await store.insertRun({
+    const resumed = resume.run && resume.run.periodStart === periodStart && resume.run.periodEnd === periodEnd ? resume.run : null;
+    if (resumed) {
+      resume.adopted = true;
+      await store.finishRun(resumed.id, {
+        statusCode: 1000, statusText: STATUS_TEXT[1000] ?? 'InProgress', errorMessage: '', exceptionMessage: '',
+        errorCode: null, wizardStep: null, dataPushed: resumed.dataPushed, completedAt: null,
+      });
+    }
+    const mayYield = request.trigger === 'scheduled';
+    const progress = { written: 0 };
+    const run = resumed ?? await store.insertRun({
       id: randomUUID(),
       companyId,
       trigger: request.trigger,
@@ -310,7 +353,7 @@ export class RunEngine {
         throw new RunAbort({ code: 'authorization_revoked', params: {}, detail: `Connection ${connection.id} is ${connection.status}.` });
       }
       const ctx = await connectorContext(store, this.options.box, connector, connection, now);
-      const ledger = await this.ledgerSnapshot(connector, ctx);
+      const ledger = await this.ledgerSnapshot(connector, ctx, mayYield);
       const facts = await commerceFacts(store, companyId);
       const filled = withOptions(company.config, ledger, facts, companyId);
       this.checkAgainstLedger(filled, ledger, platformName);
@@ -326,7 +369,9 @@ export class RunEngine {
         problems.push(...result.problems);
       }
 
-      written = await this.writeAll(run, connector, ctx, documents, lease);
+      written = await this.writeAll(run, connector, ctx, documents, lease, mayYield, progress);
+      // Documents an earlier pass of a resumed run wrote count too.
+      if (resumed?.dataPushed) written = Math.max(written, 1);
       const firstProblem = problems[0];
       if (firstProblem) {
         throw new RunAbort({
@@ -345,7 +390,7 @@ export class RunEngine {
           // The ledger changed while the run was writing. The check every run starts with names
           // the mapping that now points at something unusable, and so the wizard step to fix it.
           try {
-            const fresh = await this.ledgerSnapshot(connector, ctx);
+            const fresh = await this.ledgerSnapshot(connector, ctx, false);
             this.checkAgainstLedger(withOptions(company.config, fresh, facts, companyId), fresh, platformName);
           } catch (error) {
             if (error instanceof RunAbort) step = error.failure.step;
@@ -397,6 +442,14 @@ export class RunEngine {
         }
       });
     } catch (error) {
+      if (error instanceof RunYield) {
+        // Not a failure: the run stays long-running with what it wrote, and comes back.
+        await store.finishRun(run.id, {
+          statusCode: 1010, statusText: STATUS_TEXT[1010] ?? 'LongRunning', errorMessage: '', exceptionMessage: WAITING_ON_BUDGET_DETAIL,
+          errorCode: null, wizardStep: null, dataPushed: progress.written > 0 || (resumed?.dataPushed ?? false), completedAt: null,
+        });
+        throw new DeferRun(error.delayMs, 'budget');
+      }
       const failure = asFailure(error);
       const described = describeFailure(failure, platformName);
       const completedAt = now().toISOString();
@@ -487,12 +540,16 @@ export class RunEngine {
     if (cleared.length) await tx.clearDirty(company.id, cleared, startedAt);
   }
 
-  /** Retries a platform call on rate limiting and outages, waiting as the platform asks. */
-  private async retrying<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Retries a platform call on rate limiting and outages, waiting as the platform asks; a
+   * scheduled run (`mayYield`) yields its worker on rate limiting instead of waiting.
+   */
+  private async retrying<T>(call: () => Promise<T>, mayYield: boolean): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await call();
       } catch (error) {
+        yieldIfRateLimited(error, mayYield);
         const retryable = error instanceof ConnectorError && (error.code === 'rate_limited' || error.code === 'platform_outage');
         if (!retryable || attempt >= MAX_WRITE_ATTEMPTS) throw error;
         await this.sleep(error.retryAfterMs ?? Math.min(200 * 2 ** (attempt - 1), 5_000));
@@ -500,12 +557,12 @@ export class RunEngine {
     }
   }
 
-  private async ledgerSnapshot(connector: AccountingConnector, ctx: ConnectorContext): Promise<LedgerSnapshot> {
-    const info = await this.retrying(() => connector.getCompanyInfo(ctx));
-    const accounts = await this.retrying(() => connector.listAccounts(ctx));
-    const taxRates = await this.retrying(() => connector.listTaxRates(ctx));
-    const customers = await this.retrying(() => connector.listCustomers(ctx));
-    const suppliers = await this.retrying(() => connector.listSuppliers(ctx));
+  private async ledgerSnapshot(connector: AccountingConnector, ctx: ConnectorContext, mayYield: boolean): Promise<LedgerSnapshot> {
+    const info = await this.retrying(() => connector.getCompanyInfo(ctx), mayYield);
+    const accounts = await this.retrying(() => connector.listAccounts(ctx), mayYield);
+    const taxRates = await this.retrying(() => connector.listTaxRates(ctx), mayYield);
+    const customers = await this.retrying(() => connector.listCustomers(ctx), mayYield);
+    const suppliers = await this.retrying(() => connector.listSuppliers(ctx), mayYield);
     return { companyName: info.name, accounts, taxRates, customers, suppliers };
   }
 
@@ -594,7 +651,7 @@ export class RunEngine {
   }
 
   /** Records then writes documents in order; returns how many were newly written. */
-  private async writeAll(run: RunRecord, connector: AccountingConnector, ctx: ConnectorContext, documents: readonly AccountingDocument[], lease: HeldRunLease): Promise<number> {
+  private async writeAll(run: RunRecord, connector: AccountingConnector, ctx: ConnectorContext, documents: readonly AccountingDocument[], lease: HeldRunLease, mayYield: boolean, progress: { written: number }): Promise<number> {
     const { store, now } = this.options;
     if (documents.length === 0) return 0;
     await store.recordPendingItems(run.companyId, run.id, documents, now().toISOString());
@@ -605,8 +662,11 @@ export class RunEngine {
       if (existing.get(document.reference)?.status === 'Written') continue;
       if (stopped.has(dayGroupOf(document))) continue;
       stopIfLost(lease);
-      const ok = await this.writeOne(run.companyId, connector, ctx, document, () => written + 1);
-      if (ok === 'written') written += 1;
+      const ok = await this.writeOne(run.companyId, connector, ctx, document, () => written + 1, mayYield);
+      if (ok === 'written') {
+        written += 1;
+        progress.written = written;
+      }
       if (ok === 'failed') stopped.add(dayGroupOf(document));
       if (ok === 'fatal') break;
     }
@@ -614,7 +674,7 @@ export class RunEngine {
   }
 
   /** Writes one document (idempotently) and records the result. */
-  private async writeOne(companyId: string, connector: AccountingConnector, ctx: ConnectorContext, document: AccountingDocument, count: () => number): Promise<'written' | 'failed' | 'fatal'> {
+  private async writeOne(companyId: string, connector: AccountingConnector, ctx: ConnectorContext, document: AccountingDocument, count: () => number, mayYield = false): Promise<'written' | 'failed' | 'fatal'> {
     const { store, now } = this.options;
     const dependencies = [document.appliesTo, document.adjusts].filter((r): r is string => !!r);
     const related: Record<string, string> = {};
@@ -645,6 +705,8 @@ export class RunEngine {
         await this.pace(connector);
         result = await connector.writeDocument(ctx, document, { idempotencyKey: document.reference, related });
       } catch (error) {
+        // The document stays pending: the resumed run writes it (same idempotency key).
+        yieldIfRateLimited(error, mayYield);
         const failure = asFailure(error);
         const retryable = failure.code === 'rate_limited' || failure.code === 'platform_outage';
         if (retryable && attempt < MAX_WRITE_ATTEMPTS) {

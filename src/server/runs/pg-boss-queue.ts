@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Db } from '../store/index.js';
-import { jobKey, type EnqueueOptions, type JobHandler, type QueueCounts, type RunQueue, type ScheduledJob } from './queue.js';
+import { DeferRun, jobKey, type EnqueueOptions, type JobHandler, type QueueCounts, type RunQueue, type ScheduledJob } from './queue.js';
 
 /** The pg-boss queue the scheduled runs go through. */
 export const RUN_QUEUE_NAME = 'commerce-sync-scheduled-runs';
@@ -86,6 +86,15 @@ export async function createPgBossQueue(db: Db, handle: JobHandler, options: PgB
         await handle({ companyId: job.data.companyId, end: job.data.end, ...(job.data.retry ? { retry: job.data.retry } : {}) });
         await boss.complete(RUN_QUEUE_NAME, job.id).catch((error: unknown) => console.error('Run queue: completing a job failed:', error));
       } catch (error) {
+        if (error instanceof DeferRun) {
+          // The run yielded its worker: the same key again, to start once the budget refills
+          // (a scheduler that queues the key meanwhile finds it queued), then this one is done.
+          await boss
+            .send(RUN_QUEUE_NAME, { ...job.data, waitingOnBudget: true }, { singletonKey: jobKey(job.data), startAfter: new Date(Date.now() + error.delayMs) })
+            .catch((sendError: unknown) => console.error('Run queue: re-queueing a deferred job failed (the next tick queues it):', sendError));
+          await boss.complete(RUN_QUEUE_NAME, job.id).catch(() => undefined);
+          continue;
+        }
         console.error(`Scheduled sync of company ${job.data.companyId} failed to run (the job is retried):`, error);
         await boss.fail(RUN_QUEUE_NAME, job.id, { message: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
       }
@@ -137,24 +146,28 @@ export async function createPgBossQueue(db: Db, handle: JobHandler, options: PgB
       await boss.stop({ graceful: true, close: false, wait: true, timeout: 10_000 });
     },
     async counts(): Promise<QueueCounts> {
-      const rows = await db.query<{ state: string; n: string }>(`SELECT state::text AS state, COUNT(*) AS n FROM ${schema}.job WHERE name = $1 GROUP BY state`, [RUN_QUEUE_NAME]);
+      const rows = await db.query<{ state: string; n: string }>(
+        `SELECT CASE WHEN state = 'created' AND data->>'waitingOnBudget' = 'true' THEN 'budget' ELSE state::text END AS state, COUNT(*) AS n
+           FROM ${schema}.job WHERE name = $1 GROUP BY 1`,
+        [RUN_QUEUE_NAME],
+      );
       const n = (...states: string[]) => rows.filter((r) => states.includes(r.state)).reduce((sum, r) => sum + Number(r.n), 0);
-      return { queued: n('created', 'retry'), running: n('active'), failed: n('failed') };
+      return { queued: n('created', 'retry'), running: n('active'), failed: n('failed'), waitingOnBudget: n('budget') };
     },
     async countsByPlatform(): Promise<Map<string, QueueCounts>> {
       // The jobs' companies are in the store's tables of the same database (on the search path).
       const rows = await db.query<{ platform_key: string; state: string; n: string }>(
         `SELECT COALESCE((SELECT k.platform_key FROM connections k WHERE k.company_id = j.data->>'companyId' AND k.source_type = 'Accounting'
                   ORDER BY CASE WHEN k.status = 'Linked' THEN 0 ELSE 1 END, k.created_at LIMIT 1), '') AS platform_key,
-                j.state::text AS state, COUNT(*) AS n
+                CASE WHEN j.state = 'created' AND j.data->>'waitingOnBudget' = 'true' THEN 'budget' ELSE j.state::text END AS state, COUNT(*) AS n
            FROM ${schema}.job j WHERE j.name = $1 AND j.state IN ('created', 'retry', 'active', 'failed') GROUP BY 1, 2`,
         [RUN_QUEUE_NAME],
       );
       const out = new Map<string, QueueCounts>();
       for (const row of rows) {
-        const counts = out.get(row.platform_key) ?? { queued: 0, running: 0, failed: 0 };
-        const field = row.state === 'active' ? 'running' : row.state === 'failed' ? 'failed' : 'queued';
-        counts[field] += Number(row.n);
+        const counts = out.get(row.platform_key) ?? { queued: 0, running: 0, failed: 0, waitingOnBudget: 0 };
+        const field = row.state === 'active' ? 'running' : row.state === 'failed' ? 'failed' : row.state === 'budget' ? 'waitingOnBudget' : 'queued';
+        counts[field] = (counts[field] ?? 0) + Number(row.n);
         out.set(row.platform_key, counts);
       }
       return out;

@@ -15,6 +15,20 @@ export interface ScheduledJob {
   retry?: { attempt: number; after: string };
 }
 
+/**
+ * Thrown by a job handler whose run yielded its worker (a vendor call budget is spent for now):
+ * the queue runs the job again after `delayMs`, counted meanwhile as waiting on budget.
+ */
+export class DeferRun extends Error {
+  constructor(
+    readonly delayMs: number,
+    readonly reason: 'budget' = 'budget',
+  ) {
+    super(`Run deferred for ${delayMs} ms (${reason})`);
+    this.name = 'DeferRun';
+  }
+}
+
 /** The queue key of a job: any number of schedulers enqueueing the same key queue it once. */
 export function jobKey(job: ScheduledJob): string {
   return job.retry ? `${job.companyId}:${job.end}:retry-${job.retry.attempt}` : `${job.companyId}:${job.end}`;
@@ -100,8 +114,10 @@ export function createInProcessQueue(
   const active: ScheduledJob[] = [];
   // Failed jobs by company (a handler that threw is not retried: the next day's run is).
   const failedBy = new Map<string, number>();
-  // Jobs waiting out a delay (retries), then queued.
-  const later = new Map<ReturnType<typeof setTimeout>, ScheduledJob>();
+  // Jobs waiting out a delay (retries, a burst spread over the hour), then queued; and runs that
+  // yielded on a vendor budget (`budget`), which keep their key until they resume.
+  const later = new Map<ReturnType<typeof setTimeout>, { job: ScheduledJob; budget: boolean }>();
+  const laterKeys = new Set<string>();
   let concurrency = 1;
   let idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
@@ -111,16 +127,28 @@ export function createInProcessQueue(
       running += 1;
       active.push(job);
       void (async () => {
+        let deferred = false;
         try {
           await handle(job);
         } catch (error) {
+          if (error instanceof DeferRun) {
+            deferred = true;
+            const timer = setTimeout(() => {
+              later.delete(timer);
+              waiting.push(job);
+              pump();
+            }, Math.max(0, error.delayMs));
+            timer.unref?.();
+            later.set(timer, { job, budget: true });
+            return;
+          }
           failed += 1;
           failedBy.set(job.companyId, (failedBy.get(job.companyId) ?? 0) + 1);
           console.error(`Scheduled sync of company ${job.companyId} failed to run:`, error);
         } finally {
           running -= 1;
           active.splice(active.indexOf(job), 1);
-          keys.delete(jobKey(job));
+          if (!deferred) keys.delete(jobKey(job));
           // Give HTTP and timers a turn between runs.
           setImmediate(pump);
           if (running === 0 && waiting.length === 0 && idle) {
@@ -136,15 +164,23 @@ export function createInProcessQueue(
     kind: 'in-process',
     enqueue(jobs, options = {}) {
       if (options.delayMs !== undefined && options.delayMs > 0) {
+        let delayed = 0;
         for (const job of jobs) {
+          // A job already queued or already waiting out its delay (a burst spread over the
+          // hour, found due again by the next tick) is not timed twice.
+          const key = jobKey(job);
+          if (keys.has(key) || laterKeys.has(key)) continue;
+          laterKeys.add(key);
           const timer = setTimeout(() => {
             later.delete(timer);
+            laterKeys.delete(key);
             void self.enqueue([job]);
           }, options.delayMs);
           timer.unref?.();
-          later.set(timer, job);
+          later.set(timer, { job, budget: false });
+          delayed += 1;
         }
-        return Promise.resolve(jobs.length);
+        return Promise.resolve(delayed);
       }
       let added = 0;
       for (const job of jobs) {
@@ -177,21 +213,28 @@ export function createInProcessQueue(
       waiting.length = 0;
       for (const timer of later.keys()) clearTimeout(timer);
       later.clear();
+      laterKeys.clear();
       return Promise.resolve();
     },
-    counts: () => Promise.resolve({ queued: waiting.length + later.size, running, failed }),
+    counts: () => {
+      const onBudget = [...later.values()].filter((l) => l.budget).length;
+      return Promise.resolve({ queued: waiting.length + later.size - onBudget, running, failed, waitingOnBudget: onBudget });
+    },
     async countsByPlatform() {
-      const queued = [...waiting, ...later.values()].map((j) => j.companyId);
+      const pending = [...later.values()];
+      const queued = [...waiting.map((j) => j.companyId), ...pending.filter((l) => !l.budget).map((l) => l.job.companyId)];
+      const onBudget = pending.filter((l) => l.budget).map((l) => l.job.companyId);
       const runningIds = active.map((j) => j.companyId);
-      const platforms = await (options.platformsOf ?? (() => Promise.resolve(new Map<string, string>())))([...new Set([...queued, ...runningIds, ...failedBy.keys()])]);
+      const platforms = await (options.platformsOf ?? (() => Promise.resolve(new Map<string, string>())))([...new Set([...queued, ...onBudget, ...runningIds, ...failedBy.keys()])]);
       const out = new Map<string, QueueCounts>();
-      const add = (companyId: string, field: 'queued' | 'running' | 'failed', n = 1) => {
+      const add = (companyId: string, field: 'queued' | 'running' | 'failed' | 'waitingOnBudget', n = 1) => {
         const key = platforms.get(companyId) ?? '';
-        const counts = out.get(key) ?? { queued: 0, running: 0, failed: 0 };
-        counts[field] += n;
+        const counts = out.get(key) ?? { queued: 0, running: 0, failed: 0, waitingOnBudget: 0 };
+        counts[field] = (counts[field] ?? 0) + n;
         out.set(key, counts);
       };
       for (const id of queued) add(id, 'queued');
+      for (const id of onBudget) add(id, 'waitingOnBudget');
       for (const id of runningIds) add(id, 'running');
       for (const [id, n] of failedBy) add(id, 'failed', n);
       return out;

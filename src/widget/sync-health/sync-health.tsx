@@ -62,6 +62,9 @@ export interface SyncHealthProps {
 type T = ReturnType<typeof useSyncHealthI18n>['t'];
 type Format = ReturnType<typeof useSyncHealthI18n>['format'];
 
+/** The run queue's figures Sync Health shows beside the totals (from `GET /health/queue`). */
+const QUEUE_FIGURES = ['due', 'queued', 'running', 'waitingOnBudget', 'failed'] as const;
+
 const HEALTHS = CompanyHealthSchema.options;
 const STATUS_CODES = [2000, 2040, 4000, 4040, 4220, 4260, 5000, 5080, 5120, 5130];
 const ERROR_CODES = Object.keys(ERROR_CATALOG) as SyncErrorCode[];
@@ -227,6 +230,7 @@ function SearchPanel({
     from: useId(),
     to: useId(),
     totals: useId(),
+    queue: useId(),
   };
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -265,6 +269,27 @@ function SearchPanel({
               </li>
             ))}
           </ul>
+          {search.data.totals.queue ? (
+            <>
+              <p id={ids.queue} data-part="totals-label">
+                {t('queue.label')}
+              </p>
+              <ul aria-labelledby={ids.queue} data-part="totals-list">
+                {QUEUE_FIGURES.map((figure) => (
+                  <li key={figure} data-part="total" data-state={figure}>
+                    <span data-part="total-label">{t(`queue.${figure}`)}</span>{' '}
+                    <strong data-part="total-value">{search.data.totals.queue?.[figure]}</strong>
+                  </li>
+                ))}
+                <li data-part="total" data-state="oldestDue">
+                  <span data-part="total-label">{t('queue.oldestDue')}</span>{' '}
+                  <strong data-part="total-value">
+                    {search.data.totals.queue.oldestDueAt ? format.dateTime(search.data.totals.queue.oldestDueAt) : t('none')}
+                  </strong>
+                </li>
+              </ul>
+            </>
+          ) : null}
         </div>
       ) : null}
 

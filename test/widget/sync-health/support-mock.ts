@@ -1,3 +1,4 @@
+import type { QueueFigures } from '../../../src/contract/queue-health.js';
 import { http, HttpResponse } from 'msw';
 import type { HttpHandler, HttpResponseResolver, PathParams } from 'msw';
 import { ConfigurationSchema } from '../../../src/contract/configuration.js';
@@ -37,6 +38,8 @@ export interface SupportMockState {
   documentLines: Record<string, SupportDocumentLines>;
   /** Number of retry calls per sync (to show idempotence). */
   retries: Record<string, number>;
+  /** The run queue's totals the search reports (none by default, like a support handler without a queue). */
+  queue?: QueueFigures;
 }
 
 function run(companyId: string, seq: number, overrides: Partial<SupportRun> = {}): SupportRun {
@@ -369,7 +372,7 @@ export function createSupportHandlers(state: SupportMockState, base = SUPPORT_BA
           ({ timeZone: _z, startDate: _s, commerce: _c, accounting: _a, ...summary }) => summary,
         );
         return reply('search', {
-          totals: { companies: state.companies.length, byHealth },
+          totals: { companies: state.companies.length, byHealth, ...(state.queue ? { queue: state.queue } : {}) },
           results: summaries,
           totalResults: summaries.length,
           page: q.page,

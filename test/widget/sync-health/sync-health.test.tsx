@@ -36,6 +36,20 @@ const columnTexts = (table: HTMLElement, column: number) =>
 
 // axe over these larger tables takes a few seconds in jsdom.
 describe('<SyncHealth>', { timeout: 30_000 }, () => {
+  it('shows the run queue beside the totals when the service reports it', async () => {
+    state.queue = { due: 4, queued: 3, running: 2, waitingOnBudget: 1, failed: 0, oldestDueAt: '2026-03-02T00:00:00.000Z', oldestDueAgeSeconds: 3_600 };
+    const { container } = renderHealth({}, 'en-GB');
+    const queue = await screen.findByRole('list', { name: 'Scheduled syncs' });
+    const figure = (label: string) => within(queue).getByText(label).parentElement?.textContent;
+    expect(figure('Due, not run yet')).toBe('Due, not run yet 4');
+    expect(figure('Waiting for a worker')).toBe('Waiting for a worker 3');
+    expect(figure('Running')).toBe('Running 2');
+    expect(figure('Waiting on the platform’s call limit')).toBe('Waiting on the platform’s call limit 1');
+    expect(figure('Failed to run')).toBe('Failed to run 0');
+    expect(figure('Oldest due time')).toMatch(/^Oldest due time .*2026/);
+    await expectNoAxeViolations(container);
+  });
+
   it('shows totals by status and finds a company by sync id with the keyboard', async () => {
     const { container, user } = renderHealth();
     const totals = await screen.findByRole('list', { name: 'Companies by status' });

@@ -52,6 +52,8 @@ export const HostedFlowContextSchema = z.object({
   /** Whether the flow returns to a partner `redirectUrl` when it ends. */
   canReturn: z.boolean(),
   branding: HostedFlowBrandingSchema.nullable(),
+  /** The start operation's `accountingKey`: the page opens at its consent while nothing is connected. */
+  platform: z.object({ key: z.string(), name: z.string() }).nullable(),
   /** The partner's UI-text overrides for this locale, keyed by widget message key. */
   messages: z.record(z.string(), z.string()),
   /** Visible account rows per platform key (null: all rows). */

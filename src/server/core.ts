@@ -701,7 +701,8 @@ export class SyncCore {
       merchantId = session.merchantIdentifier ?? `sync-flow-${company.id}`;
       await this.store.updateCompany(company.id, { tags: { ...company.tags, merchantId } });
     }
-    return { companyId: company.id, merchantId, companyName: company.name };
+    const platform = this.o.connectors.get(session.accountingKey)?.platform;
+    return { companyId: company.id, merchantId, companyName: company.name, ...(platform ? { platform: { key: platform.key, name: platform.name } } : {}) };
   }
 
   async uiText(locale: unknown): Promise<LocalizationInfo> {

@@ -90,6 +90,8 @@ export interface HostedFlowGrant {
   /** The company's `merchantId` tag: what the BFF finds the company by. */
   merchantId: string;
   companyName: string;
+  /** The start operation's `accountingKey`: the page starts at its consent when nothing is connected yet. */
+  platform?: { key: string; name: string };
 }
 
 /** Options of {@link createHostedFlow}. */
@@ -183,6 +185,8 @@ interface FlowSession {
   r: string | null;
   /** Locale from the start URL, when given. */
   l: string | null;
+  /** The start operation's accounting platform (key, name), when known. */
+  p?: { key: string; name: string };
   /** Expiry, epoch seconds. */
   exp: number;
 }
@@ -325,6 +329,7 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
       n: grant.companyName,
       r: redirect,
       l: localeParam && LOCALE_PATTERN.test(localeParam) ? localeParam : null,
+      ...(grant.platform ? { p: grant.platform } : {}),
       exp: nowSeconds() + ttl,
     };
     // The code leaves the address bar (and history) at once.
@@ -390,7 +395,7 @@ export function createHostedFlow(options: HostedFlowOptions): HostedFlow {
         if (!session) return Response.json({ error: 'session_expired' }, { status: 401, headers: { 'cache-control': 'no-store' } });
         const locale = pickLocale(session.l, request.headers.get('accept-language'));
         const settings = (await options.pageSettings?.(closestLocale(locale) === 'fr-FR' ? 'fr-fr' : 'en-us')) ?? { messages: {}, visibleAccounts: {} };
-        const context: HostedFlowContext = { locale, canReturn: session.r !== null, branding: options.branding ?? null, ...settings };
+        const context: HostedFlowContext = { locale, canReturn: session.r !== null, branding: options.branding ?? null, platform: session.p ?? null, ...settings };
         return Response.json(context, { headers: { 'cache-control': 'no-store' } });
       }
       if (path === `${HOSTED_FLOW_PATH}/done`) {

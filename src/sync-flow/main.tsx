@@ -114,7 +114,7 @@ function SyncFlowPage() {
           {...(appearance ? { appearance } : {})}
           onConfigured={() => finish('connected')}
         >
-          <CommerceSync />
+          <CommerceSync {...(context.platform ? { platform: context.platform } : {})} />
         </CommerceSyncProvider>
       </section>
     </>

@@ -10,7 +10,7 @@ import { launchBrowser, newContext } from './support/browser.js';
 import { journey, type Journey } from './support/journey.js';
 import { hasVisibleFocus, tabTo } from './support/keyboard.js';
 import { freePort, startServiceProcess, type ServiceProcess } from './support/service-process.js';
-import { UK_PLAN, allowOnConsentPage, chooseOption, combobox, mapTaxRates, nextStep, pickSandbox, stepHeading } from './support/widget.js';
+import { UK_PLAN, allowOnConsentPage, chooseOption, combobox, mapTaxRates, nextStep, stepHeading } from './support/widget.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const API_KEY = 'e2e-hosted-flow-key';
@@ -152,7 +152,9 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
     // The partner's branding: its logo (named), its name, and its colour on the primary button.
     await page.getByRole('img', { name: 'Acme Payments logo' }).waitFor();
     expect(await page.title()).toBe('Accounting sync – Acme Payments');
-    await pickSandbox(page);
+    // The start operation named the sandbox: the page opens at its consent step, no picker.
+    await page.getByRole('heading', { name: 'Connect Sandbox ledger' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Choose your accounting software' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Connect Sandbox ledger' }).evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(10, 92, 54)');
     expect(await page.locator('body').evaluate((el) => getComputedStyle(el).fontFamily)).toBe('Georgia, serif');
     await checkpoint(record, page, 'platform-picked');
@@ -256,11 +258,11 @@ describe('hosted Sync Flow in Chromium against `commerce-sync serve`', () => {
     // The partner asks for French: the page and the widget follow.
     await page.goto(`${partner.origin}/connect?merchant=m-hosted-3&locale=fr-FR`);
     await page.getByRole('heading', { name: 'Synchronisation comptable', level: 1 }).waitFor();
-    await page.getByRole('heading', { name: 'Choisissez votre logiciel comptable' }).waitFor();
+    await page.getByRole('button', { name: 'Connecter Sandbox ledger' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await checkpoint(record, page, 'french');
-    // With the keyboard alone: the platform list and the page's Cancel are reachable, with a visible focus.
-    await tabTo(page, page.getByRole('option', { name: /Sandbox ledger/ }));
+    // With the keyboard alone: the connect button and the page's Cancel are reachable, with a visible focus.
+    await tabTo(page, page.getByRole('button', { name: 'Connecter Sandbox ledger' }));
     expect(await hasVisibleFocus(page)).toBe(true);
     await tabTo(page, page.getByRole('button', { name: 'Annuler et revenir' }), { backwards: true });
     expect(await hasVisibleFocus(page)).toBe(true);

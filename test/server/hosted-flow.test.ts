@@ -169,6 +169,8 @@ describe('hosted Sync Flow', () => {
       expect(await context.json()).toEqual({
         locale: 'fr-CA',
         canReturn: false,
+        // The start operation's accountingKey: the page opens at that platform's consent.
+        platform: { key: 'sandbox', name: 'Sandbox ledger' },
         branding: { name: 'Acme Pay', colors: { primary: '#0a5c36' }, fontFamily: 'Georgia, serif' },
         messages: { 'wizard.sales.sales': 'Recettes', 'common.next': 'Continuer' },
         visibleAccounts: { sandbox: ['cash'] },

@@ -38,6 +38,11 @@ export interface CommerceSyncProps {
   navigate?: (url: string) => void;
   /** Clock for "next sync" (tests, stories). */
   now?: () => Date;
+  /**
+   * Start at this platform's authorization while nothing is connected (the picker is skipped;
+   * "Choose other software" still leads to it).
+   */
+  platform?: { key: string; name: string };
 }
 
 interface Override {
@@ -94,7 +99,7 @@ export function CommerceSync(props: CommerceSyncProps) {
 
 const noSubscribe = () => () => undefined;
 
-function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
+function Journey({ returnUrl, navigate, now, platform: preselected }: CommerceSyncProps) {
   const connection = useConnection();
   const linked = connection.data?.status === 'Linked';
   const status = useSyncStatus({ enabled: linked });
@@ -127,7 +132,8 @@ function Journey({ returnUrl, navigate, now }: CommerceSyncProps) {
 
   const loading = connection.isPending || (linked && status.isPending && override === null && !returnResult);
   const dataView: JourneyView = !linked ? 'picker' : status.data?.configured ? 'settings' : 'wizard';
-  const current: Override | null = override ?? (returnResult ? { view: 'authorize', initialResult: returnResult } : null);
+  const current: Override | null =
+    override ?? (returnResult ? { view: 'authorize', initialResult: returnResult } : dataView === 'picker' && preselected ? { view: 'authorize', platform: preselected } : null);
   const view: JourneyView | null = loading || connection.error ? null : (current?.view ?? dataView);
 
   return (

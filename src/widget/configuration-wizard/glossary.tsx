@@ -21,7 +21,7 @@ export function Glossary() {
   return (
     <Dialog.Root modal={false}>
       <Dialog.Trigger asChild>
-        <Button variant="link" data-part="glossary-trigger">{t('wizard.glossary.open')}</Button>
+        <Button variant="link" data-glossary="">{t('wizard.glossary.open')}</Button>
       </Dialog.Trigger>
       <Dialog.Portal container={portalContainer}>
         <div data-part="overlay" aria-hidden="true" />

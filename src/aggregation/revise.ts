@@ -158,6 +158,12 @@ function adjustments(
  */
 export function revise(computed: readonly SlotDocument[], posted: readonly AccountingDocument[], money?: MoneyOptions): AccountingDocument[] {
   if (posted.length === 0) return computed.map((c) => c.document);
+  if (money && postedStillStands(computed, posted)) {
+    // A day written only in part (a run that stopped half-way) whose posted documents all still
+    // stand is completed with the rest of its original documents, not settled as an adjustment.
+    const written = new Set(posted.map((d) => slotOf(d.reference)));
+    return computed.filter((c) => !written.has(c.slot)).map((c) => c.document);
+  }
   // Invoice mode: the day's money (payments against its sales documents, and its clearing
   // journal) is settled as a whole once the documents it applies to are known.
   const isMoney = money ? isSalesMoney : () => false;
@@ -203,6 +209,20 @@ export function revise(computed: readonly SlotDocument[], posted: readonly Accou
   const moneyNow = computed.map((c) => c.document).filter(isMoney);
   const moneyBefore = posted.filter(isMoney);
   return [...out, ...settleMoney({ now: moneyNow, before: moneyBefore, posted, emitted: out, options: money })];
+}
+
+/** Whether every posted slot is still exactly what the day computes now (one revision, no difference). */
+function postedStillStands(computed: readonly SlotDocument[], posted: readonly AccountingDocument[]): boolean {
+  const now = new Map(computed.map((c) => [c.slot, c.document] as const));
+  const seen = new Set<string>();
+  for (const doc of posted) {
+    const slot = slotOf(doc.reference);
+    if (seen.has(slot)) return false;
+    seen.add(slot);
+    const current = now.get(slot);
+    if (!current || difference(vectorOf(current), vectorOf(doc)).size > 0) return false;
+  }
+  return true;
 }
 
 /** Money of the sales side: payments received or refunded against sales documents, and the clearing journal. */

@@ -240,9 +240,13 @@ export const MIGRATIONS: readonly Migration[] = [
  * starting together from migrating twice.
  */
 export async function migrate(db: Db, now: () => Date = () => new Date()): Promise<number[]> {
-  await db.execute(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
+  // Under the same lock as the migrations: `IF NOT EXISTS` alone races between instances.
+  await db.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.query("SELECT pg_advisory_xact_lock(hashtext('commerce-sync:migrate'))");
+    await tx.execute(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+  });
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     const done = await db.transaction(async (tx) => {

@@ -37,7 +37,20 @@ export async function openPostgres(options: PostgresOptions): Promise<Db> {
     options: `-c search_path=${schema}`,
   });
   pool.on('error', (error) => console.error('PostgreSQL pool error', error.message));
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  // `IF NOT EXISTS` does not stop two instances starting together from both creating the
+  // schema (one then fails on a unique index of the catalog), so creation holds a lock.
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('commerce-sync:migrate'))");
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 
   const leases = new Set<Lease>();
   type Queryable = pg.Pool | pg.PoolClient;

@@ -91,7 +91,7 @@ export interface SyncedMerchant {
 }
 
 /** Creates a company, links a new sandbox ledger, pushes the merchant's records and saves its configuration. */
-export async function syncedMerchant(merchant: GeneratedMerchant, options: { template: 'uk' | 'ca'; outputFormat: OutputFormat; service?: Parameters<typeof makeService>[0]; linkAt?: string }): Promise<SyncedMerchant> {
+export async function syncedMerchant(merchant: GeneratedMerchant, options: { template: 'uk' | 'ca'; outputFormat: OutputFormat; service?: Parameters<typeof makeService>[0]; linkAt?: string; groupBy?: ('Location' | 'Country')[] }): Promise<SyncedMerchant> {
   // Sandbox refresh tokens last 60 days: link close to the first run when that is far off.
   const c = clock(options.linkAt ?? `${merchant.period.start}T00:00:00Z`);
   const service = makeService({ ...options.service, now: c.now });
@@ -112,7 +112,7 @@ export async function syncedMerchant(merchant: GeneratedMerchant, options: { tem
   // Canadian 12 % lines carry their tax as GST and PST components, each mapped to its own rate; the
   // service still asks for a rate for the 12 % key itself: the zero rate (the sales line's code).
   const taxRates: Record<string, string> = options.template === 'ca' ? { '12': SANDBOX_TAX_RATES.ca['0'] } : {};
-  const wanted = buildConfiguration({ template: options.template, outputFormat: options.outputFormat, timeZone: merchant.timeZone, taxRates });
+  const wanted = buildConfiguration({ template: options.template, outputFormat: options.outputFormat, timeZone: merchant.timeZone, taxRates, groupBy: options.groupBy ?? [] });
   wanted.schedule = { ...wanted.schedule, startDate: merchant.period.start };
   const saved = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, wanted);
   if (saved.status !== 200) throw new Error(`configuration: ${saved.status} ${JSON.stringify(saved.body).slice(0, 400)}`);

@@ -222,6 +222,7 @@ export function createApp(options: AppOptions): Hono<Env> {
       store: options.store,
       retry: (companyId, syncId) => core.retry(companyId, syncId),
       platformName: (key) => core.platformName(key),
+      configuration: (companyId) => core.filledConfiguration(companyId),
       ...(options.webhooks ? { webhooks: options.webhooks.dispatcher } : {}),
       ...(options.queueHealth ? { queueHealth: options.queueHealth } : {}),
     });

@@ -580,6 +580,16 @@ export class SyncCore {
   }
 
   /**
+   * The saved configuration with its options filled from the live ledger, as a run aggregates
+   * with it ("explain this line" recomputes a day with the same).
+   */
+  async filledConfiguration(companyId: string): Promise<Configuration> {
+    const company = await this.requireCompany(companyId);
+    const { snapshot } = await this.ledger(companyId);
+    return withOptions(company.config, snapshot, await commerceFacts(this.store, companyId), companyId);
+  }
+
+  /**
    * The preview (dry run) of a configuration, saved or not: what it would post for the most
    * recent day with pushed records. Reads the ledger's chart and the store; writes nothing.
    * `{}` or no body previews the saved configuration.

@@ -1,6 +1,6 @@
 import { aggregate, localDate, type CommerceRecords } from '../../aggregation/index.js';
 import type { Order, Payment, Transaction } from '../../contract/commerce.js';
-import { normalizeConfiguration } from '../../contract/configuration.js';
+import type { Configuration } from '../../contract/configuration.js';
 import type { AccountingDocument, DocumentGroup } from '../../contract/documents.js';
 import type { PreviewLine } from '../../contract/preview.js';
 import { MAX_EXPLAINED_RECORDS, type SupportDocumentLines, type SupportLineRecord } from '../../contract/support.js';
@@ -13,16 +13,16 @@ import { addDays } from '../time.js';
 /**
  * "Explain this line": the records behind each line of a document a run wrote. Nothing is kept
  * while syncing (the aggregation hot path holds no record ids); instead the stored records of
- * that one day are read again and each is aggregated on its own under the saved configuration.
+ * that one day are read again and each is aggregated on its own under `configuration` (the saved
+ * one with its options filled from the ledger, as a run uses it).
  * A record's share of a line is what it posts on that line by itself: exact for sales, tax,
  * tender, fee and payout lines; a day's rounding and, on an adjustment, what earlier revisions
  * posted show up as `unexplained`. A refund's share is its effect on top of its order's.
  */
-export async function explainDocument(store: Store, company: CompanyRecord, reference: string): Promise<SupportDocumentLines> {
+export async function explainDocument(store: Store, company: CompanyRecord, reference: string, configuration: Configuration): Promise<SupportDocumentLines> {
   const item = (await store.itemsByReference(company.id, [reference]))[0];
   if (!item) throw notFound('document', reference);
   const document = item.document;
-  const configuration = normalizeConfiguration(company.config ?? {});
   const timeZone = configuration.schedule?.timeZone ?? 'Etc/UTC';
   const period = { start: document.date, end: addDays(document.date, 1) };
   const records = await windowRecords(store, company.id, timeZone, period);

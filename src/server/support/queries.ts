@@ -5,7 +5,7 @@ import {
   type WizardStep,
 } from '../../contract/error-catalog.js';
 import { documentAmount } from '../../contract/documents.js';
-import { normalizeConfiguration } from '../../contract/configuration.js';
+import { normalizeConfiguration, type Configuration } from '../../contract/configuration.js';
 import type { WebhookDeliveryPage, WebhookDeliveryQuery } from '../../contract/webhooks.js';
 import {
   SupportExcludeRecordRequestSchema,
@@ -53,6 +53,11 @@ export interface SupportDeps {
    * `POST /companies/{companyId}/sync/commerce/syncs/{syncId}/retry`). May throw an HttpError (409 while a sync runs).
    */
   retry(companyId: string, syncId: string): Promise<unknown>;
+  /**
+   * The company's configuration with its options filled from the live ledger, as runs aggregate
+   * with it (for "explain this line"); defaults to the saved configuration as stored.
+   */
+  configuration?(companyId: string): Promise<Configuration>;
   /** Display name of a platform key (accounting connectors and the commerce source); defaults to the key. */
   platformName?: (key: string) => string | undefined;
   /** Webhook deliveries (src/webhooks `WebhookDispatcher.listDeliveries`), when webhooks are configured. */
@@ -343,7 +348,8 @@ export class SupportQueries {
   /** "Explain this line": each line of a written document with the records behind it (see `explain.ts`). */
   async documentLines(companyId: string, reference: string): Promise<SupportDocumentLines> {
     const company = await this.requireCompany(companyId);
-    return explainDocument(this.store, company, reference);
+    const configuration = this.deps.configuration ? await this.deps.configuration(companyId) : normalizeConfiguration(company.config ?? {});
+    return explainDocument(this.store, company, reference, configuration);
   }
 
   /**

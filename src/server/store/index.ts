@@ -9,7 +9,7 @@ export { dropPostgresSchema } from './postgres.js';
 export { openSqlite } from './sqlite.js';
 export { openPostgres } from './postgres.js';
 export { MIGRATIONS, migrate } from './migrations.js';
-export { NO_FAILING_STREAK, Store, runFromRow } from './store.js';
+export { NO_FAILING_STREAK, Store, runFromRow, toCompany } from './store.js';
 export type {
   CompanyRecord,
   ConnectionRecord,

@@ -154,7 +154,8 @@ function placeholders(count: number, width: number, offset = 0): string {
   return rows.join(', ');
 }
 
-function toCompany(r: Row): CompanyRecord {
+/** A `companies` row as a record (for queries over `companies` outside the store, such as support search). */
+export function toCompany(r: Row): CompanyRecord {
   return {
     id: str(r.id),
     name: str(r.name),

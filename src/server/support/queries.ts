@@ -40,7 +40,7 @@ import type {
   RunRecord,
   Store,
 } from '../store/index.js';
-import { NO_FAILING_STREAK, runFromRow } from '../store/index.js';
+import { NO_FAILING_STREAK, runFromRow, toCompany } from '../store/index.js';
 import type { SqlValue } from '../store/db.js';
 import { addDays, localDateOf } from '../time.js';
 
@@ -199,11 +199,14 @@ export class SupportQueries {
     return run;
   }
 
-  /** Latest run of every company (one query). */
-  private async latestRuns(): Promise<Map<string, RunRecord>> {
+  /** Latest run of each of the given companies (one query, one row per company). */
+  private async latestRuns(companyIds: readonly string[]): Promise<Map<string, RunRecord>> {
+    if (companyIds.length === 0) return new Map();
+    const slots = companyIds.map((_, i) => `$${i + 1}`).join(', ');
     const rows = await this.store.db.query(
       `SELECT ${RUN_COLUMNS} FROM runs r
-       JOIN (SELECT company_id, MAX(seq) AS m FROM runs GROUP BY company_id) l ON l.company_id = r.company_id AND l.m = r.seq`,
+       WHERE r.company_id IN (${slots}) AND r.seq = (SELECT MAX(m.seq) FROM runs m WHERE m.company_id = r.company_id)`,
+      companyIds,
     );
     return new Map(rows.map((r) => [text(r.company_id), runFromRow(r)]));
   }
@@ -223,13 +226,19 @@ export class SupportQueries {
     };
   }
 
-  /** Companies matching the query, with totals by health over every company. */
+  /**
+   * Companies matching the query, with totals by health over every company. Filtering, health,
+   * sorting, paging and the totals are computed in the database: a page reads at most `pageSize`
+   * company rows (and their latest runs), however many companies there are.
+   */
   async search(rawQuery: unknown): Promise<SupportSearchResult> {
     const query = parseOrThrow(SupportSearchQuerySchema, rawQuery, 'search');
-    const { rows: companies } = await this.store.listCompanies(1, Number.MAX_SAFE_INTEGER);
-    const latest = await this.latestRuns();
-    const summaries = companies.map((c) => this.summary(c, latest.get(c.id) ?? null));
+    const db = this.store.db;
+    const health = healthSql();
 
+    const counted = await db.query(
+      `SELECT h.health AS health, COUNT(*) AS n FROM (SELECT ${health} AS health FROM ${withLatest('1 = 1')}) h GROUP BY h.health`,
+    );
     const byHealth: Record<CompanyHealth, number> = {
       healthy: 0,
       failing: 0,
@@ -239,41 +248,36 @@ export class SupportQueries {
       never_synced: 0,
       not_configured: 0,
     };
-    for (const s of summaries) byHealth[s.health] += 1;
+    let companies = 0;
+    for (const row of counted) {
+      const n = Number(row.n);
+      byHealth[text(row.health) as CompanyHealth] += n;
+      companies += n;
+    }
 
-    let matches = summaries;
-    if (query.q) {
-      const needle = query.q.toLowerCase();
-      const bySyncId = await this.store.db.query('SELECT company_id FROM runs WHERE id = $1', [
-        query.q,
-      ]);
-      const syncCompany = bySyncId[0] ? text(bySyncId[0].company_id) : null;
-      matches = matches.filter(
-        (s) =>
-          s.companyId === query.q ||
-          s.companyId === syncCompany ||
-          s.name.toLowerCase().includes(needle) ||
-          Object.values(s.tags).some((v) => v.toLowerCase() === needle),
-      );
-    }
-    if (query.health) matches = matches.filter((s) => s.health === query.health);
-    if (query.statusCode !== undefined || query.errorCode || query.from || query.to) {
-      const { where, params } = runFilters(query);
-      const rows = await this.store.db.query(
-        `SELECT DISTINCT company_id FROM runs WHERE ${where}`,
-        params,
-      );
-      const ids = new Set(rows.map((r) => text(r.company_id)));
-      matches = matches.filter((s) => ids.has(s.companyId));
-    }
-    matches = [...matches].sort(
-      (a, b) => a.name.localeCompare(b.name) || a.companyId.localeCompare(b.companyId),
+    const { where, params } = searchFilters(query, db.dialect);
+    const matching = `SELECT b.*, ${health} AS health FROM ${withLatest(where)}`;
+    const healthFilter = query.health ? `WHERE s.health = $${params.length + 1}` : '';
+    const filterParams: SqlValue[] = query.health ? [...params, query.health] : params;
+    const total = Number(
+      (await db.query(`SELECT COUNT(*) AS n FROM (${matching}) s ${healthFilter}`, filterParams))[0]?.n ?? 0,
     );
+    const offset = (query.page - 1) * query.pageSize;
+    const rows =
+      offset >= total
+        ? []
+        : await db.query(
+            `SELECT * FROM (${matching}) s ${healthFilter}
+             ORDER BY ${nameOrder(db.dialect)}, s.id LIMIT $${filterParams.length + 1} OFFSET $${filterParams.length + 2}`,
+            [...filterParams, query.pageSize, offset],
+          );
+    const page = rows.map(toCompany);
+    const latest = await this.latestRuns(page.map((c) => c.id));
     const queue = this.deps.queueHealth ? (await this.deps.queueHealth()).totals : undefined;
     return {
-      totals: { companies: summaries.length, byHealth, ...(queue ? { queue } : {}) },
-      results: matches.slice((query.page - 1) * query.pageSize, query.page * query.pageSize),
-      totalResults: matches.length,
+      totals: { companies, byHealth, ...(queue ? { queue } : {}) },
+      results: page.map((c) => this.summary(c, latest.get(c.id) ?? null)),
+      totalResults: total,
       page: query.page,
       pageSize: query.pageSize,
     };
@@ -442,6 +446,72 @@ export class SupportQueries {
     const page = await this.deps.webhooks.listDeliveries({ companyId, limit: 100 });
     return { available: true, items: page.items };
   }
+}
+
+/**
+ * {@link healthOf} as an SQL expression over {@link withLatest}'s `b` (the latest run by `seq` is
+ * served by the `runs_company (company_id, seq)` index). Keep the two in step.
+ */
+function healthSql(): string {
+  return `CASE
+    WHEN b.configured = 0 THEN 'not_configured'
+    WHEN b.enabled = 0 THEN CASE WHEN b.failed_run_days >= ${AUTO_DISABLE_DAYS} THEN 'disabled' ELSE 'paused' END
+    WHEN b.latest_status IS NULL THEN 'never_synced'
+    WHEN b.latest_status IN (1000, 1010) THEN 'running'
+    WHEN b.latest_status IN (2000, 2040) THEN 'healthy'
+    ELSE 'failing'
+  END`;
+}
+
+/** Companies (filtered by `where` on `c`) with their latest run's status code and lower-cased name, as `b`. */
+function withLatest(where: string): string {
+  return `(SELECT c.*, lower(c.name) AS lower_name,
+     (SELECT lr.status_code FROM runs lr WHERE lr.company_id = c.id ORDER BY lr.seq DESC LIMIT 1) AS latest_status
+   FROM companies c WHERE ${where}) b`;
+}
+
+/**
+ * Search order: name case-insensitively (ASCII letters; SQLite's `lower` folds no others), then
+ * the exact name by code point, then the company id; the same on both stores.
+ */
+function nameOrder(dialect: 'sqlite' | 'postgres'): string {
+  return dialect === 'postgres'
+    ? 's.lower_name COLLATE "C", s.name COLLATE "C"'
+    : 's.lower_name, s.name';
+}
+
+/** SQL conditions on `companies c` for the text query and the run filters of a search. */
+function searchFilters(
+  query: {
+    q?: string | undefined;
+    statusCode?: number | undefined;
+    errorCode?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
+  dialect: 'sqlite' | 'postgres',
+): { where: string; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (query.q) {
+    params.push(query.q, query.q.toLowerCase());
+    const exact = `$${params.length - 1}`;
+    const needle = `$${params.length}`;
+    const contains = dialect === 'postgres' ? `strpos(lower(c.name), ${needle}) > 0` : `instr(lower(c.name), ${needle}) > 0`;
+    const tagEquals =
+      dialect === 'postgres'
+        ? `EXISTS (SELECT 1 FROM jsonb_each_text(c.tags::jsonb) t WHERE lower(t.value) = ${needle})`
+        : `EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.type = 'text' AND lower(t.value) = ${needle})`;
+    where.push(
+      `(c.id = ${exact} OR c.id IN (SELECT sr.company_id FROM runs sr WHERE sr.id = ${exact}) OR ${contains} OR ${tagEquals})`,
+    );
+  }
+  if (query.statusCode !== undefined || query.errorCode || query.from || query.to) {
+    const runs = runFilters(query, [], params);
+    params.splice(0, params.length, ...runs.params);
+    where.push(`c.id IN (SELECT company_id FROM runs WHERE ${runs.where})`);
+  }
+  return { where: where.length ? where.join(' AND ') : '1 = 1', params };
 }
 
 /** SQL conditions on runs (aliased `r`) for status code, catalog code and UTC day range. */

@@ -43,7 +43,7 @@ export function PushItemRows({
               variant="link"
               aria-expanded={open}
               aria-controls={open ? panelId : undefined}
-              aria-label={t('explain.open', { reference: item.reference })}
+              aria-label={t(open ? 'explain.close' : 'explain.open', { reference: item.reference })}
               data-part="explain-toggle"
               data-state={open ? 'open' : 'closed'}
               onClick={() => setOpen((v) => !v)}

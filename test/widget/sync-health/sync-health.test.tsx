@@ -206,8 +206,8 @@ describe('<SyncHealth>', { timeout: 30_000 }, () => {
     await user.click(await screen.findByRole('button', { name: 'Details of sync 3' }));
     await screen.findByRole('heading', { name: 'Sync 3' });
     // Only written documents can be explained.
-    expect(screen.queryByRole('button', { name: 'Explain the lines of cafe-2026-03-10-journal' })).not.toBeInTheDocument();
-    const toggle = screen.getByRole('button', { name: 'Explain the lines of cafe-2026-03-02-journal' });
+    expect(screen.queryByRole('button', { name: 'Explain lines of cafe-2026-03-10-journal' })).not.toBeInTheDocument();
+    const toggle = screen.getByRole('button', { name: 'Explain lines of cafe-2026-03-02-journal' });
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
     toggle.focus();
     await user.keyboard('{Enter}');

@@ -532,13 +532,17 @@ export class Accumulator {
       }
       const totalAmount = minor(order.totalAmount, cur);
       const totalRefund = order.totalRefund ? minor(order.totalRefund, cur) : 0;
-      if (count === 0 && totalAmount !== 0) {
+      // Codat's totalAmount includes refunds: a custom amount later refunded by transactions
+      // sold totalAmount − totalRefund (the transactions post the refund); a pure return
+      // (totalAmount = totalRefund) is its own refund.
+      const customGross = totalRefund < 0 && totalAmount !== totalRefund ? totalAmount - totalRefund : totalAmount;
+      if (count === 0 && customGross !== 0) {
         // A custom-amount sale (no line items): its total posts to sales at the order's tax.
         const tax = order.totalTaxAmount ? minor(order.totalTaxAmount, cur) : 0;
-        this.returning = totalAmount < 0;
-        if (this.returning) returned += totalAmount;
-        this.addTaxed(cur, 'sales', 'sales', this.percentageOf(totalAmount - tax, tax), totalAmount, order.totalTaxAmount, null);
-        parts += totalAmount;
+        this.returning = customGross < 0;
+        if (this.returning) returned += customGross;
+        this.addTaxed(cur, 'sales', 'sales', this.percentageOf(customGross - tax, tax), customGross, order.totalTaxAmount, null);
+        parts += customGross;
         count = 1;
       }
       this.returning = false;

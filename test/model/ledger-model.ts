@@ -213,9 +213,12 @@ export function modelBooks(records: ModelRecords, chart: ModelChart, period: { s
       const account = charge.type === 'Shipping' ? (chart.shipping ?? chart.sales) : chart.sales;
       taxed(account, chart.refund ?? account, 1, cents(charge.totalAmount), cents(charge.taxAmount), charge.taxPercentage, charge.taxes);
     }
-    if (custom && cents(order.totalAmount) !== 0) {
+    if (custom && cents(order.totalAmount) - (cents(order.totalRefund) < 0 && cents(order.totalAmount) !== cents(order.totalRefund) ? cents(order.totalRefund) : 0) !== 0) {
       // A custom-amount sale: its total at the order's tax (the generator only makes 0 % or mapped rates).
-      const gross = cents(order.totalAmount);
+      // totalAmount includes refunds sent as transactions (they post the refund); a pure return has totalAmount = totalRefund.
+      const total = cents(order.totalAmount);
+      const refunded = cents(order.totalRefund);
+      const gross = refunded < 0 && total !== refunded ? total - refunded : total;
       const tax = cents(order.totalTaxAmount);
       const pct = tax === 0 ? 0 : Number(Object.keys(chart.rates).find((k) => Math.abs(Math.round(((gross - tax) * Number(k)) / 100) - tax) <= 1));
       taxed(chart.sales, chart.refund ?? chart.sales, 2, gross, tax, pct, null);

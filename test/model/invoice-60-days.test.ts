@@ -10,8 +10,8 @@ import { modelChart, syncedMerchant } from './through-service.js';
 
 /**
  * Issue 11, "what must be shown": a run over 60 generated days in invoice mode with return
- * orders, sales at 23:59:50 paid at 00:00:10, Refund transactions, Generic service charges and
- * late edits, the way a partner and the scheduler drive it: each day's records are pushed the
+ * orders, sales at 23:59:50 paid at 00:00:10, Refund transactions (some larger than the order),
+ * Generic service charges, orders without line items, failed payouts and late edits, the way a partner and the scheduler drive it: each day's records are pushed the
  * morning after, then that day is synced; edits of older orders arrive on day 30 and day 60.
  * Shown: no run fails (0 refused days), every document of every run is written (0 half-written
  * adjustments), the company is still enabled, and the books equal the independent model.
@@ -22,7 +22,7 @@ const START = '2026-03-02'; // spans the UK's spring DST change (29 March)
 
 describe('60 days in invoice mode, with return orders, cross-midnight payments and late edits', () => {
   it('0 refused days, 0 half-written adjustments, the company still enabled, the books equal the model', async () => {
-    const generated = generateMerchant({ seed: 6060, profile: 'uk', start: START, days: DAYS, ordersPerDay: 8, refundRate: 0.25, returnOrders: 0.5, crossMidnight: 0.12, serviceCharges: 0.2 });
+    const generated = generateMerchant({ seed: 6060, profile: 'uk', start: START, days: DAYS, ordersPerDay: 8, refundRate: 0.25, returnOrders: 0.5, crossMidnight: 0.12, serviceCharges: 0.2, customAmounts: 0.05, overRefunds: 0.1, failedPayouts: 0.1 });
     const tz = generated.timeZone;
     const localDay = (iso: string) => modelLocalDate(iso, tz);
     const counts = {

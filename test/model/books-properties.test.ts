@@ -39,6 +39,7 @@ function generate(template: 'uk' | 'ca', { groupBy: _groupBy, ...spec }: Spec): 
 
 async function checkBooks(template: 'uk' | 'ca', mode: OutputFormat, spec: Spec) {
   const merchant = generate(template, spec);
+  if (process.env.BOOKS_VERBOSE) console.log(`${template} ${mode}: ${merchant.orders.length} orders, ${merchant.payments.length} payments, ${merchant.transactions.length} transactions`);
   const context = `generator ${JSON.stringify({ ...spec, profile: template })}, ${mode}`;
   const m = await syncedMerchant(merchant, { template, outputFormat: mode, linkAt: `${merchant.period.end}T06:00:00Z`, groupBy: spec.groupBy });
   try {

@@ -237,7 +237,7 @@ export class SupportQueries {
     const health = healthSql();
 
     const counted = await db.query(
-      `SELECT h.health AS health, COUNT(*) AS n FROM (SELECT ${health} AS health FROM ${withLatest('1 = 1')}) h GROUP BY h.health`,
+      `SELECT h.health AS health, COUNT(*) AS n FROM (SELECT ${health} AS health FROM ${withLatest('1 = 1', db.dialect)}) h GROUP BY h.health`,
     );
     const byHealth: Record<CompanyHealth, number> = {
       healthy: 0,
@@ -256,12 +256,14 @@ export class SupportQueries {
     }
 
     const { where, params } = searchFilters(query, db.dialect);
-    const matching = `SELECT b.*, ${health} AS health FROM ${withLatest(where)}`;
+    const matching = `SELECT b.*, ${health} AS health FROM ${withLatest(where, db.dialect)}`;
     const healthFilter = query.health ? `WHERE s.health = $${params.length + 1}` : '';
     const filterParams: SqlValue[] = query.health ? [...params, query.health] : params;
-    const total = Number(
-      (await db.query(`SELECT COUNT(*) AS n FROM (${matching}) s ${healthFilter}`, filterParams))[0]?.n ?? 0,
-    );
+    // Without a health filter the count needs no latest runs.
+    const countSql = query.health
+      ? `SELECT COUNT(*) AS n FROM (${matching}) s ${healthFilter}`
+      : `SELECT COUNT(*) AS n FROM companies c WHERE ${where}`;
+    const total = Number((await db.query(countSql, filterParams))[0]?.n ?? 0);
     const offset = (query.page - 1) * query.pageSize;
     const rows =
       offset >= total
@@ -464,10 +466,12 @@ function healthSql(): string {
 }
 
 /** Companies (filtered by `where` on `c`) with their latest run's status code and lower-cased name, as `b`. */
-function withLatest(where: string): string {
+function withLatest(where: string, dialect: 'sqlite' | 'postgres'): string {
+  // OFFSET 0 (SQLite: LIMIT -1 OFFSET 0) keeps the planner from inlining the subquery into each CASE branch of
+  // healthSql (that would run it up to four times per company).
   return `(SELECT c.*, lower(c.name) AS lower_name,
      (SELECT lr.status_code FROM runs lr WHERE lr.company_id = c.id ORDER BY lr.seq DESC LIMIT 1) AS latest_status
-   FROM companies c WHERE ${where}) b`;
+   FROM companies c WHERE ${where} ${dialect === 'postgres' ? 'OFFSET 0' : 'LIMIT -1 OFFSET 0'}) b`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createSyncService, type SyncService, type SyncServiceOptions } from '../../src/server/index.js';
+import { buildConfiguration } from '../fixtures/index.js';
 
 /** Base URL the services under test believe they live at. */
 export const BASE = 'http://sync.test';
@@ -105,4 +106,18 @@ export async function linkSandbox(service: SyncService, companyId: string, templ
   const ledgerId = choice ?? ledgers.find((l) => !before.has(l.id))?.id;
   if (!ledgerId) throw new Error('No ledger created');
   return { connectionId, ledgerId };
+}
+
+/**
+ * A company named `name` linked to a new UK sandbox ledger and configured with the fixture
+ * mapping in Europe/London from `startDate`; throws when the save is refused.
+ */
+export async function configuredSandboxCompany(service: SyncService, name: string, startDate: string): Promise<{ companyId: string; ledgerId: string }> {
+  const companyId = (await call(service, 'POST', '/companies', { name })).body.id as string;
+  const { ledgerId } = await linkSandbox(service, companyId, 'uk');
+  const config = buildConfiguration({ timeZone: 'Europe/London' });
+  config.schedule = { ...config.schedule, startDate };
+  const saved = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config);
+  if (saved.status !== 200) throw new Error(`save configuration: ${saved.status} ${JSON.stringify(saved.body)}`);
+  return { companyId, ledgerId };
 }

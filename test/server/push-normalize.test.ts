@@ -1,7 +1,7 @@
 import { ErrorEnvelopeSchema } from '../../src/contract/errors.js';
 import { openStore, type Store, type SyncService } from '../../src/server/index.js';
-import { buildConfiguration, buildOrder, buildPayment, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
-import { call, clock, linkSandbox, makeService } from './helpers.js';
+import { buildOrder, buildPayment, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
+import { call, clock, configuredSandboxCompany, makeService } from './helpers.js';
 
 /*
  * Issue 11, case 8: what POS systems send beyond the contract is accepted where its meaning is
@@ -20,12 +20,7 @@ describe('push normalisation (issue 11, case 8)', () => {
     c.set('2026-03-10T08:00:00Z');
     store = await openStore({ sqlite: ':memory:' });
     service = makeService({ now: c.now, store });
-    companyId = (await call(service, 'POST', '/companies', { name: 'Normal Norm' })).body.id as string;
-    ({ ledgerId } = await linkSandbox(service, companyId, 'uk'));
-    const config = buildConfiguration({ timeZone: 'Europe/London' });
-    config.schedule = { ...config.schedule, startDate: '2026-03-10' };
-    const saved = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config);
-    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    ({ companyId, ledgerId } = await configuredSandboxCompany(service, 'Normal Norm', '2026-03-10'));
   });
   afterEach(async () => {
     await service.close();

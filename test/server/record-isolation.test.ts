@@ -1,6 +1,6 @@
 import { openStore, type Store, type SyncService } from '../../src/server/index.js';
-import { buildConfiguration, buildOrder, buildPayment, buildTransaction, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
-import { call, clock, linkSandbox, makeService } from './helpers.js';
+import { buildOrder, buildPayment, buildTransaction, SANDBOX_ACCOUNTS as A } from '../fixtures/index.js';
+import { call, clock, configuredSandboxCompany, makeService } from './helpers.js';
 
 /*
  * Issue 11, record-level isolation: an order (or refund) that cannot be posted fails only
@@ -20,11 +20,7 @@ describe('record-level isolation', () => {
     c.set('2026-03-10T08:00:00Z');
     store = await openStore({ sqlite: ':memory:' });
     service = makeService({ now: c.now, store });
-    companyId = (await call(service, 'POST', '/companies', { name: 'Isolated Inn' })).body.id as string;
-    ({ ledgerId } = await linkSandbox(service, companyId, 'uk'));
-    const config = buildConfiguration({ timeZone: 'Europe/London' });
-    config.schedule = { ...config.schedule, startDate: '2026-03-10' };
-    expect((await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config)).status).toBe(200);
+    ({ companyId, ledgerId } = await configuredSandboxCompany(service, 'Isolated Inn', '2026-03-10'));
     // Day 10: a good 12.00 card sale; an order whose total (13.00) is not what its line adds up
     // to (12.00), paid 12.00 in cash; a refund of an order never received.
     const push = async (type: string, records: unknown[]) => expect((await call(service, 'POST', `/companies/${companyId}/data/commerce-${type}`, records)).status).toBe(200);

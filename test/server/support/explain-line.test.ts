@@ -2,7 +2,7 @@ import { SupportDocumentLinesSchema, SupportSyncDetailSchema, type SupportExplai
 import { openStore, type Store, type SyncService } from '../../../src/server/index.js';
 import { localDate } from '../../../src/aggregation/index.js';
 import { buildConfiguration, buildOrder, buildPayment, buildTransaction, generateMerchant, SANDBOX_ACCOUNTS as A } from '../../fixtures/index.js';
-import { call, clock, linkSandbox, makeService } from '../helpers.js';
+import { call, clock, configuredSandboxCompany, linkSandbox, makeService } from '../helpers.js';
 
 /*
  * Issue 11, "explain this line": for every line a run wrote, the ids of the records behind it
@@ -20,11 +20,7 @@ describe('explain this line (GET /support/companies/{id}/documents/{reference}/l
     c.set('2026-03-10T08:00:00Z');
     store = await openStore({ sqlite: ':memory:' });
     service = makeService({ now: c.now, store });
-    companyId = (await call(service, 'POST', '/companies', { name: 'Explained Eatery' })).body.id as string;
-    ({ ledgerId } = await linkSandbox(service, companyId, 'uk'));
-    const config = buildConfiguration({ timeZone: 'Europe/London' });
-    config.schedule = { ...config.schedule, startDate: '2026-03-10' };
-    expect((await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config)).status).toBe(200);
+    ({ companyId, ledgerId } = await configuredSandboxCompany(service, 'Explained Eatery', '2026-03-10'));
   });
   afterEach(async () => {
     await service.close();

@@ -6,9 +6,10 @@ import pg from 'pg';
 import type { SandboxPostedDocument } from '../../src/platforms/sandbox/index.js';
 import { openStore, type Store, type SyncService } from '../../src/server/index.js';
 import { addDays } from '../../src/server/time.js';
-import { buildConfiguration, generateMerchant, type GeneratedMerchant } from '../fixtures/index.js';
+import { generateMerchant, type GeneratedMerchant } from '../fixtures/index.js';
 import { API_KEY, AUTH, call, linkSandbox, makeService } from './helpers.js';
 import { eventually, startCli, type CliProcess } from './processes/spawn.js';
+import { inTheBooks, pushAndConfigure } from './processes/books.js';
 import { PG, postgresTarget, type Target } from './targets.js';
 
 // A fleet on one PostgreSQL database, each part its own OS process started with the real CLI:
@@ -34,38 +35,8 @@ async function setUp(service: SyncService, merchant: GeneratedMerchant, index: n
   // A ledger made beforehand and chosen on the consent page, so set-ups can run side by side.
   const ledgerId = service.sandbox?.admin.createLedger('uk') as string;
   await linkSandbox(service, companyId, 'uk', ledgerId);
-  for (const [path, key, records] of [
-    ['commerce-orders', 'orders', merchant.orders],
-    ['commerce-payments', 'payments', merchant.payments],
-    ['commerce-transactions', 'transactions', merchant.transactions],
-  ] as const) {
-    const pushed = await call(service, 'POST', `/data/companies/${companyId}/sync/${path}`, { [key]: records });
-    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
-  }
-  const config = buildConfiguration({ outputFormat: index === 0 ? 'Invoice' : 'JournalEntry', timeZone: merchant.timeZone });
-  // Sync hour 0: every day of the period has ended and is due now.
-  config.schedule = { ...config.schedule, startDate: merchant.period.start, syncHour: 0 };
-  const saved = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config);
-  expect(saved.status, JSON.stringify(saved.body.validation)).toBe(200);
+  await pushAndConfigure(service, companyId, merchant, index === 0 ? 'Invoice' : 'JournalEntry');
   return { companyId, ledgerId };
-}
-
-/** What a document says in the books, without the ids the ledger assigned or the company id. */
-function inTheBooks(documents: readonly SandboxPostedDocument[], companyId: string) {
-  return documents
-    .map((d) => ({
-      reference: d.reference.replaceAll(companyId, '<company>'),
-      kind: d.kind,
-      date: d.date,
-      currency: d.currency,
-      contactId: d.contactId,
-      settles: d.appliesToId === null ? null : documents.find((o) => o.platformId === d.appliesToId)?.reference.replaceAll(companyId, '<company>'),
-      lines: d.lines,
-      postings: d.postings,
-      totals: d.totals,
-      amountDue: d.amountDue,
-    }))
-    .sort((x, y) => (x.reference < y.reference ? -1 : x.reference > y.reference ? 1 : 0));
 }
 
 type RunRow = {

@@ -6,8 +6,9 @@ import Database from 'better-sqlite3';
 import type { SandboxLedgerSummary, SandboxPostedDocument } from '../../src/platforms/sandbox/index.js';
 import type { Store, SyncService } from '../../src/server/index.js';
 import { addDays } from '../../src/server/time.js';
-import { buildConfiguration, generateMerchant, rng, type GeneratedMerchant } from '../fixtures/index.js';
+import { generateMerchant, rng, type GeneratedMerchant } from '../fixtures/index.js';
 import { API_KEY, BASE, call, linkSandbox, makeService, SANDBOX_REDIRECT_URI } from './helpers.js';
+import { inTheBooks, pushAndConfigure } from './processes/books.js';
 import { postgresTarget, sqliteTarget, type Target } from './targets.js';
 
 // Fault injection at process level: the real service (its CLI, from source) in a child process
@@ -79,38 +80,8 @@ function overHttp(origin: string): SyncService {
 async function setUp(service: SyncService, merchant: GeneratedMerchant): Promise<{ companyId: string; ledgerId: string }> {
   const companyId = (await call(service, 'POST', '/companies', { name: 'Night Market' })).body.id as string;
   const { ledgerId } = await linkSandbox(service, companyId, 'uk');
-  for (const [path, key, records] of [
-    ['commerce-orders', 'orders', merchant.orders],
-    ['commerce-payments', 'payments', merchant.payments],
-    ['commerce-transactions', 'transactions', merchant.transactions],
-  ] as const) {
-    const pushed = await call(service, 'POST', `/data/companies/${companyId}/sync/${path}`, { [key]: records });
-    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
-  }
-  const config = buildConfiguration({ outputFormat: 'Invoice', timeZone: merchant.timeZone });
-  // Sync hour 0: every day of the period has ended and is due.
-  config.schedule = { ...config.schedule, startDate: merchant.period.start, syncHour: 0 };
-  const saved = await call(service, 'POST', `/config/companies/${companyId}/sync/commerce`, config);
-  expect(saved.status, JSON.stringify(saved.body.validation)).toBe(200);
+  await pushAndConfigure(service, companyId, merchant, 'Invoice');
   return { companyId, ledgerId };
-}
-
-/** What a document says in the books, without the ids the ledger assigned or the company id. */
-function inTheBooks(documents: readonly SandboxPostedDocument[], companyId: string) {
-  return documents
-    .map((d) => ({
-      reference: d.reference.replaceAll(companyId, '<company>'),
-      kind: d.kind,
-      date: d.date,
-      currency: d.currency,
-      contactId: d.contactId,
-      settles: d.appliesToId === null ? null : documents.find((o) => o.platformId === d.appliesToId)?.reference.replaceAll(companyId, '<company>'),
-      lines: d.lines,
-      postings: d.postings,
-      totals: d.totals,
-      amountDue: d.amountDue,
-    }))
-    .sort((x, y) => (x.reference < y.reference ? -1 : x.reference > y.reference ? 1 : 0));
 }
 
 async function eventually<T>(what: string, ms: number, probe: () => Promise<T | null | undefined | false>): Promise<T> {
